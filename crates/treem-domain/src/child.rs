@@ -1,0 +1,135 @@
+//! A child's record, as the registry keeps it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Sex as recorded (the interchange format's `1` = male, `2` = female).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    /// The stored code: `M` or `F`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Male => "M",
+            Sex::Female => "F",
+        }
+    }
+
+    /// Reads the stored code back.
+    pub fn from_code(s: &str) -> Option<Sex> {
+        match s {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the child still lives in the unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChildStatus {
+    Active,
+    Moved,
+    Dead,
+}
+
+impl ChildStatus {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChildStatus::Active => "active",
+            ChildStatus::Moved => "moved",
+            ChildStatus::Dead => "dead",
+        }
+    }
+}
+
+/// Household poverty classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Poverty {
+    Poor,
+    NearPoor,
+    None,
+}
+
+impl Poverty {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Poverty::Poor => "poor",
+            Poverty::NearPoor => "near_poor",
+            Poverty::None => "none",
+        }
+    }
+}
+
+/// A child's record. The commune is a unit version: its code and the date
+/// on which that code was read (the data set's `as_of`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Child {
+    pub child_id: String,
+    pub national_id: Option<String>,
+    pub full_name: String,
+    pub sex: Sex,
+    pub date_of_birth: NaiveDate,
+    /// Official ethnicity code (`shared/data/ethnicities.csv`).
+    pub ethnicity: Option<String>,
+    pub commune_code: String,
+    pub village: Option<String>,
+    pub birth_registered: Option<bool>,
+    pub birth_registration_date: Option<NaiveDate>,
+    pub mother_name: Option<String>,
+    pub father_name: Option<String>,
+    pub caregiver_name: Option<String>,
+    pub caregiver_phone: Option<String>,
+    pub household_poverty: Option<Poverty>,
+    /// Codes of the special-circumstance groups (Law on Children art. 10).
+    pub special_circumstances: Vec<String>,
+    pub status: ChildStatus,
+    pub status_date: Option<NaiveDate>,
+}
+
+/// Age in completed years on `date` (the birthday rule).
+pub fn age_years(born: NaiveDate, date: NaiveDate) -> i32 {
+    date.years_since(born).map(|y| y as i32).unwrap_or(-1)
+}
+
+/// The ethnicity names of the official list, by code.
+pub fn ethnicity_name(code: &str) -> Option<&'static str> {
+    ETHNICITIES
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| n)
+}
+
+const ETHNICITIES: &str = include_str!("../../../data/ethnicities.csv");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_uses_the_birthday_rule() {
+        let born = NaiveDate::from_ymd_opt(2020, 12, 31).unwrap_or_default();
+        let before = NaiveDate::from_ymd_opt(2025, 12, 30).unwrap_or_default();
+        let on = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
+        assert_eq!(age_years(born, before), 4);
+        assert_eq!(age_years(born, on), 5);
+    }
+
+    #[test]
+    fn ethnicity_names() {
+        assert_eq!(ethnicity_name("08"), Some("Hmông"));
+        assert_eq!(ethnicity_name("25"), Some("Giáy"));
+        assert_eq!(ethnicity_name("99"), None);
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain code of treem: no HTTP, no SQL. Everything here is plain
+//! functions over plain data, tested without a database or a server.
+
+pub mod access;
+pub mod audit;
+pub mod child;
+pub mod demo;
+pub mod i18n;
+pub mod scope;
+pub mod text;
+pub mod units;

@@ -1,0 +1,488 @@
+//! Administrative units with history.
+//!
+//! A unit is identified by its code *and* its validity period: after the 2025
+//! reform GSO reused old commune codes for new units, so a code alone is
+//! ambiguous. Every function here takes the date it answers for.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::text::nfc;
+
+/// The level of a unit in the administrative hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Province,
+    District,
+    Commune,
+}
+
+impl Level {
+    /// Parses the `level` column of the unit file.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_lowercase().as_str() {
+            "province" => Some(Level::Province),
+            "district" => Some(Level::District),
+            "commune" => Some(Level::Commune),
+            _ => None,
+        }
+    }
+
+    /// The stable English code written to files and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+        }
+    }
+}
+
+/// One version of an administrative unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_code: Option<String>,
+    /// `None` when the start date was not verified: valid since always.
+    pub valid_from: Option<NaiveDate>,
+    /// `None` while the unit is in force. A unit is still valid on this day.
+    pub valid_to: Option<NaiveDate>,
+    /// For a retired unit, the unit valid from the next day that took it over.
+    pub successor_code: Option<String>,
+    pub note: String,
+}
+
+impl Unit {
+    /// Whether the unit is in force on `date` (both ends inclusive).
+    pub fn valid_on(&self, date: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= date) && self.valid_to.is_none_or(|t| date <= t)
+    }
+
+    /// The identity of this version: code and start of validity.
+    pub fn key(&self) -> (String, Option<NaiveDate>) {
+        (self.code.clone(), self.valid_from)
+    }
+}
+
+/// A located problem in a unit file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("dòng {line}: {message_vi} / line {line}: {message_en}")]
+pub struct UnitFileError {
+    /// 1-based line in the file (the header is line 1); 0 for the whole file.
+    pub line: u64,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+fn file_error(line: u64, vi: impl Into<String>, en: impl Into<String>) -> UnitFileError {
+    UnitFileError {
+        line,
+        message_vi: vi.into(),
+        message_en: en.into(),
+    }
+}
+
+const COLUMNS: [&str; 8] = [
+    "code",
+    "name",
+    "level",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+    "note",
+];
+
+/// Reads a unit file (`code,name,level,parent_code,valid_from,valid_to,
+/// successor_code,note`) and checks it as a whole. Every problem is returned,
+/// each with its line, so an administrator can fix the file in one pass.
+pub fn parse_unit_file(bytes: &[u8]) -> Result<Vec<Unit>, Vec<UnitFileError>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
+        Err(_) => {
+            return Err(vec![file_error(
+                1,
+                "không đọc được dòng tiêu đề (tệp không phải CSV UTF-8)",
+                "cannot read the header row (not a UTF-8 CSV file)",
+            )]);
+        }
+    };
+    let mut idx = HashMap::new();
+    let mut errors = Vec::new();
+    for col in COLUMNS {
+        match header.iter().position(|h| h == col) {
+            Some(i) => {
+                idx.insert(col, i);
+            }
+            None => errors.push(file_error(
+                1,
+                format!("thiếu cột bắt buộc «{col}»"),
+                format!("missing required column '{col}'"),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut units = Vec::new();
+    let mut lines = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n as u64 + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(_) => {
+                errors.push(file_error(
+                    line,
+                    "dòng không đọc được (sai mã hoá hoặc dấu ngoặc kép)",
+                    "unreadable line (bad encoding or quoting)",
+                ));
+                continue;
+            }
+        };
+        let get = |col: &str| -> String {
+            idx.get(col)
+                .and_then(|&i| record.get(i))
+                .map(|s| nfc(s.trim()))
+                .unwrap_or_default()
+        };
+        match parse_row(line, &get) {
+            Ok(u) => {
+                units.push(u);
+                lines.push(line);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if units.is_empty() && errors.is_empty() {
+        errors.push(file_error(1, "tệp không có đơn vị nào", "the file holds no unit"));
+    }
+    errors.extend(check_consistency(&units, &lines));
+    if errors.is_empty() {
+        Ok(units)
+    } else {
+        Err(errors)
+    }
+}
+
+fn optional(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn parse_row(line: u64, get: &dyn Fn(&str) -> String) -> Result<Unit, Vec<UnitFileError>> {
+    let mut errors = Vec::new();
+    let code = get("code");
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_digit()) {
+        errors.push(file_error(
+            line,
+            format!("mã đơn vị «{code}» phải gồm các chữ số"),
+            format!("unit code '{code}' must be digits"),
+        ));
+    }
+    let name = get("name");
+    if name.is_empty() {
+        errors.push(file_error(line, "thiếu tên đơn vị", "missing unit name"));
+    }
+    let level_text = get("level");
+    let level = Level::parse(&level_text);
+    if level.is_none() {
+        errors.push(file_error(
+            line,
+            format!("cấp «{level_text}» không hợp lệ (province, district, commune)"),
+            format!("invalid level '{level_text}' (province, district, commune)"),
+        ));
+    }
+    let mut date = |col: &str| -> Option<NaiveDate> {
+        let s = get(col);
+        if s.is_empty() {
+            return None;
+        }
+        match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(file_error(
+                    line,
+                    format!("ngày «{s}» ở cột {col} không đúng dạng YYYY-MM-DD"),
+                    format!("date '{s}' in column {col} is not YYYY-MM-DD"),
+                ));
+                None
+            }
+        }
+    };
+    let valid_from = date("valid_from");
+    let valid_to = date("valid_to");
+    if let (Some(f), Some(t)) = (valid_from, valid_to)
+        && t < f
+    {
+        errors.push(file_error(
+            line,
+            "ngày hết hiệu lực trước ngày có hiệu lực",
+            "valid_to is before valid_from",
+        ));
+    }
+    let successor_code = optional(get("successor_code"));
+    if successor_code.is_some() && valid_to.is_none() {
+        errors.push(file_error(
+            line,
+            "đơn vị còn hiệu lực không được có đơn vị kế thừa",
+            "a unit still in force cannot have a successor",
+        ));
+    }
+    match (errors.is_empty(), level) {
+        (true, Some(level)) => Ok(Unit {
+            code,
+            name,
+            level,
+            parent_code: optional(get("parent_code")),
+            valid_from,
+            valid_to,
+            successor_code,
+            note: get("note"),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks the rules that hold between rows: one version of a code at a time,
+/// parents and successors that exist when they are needed.
+fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
+    let history = UnitHistory::new(units.to_vec());
+    let mut errors = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
+        for (j, other) in units.iter().enumerate().skip(i + 1) {
+            if other.code == u.code && periods_overlap(u, other) {
+                let other_line = lines.get(j).copied().unwrap_or(0);
+                errors.push(file_error(
+                    other_line,
+                    format!(
+                        "mã {} trùng thời gian hiệu lực với dòng {line}",
+                        other.code
+                    ),
+                    format!("code {} overlaps in time with line {line}", other.code),
+                ));
+            }
+        }
+        if let Some(parent) = &u.parent_code {
+            let when = u.valid_to.or(u.valid_from);
+            let found = match when {
+                Some(d) => history.resolve(parent, d).is_some(),
+                None => units.iter().any(|p| &p.code == parent),
+            };
+            if !found {
+                errors.push(file_error(
+                    line,
+                    format!("đơn vị cấp trên {parent} không có trong tệp"),
+                    format!("parent unit {parent} is not in the file"),
+                ));
+            }
+        }
+        if let (Some(succ), Some(to)) = (&u.successor_code, u.valid_to) {
+            let next = to.checked_add_days(Days::new(1));
+            if next.and_then(|d| history.resolve(succ, d)).is_none() {
+                errors.push(file_error(
+                    line,
+                    format!("đơn vị kế thừa {succ} không có hiệu lực vào ngày sau {to}"),
+                    format!("successor {succ} is not valid on the day after {to}"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+fn periods_overlap(a: &Unit, b: &Unit) -> bool {
+    let a_from = a.valid_from.unwrap_or(NaiveDate::MIN);
+    let b_from = b.valid_from.unwrap_or(NaiveDate::MIN);
+    let a_to = a.valid_to.unwrap_or(NaiveDate::MAX);
+    let b_to = b.valid_to.unwrap_or(NaiveDate::MAX);
+    a_from <= b_to && b_from <= a_to
+}
+
+/// A node of the unit tree on a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeNode<'a> {
+    pub unit: &'a Unit,
+    pub depth: usize,
+}
+
+/// Every version of every unit, with the lookups the rest of treem needs.
+#[derive(Debug, Clone, Default)]
+pub struct UnitHistory {
+    units: Vec<Unit>,
+    by_code: HashMap<String, Vec<usize>>,
+}
+
+impl UnitHistory {
+    /// Indexes the given unit versions.
+    pub fn new(units: Vec<Unit>) -> Self {
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            by_code.entry(u.code.clone()).or_default().push(i);
+        }
+        UnitHistory { units, by_code }
+    }
+
+    /// All versions, in the order given.
+    pub fn all(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// The version of `code` in force on `date`.
+    pub fn resolve(&self, code: &str, date: NaiveDate) -> Option<&Unit> {
+        self.by_code
+            .get(code)?
+            .iter()
+            .map(|&i| &self.units[i])
+            .find(|u| u.valid_on(date))
+    }
+
+    /// The unit that `unit` has become on `date`: itself while valid, else its
+    /// successor, followed repeatedly. `None` when the chain breaks (a unit
+    /// retired without successor) or `date` is before the unit existed.
+    pub fn became<'a>(&'a self, unit: &'a Unit, date: NaiveDate) -> Option<&'a Unit> {
+        let mut current = unit;
+        // A chain longer than the number of units would be a cycle.
+        for _ in 0..=self.units.len() {
+            if current.valid_on(date) {
+                return Some(current);
+            }
+            // Not valid and not retired yet means `date` is before it existed.
+            let to = current.valid_to?;
+            if date <= to {
+                return None;
+            }
+            let next_day = to.checked_add_days(Days::new(1))?;
+            current = self.resolve(current.successor_code.as_deref()?, next_day)?;
+        }
+        None
+    }
+
+    /// The units in force on `date`, ordered by level then code.
+    pub fn valid_on(&self, date: NaiveDate) -> Vec<&Unit> {
+        let mut v: Vec<&Unit> = self.units.iter().filter(|u| u.valid_on(date)).collect();
+        v.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
+        v
+    }
+
+    /// The parent of a unit version, resolved while the unit is in force.
+    pub fn parent_of(&self, unit: &Unit) -> Option<&Unit> {
+        let code = unit.parent_code.as_deref()?;
+        let when = unit.valid_to.or(unit.valid_from);
+        match when {
+            Some(d) => self.resolve(code, d),
+            None => self.by_code.get(code)?.last().map(|&i| &self.units[i]),
+        }
+    }
+
+    /// The unit and its ancestors, nearest first.
+    pub fn ancestors<'a>(&'a self, unit: &'a Unit) -> Vec<&'a Unit> {
+        let mut out = vec![unit];
+        let mut current = unit;
+        while let Some(p) = self.parent_of(current) {
+            if out.len() > self.units.len() {
+                break;
+            }
+            out.push(p);
+            current = p;
+        }
+        out
+    }
+
+    /// Whether `unit` lies under `root` (or is it) — both as versions.
+    pub fn is_within(&self, unit: &Unit, root: &Unit) -> bool {
+        self.ancestors(unit).into_iter().any(|a| a == root)
+    }
+
+    /// The tree of units in force on `date`, depth-first, children by name.
+    pub fn tree_on(&self, date: NaiveDate) -> Vec<TreeNode<'_>> {
+        let valid = self.valid_on(date);
+        let mut children: BTreeMap<Option<&str>, Vec<&Unit>> = BTreeMap::new();
+        for u in &valid {
+            let parent = u
+                .parent_code
+                .as_deref()
+                .filter(|p| valid.iter().any(|v| v.code == *p));
+            children.entry(parent).or_default().push(u);
+        }
+        for list in children.values_mut() {
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        let mut out = Vec::new();
+        let mut stack: Vec<(&Unit, usize)> = children
+            .get(&None)
+            .map(|roots| roots.iter().rev().map(|u| (*u, 0)).collect())
+            .unwrap_or_default();
+        while let Some((u, depth)) = stack.pop() {
+            out.push(TreeNode { unit: u, depth });
+            if let Some(kids) = children.get(&Some(u.code.as_str())) {
+                stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+            }
+        }
+        out
+    }
+
+    /// Units retired on or before `date`, with what each had become by then.
+    pub fn retired_by(&self, date: NaiveDate) -> Vec<(&Unit, Option<&Unit>)> {
+        let mut v: Vec<(&Unit, Option<&Unit>)> = self
+            .units
+            .iter()
+            .filter(|u| u.valid_to.is_some_and(|t| t < date))
+            .map(|u| (u, self.became(u, date)))
+            .collect();
+        v.sort_by(|a, b| (a.0.level, &a.0.code).cmp(&(b.0.level, &b.0.code)));
+        v
+    }
+}
+
+/// How a newer unit file changes the stored history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitMerge {
+    /// Versions not known before.
+    pub added: Vec<Unit>,
+    /// Known versions (same code and start) whose fields changed: (old, new).
+    pub changed: Vec<(Unit, Unit)>,
+    /// Versions identical to what is stored.
+    pub unchanged: usize,
+}
+
+/// Merges a newer unit file into the stored history. Versions absent from
+/// the new file are kept, so no history is ever lost; the merged whole must
+/// still be consistent.
+pub fn merge_units(stored: &[Unit], incoming: Vec<Unit>) -> Result<UnitMerge, Vec<UnitFileError>> {
+    let mut merge = UnitMerge::default();
+    let mut result: Vec<Unit> = stored.to_vec();
+    for u in incoming {
+        match result.iter_mut().find(|s| s.key() == u.key()) {
+            Some(s) if *s == u => merge.unchanged += 1,
+            Some(s) => {
+                merge.changed.push((s.clone(), u.clone()));
+                *s = u;
+            }
+            None => {
+                merge.added.push(u.clone());
+                result.push(u);
+            }
+        }
+    }
+    let lines = vec![0; result.len()];
+    let errors = check_consistency(&result, &lines);
+    if errors.is_empty() {
+        Ok(merge)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The unit file shipped with treem (Lai Châu, with the 2025 reform).
+pub const LAI_CHAU_UNITS: &str = include_str!("../../../data/admin_units_lai_chau.csv");
+
+#[cfg(test)]
+#[path = "units_tests.rs"]
+mod tests;
