@@ -113,9 +113,13 @@ pub fn next_entry(prev: Option<(i64, &str)>, at: DateTime<Utc>, event: AuditEven
 /// Where a chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
-    #[error("mục {seq}: thiếu mục trước (số thứ tự nhảy từ {expected}) / entry {seq}: gap in sequence, expected {expected}")]
+    #[error(
+        "mục {seq}: thiếu mục trước (số thứ tự nhảy từ {expected}) / entry {seq}: gap in sequence, expected {expected}"
+    )]
     Gap { seq: i64, expected: i64 },
-    #[error("mục {seq}: không khớp với mục trước / entry {seq}: does not link to the previous entry")]
+    #[error(
+        "mục {seq}: không khớp với mục trước / entry {seq}: does not link to the previous entry"
+    )]
     Link { seq: i64 },
     #[error("mục {seq}: nội dung đã bị sửa / entry {seq}: content was altered")]
     Altered { seq: i64 },
@@ -199,7 +203,13 @@ mod tests {
     fn removed_entry_is_found() {
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(verify(&c), Err(ChainBreak::Gap { seq: 3, expected: 2 }));
+        assert_eq!(
+            verify(&c),
+            Err(ChainBreak::Gap {
+                seq: 3,
+                expected: 2
+            })
+        );
     }
 
     #[test]

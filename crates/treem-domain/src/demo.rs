@@ -50,11 +50,17 @@ const ETHNIC_GROUPS: [Ethnic; 6] = [
     Ethnic {
         code: "08", // Hmông
         share: 40,
-        families: &["Giàng", "Vàng", "Lý", "Sùng", "Thào", "Hạng", "Lầu", "Mùa", "Tráng"],
+        families: &[
+            "Giàng", "Vàng", "Lý", "Sùng", "Thào", "Hạng", "Lầu", "Mùa", "Tráng",
+        ],
         male_middle: &["A", "Seo", "Văn", "A"],
         female_middle: &["Thị", "Thị", "Thị"],
-        male_given: &["Páo", "Sử", "Dơ", "Chứ", "Lử", "Pó", "Dế", "Chu", "Thề", "Tủa", "Vư"],
-        female_given: &["Mai", "Dua", "Sua", "Mỷ", "Súa", "Chi", "Dợ", "Pằng", "Già", "Sinh"],
+        male_given: &[
+            "Páo", "Sử", "Dơ", "Chứ", "Lử", "Pó", "Dế", "Chu", "Thề", "Tủa", "Vư",
+        ],
+        female_given: &[
+            "Mai", "Dua", "Sua", "Mỷ", "Súa", "Chi", "Dợ", "Pằng", "Già", "Sinh",
+        ],
     },
     Ethnic {
         code: "09", // Dao
@@ -71,7 +77,9 @@ const ETHNIC_GROUPS: [Ethnic; 6] = [
         families: &["Lò", "Tao", "Lường", "Điêu", "Hoàng", "Lù", "Cầm"],
         male_middle: &["Văn"],
         female_middle: &["Thị"],
-        male_given: &["Hải", "Xuân", "Thương", "Tuấn", "Khánh", "Minh", "Pọm", "Ún"],
+        male_given: &[
+            "Hải", "Xuân", "Thương", "Tuấn", "Khánh", "Minh", "Pọm", "Ún",
+        ],
         female_given: &["Ngọc", "Hương", "Thảo", "Lan", "Hoa", "Ín", "Xiêng"],
     },
     Ethnic {
@@ -86,7 +94,9 @@ const ETHNIC_GROUPS: [Ethnic; 6] = [
     Ethnic {
         code: "01", // Kinh
         share: 12,
-        families: &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng"],
+        families: &[
+            "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng",
+        ],
         male_middle: &["Văn", "Đức", "Minh", "Quang"],
         female_middle: &["Thị", "Ngọc", "Thu", "Thị"],
         male_given: &["Anh", "Bình", "Dũng", "Hùng", "Long", "Nam", "Quang", "Đạt"],
@@ -128,7 +138,11 @@ fn villages_for(rng: &mut StdRng) -> Vec<String> {
     let n = rng.random_range(6..=12);
     let mut out: Vec<String> = Vec::with_capacity(n);
     while out.len() < n {
-        let prefix = if rng.random_bool(0.8) { "Bản" } else { "Thôn" };
+        let prefix = if rng.random_bool(0.8) {
+            "Bản"
+        } else {
+            "Thôn"
+        };
         let a = VILLAGE_FIRST.choose(rng).copied().unwrap_or("Nà");
         let b = VILLAGE_SECOND.choose(rng).copied().unwrap_or("Đông");
         let name = format!("{prefix} {a} {b}");
@@ -182,15 +196,24 @@ fn one_child(
 ) -> DemoChild {
     let anchor = anchor_date();
     let e = pick_group(rng);
-    let sex = if rng.random_bool(0.51) { Sex::Male } else { Sex::Female };
+    let sex = if rng.random_bool(0.51) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     let family = pick(rng, e.families);
     let age_days = rng.random_range(0..16 * 365);
-    let born = anchor.checked_sub_days(Days::new(age_days)).unwrap_or(anchor);
+    let born = anchor
+        .checked_sub_days(Days::new(age_days))
+        .unwrap_or(anchor);
     // Children born after the reform are recorded under the new commune.
     let (commune_code, as_of) = if born > reform_eve() {
         let old = history.resolve(commune, reform_eve());
         let new = old.and_then(|u| history.became(u, anchor));
-        (new.map(|u| u.code.clone()).unwrap_or(commune.to_string()), anchor)
+        (
+            new.map(|u| u.code.clone()).unwrap_or(commune.to_string()),
+            anchor,
+        )
     } else {
         (commune.to_string(), reform_eve())
     };
@@ -223,7 +246,9 @@ fn one_child(
             birth_registered: Some(registered),
             birth_registration_date: reg_date,
             mother_name: Some(name(rng, e, mother_family, Sex::Female)),
-            father_name: rng.random_bool(0.9).then(|| name(rng, e, family, Sex::Male)),
+            father_name: rng
+                .random_bool(0.9)
+                .then(|| name(rng, e, family, Sex::Male)),
             caregiver_name: None,
             caregiver_phone: rng
                 .random_bool(0.6)
@@ -278,7 +303,10 @@ mod tests {
         let a = generate(&h, 200, 7);
         let b = generate(&h, 200, 7);
         let names = |d: &DemoDistrict| -> Vec<String> {
-            d.children.iter().map(|c| c.child.full_name.clone()).collect()
+            d.children
+                .iter()
+                .map(|c| c.child.full_name.clone())
+                .collect()
         };
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&generate(&h, 200, 8)));

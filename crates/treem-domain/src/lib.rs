@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod child;
+pub mod clock;
 pub mod demo;
 pub mod i18n;
 pub mod scope;

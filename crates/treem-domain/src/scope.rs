@@ -11,7 +11,11 @@ use crate::units::{Unit, UnitHistory};
 /// when the unit it has become by today does: so the officer of a commune
 /// formed in the 2025 merger sees the children recorded under the communes
 /// it took over, and a former district's officer keeps the old records.
-pub fn scope_units<'a>(history: &'a UnitHistory, scope_code: &str, today: NaiveDate) -> Vec<&'a Unit> {
+pub fn scope_units<'a>(
+    history: &'a UnitHistory,
+    scope_code: &str,
+    today: NaiveDate,
+) -> Vec<&'a Unit> {
     let roots: Vec<&Unit> = history
         .all()
         .iter()
@@ -55,7 +59,10 @@ mod tests {
         let s = scope_units(&h, "03405", d("2026-01-10"));
         let mut names: Vec<&str> = s.iter().map(|u| u.name.as_str()).collect();
         names.sort();
-        assert_eq!(names, vec!["Xã Giang Ma", "Xã Hồ Thầu", "Xã Tả Lèng", "Xã Tả Lèng"]);
+        assert_eq!(
+            names,
+            vec!["Xã Giang Ma", "Xã Hồ Thầu", "Xã Tả Lèng", "Xã Tả Lèng"]
+        );
     }
 
     #[test]

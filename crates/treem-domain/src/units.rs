@@ -99,8 +99,10 @@ const COLUMNS: [&str; 8] = [
 ];
 
 /// Reads a unit file (`code,name,level,parent_code,valid_from,valid_to,
-/// successor_code,note`) and checks it as a whole. Every problem is returned,
-/// each with its line, so an administrator can fix the file in one pass.
+/// successor_code,note`): every row, and no two versions of a code at once.
+/// Every problem is returned, each with its line, so an administrator can
+/// fix the file in one pass. Parents and successors may be in the stored
+/// history, so they are checked by [`merge_units`].
 pub fn parse_unit_file(bytes: &[u8]) -> Result<Vec<Unit>, Vec<UnitFileError>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
@@ -161,9 +163,13 @@ pub fn parse_unit_file(bytes: &[u8]) -> Result<Vec<Unit>, Vec<UnitFileError>> {
         }
     }
     if units.is_empty() && errors.is_empty() {
-        errors.push(file_error(1, "tệp không có đơn vị nào", "the file holds no unit"));
+        errors.push(file_error(
+            1,
+            "tệp không có đơn vị nào",
+            "the file holds no unit",
+        ));
     }
-    errors.extend(check_consistency(&units, &lines));
+    errors.extend(check_overlaps(&units, &lines));
     if errors.is_empty() {
         Ok(units)
     } else {
@@ -249,10 +255,8 @@ fn parse_row(line: u64, get: &dyn Fn(&str) -> String) -> Result<Unit, Vec<UnitFi
     }
 }
 
-/// Checks the rules that hold between rows: one version of a code at a time,
-/// parents and successors that exist when they are needed.
-fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
-    let history = UnitHistory::new(units.to_vec());
+/// Checks that no code has two versions in force on the same day.
+fn check_overlaps(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
     let mut errors = Vec::new();
     for (i, u) in units.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(0);
@@ -261,14 +265,22 @@ fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
                 let other_line = lines.get(j).copied().unwrap_or(0);
                 errors.push(file_error(
                     other_line,
-                    format!(
-                        "mã {} trùng thời gian hiệu lực với dòng {line}",
-                        other.code
-                    ),
+                    format!("mã {} trùng thời gian hiệu lực với dòng {line}", other.code),
                     format!("code {} overlaps in time with line {line}", other.code),
                 ));
             }
         }
+    }
+    errors
+}
+
+/// Checks the rules that hold between rows: one version of a code at a time,
+/// parents and successors that exist when they are needed.
+fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
+    let history = UnitHistory::new(units.to_vec());
+    let mut errors = check_overlaps(units, lines);
+    for (i, u) in units.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
         if let Some(parent) = &u.parent_code {
             let when = u.valid_to.or(u.valid_from);
             let found = match when {
@@ -278,8 +290,11 @@ fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
             if !found {
                 errors.push(file_error(
                     line,
-                    format!("đơn vị cấp trên {parent} không có trong tệp"),
-                    format!("parent unit {parent} is not in the file"),
+                    format!(
+                        "đơn vị {}: đơn vị cấp trên {parent} không có hiệu lực",
+                        u.code
+                    ),
+                    format!("unit {}: parent unit {parent} is not in force", u.code),
                 ));
             }
         }
@@ -288,8 +303,14 @@ fn check_consistency(units: &[Unit], lines: &[u64]) -> Vec<UnitFileError> {
             if next.and_then(|d| history.resolve(succ, d)).is_none() {
                 errors.push(file_error(
                     line,
-                    format!("đơn vị kế thừa {succ} không có hiệu lực vào ngày sau {to}"),
-                    format!("successor {succ} is not valid on the day after {to}"),
+                    format!(
+                        "đơn vị {}: đơn vị kế thừa {succ} không có hiệu lực vào ngày sau {to}",
+                        u.code
+                    ),
+                    format!(
+                        "unit {}: successor {succ} is not valid on the day after {to}",
+                        u.code
+                    ),
                 ));
             }
         }
@@ -452,26 +473,31 @@ pub struct UnitMerge {
     pub unchanged: usize,
 }
 
-/// Merges a newer unit file into the stored history. Versions absent from
-/// the new file are kept, so no history is ever lost; the merged whole must
-/// still be consistent.
+/// Merges a unit file read by [`parse_unit_file`] into the stored history
+/// (empty on first start). Versions absent from the file are kept, so no
+/// history is ever lost; the merged whole must be consistent, and a problem
+/// with a row of the file is reported at that row's line.
 pub fn merge_units(stored: &[Unit], incoming: Vec<Unit>) -> Result<UnitMerge, Vec<UnitFileError>> {
     let mut merge = UnitMerge::default();
     let mut result: Vec<Unit> = stored.to_vec();
-    for u in incoming {
-        match result.iter_mut().find(|s| s.key() == u.key()) {
-            Some(s) if *s == u => merge.unchanged += 1,
-            Some(s) => {
-                merge.changed.push((s.clone(), u.clone()));
-                *s = u;
+    let mut lines = vec![0; result.len()];
+    // Every row of a parsed file became a unit, so row i is line i + 2.
+    for (i, u) in incoming.into_iter().enumerate() {
+        let line = i as u64 + 2;
+        match result.iter().position(|s| s.key() == u.key()) {
+            Some(k) if result[k] == u => merge.unchanged += 1,
+            Some(k) => {
+                merge.changed.push((result[k].clone(), u.clone()));
+                result[k] = u;
+                lines[k] = line;
             }
             None => {
                 merge.added.push(u.clone());
                 result.push(u);
+                lines.push(line);
             }
         }
     }
-    let lines = vec![0; result.len()];
     let errors = check_consistency(&result, &lines);
     if errors.is_empty() {
         Ok(merge)

@@ -5,10 +5,10 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn lai_chau() -> UnitHistory {
-    match parse_unit_file(LAI_CHAU_UNITS.as_bytes()) {
-        Ok(units) => UnitHistory::new(units),
-        Err(e) => panic!("shipped unit file rejected: {e:?}"),
-    }
+    let units = parse_unit_file(LAI_CHAU_UNITS.as_bytes()).expect("shipped file parses");
+    let merge = merge_units(&[], units.clone()).expect("shipped file is consistent");
+    assert_eq!(merge.added.len(), units.len());
+    UnitHistory::new(units)
 }
 
 #[test]
@@ -73,7 +73,11 @@ fn tree_after_reform_is_two_levels() {
     let tree = h.tree_on(d("2025-12-31"));
     assert!(tree.iter().all(|n| n.depth <= 1));
     assert!(tree.iter().all(|n| n.unit.level != Level::District));
-    assert!(h.retired_by(d("2025-12-31")).iter().any(|(u, _)| u.code == "106"));
+    assert!(
+        h.retired_by(d("2025-12-31"))
+            .iter()
+            .any(|(u, _)| u.code == "106")
+    );
 }
 
 #[test]
@@ -89,8 +93,12 @@ fn within_follows_parents() {
     assert!(!h.is_within(c, o));
 }
 
+/// The errors of a first load of `csv`: reading, then merging into nothing.
 fn errors_of(csv: &str) -> Vec<UnitFileError> {
-    parse_unit_file(csv.as_bytes()).err().unwrap_or_default()
+    match parse_unit_file(csv.as_bytes()) {
+        Ok(units) => merge_units(&[], units).err().unwrap_or_default(),
+        Err(e) => e,
+    }
 }
 
 const HEADER: &str = "code,name,level,parent_code,valid_from,valid_to,successor_code,note\n";
@@ -98,14 +106,18 @@ const HEADER: &str = "code,name,level,parent_code,valid_from,valid_to,successor_
 #[test]
 fn malformed_files_are_located() {
     assert_eq!(errors_of("a,b\n1,2\n")[0].line, 1);
-    let e = errors_of(&format!("{HEADER}12,Tỉnh,province,,,,,\nx1,Xã,commune,12,,,,\n"));
+    let e = errors_of(&format!(
+        "{HEADER}12,Tỉnh,province,,,,,\nx1,Xã,commune,12,,,,\n"
+    ));
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, 3);
     let e = errors_of(&format!("{HEADER}12,Tỉnh,state,,,,,\n"));
     assert!(e[0].message_vi.contains("cấp"));
     let e = errors_of(&format!("{HEADER}12,Tỉnh,province,,2025-13-01,,,\n"));
     assert!(e[0].message_en.contains("YYYY-MM-DD"));
-    let e = errors_of(&format!("{HEADER}12,Tỉnh,province,,,,,\n1,Xã,commune,99,,,,\n"));
+    let e = errors_of(&format!(
+        "{HEADER}12,Tỉnh,province,,,,,\n1,Xã,commune,99,,,,\n"
+    ));
     assert!(e[0].message_en.contains("parent"));
     let e = errors_of(&format!(
         "{HEADER}12,Tỉnh,province,,,,,\n1,Xã,commune,12,,2020-01-01,7,\n"
@@ -123,8 +135,9 @@ fn merge_keeps_history_and_reports_changes() {
     let Ok(stored) = parse_unit_file(LAI_CHAU_UNITS.as_bytes()) else {
         panic!("shipped file")
     };
+    // A partial file: its parent (12) is only in the stored history.
     let newer = format!(
-        "{HEADER}12,Tỉnh Lai Châu,province,,,,,\n03424,Xã Bản Bo mới,commune,12,2025-07-01,,,\n09999,Xã Mới,commune,12,2026-01-01,,,\n"
+        "{HEADER}03424,Xã Bản Bo mới,commune,12,2025-07-01,,,\n09999,Xã Mới,commune,12,2026-01-01,,,\n"
     );
     let Ok(incoming) = parse_unit_file(newer.as_bytes()) else {
         panic!("newer file rejected")
@@ -133,7 +146,7 @@ fn merge_keeps_history_and_reports_changes() {
         panic!("merge failed")
     };
     assert_eq!(m.added.len(), 1);
-    assert_eq!(m.changed.len(), 2); // the province note and Bản Bo's name
+    assert_eq!(m.changed.len(), 1); // Bản Bo's name and note
     assert_eq!(m.unchanged, 0);
 }
 
@@ -142,9 +155,11 @@ fn merge_rejects_an_overlap() {
     let Ok(stored) = parse_unit_file(LAI_CHAU_UNITS.as_bytes()) else {
         panic!("shipped file")
     };
-    let bad = format!("{HEADER}12,Tỉnh,province,,,,,\n03424,Trùng,commune,12,2025-08-01,,,\n");
+    let bad = format!("{HEADER}03424,Trùng,commune,12,2025-08-01,,,\n");
     let Ok(incoming) = parse_unit_file(bad.as_bytes()) else {
         panic!("file itself is fine")
     };
-    assert!(merge_units(&stored, incoming).is_err());
+    let errors = merge_units(&stored, incoming).err().unwrap_or_default();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 2);
 }

@@ -1,1 +1,158 @@
+//! The storage seam of treem: one trait, [`Store`], with a SQLite
+//! implementation (the default, one file in the data folder) and a
+//! PostgreSQL implementation (for a province or the nation). Both run the same
+//! contract tests.
+//!
+//! Every write takes the [`AuditEvent`] that describes it and records it in
+//! the same transaction, so no change is ever stored without its audit entry.
 
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use treem_domain::access::Role;
+use treem_domain::audit::{AuditEntry, AuditEvent};
+use treem_domain::child::Child;
+use treem_domain::units::UnitMerge;
+
+mod common;
+mod model;
+pub mod postgres;
+pub mod sqlite;
+pub mod testing;
+
+pub use model::*;
+
+/// What can go wrong at the storage seam.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (e.g. a username already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The record asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// Stored data that treem cannot read back (e.g. an unknown role code).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.constraint().unwrap_or("unique").to_string())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The one trait at the SQLite/PostgreSQL seam.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    // --- administrative units ---
+
+    /// Every stored unit version.
+    async fn units(&self) -> StoreResult<Vec<StoredUnit>>;
+    /// Applies a merge computed by `treem_domain::units::merge_units`,
+    /// keeping the previous state of every changed version.
+    async fn apply_unit_merge(&self, merge: &UnitMerge, audit: AuditEvent) -> StoreResult<()>;
+
+    // --- accounts, sessions, tokens ---
+
+    /// Creates an account; `Conflict` when the username is taken.
+    async fn create_account(&self, new: &NewAccount, audit: AuditEvent) -> StoreResult<i64>;
+    /// An account by username.
+    async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>>;
+    /// An account by id.
+    async fn account(&self, id: i64) -> StoreResult<Option<Account>>;
+    /// All accounts, by username.
+    async fn accounts(&self) -> StoreResult<Vec<Account>>;
+    /// Replaces an account's password hash.
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// Stores a new session (its id already hashed).
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    /// A session by the hash of its cookie value.
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<Session>>;
+    /// Extends a session's idle deadline.
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> StoreResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+    /// Removes expired sessions; returns how many.
+    async fn purge_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Stores the hash of a new API token for an account.
+    async fn create_token(
+        &self,
+        account_id: i64,
+        token_hash: &str,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// The account an API token belongs to.
+    async fn account_by_token(&self, token_hash: &str) -> StoreResult<Option<Account>>;
+
+    // --- audit log ---
+
+    /// Appends an event that is not part of another write (logins, reads).
+    async fn audit(&self, event: AuditEvent) -> StoreResult<()>;
+    /// Entries matching a filter, newest first.
+    async fn audit_entries(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// Entries with `seq` > `after`, oldest first, at most `limit` (for verifying).
+    async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// Failed logins since `since` for a username and for an address.
+    async fn recent_login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)>;
+
+    // --- children ---
+
+    /// Inserts children in one transaction; each is paired with its unit id.
+    async fn insert_children(
+        &self,
+        children: &[(Child, i64)],
+        audit: AuditEvent,
+    ) -> StoreResult<u64>;
+    /// Counts children within a scope.
+    async fn count_children(&self, scope: &Scope) -> StoreResult<i64>;
+    /// A page of children within a scope, in Vietnamese name order.
+    async fn children(&self, query: &ChildQuery) -> StoreResult<(Vec<ChildRow>, i64)>;
+}
+
+/// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare
+/// `sqlite:` path) or `postgres://…`, and brings its schema up to date.
+pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(postgres::PgStore::open(url).await?))
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::open(std::path::Path::new(path)).await?,
+        ))
+    }
+}
+
+/// Whether `role` is stored correctly (used by row mapping).
+pub(crate) fn parse_role(s: &str) -> StoreResult<Role> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("role {s}")))
+}

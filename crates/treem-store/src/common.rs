@@ -1,0 +1,558 @@
+//! The SQL both backends share. The queries are written once, in the subset
+//! that SQLite and PostgreSQL both accept (`$n` placeholders, `RETURNING`,
+//! `ON CONFLICT`), and the macro below expands them into each backend's
+//! `Store` implementation, where each body is type-checked against that
+//! backend's own driver. What differs (audit locking, passing a list of ids)
+//! is given to the macro by each backend.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use treem_domain::audit::{AuditEntry, AuditEvent};
+use treem_domain::units::{Level, Unit};
+
+use crate::{Account, StoreError, StoreResult, StoredUnit, parse_role};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UnitRow {
+    id: i64,
+    code: String,
+    name: String,
+    level: String,
+    parent_code: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    successor_code: Option<String>,
+    note: String,
+}
+
+impl UnitRow {
+    pub(crate) fn into_stored(self) -> StoreResult<StoredUnit> {
+        let level = Level::parse(&self.level)
+            .ok_or_else(|| StoreError::Corrupt(format!("unit level {}", self.level)))?;
+        Ok(StoredUnit {
+            id: self.id,
+            unit: Unit {
+                code: self.code,
+                name: self.name,
+                level,
+                parent_code: self.parent_code,
+                valid_from: self.valid_from,
+                valid_to: self.valid_to,
+                successor_code: self.successor_code,
+                note: self.note,
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccountRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    scope_code: String,
+    password_hash: String,
+    must_change_password: bool,
+    active: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl AccountRow {
+    pub(crate) fn into_account(self) -> StoreResult<Account> {
+        Ok(Account {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            role: parse_role(&self.role)?,
+            scope_code: self.scope_code,
+            password_hash: self.password_hash,
+            must_change_password: self.must_change_password,
+            active: self.active,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    record_type: String,
+    record_id: String,
+    ip: Option<String>,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            event: AuditEvent {
+                actor_id: r.actor_id,
+                actor: r.actor,
+                action: r.action,
+                record_type: r.record_type,
+                record_id: r.record_id,
+                ip: r.ip,
+                detail: r.detail,
+            },
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+pub(crate) const UNIT_COLUMNS: &str =
+    "id, code, name, level, parent_code, valid_from, valid_to, successor_code, note";
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at";
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash";
+
+/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE … ESCAPE '\'`.
+pub(crate) fn like_contains(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Expands into the shared part of a backend's `Store` implementation.
+///
+/// - `$store`: the backend type, with `fn writer(&self)` and `fn reader(&self)`
+///   returning its pools;
+/// - `$db`: the sqlx database type;
+/// - `$lock`: SQL that serialises audit appends inside a transaction, or `None`
+///   when the backend already has a single writer;
+/// - `$ids`: a sub-select yielding the ids in the JSON array bound as `$2`.
+macro_rules! shared_store {
+    ($store:ty, $db:ty, audit_lock: $lock:expr, ids_in: $ids:literal, backend: $name:literal) => {
+        impl $store {
+            /// Appends an audit entry inside a transaction, after the last one.
+            async fn append_audit(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                event: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let lock: Option<&str> = $lock;
+                if let Some(sql) = lock {
+                    sqlx::query(sql).execute(&mut **tx).await?;
+                }
+                let last: Option<(i64, String)> =
+                    sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let prev = last.as_ref().map(|(s, h)| (*s, h.as_str()));
+                let e = treem_domain::audit::next_entry(prev, chrono::Utc::now(), event);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(e.event.actor_id)
+                .bind(&e.event.actor)
+                .bind(&e.event.action)
+                .bind(&e.event.record_type)
+                .bind(&e.event.record_id)
+                .bind(&e.event.ip)
+                .bind(&e.event.detail)
+                .bind(&e.prev_hash)
+                .bind(&e.hash)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::Store for $store {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn units(&self) -> $crate::StoreResult<Vec<$crate::StoredUnit>> {
+                let sql = format!("SELECT {} FROM units ORDER BY id", $crate::common::UNIT_COLUMNS);
+                let rows: Vec<$crate::common::UnitRow> =
+                    sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                rows.into_iter().map(|r| r.into_stored()).collect()
+            }
+
+            async fn apply_unit_merge(
+                &self,
+                merge: &treem_domain::units::UnitMerge,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let now = chrono::Utc::now();
+                for (old, new) in &merge.changed {
+                    let id: i64 = sqlx::query_scalar(
+                        "SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2",
+                    )
+                    .bind(&old.code)
+                    .bind(old.valid_from)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let previous = serde_json::to_string(old)
+                        .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                    sqlx::query("INSERT INTO unit_changes (unit_id, changed_at, previous) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(now)
+                        .bind(previous)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "UPDATE units SET name = $1, level = $2, parent_code = $3, valid_to = $4,
+                         successor_code = $5, note = $6 WHERE id = $7",
+                    )
+                    .bind(&new.name)
+                    .bind(new.level.as_str())
+                    .bind(&new.parent_code)
+                    .bind(new.valid_to)
+                    .bind(&new.successor_code)
+                    .bind(&new.note)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for u in &merge.added {
+                    sqlx::query(
+                        "INSERT INTO units (code, name, level, parent_code, valid_from, valid_to, successor_code, note)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&u.code)
+                    .bind(&u.name)
+                    .bind(u.level.as_str())
+                    .bind(&u.parent_code)
+                    .bind(u.valid_from)
+                    .bind(u.valid_to)
+                    .bind(&u.successor_code)
+                    .bind(&u.note)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_account(
+                &self,
+                new: &$crate::NewAccount,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (username, display_name, role, scope_code, password_hash, must_change_password, active, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id",
+                )
+                .bind(&new.username)
+                .bind(&new.display_name)
+                .bind(new.role.as_str())
+                .bind(&new.scope_code)
+                .bind(&new.password_hash)
+                .bind(new.must_change_password)
+                .bind(chrono::Utc::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn account_by_username(&self, username: &str) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts WHERE username = $1", $crate::common::ACCOUNT_COLUMNS);
+                let row: Option<$crate::common::AccountRow> =
+                    sqlx::query_as(&sql).bind(username).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            async fn account(&self, id: i64) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts WHERE id = $1", $crate::common::ACCOUNT_COLUMNS);
+                let row: Option<$crate::common::AccountRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            async fn accounts(&self) -> $crate::StoreResult<Vec<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts ORDER BY username", $crate::common::ACCOUNT_COLUMNS);
+                let rows: Vec<$crate::common::AccountRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                rows.into_iter().map(|r| r.into_account()).collect()
+            }
+
+            async fn set_password(
+                &self,
+                id: i64,
+                password_hash: &str,
+                must_change: bool,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let done = sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+                    .bind(password_hash)
+                    .bind(must_change)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                // A new password ends every other session of the account.
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, s: &$crate::Session) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, expires_at, idle_until)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&s.id_hash)
+                .bind(s.account_id)
+                .bind(&s.csrf_token)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .bind(s.idle_until)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &str) -> $crate::StoreResult<Option<$crate::Session>> {
+                let row: Option<(String, i64, String, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
+                    sqlx::query_as(
+                        "SELECT id_hash, account_id, csrf_token, created_at, expires_at, idle_until FROM sessions WHERE id_hash = $1",
+                    )
+                    .bind(id_hash)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(row.map(|(id_hash, account_id, csrf_token, created_at, expires_at, idle_until)| $crate::Session {
+                    id_hash,
+                    account_id,
+                    csrf_token,
+                    created_at,
+                    expires_at,
+                    idle_until,
+                }))
+            }
+
+            async fn touch_session(&self, id_hash: &str, idle_until: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<()> {
+                sqlx::query("UPDATE sessions SET idle_until = $1 WHERE id_hash = $2")
+                    .bind(idle_until)
+                    .bind(id_hash)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id_hash: &str) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn purge_sessions(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR idle_until < $1")
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn create_token(
+                &self,
+                account_id: i64,
+                token_hash: &str,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query("INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3)")
+                    .bind(account_id)
+                    .bind(token_hash)
+                    .bind(chrono::Utc::now())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn account_by_token(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!(
+                    "SELECT {} FROM accounts WHERE id = (SELECT account_id FROM api_tokens WHERE token_hash = $1)",
+                    $crate::common::ACCOUNT_COLUMNS
+                );
+                let row: Option<$crate::common::AccountRow> =
+                    sqlx::query_as(&sql).bind(token_hash).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            async fn audit(&self, event: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                Self::append_audit(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_entries(
+                &self,
+                q: &$crate::AuditQuery,
+            ) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
+                let sql = format!(
+                    "SELECT {} FROM audit_log
+                     WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2)
+                       AND ($3 IS NULL OR record_type = $3) AND ($4 IS NULL OR seq < $4)
+                     ORDER BY seq DESC LIMIT $5",
+                    $crate::common::AUDIT_COLUMNS
+                );
+                let rows: Vec<$crate::common::AuditRow> = sqlx::query_as(&sql)
+                    .bind(&q.action)
+                    .bind(&q.actor)
+                    .bind(&q.record_type)
+                    .bind(q.before_seq)
+                    .bind(q.limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn audit_chain(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
+                let sql = format!(
+                    "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    $crate::common::AUDIT_COLUMNS
+                );
+                let rows: Vec<$crate::common::AuditRow> =
+                    sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn recent_login_failures(
+                &self,
+                username: &str,
+                ip: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<(i64, i64)> {
+                let by_user: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND record_id = $1 AND at > $2",
+                )
+                .bind(username)
+                .bind(since)
+                .fetch_one(self.reader())
+                .await?;
+                let by_ip: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND ip = $1 AND at > $2",
+                )
+                .bind(ip)
+                .bind(since)
+                .fetch_one(self.reader())
+                .await?;
+                Ok((by_user, by_ip))
+            }
+
+            async fn insert_children(
+                &self,
+                children: &[(treem_domain::child::Child, i64)],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<u64> {
+                let mut tx = self.writer().begin().await?;
+                let now = chrono::Utc::now();
+                for (c, unit_id) in children {
+                    sqlx::query(
+                        "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
+                           ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
+                           caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
+                           version, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)",
+                    )
+                    .bind(&c.child_id)
+                    .bind(&c.national_id)
+                    .bind(&c.full_name)
+                    .bind(treem_domain::text::fold(&c.full_name))
+                    .bind(treem_domain::text::name_sort_key(&c.full_name))
+                    .bind(c.sex.code())
+                    .bind(c.date_of_birth)
+                    .bind(&c.ethnicity)
+                    .bind(unit_id)
+                    .bind(&c.village)
+                    .bind(c.birth_registered)
+                    .bind(c.birth_registration_date)
+                    .bind(&c.mother_name)
+                    .bind(&c.father_name)
+                    .bind(&c.caregiver_name)
+                    .bind(&c.caregiver_phone)
+                    .bind(c.household_poverty.map(|p| p.code()))
+                    .bind(c.special_circumstances.join(";"))
+                    .bind(c.status.code())
+                    .bind(c.status_date)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let mut audit = audit;
+                audit.detail = format!("{} children", children.len());
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(children.len() as u64)
+            }
+
+            async fn count_children(&self, scope: &$crate::Scope) -> $crate::StoreResult<i64> {
+                let (all, ids) = scope.as_params();
+                let n: i64 = sqlx::query_scalar(concat!(
+                    "SELECT COUNT(*) FROM children WHERE ($1 OR unit_id IN (", $ids, "))"
+                ))
+                .bind(all)
+                .bind(ids)
+                .fetch_one(self.reader())
+                .await?;
+                Ok(n)
+            }
+
+            async fn children(&self, q: &$crate::ChildQuery) -> $crate::StoreResult<(Vec<$crate::ChildRow>, i64)> {
+                let (all, ids) = q.scope.as_params();
+                let pattern = $crate::common::like_contains(&q.name);
+                let filter = concat!(
+                    " FROM children WHERE ($1 OR unit_id IN (", $ids, ")) AND name_folded LIKE $3 ESCAPE '\\'"
+                );
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
+                    .bind(all)
+                    .bind(&ids)
+                    .bind(&pattern)
+                    .fetch_one(self.reader())
+                    .await?;
+                let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
+                    "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status{filter}
+                     ORDER BY name_sort, child_id LIMIT $4 OFFSET $5"
+                ))
+                .bind(all)
+                .bind(&ids)
+                .bind(&pattern)
+                .bind(q.limit)
+                .bind(q.offset)
+                .fetch_all(self.reader())
+                .await?;
+                Ok((rows, total))
+            }
+        }
+    };
+}
+
+pub(crate) use shared_store;

@@ -1,0 +1,67 @@
+//! The SQLite backend: one file in the data folder, WAL mode.
+//!
+//! Writes go through a pool of one connection, so transactions never race
+//! for SQLite's single write lock (no `SQLITE_BUSY` under load) and the audit
+//! chain needs no extra lock; reads use their own pool and never block.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::StoreResult;
+use crate::common::shared_store;
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and migrates it.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    /// The underlying write pool, for tests that tamper with rows on purpose.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+}
+
+shared_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    audit_lock: None,
+    ids_in: "SELECT value FROM json_each($2)",
+    backend: "sqlite"
+);

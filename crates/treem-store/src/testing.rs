@@ -1,0 +1,86 @@
+//! Fresh databases for tests: a temporary SQLite file, or a new PostgreSQL
+//! database on the server named by `TREEM_TEST_POSTGRES`. Never shared
+//! between tests, never a mock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::Connection;
+
+use crate::{Store, StoreResult};
+
+/// The environment variable naming the PostgreSQL server for tests.
+pub const PG_ENV: &str = "TREEM_TEST_POSTGRES";
+
+/// A store on a fresh database, and what keeps that database alive.
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    /// The URL the store was opened with (for opening it a second time).
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{prefix}_{}_{t}_{n}", std::process::id())
+}
+
+/// A new temporary folder.
+pub fn temp_dir() -> std::io::Result<TempDir> {
+    let dir = std::env::temp_dir().join(unique_name("treem"));
+    std::fs::create_dir_all(&dir)?;
+    Ok(TempDir(dir))
+}
+
+/// A fresh SQLite database in a temporary folder.
+pub async fn sqlite() -> StoreResult<TestDb> {
+    let dir = temp_dir().map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+    let path = dir.0.join("treem.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = crate::open(&url).await?;
+    Ok(TestDb {
+        store,
+        url,
+        _dir: Some(dir),
+    })
+}
+
+/// A fresh PostgreSQL database, or `None` (after saying so) when
+/// `TREEM_TEST_POSTGRES` is not set.
+pub async fn postgres(test: &str) -> StoreResult<Option<TestDb>> {
+    let Ok(base) = std::env::var(PG_ENV) else {
+        eprintln!("skipped on PostgreSQL: {test} ({PG_ENV} is not set)");
+        return Ok(None);
+    };
+    let name = unique_name("treem_test");
+    let mut admin = sqlx::PgConnection::connect(&base).await?;
+    // The name is generated above from digits and letters only.
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await?;
+    let url = match base.rsplit_once('/') {
+        Some((server, _db)) => format!("{server}/{name}"),
+        None => format!("{base}/{name}"),
+    };
+    let store = crate::open(&url).await?;
+    Ok(Some(TestDb {
+        store,
+        url,
+        _dir: None,
+    }))
+}

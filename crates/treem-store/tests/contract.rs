@@ -1,0 +1,350 @@
+//! The contract of the storage seam, run on SQLite and on PostgreSQL.
+//! Every function here takes a fresh store; the macro at the end runs it on
+//! both backends.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use treem_domain::access::Role;
+use treem_domain::audit::{AuditEvent, ChainVerifier};
+use treem_domain::demo;
+use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_store::{AuditQuery, ChildQuery, NewAccount, Scope, Session, Store, StoreError};
+
+fn ev(action: &str) -> AuditEvent {
+    AuditEvent::system("test", action, "test", "1")
+}
+
+async fn load_units(store: &Arc<dyn Store>) {
+    let units = parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap();
+    let merge = merge_units(&[], units).unwrap();
+    store
+        .apply_unit_merge(&merge, ev("units_loaded"))
+        .await
+        .unwrap();
+}
+
+fn account(name: &str) -> NewAccount {
+    NewAccount {
+        username: name.into(),
+        display_name: "Lò Thị Lập".into(),
+        role: Role::Commune,
+        scope_code: "03424".into(),
+        password_hash: "$argon2id$fake".into(),
+        must_change_password: true,
+    }
+}
+
+async fn verify_chain(store: &Arc<dyn Store>) -> Result<i64, String> {
+    let mut v = ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let batch = store
+            .audit_chain(after, 100)
+            .await
+            .map_err(|e| e.to_string())?;
+        if batch.is_empty() {
+            return Ok(v.checked());
+        }
+        for e in &batch {
+            v.check(e).map_err(|e| e.to_string())?;
+            after = e.seq;
+        }
+    }
+}
+
+async fn units_round_trip(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let stored = store.units().await.unwrap();
+    assert_eq!(stored.len(), 153);
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let again = parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap();
+    assert_eq!(history.all(), again.as_slice());
+}
+
+async fn unit_merge_keeps_history(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let stored: Vec<_> = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.unit)
+        .collect();
+    let newer = "code,name,level,parent_code,valid_from,valid_to,successor_code,note\n\
+                 03424,Xã Bản Bo (mới),commune,12,2025-07-01,,,renamed\n\
+                 09999,Xã Thử,commune,12,2026-01-01,,,\n";
+    let merge = merge_units(&stored, parse_unit_file(newer.as_bytes()).unwrap()).unwrap();
+    store
+        .apply_unit_merge(&merge, ev("units_loaded"))
+        .await
+        .unwrap();
+    let after = store.units().await.unwrap();
+    assert_eq!(after.len(), 154);
+    assert!(after.iter().any(|s| s.unit.name == "Xã Bản Bo (mới)"));
+    // The old Bản Bo (before the reform) is untouched.
+    assert!(
+        after
+            .iter()
+            .any(|s| s.unit.name == "Xã Bản Bo" && s.unit.valid_to.is_some())
+    );
+}
+
+async fn accounts_and_conflicts(store: Arc<dyn Store>) {
+    let id = store
+        .create_account(&account("lap"), ev("account_created"))
+        .await
+        .unwrap();
+    let a = store.account_by_username("lap").await.unwrap().unwrap();
+    assert_eq!(a.id, id);
+    assert_eq!(a.role, Role::Commune);
+    assert!(a.must_change_password);
+    assert_eq!(
+        store.account(id).await.unwrap().unwrap().display_name,
+        "Lò Thị Lập"
+    );
+    let dup = store
+        .create_account(&account("lap"), ev("account_created"))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    assert!(store.account_by_username("nobody").await.unwrap().is_none());
+    store
+        .set_password(id, "$argon2id$new", false, ev("password_changed"))
+        .await
+        .unwrap();
+    let a = store.account(id).await.unwrap().unwrap();
+    assert_eq!(a.password_hash, "$argon2id$new");
+    assert!(!a.must_change_password);
+    let missing = store
+        .set_password(999, "x", false, ev("password_changed"))
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+    assert_eq!(store.accounts().await.unwrap().len(), 1);
+}
+
+async fn sessions_expire_and_end(store: Arc<dyn Store>) {
+    let id = store
+        .create_account(&account("lap"), ev("account_created"))
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let s = Session {
+        id_hash: "h1".into(),
+        account_id: id,
+        csrf_token: "c1".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(8),
+        idle_until: now + Duration::hours(1),
+    };
+    store.create_session(&s).await.unwrap();
+    let got = store.session("h1").await.unwrap().unwrap();
+    assert_eq!(got.csrf_token, "c1");
+    assert_eq!(got.expires_at.timestamp(), s.expires_at.timestamp());
+    store
+        .touch_session("h1", now + Duration::hours(2))
+        .await
+        .unwrap();
+    assert_eq!(store.purge_sessions(now).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .purge_sessions(now + Duration::hours(9))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.session("h1").await.unwrap().is_none());
+    // A password change ends the account's sessions.
+    store
+        .create_session(&Session {
+            id_hash: "h2".into(),
+            ..s
+        })
+        .await
+        .unwrap();
+    store
+        .set_password(id, "x", false, ev("password_changed"))
+        .await
+        .unwrap();
+    assert!(store.session("h2").await.unwrap().is_none());
+}
+
+async fn tokens_find_their_account(store: Arc<dyn Store>) {
+    let id = store
+        .create_account(&account("lap"), ev("account_created"))
+        .await
+        .unwrap();
+    store
+        .create_token(id, "tokenhash", ev("token_created"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .account_by_token("tokenhash")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
+    assert!(store.account_by_token("other").await.unwrap().is_none());
+}
+
+async fn audit_chain_verifies_and_filters(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    store
+        .create_account(&account("lap"), ev("account_created"))
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let mut e = AuditEvent::system("lap", "login_failed", "account", "lap");
+        e.ip = Some("10.0.0.9".into());
+        store.audit(e).await.unwrap();
+    }
+    assert_eq!(verify_chain(&store).await, Ok(5));
+    let failed = store
+        .audit_entries(&AuditQuery {
+            action: Some("login_failed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 3);
+    assert!(failed[0].seq > failed[1].seq, "newest first");
+    let older = store
+        .audit_entries(&AuditQuery {
+            before_seq: Some(3),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(older.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 1]);
+    let since = Utc::now() - Duration::minutes(15);
+    assert_eq!(
+        store
+            .recent_login_failures("lap", "10.0.0.9", since)
+            .await
+            .unwrap(),
+        (3, 3)
+    );
+    assert_eq!(
+        store
+            .recent_login_failures("x", "10.0.0.1", since)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    let later = Utc::now() + Duration::minutes(1);
+    assert_eq!(
+        store
+            .recent_login_failures("lap", "10.0.0.9", later)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+}
+
+async fn concurrent_audit_appends_keep_the_chain(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.audit(AuditEvent::system("t", "test", "n", &i.to_string()))
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(verify_chain(&store).await, Ok(20));
+}
+
+async fn children_respect_scope(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let district = demo::generate(&history, 300, 3);
+    let rows: Vec<_> = district
+        .children
+        .iter()
+        .map(|c| {
+            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
+            let id = stored.iter().find(|s| &s.unit == u).unwrap().id;
+            (c.child.clone(), id)
+        })
+        .collect();
+    assert_eq!(
+        store
+            .insert_children(&rows, ev("demo_loaded"))
+            .await
+            .unwrap(),
+        300
+    );
+    assert_eq!(store.count_children(&Scope::All).await.unwrap(), 300);
+    let one_unit = rows[0].1;
+    let expected = rows.iter().filter(|(_, u)| *u == one_unit).count() as i64;
+    let scope = Scope::Units(vec![one_unit]);
+    assert_eq!(store.count_children(&scope).await.unwrap(), expected);
+    assert_eq!(
+        store.count_children(&Scope::Units(vec![])).await.unwrap(),
+        0
+    );
+    let q = ChildQuery {
+        scope: scope.clone(),
+        name: String::new(),
+        limit: 1000,
+        offset: 0,
+    };
+    let (page, total) = store.children(&q).await.unwrap();
+    assert_eq!(total, expected);
+    assert!(page.iter().all(|c| c.unit_id == one_unit));
+    // Search by folded name; LIKE wildcards in the input match literally.
+    let name = treem_domain::text::fold(&rows[0].0.full_name);
+    let q = ChildQuery {
+        scope: Scope::All,
+        name: name.clone(),
+        limit: 5,
+        offset: 0,
+    };
+    let (page, _) = store.children(&q).await.unwrap();
+    assert!(page.iter().any(|c| c.child_id == rows[0].0.child_id));
+    let q = ChildQuery {
+        scope: Scope::All,
+        name: "%".into(),
+        limit: 5,
+        offset: 0,
+    };
+    assert_eq!(store.children(&q).await.unwrap().1, 0);
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = treem_store::testing::sqlite().await.unwrap();
+                super::$name(db.store.clone()).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(db) = treem_store::testing::postgres(stringify!($name)).await.unwrap() {
+                    super::$name(db.store.clone()).await;
+                }
+            })*
+        }
+    };
+}
+
+on_both!(
+    units_round_trip,
+    unit_merge_keeps_history,
+    accounts_and_conflicts,
+    sessions_expire_and_end,
+    tokens_find_their_account,
+    audit_chain_verifies_and_filters,
+    concurrent_audit_appends_keep_the_chain,
+    children_respect_scope,
+);
