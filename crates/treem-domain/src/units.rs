@@ -355,6 +355,14 @@ impl UnitHistory {
         &self.units
     }
 
+    /// The position in [`UnitHistory::all`] of a version borrowed from it.
+    pub fn index_of(&self, unit: &Unit) -> Option<usize> {
+        let start = self.units.as_ptr() as usize;
+        let offset = (unit as *const Unit as usize).checked_sub(start)?;
+        let i = offset / std::mem::size_of::<Unit>().max(1);
+        (i < self.units.len() && std::ptr::eq(&self.units[i], unit)).then_some(i)
+    }
+
     /// The version of `code` in force on `date`.
     pub fn resolve(&self, code: &str, date: NaiveDate) -> Option<&Unit> {
         self.by_code

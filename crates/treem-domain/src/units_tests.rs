@@ -163,3 +163,12 @@ fn merge_rejects_an_overlap() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].line, 2);
 }
+
+#[test]
+fn index_of_finds_borrowed_versions_only() {
+    let h = lai_chau();
+    let u = &h.all()[5];
+    assert_eq!(h.index_of(u), Some(5));
+    let copy = u.clone();
+    assert_eq!(h.index_of(&copy), None);
+}

@@ -1,1 +1,56 @@
+//! The treem web application: server-rendered pages and a JSON API over the
+//! storage seam. [`build_app`] is the one way to start it — the command line,
+//! the tests and the benchmarks all call it.
 
+use std::sync::Arc;
+
+use axum::Router;
+
+mod accounts;
+mod api;
+mod assets;
+mod audit_log;
+pub mod auth;
+pub mod bootstrap;
+mod children;
+mod error;
+mod guard;
+mod home;
+mod page;
+pub mod policy;
+mod state;
+mod units;
+
+pub use accounts::valid_username;
+pub use audit_log::verify_chain;
+pub use error::AppError;
+pub use state::{AppState, UnitIndex, WebConfig};
+use treem_store::Store;
+
+/// Builds the application: every route, behind the one access guard.
+pub async fn build_app(config: WebConfig, store: Arc<dyn Store>) -> Result<Router, AppError> {
+    let state = AppState::new(config, store).await?;
+    Ok(router(state))
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(units::routes())
+        .merge(children::routes())
+        .merge(accounts::routes())
+        .merge(audit_log::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            guard::MAX_BODY,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}

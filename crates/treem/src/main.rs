@@ -1,1 +1,64 @@
-fn main() {}
+//! `treem`: the command line. A thin shell over the library crates.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod admin;
+mod cli;
+mod config;
+mod serve;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = std::env::var("TREEM_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("treem: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("treem: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = config::Config::resolve(&cli.global)?;
+    match cli.command {
+        Command::Serve { listen, demo } => serve::serve(config, listen, demo).await,
+        Command::Demo { children, seed } => admin::demo(&config, children, seed).await,
+        Command::User(cli::UserCommand::Add {
+            name,
+            role,
+            unit,
+            display_name,
+            password_stdin,
+        }) => admin::user_add(&config, &name, &role, &unit, display_name, password_stdin).await,
+        Command::Token(cli::TokenCommand::Create { name }) => {
+            admin::token_create(&config, &name).await
+        }
+        Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,
+        Command::Units(cli::UnitsCommand::Load { file }) => admin::units_load(&config, &file).await,
+        Command::Config => {
+            print!("{}", config.describe());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Accounts: passwords, sessions, API tokens, the login and password pages.
+
+mod login;
+pub mod password;
+pub mod session;
+
+pub use login::routes;

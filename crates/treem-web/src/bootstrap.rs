@@ -1,0 +1,95 @@
+//! First start: the shipped unit list, the administrator, the demo district.
+//! Shared by `treem serve`, `treem demo` and the tests.
+
+use std::collections::HashMap;
+
+use treem_domain::access::Role;
+use treem_domain::audit::AuditEvent;
+use treem_domain::demo;
+use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_store::{NewAccount, Store, StoreResult};
+
+use crate::auth::password;
+use crate::{AppError, UnitIndex};
+
+/// Loads the shipped unit list when the store has none. Returns whether it did.
+pub async fn ensure_units(store: &dyn Store) -> Result<bool, AppError> {
+    if !store.units().await?.is_empty() {
+        return Ok(false);
+    }
+    let units = parse_unit_file(LAI_CHAU_UNITS.as_bytes())
+        .and_then(|u| merge_units(&[], u))
+        .map_err(|e| AppError::Internal(format!("shipped unit file: {} errors", e.len())))?;
+    let audit = AuditEvent::system("system", "units_loaded", "unit_file", "shipped")
+        .with_detail(format!("added {}", units.added.len()));
+    store.apply_unit_merge(&units, audit).await?;
+    Ok(true)
+}
+
+/// Creates the administrator `admin` with a one-time password when there is
+/// no account yet; returns that password (to print once).
+pub async fn ensure_admin(store: &dyn Store) -> Result<Option<String>, AppError> {
+    if !store.accounts().await?.is_empty() {
+        return Ok(None);
+    }
+    let one_time = password::one_time_password();
+    let new = NewAccount {
+        username: "admin".into(),
+        display_name: "Quản trị hệ thống".into(),
+        role: Role::Admin,
+        scope_code: "12".into(),
+        password_hash: password::hash(one_time.clone()).await?,
+        must_change_password: true,
+    };
+    store
+        .create_account(
+            &new,
+            AuditEvent::system("system", "account_created", "account", ""),
+        )
+        .await?;
+    Ok(Some(one_time))
+}
+
+/// How many children one demo transaction stores.
+const DEMO_BATCH: usize = 5_000;
+
+/// Loads a generated demo district when the store holds no child yet,
+/// calling `progress` with the number stored so far after each batch.
+/// Returns how many children were loaded (0 when skipped).
+pub async fn load_demo(
+    store: &dyn Store,
+    children: usize,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> StoreResult<u64> {
+    if store.count_children(&treem_store::Scope::All).await? > 0 {
+        return Ok(0);
+    }
+    let index = UnitIndex::new(store.units().await?);
+    let history: &UnitHistory = &index.history;
+    let district = demo::generate(history, children, seed);
+    let mut ids: HashMap<(String, chrono::NaiveDate), i64> = HashMap::new();
+    let mut rows = Vec::with_capacity(district.children.len());
+    for c in district.children {
+        let key = (c.child.commune_code.clone(), c.as_of);
+        let id = match ids.get(&key) {
+            Some(id) => *id,
+            None => {
+                let Some(id) = history.resolve(&key.0, key.1).and_then(|u| index.id_of(u)) else {
+                    continue;
+                };
+                ids.insert(key, id);
+                id
+            }
+        };
+        rows.push((c.child, id));
+    }
+    let mut done = 0;
+    for batch in rows.chunks(DEMO_BATCH) {
+        let audit =
+            AuditEvent::system("system", "demo_loaded", "children", &format!("seed {seed}"));
+        done += store.insert_children(batch, audit).await?;
+        progress(done);
+    }
+    Ok(done)
+}

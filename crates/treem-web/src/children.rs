@@ -1,0 +1,169 @@
+//! The children's list within the user's scope (the registry grows from here).
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use serde::Deserialize;
+use treem_domain::child::{Sex, ethnicity_name};
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::{fmt_date, trf};
+use treem_domain::text::fold;
+use treem_domain::units::Level;
+use treem_store::{ChildQuery, Scope};
+
+use crate::guard::{CurrentUser, RequestInfo};
+use crate::page::{Page, encode};
+use crate::{AppError, AppState};
+
+const PAGE_SIZE: i64 = 50;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/children", get(list))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    q: Option<String>,
+    commune: Option<String>,
+    page: Option<i64>,
+}
+
+struct Row {
+    name: String,
+    born: String,
+    sex: &'static str,
+    ethnicity: String,
+    unit: String,
+    village: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "children.html")]
+struct ListTemplate {
+    page: Page,
+    q: String,
+    commune: String,
+    communes: Vec<(String, String)>,
+    rows: Vec<Row>,
+    total: String,
+    page_label: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let lang = info.lang;
+    let today = vn_today();
+    let units = state.units();
+    let scope = units.scope_of(&user.account, today);
+    let in_scope = |id: i64| match &scope {
+        Scope::All => true,
+        Scope::Units(ids) => ids.contains(&id),
+    };
+    // The communes in force today that the user may filter by.
+    let mut communes: Vec<(String, String)> = units
+        .history
+        .valid_on(today)
+        .into_iter()
+        .filter(|u| u.level == Level::Commune && units.id_of(u).is_some_and(in_scope))
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect();
+    communes.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    let commune = q.commune.unwrap_or_default();
+    let effective = match units
+        .history
+        .resolve(&commune, today)
+        .filter(|_| !commune.is_empty())
+    {
+        // Children recorded under any version that has become this commune.
+        Some(target) => Scope::Units(
+            units
+                .history
+                .all()
+                .iter()
+                .filter(|u| {
+                    units
+                        .history
+                        .became(u, today)
+                        .is_some_and(|now| now == target)
+                })
+                .filter_map(|u| units.id_of(u))
+                .filter(|id| in_scope(*id))
+                .collect(),
+        ),
+        None => scope.clone(),
+    };
+    let text = q.q.unwrap_or_default();
+    let page_no = q.page.unwrap_or(1).max(1);
+    let query = ChildQuery {
+        scope: effective,
+        name: fold(&text),
+        limit: PAGE_SIZE,
+        offset: (page_no - 1) * PAGE_SIZE,
+    };
+    let (found, total) = state.store.children(&query).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let rows = found
+        .into_iter()
+        .map(|c| Row {
+            name: c.full_name,
+            born: fmt_date(c.date_of_birth),
+            sex: match Sex::from_code(&c.sex) {
+                Some(Sex::Male) => lang.t("children.male"),
+                Some(Sex::Female) => lang.t("children.female"),
+                None => "",
+            },
+            ethnicity: c
+                .ethnicity
+                .as_deref()
+                .and_then(ethnicity_name)
+                .unwrap_or_default()
+                .to_string(),
+            unit: units
+                .by_id(c.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            village: c.village.unwrap_or_default(),
+            status: lang.t(match c.status.as_str() {
+                "moved" => "children.moved",
+                "dead" => "children.dead",
+                _ => "children.active",
+            }),
+        })
+        .collect();
+    let link = |p: i64| {
+        format!(
+            "/children?q={}&commune={}&page={p}",
+            encode(&text),
+            encode(&commune)
+        )
+    };
+    let tpl = ListTemplate {
+        page: Page::new(&info, Some(&user), lang.t("children.title")),
+        q: text.clone(),
+        commune: commune.clone(),
+        communes,
+        rows,
+        total: trf(lang, "children.total", &[("n", &total.to_string())]),
+        page_label: trf(
+            lang,
+            "children.page",
+            &[
+                ("page", &page_no.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
+        prev: (page_no > 1).then(|| link(page_no - 1)),
+        next: (page_no < pages).then(|| link(page_no + 1)),
+    };
+    Ok(Html(tpl.render()?))
+}

@@ -1,0 +1,311 @@
+//! The one access guard in front of every route: finds the route's action in
+//! [`crate::policy`], authenticates (session cookie or bearer token), checks
+//! the role, checks the anti-forgery token of every state-changing request,
+//! and renders error pages in the user's language.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use treem_domain::access::{Action, permits};
+use treem_domain::i18n::Lang;
+use treem_store::Account;
+
+use crate::auth::session::{self, LANG_COOKIE, PRE_CSRF_COOKIE, SessionLookup};
+use crate::error::ErrorPage;
+use crate::page::{self, ErrorTemplate};
+use crate::{AppError, AppState, policy};
+
+/// The largest request body accepted (unit files, later data sets).
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// The name of the anti-forgery field in every form.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// Who is asking, as the guard established it; handlers extract this.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub account: Account,
+}
+
+/// Facts about every request that pages need.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub lang: Lang,
+    /// The client address, for the audit log.
+    pub ip: String,
+    /// Whether cookies should be marked Secure.
+    pub tls: bool,
+    /// The token forms must carry (the session's, or the pre-login cookie's).
+    pub csrf: String,
+    /// The path and query of this request (to come back to after a switch).
+    pub here: String,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestInfo {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<RequestInfo>()
+            .cloned()
+            .ok_or(AppError::Internal("request info missing".into()))
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// The middleware. See the module documentation.
+pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let lang = session::cookie_value(req.headers(), LANG_COOKIE)
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default();
+    let path = req.uri().path().to_string();
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let tls = session::over_tls(req.headers(), &state.config);
+    let pattern = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let mut info = RequestInfo {
+        lang,
+        ip,
+        tls,
+        csrf: String::new(),
+        here,
+    };
+    let outcome = match pattern {
+        // No route matched: the fallback answers 404.
+        None => Ok((None, None)),
+        Some(pattern) => authorize(&state, &mut req, &pattern, &mut info).await,
+    };
+    let mut new_pre_csrf = None;
+    let response = match outcome {
+        Err(rejection) => rejection,
+        Ok((user, fresh_csrf)) => {
+            new_pre_csrf = fresh_csrf;
+            if let Some(user) = user.clone() {
+                req.extensions_mut().insert(user);
+            }
+            req.extensions_mut().insert(info.clone());
+            let req = match check_csrf(req, &info).await {
+                Ok(req) => req,
+                Err(e) => return render_error(e.into_response(), &info, user.as_ref(), &path),
+            };
+            next.run(req).await
+        }
+    };
+    let mut response = render_error(response, &info, None, &path);
+    if let Some(token) = new_pre_csrf
+        && let Ok(v) =
+            HeaderValue::from_str(&session::set_cookie(PRE_CSRF_COOKIE, &token, tls, None))
+    {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}
+
+type Authorized = (Option<CurrentUser>, Option<String>);
+
+/// Decides whether the request may reach its handler.
+async fn authorize(
+    state: &AppState,
+    req: &mut Request,
+    pattern: &str,
+    info: &mut RequestInfo,
+) -> Result<Authorized, Response> {
+    let path = req.uri().path().to_string();
+    let Some(action) = policy::action_for(req.method().as_str(), pattern) else {
+        tracing::error!(pattern, "route missing from the access table");
+        return Err(AppError::Forbidden.into_response());
+    };
+    let store = state.store.as_ref();
+    let internal = |e: treem_store::StoreError| AppError::from(e).into_response();
+
+    // API clients authenticate with a bearer token and need no CSRF token.
+    if let Some(token_account) = session::bearer(store, req.headers())
+        .await
+        .map_err(internal)?
+    {
+        let Some(account) = token_account else {
+            return Err(AppError::Unauthorized.into_response());
+        };
+        if !permits(account.role, action) {
+            return Err(AppError::Forbidden.into_response());
+        }
+        info.csrf = String::new();
+        mark_csrf_exempt(req);
+        return Ok((Some(CurrentUser { account }), None));
+    }
+
+    let lookup = session::lookup(store, req.headers(), &state.config)
+        .await
+        .map_err(internal)?;
+    let live = match lookup {
+        SessionLookup::Live(b) => Some(*b),
+        _ if action == Action::Public => None,
+        SessionLookup::Expired if !is_api(&path) => {
+            return Err(
+                Redirect::to(&format!("/login?expired=1&next={}", page::encode(&path)))
+                    .into_response(),
+            );
+        }
+        _ if is_api(&path) => return Err(AppError::Unauthorized.into_response()),
+        _ => {
+            return Err(
+                Redirect::to(&format!("/login?next={}", page::encode(&path))).into_response(),
+            );
+        }
+    };
+    match live {
+        Some((session, account)) => {
+            if !permits(account.role, action) {
+                return Err(AppError::Forbidden.into_response());
+            }
+            if account.must_change_password && !policy::allowed_before_password_change(pattern) {
+                return Err(Redirect::to("/account/password").into_response());
+            }
+            info.csrf = session.csrf_token.clone();
+            Ok((Some(CurrentUser { account }), None))
+        }
+        None => {
+            // Public pages before login: a double-submit cookie guards the
+            // login form.
+            match session::cookie_value(req.headers(), PRE_CSRF_COOKIE) {
+                Some(token) if token.len() == 64 => {
+                    info.csrf = token;
+                    Ok((None, None))
+                }
+                _ => {
+                    let token = session::random_token();
+                    info.csrf = token.clone();
+                    Ok((None, Some(token)))
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct CsrfExempt;
+
+fn mark_csrf_exempt(req: &mut Request) {
+    req.extensions_mut().insert(CsrfExempt);
+}
+
+/// Checks the anti-forgery token of a state-changing request, reading it from
+/// the form body (URL-encoded or multipart) and putting the body back.
+async fn check_csrf(req: Request, info: &RequestInfo) -> Result<Request, AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.extensions().get::<CsrfExempt>().is_some()
+    {
+        return Ok(req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let sent = if content_type.starts_with("application/x-www-form-urlencoded") {
+        serde_urlencoded::from_bytes::<HashMap<String, String>>(&bytes)
+            .ok()
+            .and_then(|mut m| m.remove(CSRF_FIELD))
+    } else if content_type.starts_with("multipart/form-data") {
+        multipart_field(&content_type, bytes.clone(), CSRF_FIELD).await
+    } else {
+        parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let ok = !info.csrf.is_empty()
+        && sent.is_some_and(|s| constant_time_eq(s.as_bytes(), info.csrf.as_bytes()));
+    if !ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+async fn multipart_field(content_type: &str, bytes: Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Replaces the body of an error response with a page in the user's
+/// language (or JSON for the API).
+fn render_error(
+    mut res: Response,
+    info: &RequestInfo,
+    user: Option<&CurrentUser>,
+    path: &str,
+) -> Response {
+    let Some(ErrorPage(key)) = res.extensions().get::<ErrorPage>().copied() else {
+        return res;
+    };
+    let status = res.status();
+    res.extensions_mut().remove::<ErrorPage>();
+    if is_api(path) {
+        let body = serde_json::json!({ "error": key.trim_start_matches("error."), "message": info.lang.t(key) });
+        return (status, axum::Json(body)).into_response();
+    }
+    let page = page::Page::new(info, user, info.lang.t("error.title"));
+    let tpl = ErrorTemplate {
+        page,
+        message: info.lang.t(key),
+        status: status.as_u16(),
+    };
+    match askama::Template::render(&tpl) {
+        Ok(html) => (status, axum::response::Html(html)).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response(),
+    }
+}

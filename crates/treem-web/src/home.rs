@@ -1,0 +1,94 @@
+//! The home page: who you are, your scope, and what it holds.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use serde::Deserialize;
+use treem_domain::access::{Action, permits};
+use treem_domain::clock::vn_today;
+use treem_domain::units::Level;
+
+use crate::guard::{CurrentUser, RequestInfo};
+use crate::page::Page;
+use crate::{AppError, AppState};
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(health))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomeTemplate {
+    page: Page,
+    welcome: String,
+    scope: String,
+    children: Option<i64>,
+    communes: usize,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    password: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<HomeQuery>,
+) -> Result<Html<String>, AppError> {
+    let today = vn_today();
+    let units = state.units();
+    let a = &user.account;
+    let scope = units.scope_of(a, today);
+    let children = if permits(a.role, Action::ViewRegistry) {
+        Some(state.store.count_children(&scope).await?)
+    } else {
+        None
+    };
+    let communes = match &scope {
+        treem_store::Scope::All => units
+            .history
+            .valid_on(today)
+            .iter()
+            .filter(|u| u.level == Level::Commune)
+            .count(),
+        treem_store::Scope::Units(ids) => ids
+            .iter()
+            .filter_map(|id| units.by_id(*id))
+            .filter(|u| u.level == Level::Commune && u.valid_on(today))
+            .count(),
+    };
+    let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
+    let unit_name = units.name_of(&a.scope_code, today);
+    let tpl = HomeTemplate {
+        welcome: page.tf("home.welcome", &[("name", &a.display_name)]),
+        scope: page.tf(
+            "home.scope",
+            &[("unit", &format!("{unit_name} ({})", a.scope_code))],
+        ),
+        page,
+        children,
+        communes,
+        notice: q
+            .password
+            .is_some()
+            .then(|| info.lang.t("password.changed")),
+    };
+    Ok(Html(tpl.render()?))
+}
+
+/// Liveness and readiness: answers once the database answers.
+async fn health(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    state
+        .store
+        .count_children(&treem_store::Scope::Units(Vec::new()))
+        .await?;
+    Ok("ok")
+}

@@ -1,0 +1,135 @@
+//! What every page shows: language, the signed-in user, navigation, and the
+//! anti-forgery token its forms carry.
+
+use askama::Template;
+use treem_domain::access::{Action, permits};
+use treem_domain::i18n::{self, Lang};
+
+use crate::guard::{CurrentUser, RequestInfo};
+
+/// One navigation link.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// The common context of every page template.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub csrf: String,
+    /// The signed-in user's display name and role label.
+    pub user: Option<(String, &'static str)>,
+    pub nav: Vec<NavItem>,
+    /// This page's address, encoded for a `next=` parameter.
+    pub here: String,
+}
+
+const NAV: [(&str, &str, Action); 6] = [
+    ("/", "nav.home", Action::Authenticated),
+    ("/children", "nav.children", Action::ViewRegistry),
+    ("/units", "nav.units", Action::ViewUnits),
+    ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
+    ("/admin/units", "nav.load_units", Action::ManageUnits),
+    ("/admin/audit", "nav.audit", Action::ViewAudit),
+];
+
+impl Page {
+    /// The context for a page titled `title`.
+    pub fn new(info: &RequestInfo, user: Option<&CurrentUser>, title: &str) -> Self {
+        let lang = info.lang;
+        let nav = match user {
+            Some(u) if !u.account.must_change_password => NAV
+                .iter()
+                .filter(|(_, _, a)| permits(u.account.role, *a))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: lang.t(key),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Page {
+            lang,
+            title: title.to_string(),
+            csrf: info.csrf.clone(),
+            user: user.map(|u| {
+                (
+                    u.account.display_name.clone(),
+                    lang.t(u.account.role.label_key()),
+                )
+            }),
+            nav,
+            here: encode(&info.here),
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// A message with `{name}` placeholders filled in.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        i18n::trf(self.lang, key, args)
+    }
+
+    /// The other language's code, for the switch link.
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        }
+    }
+
+    /// The page language code for `<html lang>`.
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// Percent-encodes a path for a `next=` parameter.
+pub fn encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// A local path that is safe to redirect to after login (no other host).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// The friendly error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate {
+    pub page: Page,
+    pub message: &'static str,
+    pub status: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/units?date=2025-01-01")),
+            "/units?date=2025-01-01"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn encodes_paths() {
+        assert_eq!(encode("/units?a=1&b=2"), "%2Funits%3Fa%3D1%26b%3D2");
+    }
+}

@@ -1,0 +1,45 @@
+//! The access table: every route with the action it performs. The guard
+//! looks each request up here before any handler runs; a route missing from
+//! this table is refused, so forgetting an entry fails closed.
+
+use treem_domain::access::Action;
+
+/// (method, route pattern, action) for every route of the application.
+pub const ROUTES: &[(&str, &str, Action)] = &[
+    ("GET", "/healthz", Action::Public),
+    ("GET", "/static/{file}", Action::Public),
+    ("GET", "/login", Action::Public),
+    ("POST", "/login", Action::Public),
+    ("GET", "/lang/{code}", Action::Public),
+    ("POST", "/logout", Action::Authenticated),
+    ("GET", "/", Action::Authenticated),
+    ("GET", "/account/password", Action::Authenticated),
+    ("POST", "/account/password", Action::Authenticated),
+    ("GET", "/units", Action::ViewUnits),
+    ("GET", "/children", Action::ViewRegistry),
+    ("GET", "/admin/units", Action::ManageUnits),
+    ("POST", "/admin/units", Action::ManageUnits),
+    ("GET", "/admin/accounts", Action::ManageAccounts),
+    ("POST", "/admin/accounts", Action::ManageAccounts),
+    ("GET", "/admin/audit", Action::ViewAudit),
+    ("GET", "/admin/audit/verify", Action::ViewAudit),
+    ("GET", "/api/v1/me", Action::Authenticated),
+    ("GET", "/api/v1/units", Action::ViewUnits),
+];
+
+/// The action of a route, if it is in the table. `HEAD` is treated as `GET`.
+pub fn action_for(method: &str, pattern: &str) -> Option<Action> {
+    let method = if method == "HEAD" { "GET" } else { method };
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == pattern)
+        .map(|(_, _, a)| *a)
+}
+
+/// Routes a user with an unchanged one-time password may still use.
+pub fn allowed_before_password_change(pattern: &str) -> bool {
+    matches!(
+        pattern,
+        "/account/password" | "/logout" | "/static/{file}" | "/lang/{code}" | "/healthz"
+    )
+}

@@ -1,0 +1,147 @@
+//! What every request can reach: the store, the unit history and settings.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use treem_domain::access::Role;
+use treem_domain::scope::scope_units;
+use treem_domain::units::{Unit, UnitHistory};
+use treem_store::{Account, Scope, Store, StoredUnit};
+
+use crate::AppError;
+
+/// Settings of the web application.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Absolute session lifetime.
+    pub session_hours: i64,
+    /// Idle time after which a session ends.
+    pub idle_minutes: i64,
+    /// Always mark cookies `Secure` (behind TLS). When false, they are marked
+    /// `Secure` only for requests that arrived over HTTPS via a proxy.
+    pub secure_cookies: bool,
+    /// Failed logins for one username within the window before refusing.
+    pub max_failures_per_user: i64,
+    /// Failed logins from one address within the window before refusing.
+    pub max_failures_per_ip: i64,
+    /// The throttling window.
+    pub throttle_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            session_hours: 12,
+            idle_minutes: 120,
+            secure_cookies: false,
+            max_failures_per_user: 5,
+            max_failures_per_ip: 30,
+            throttle_minutes: 15,
+        }
+    }
+}
+
+/// The unit history with each version's database id.
+#[derive(Debug, Default)]
+pub struct UnitIndex {
+    pub history: UnitHistory,
+    ids: Vec<i64>,
+}
+
+impl UnitIndex {
+    /// Indexes stored unit versions.
+    pub fn new(stored: Vec<StoredUnit>) -> Self {
+        let ids = stored.iter().map(|s| s.id).collect();
+        let history = UnitHistory::new(stored.into_iter().map(|s| s.unit).collect());
+        UnitIndex { history, ids }
+    }
+
+    /// The database id of a unit version.
+    pub fn id_of(&self, unit: &Unit) -> Option<i64> {
+        self.ids.get(self.history.index_of(unit)?).copied()
+    }
+
+    /// The unit version with a database id.
+    pub fn by_id(&self, id: i64) -> Option<&Unit> {
+        let i = self.ids.iter().position(|&x| x == id)?;
+        self.history.all().get(i)
+    }
+
+    /// The records an account may read, on `today`.
+    pub fn scope_of(&self, account: &Account, today: NaiveDate) -> Scope {
+        if account.role == Role::Admin {
+            return Scope::All;
+        }
+        let units = scope_units(&self.history, &account.scope_code, today);
+        Scope::Units(units.into_iter().filter_map(|u| self.id_of(u)).collect())
+    }
+
+    /// The display name of a unit code as of `date`, or of its last version.
+    pub fn name_of(&self, code: &str, date: NaiveDate) -> String {
+        self.history
+            .resolve(code, date)
+            .or_else(|| self.history.all().iter().rev().find(|u| u.code == code))
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// How long a unit index is used before it is read again from the store,
+/// so that a unit file loaded through one server reaches the others.
+const UNIT_REFRESH: Duration = Duration::from_secs(60);
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    units: Arc<RwLock<(Arc<UnitIndex>, Instant)>>,
+    refreshing: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// Loads the unit history from the store.
+    pub async fn new(config: WebConfig, store: Arc<dyn Store>) -> Result<Self, AppError> {
+        let index = UnitIndex::new(store.units().await?);
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            units: Arc::new(RwLock::new((Arc::new(index), Instant::now()))),
+            refreshing: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// The current unit index (a snapshot; never waits for the database).
+    /// A snapshot older than a minute is refreshed in the background.
+    pub fn units(&self) -> Arc<UnitIndex> {
+        let (index, loaded) = match self.units.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        if loaded.elapsed() > UNIT_REFRESH && !self.refreshing.swap(true, Ordering::AcqRel) {
+            let state = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = state.reload_units().await {
+                    tracing::warn!(error = %e, "unit refresh failed");
+                }
+                state.refreshing.store(false, Ordering::Release);
+            });
+        }
+        index
+    }
+
+    /// Reloads the unit index (after the unit list changed).
+    pub async fn reload_units(&self) -> Result<(), AppError> {
+        let fresh = (
+            Arc::new(UnitIndex::new(self.store.units().await?)),
+            Instant::now(),
+        );
+        match self.units.write() {
+            Ok(mut g) => *g = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,208 @@
+//! Administrative commands: demo, user, token, audit, units.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use treem_domain::access::Role;
+use treem_domain::audit::AuditEvent;
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::{Lang, trf};
+use treem_domain::text::nfc;
+use treem_domain::units::{Unit, merge_units, parse_unit_file};
+use treem_store::{NewAccount, Store, StoreError};
+use treem_web::auth::{password, session};
+use treem_web::bootstrap;
+
+use crate::config::Config;
+
+async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    config.ensure_key()?;
+    let store = treem_store::open(&config.database_url)
+        .await
+        .context("không mở được cơ sở dữ liệu")?;
+    bootstrap::ensure_units(store.as_ref()).await?;
+    Ok(store)
+}
+
+fn msg(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    trf(lang, key, args)
+}
+
+/// `treem demo`: a seeded demo district, with a progress bar on a terminal.
+pub async fn demo(config: &Config, children: usize, seed: u64) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let bar = if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(children as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} trẻ · {per_sec} · {eta}")
+        {
+            b.set_style(style);
+        }
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let n = bootstrap::load_demo(store.as_ref(), children, seed, &|done| {
+        bar.set_position(done)
+    })
+    .await?;
+    bar.finish_and_clear();
+    if n == 0 {
+        bail!(msg(config.lang, "cli.demo_skipped", &[]));
+    }
+    println!(
+        "{}",
+        msg(config.lang, "cli.demo_loaded", &[("n", &n.to_string())])
+    );
+    Ok(())
+}
+
+/// `treem user add`.
+pub async fn user_add(
+    config: &Config,
+    name: &str,
+    role: &str,
+    unit: &str,
+    display_name: Option<String>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let lang = config.lang;
+    let username = name.trim().to_lowercase();
+    if !treem_web::valid_username(&username) {
+        bail!(lang.t("accounts.bad_username"));
+    }
+    let role = Role::parse(role).with_context(|| lang.t("accounts.bad_role"))?;
+    let store = open(config).await?;
+    let units: Vec<Unit> = store.units().await?.into_iter().map(|s| s.unit).collect();
+    if !units
+        .iter()
+        .any(|u| u.code == unit && u.valid_on(vn_today()))
+    {
+        bail!("{} ({unit})", lang.t("accounts.unknown_unit"));
+    }
+    let (secret, must_change) = if password_stdin {
+        let mut p = String::new();
+        std::io::stdin().read_to_string(&mut p).context("stdin")?;
+        let p = p.trim_end_matches(['\r', '\n']).to_string();
+        if !password::long_enough(&p) {
+            bail!(lang.t("password.too_short"));
+        }
+        (p, false)
+    } else {
+        (password::one_time_password(), true)
+    };
+    let new = NewAccount {
+        username: username.clone(),
+        display_name: nfc(display_name.as_deref().unwrap_or(&username).trim()),
+        role,
+        scope_code: unit.to_string(),
+        password_hash: password::hash(secret.clone()).await?,
+        must_change_password: must_change,
+    };
+    let audit = AuditEvent::system("cli", "account_created", "account", "")
+        .with_detail(format!("{username} {} {unit}", role.as_str()));
+    match store.create_account(&new, audit).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => bail!(lang.t("accounts.username_taken")),
+        Err(e) => return Err(e.into()),
+    }
+    println!(
+        "{}",
+        msg(lang, "cli.user_created", &[("username", &username)])
+    );
+    if must_change {
+        println!("{}: {secret}", lang.t("login.password"));
+    }
+    Ok(())
+}
+
+/// `treem token create`.
+pub async fn token_create(config: &Config, name: &str) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let Some(account) = store
+        .account_by_username(&name.trim().to_lowercase())
+        .await?
+    else {
+        bail!("{}: {name}", config.lang.t("login.failed"));
+    };
+    let token = format!("treem_{}", session::random_token());
+    let mut audit = AuditEvent::system("cli", "token_created", "account", &account.id.to_string());
+    audit.detail = account.username.clone();
+    store
+        .create_token(account.id, &session::digest(&token), audit)
+        .await?;
+    eprintln!("{}", config.lang.t("cli.token_created"));
+    println!("{token}");
+    Ok(())
+}
+
+/// `treem audit verify`.
+pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
+    let store = treem_store::open(&config.database_url)
+        .await
+        .context("không mở được cơ sở dữ liệu")?;
+    match treem_web::verify_chain(store.as_ref()).await? {
+        Ok(n) => {
+            println!(
+                "{}",
+                msg(config.lang, "cli.audit_ok", &[("n", &n.to_string())])
+            );
+            Ok(())
+        }
+        Err(what) => bail!(msg(config.lang, "cli.audit_broken", &[("what", &what)])),
+    }
+}
+
+/// `treem units load FILE`.
+pub async fn units_load(config: &Config, file: &Path) -> anyhow::Result<()> {
+    let lang = config.lang;
+    let bytes =
+        std::fs::read(file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
+    let store = open(config).await?;
+    let stored: Vec<Unit> = store.units().await?.into_iter().map(|s| s.unit).collect();
+    let merge = match parse_unit_file(&bytes).and_then(|u| merge_units(&stored, u)) {
+        Ok(m) => m,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!(
+                    "{}:{}: {}",
+                    file.display(),
+                    e.line,
+                    if lang == Lang::En {
+                        &e.message_en
+                    } else {
+                        &e.message_vi
+                    }
+                );
+            }
+            bail!(
+                lang.t("load_units.rejected")
+                    .trim_end_matches(':')
+                    .to_string()
+            );
+        }
+    };
+    let counts = [
+        ("added", merge.added.len().to_string()),
+        ("changed", merge.changed.len().to_string()),
+        ("unchanged", merge.unchanged.to_string()),
+    ];
+    let detail = format!(
+        "added {}, changed {}, unchanged {}",
+        counts[0].1, counts[1].1, counts[2].1
+    );
+    let audit = AuditEvent::system(
+        "cli",
+        "units_loaded",
+        "unit_file",
+        &file.display().to_string(),
+    )
+    .with_detail(detail);
+    store.apply_unit_merge(&merge, audit).await?;
+    let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    println!("{}", msg(lang, "cli.units_loaded", &args));
+    Ok(())
+}

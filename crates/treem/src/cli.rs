@@ -1,0 +1,110 @@
+//! The command line as `shared/spec/cli.md` defines it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// treem — hệ thống thông tin chăm sóc, giáo dục và bảo vệ trẻ em.
+#[derive(Parser, Debug)]
+#[command(name = "treem", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// The data folder: SQLite database, key file, backups [default: ./treem-data]
+    #[arg(long, global = true, env = "TREEM_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The database: sqlite:///path/treem.db or postgres://user@host/db
+    #[arg(long, global = true, env = "TREEM_DATABASE_URL")]
+    pub db: Option<String>,
+    /// Language of messages: vi (default) or en
+    #[arg(long, global = true, env = "TREEM_LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web application
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "TREEM_LISTEN")]
+        listen: Option<String>,
+        /// Load a generated demo district first if the database is empty
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load a generated demo district
+    Demo {
+        /// How many children
+        #[arg(long, default_value_t = 3000)]
+        children: usize,
+        /// Random seed (the same seed gives the same district)
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
+    /// Accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Administrative units
+    #[command(subcommand)]
+    Units(UnitsCommand),
+    /// Show the effective configuration
+    Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account (prints a one-time password unless --password-stdin)
+    Add {
+        /// The username (a-z, 0-9, . _ -)
+        name: String,
+        /// admin, province, district, commune, viewer or case_worker
+        #[arg(long)]
+        role: String,
+        /// The code of the unit the account works in
+        #[arg(long)]
+        unit: String,
+        /// The person's full name [default: the username]
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Print a new API token for an account (shown once)
+    Create {
+        /// The account's username
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits 1 naming the first broken entry
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UnitsCommand {
+    /// Load a newer unit file (same columns); history is kept
+    Load {
+        /// The CSV file
+        file: PathBuf,
+    },
+}
