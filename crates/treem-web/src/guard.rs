@@ -178,15 +178,16 @@ async fn authorize(
         SessionLookup::Live(b) => Some(*b),
         _ if action == Action::Public => None,
         SessionLookup::Expired if !is_api(&path) => {
-            return Err(
-                Redirect::to(&format!("/login?expired=1&next={}", page::encode(&path)))
-                    .into_response(),
-            );
+            return Err(Redirect::to(&format!(
+                "/login?expired=1&next={}",
+                page::encode(&info.here)
+            ))
+            .into_response());
         }
         _ if is_api(&path) => return Err(AppError::Unauthorized.into_response()),
         _ => {
             return Err(
-                Redirect::to(&format!("/login?next={}", page::encode(&path))).into_response(),
+                Redirect::to(&format!("/login?next={}", page::encode(&info.here))).into_response(),
             );
         }
     };

@@ -1,0 +1,202 @@
+//! Access by role and unit scope, for every route in the access table.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{ACCOUNTS, TestApp};
+use reqwest::StatusCode;
+use treem_domain::access::{Action, permits};
+use treem_domain::clock::vn_today;
+use treem_domain::scope::scope_units;
+use treem_store::{ChildQuery, Scope};
+use treem_web::UnitIndex;
+use treem_web::policy::ROUTES;
+
+/// A concrete path for a route pattern.
+fn concrete(pattern: &str) -> String {
+    pattern.replace("{file}", "app.css").replace("{code}", "vi")
+}
+
+/// The full names of the children recorded in the units that `code` covers.
+async fn names_under(app: &TestApp, code: &str) -> HashSet<String> {
+    let index = UnitIndex::new(app.store.units().await.unwrap());
+    let ids = scope_units(&index.history, code, vn_today())
+        .into_iter()
+        .filter_map(|u| index.id_of(u))
+        .collect();
+    let q = ChildQuery {
+        scope: Scope::Units(ids),
+        name: String::new(),
+        limit: 100_000,
+        offset: 0,
+    };
+    app.store
+        .children(&q)
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|c| c.full_name)
+        .collect()
+}
+
+async fn every_route_in_the_table_is_served(app: TestApp) {
+    let c = app.signed_in("admin1").await;
+    for (method, pattern, _) in ROUTES {
+        let url = app.url(&concrete(pattern));
+        let res = match *method {
+            "GET" => c.get(&url).send().await.unwrap(),
+            _ => c.post(&url).send().await.unwrap(),
+        };
+        let s = res.status();
+        assert!(
+            s != StatusCode::NOT_FOUND && s != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {pattern}: {s}"
+        );
+    }
+}
+
+async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
+    for (username, role, _) in ACCOUNTS {
+        let c = app.signed_in(username).await;
+        let csrf = app.csrf(&c, "/").await;
+        for (method, pattern, action) in ROUTES {
+            if *action == Action::Public || *pattern == "/logout" {
+                continue;
+            }
+            let url = app.url(&concrete(pattern));
+            let before = app.store.accounts().await.unwrap().len();
+            let res = match *method {
+                "GET" => c.get(&url).send().await.unwrap(),
+                _ => c
+                    .post(&url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("username", "x-new"),
+                        ("display_name", "X"),
+                        ("role", "admin"),
+                        ("unit", "12"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap(),
+            };
+            let s = res.status();
+            if permits(*role, *action) {
+                assert_ne!(s, StatusCode::FORBIDDEN, "{username} {method} {pattern}");
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{username} {method} {pattern}");
+                let body = res.text().await.unwrap();
+                if !pattern.starts_with("/api/") {
+                    assert!(body.contains("Bạn không có quyền truy cập trang này."));
+                }
+                assert_eq!(
+                    app.store.accounts().await.unwrap().len(),
+                    before,
+                    "{username} {method} {pattern}"
+                );
+            }
+        }
+    }
+}
+
+async fn commune_officer_never_sees_another_commune(app: TestApp) {
+    let own = names_under(&app, "03424").await;
+    let other = names_under(&app, "03390").await;
+    let foreign: Vec<&String> = other.difference(&own).collect();
+    assert!(
+        !own.is_empty() && !foreign.is_empty(),
+        "demo data covers both communes"
+    );
+    let c = app.signed_in("banbo").await;
+    let probe = treem_domain::text::fold(foreign[0]);
+    let mut paths: Vec<String> = ROUTES
+        .iter()
+        .filter(|(m, _, _)| *m == "GET")
+        .map(|(_, p, _)| concrete(p))
+        .collect();
+    paths.extend([
+        "/children?commune=03390".to_string(),
+        format!("/children?q={}", probe.replace(' ', "+")),
+        format!("/children?q={}&commune=03390", probe.replace(' ', "+")),
+        "/children?commune=03412".to_string(),
+    ]);
+    for p in 1..=20 {
+        paths.push(format!("/children?page={p}"));
+    }
+    let mut seen_own = false;
+    for path in &paths {
+        let (_, body) = app.get(&c, path).await;
+        for name in &foreign {
+            assert!(!body.contains(name.as_str()), "{path} shows {name}");
+        }
+        seen_own |= own.iter().any(|n| body.contains(n.as_str()));
+        assert!(
+            !body.contains("Xã Bình Lư")
+                || path.starts_with("/units")
+                || path.starts_with("/api/v1/units")
+        );
+    }
+    assert!(seen_own, "she does see her own children");
+    // Her count on the home page is hers alone.
+    let (_, home) = app.get(&c, "/").await;
+    let expected = app
+        .store
+        .count_children(
+            &UnitIndex::new(app.store.units().await.unwrap()).scope_of(
+                &app.store
+                    .account_by_username("banbo")
+                    .await
+                    .unwrap()
+                    .unwrap(),
+                vn_today(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(home.contains(&format!("<span class=\"big\">{expected}</span>")));
+}
+
+async fn new_commune_sees_children_of_the_communes_it_took_over(app: TestApp) {
+    // Demo children born before the reform are recorded under old Nà Tăm and
+    // old Bản Bo; the new Bản Bo officer sees them all.
+    let c = app.signed_in("banbo").await;
+    let (_, body) = app.get(&c, "/children?commune=03424").await;
+    assert!(body.contains("Xã Nà Tăm") || body.contains("Xã Bản Bo"));
+    let total_marker = "Tổng số: ";
+    let n: usize = body[body.find(total_marker).unwrap() + total_marker.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert_eq!(n, names_count(&app, "03424").await);
+}
+
+async fn names_count(app: &TestApp, code: &str) -> usize {
+    let index = UnitIndex::new(app.store.units().await.unwrap());
+    let ids = scope_units(&index.history, code, vn_today())
+        .into_iter()
+        .filter_map(|u| index.id_of(u))
+        .collect();
+    app.store.count_children(&Scope::Units(ids)).await.unwrap() as usize
+}
+
+async fn unknown_pages_are_friendly(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let (status, body) = app.get(&c, "/khong-co-trang-nay").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Không tìm thấy trang này."));
+    let (status, body) = app.get(&c, "/static/../../etc/passwd").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("root:"));
+}
+
+on_both!(
+    every_route_in_the_table_is_served,
+    roles_get_exactly_what_the_table_allows,
+    commune_officer_never_sees_another_commune,
+    new_commune_sees_children_of_the_communes_it_took_over,
+    unknown_pages_are_friendly,
+);

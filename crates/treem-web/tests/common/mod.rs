@@ -1,0 +1,191 @@
+//! The test harness: the real application on a real socket (port 0) over a
+//! fresh database, with accounts of every role and a small demo district.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use treem_domain::access::Role;
+use treem_domain::audit::AuditEvent;
+use treem_store::testing::TestDb;
+use treem_store::{NewAccount, Store};
+use treem_web::{WebConfig, bootstrap};
+
+/// The password of every test account.
+pub const PASSWORD: &str = "mat-khau-thu-nghiem";
+
+/// The accounts created for tests: (username, role, scope unit code).
+pub const ACCOUNTS: &[(&str, Role, &str)] = &[
+    ("admin1", Role::Admin, "12"),
+    ("tinh", Role::Province, "12"),
+    ("huyen", Role::District, "106"),
+    // Xã Bản Bo after the reform: took over Bản Bo and Nà Tăm.
+    ("banbo", Role::Commune, "03424"),
+    // Xã Bình Lư after the reform: Tam Đường town, Bình Lư, Sơn Bình.
+    ("binhlu", Role::Commune, "03390"),
+    ("xem", Role::Viewer, "12"),
+    ("hotro", Role::CaseWorker, "03424"),
+];
+
+/// A running application.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Arc<dyn Store>,
+    pub db: TestDb,
+}
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl TestApp {
+    /// Starts the app on `backend`, or returns `None` when PostgreSQL is not
+    /// configured (the harness says so).
+    pub async fn spawn(backend: Backend, test: &str) -> Option<TestApp> {
+        Self::spawn_with(backend, test, WebConfig::default()).await
+    }
+
+    /// Starts the app with a given configuration.
+    pub async fn spawn_with(backend: Backend, test: &str, config: WebConfig) -> Option<TestApp> {
+        let db = match backend {
+            Backend::Sqlite => treem_store::testing::sqlite().await.unwrap(),
+            Backend::Postgres => treem_store::testing::postgres(test).await.unwrap()?,
+        };
+        let store = db.store.clone();
+        bootstrap::ensure_units(store.as_ref()).await.unwrap();
+        bootstrap::load_demo(store.as_ref(), 400, 11, &|_| {})
+            .await
+            .unwrap();
+        // One hash for every account keeps the harness fast.
+        let hash = treem_web::auth::password::hash(PASSWORD.into())
+            .await
+            .unwrap();
+        for (name, role, unit) in ACCOUNTS {
+            let new = NewAccount {
+                username: name.to_string(),
+                display_name: format!("Cán bộ {name}"),
+                role: *role,
+                scope_code: unit.to_string(),
+                password_hash: hash.clone(),
+                must_change_password: false,
+            };
+            store
+                .create_account(
+                    &new,
+                    AuditEvent::system("test", "account_created", "account", ""),
+                )
+                .await
+                .unwrap();
+        }
+        let app = treem_web::build_app(config, store.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Some(TestApp { addr, store, db })
+    }
+
+    /// The absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client signed in as `username`.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let c = self.client();
+        let res = self.login(&c, username, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {username}");
+        c
+    }
+
+    /// Posts the login form (with the token from the login page).
+    pub async fn login(&self, c: &Client, username: &str, password: &str) -> Response {
+        let page = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&page);
+        c.post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GETs a page and returns (status, body).
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let res = c.get(self.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// The CSRF token of the page at `path`.
+    pub async fn csrf(&self, c: &Client, path: &str) -> String {
+        csrf_of(&self.get(c, path).await.1)
+    }
+}
+
+/// The value of the first `name="csrf"` field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    html.find(marker)
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs each listed test function on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite, stringify!($name)).await {
+                    super::$name(app).await;
+                }
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres, stringify!($name)).await {
+                    super::$name(app).await;
+                }
+            })*
+        }
+    };
+}
