@@ -2,6 +2,9 @@
 //! Every function here takes a fresh store; the macro at the end runs it on
 //! both backends.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};

@@ -77,7 +77,7 @@ async fn list(
         .filter(|u| u.level == Level::Commune && units.id_of(u).is_some_and(in_scope))
         .map(|u| (u.code.clone(), u.name.clone()))
         .collect();
-    communes.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)));
+    communes.sort_by_key(|c| fold(&c.1));
     let commune = q.commune.unwrap_or_default();
     let effective = match units
         .history

@@ -1,5 +1,8 @@
 //! Access by role and unit scope, for every route in the access table.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::collections::HashSet;

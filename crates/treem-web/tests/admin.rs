@@ -1,5 +1,8 @@
 //! Units, accounts and the audit log through the administrator's pages.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::TestApp;

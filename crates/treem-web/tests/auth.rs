@@ -1,5 +1,8 @@
 //! Login, logout, sessions, CSRF and throttling, over a real socket.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{Backend, PASSWORD, TestApp};
