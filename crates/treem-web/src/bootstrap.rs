@@ -35,7 +35,7 @@ pub async fn ensure_admin(store: &dyn Store) -> Result<Option<String>, AppError>
     let one_time = password::one_time_password();
     let new = NewAccount {
         username: "admin".into(),
-        display_name: "Quản trị hệ thống".into(),
+        display_name: "Quản trị viên".into(),
         role: Role::Admin,
         scope_code: "12".into(),
         password_hash: password::hash(one_time.clone()).await?,

@@ -1,0 +1,164 @@
+//! The first-start flow in a real browser (Debian's headless Chromium through
+//! chromedriver): `treem serve --demo`, the printed one-time password, the
+//! Vietnamese login page, the forced password change, the home page and the
+//! children's list — on a 360-px-wide phone window.
+//!
+//! Runs when chromedriver is installed; set `TREEM_TEST_BROWSER=1` to make
+//! its absence a failure (CI does).
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+use treem_store::testing::temp_dir;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Kills a child process when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until chromedriver answers its status endpoint.
+async fn wait_ready(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if reqwest::get(url).await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+/// Waits until the browser shows the page at `path` (after a form submits).
+async fn wait_path(browser: &fantoccini::Client, path: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if browser.current_url().await.is_ok_and(|u| u.path() == path) {
+            // The element lookups below wait for the new document's elements.
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the browser never reached {path}");
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn first_start_login_in_chromium() {
+    let required = std::env::var("TREEM_TEST_BROWSER").is_ok_and(|v| v == "1");
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(!required, "TREEM_TEST_BROWSER=1 but {CHROMEDRIVER} is missing");
+        eprintln!("skipped: browser test ({CHROMEDRIVER} not installed)");
+        return;
+    }
+    let data = temp_dir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .arg("--data-dir")
+        .arg(&data.0)
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let _server = Killed(server);
+    let ready = lines.next().unwrap().unwrap();
+    let base = ready.rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
+    let second = lines.next().unwrap().unwrap();
+    let one_time = second.rsplit(' ').next().unwrap().to_string();
+
+    let port = free_port();
+    let driver = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _driver = Killed(driver);
+    wait_ready(&format!("http://127.0.0.1:{port}/status")).await;
+
+    let profile = temp_dir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            // A cheap phone: 360 CSS pixels wide.
+            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 780, "pixelRatio": 2.0 } },
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=360,780", format!("--user-data-dir={}", profile.0.display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let b = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await;
+    let browser = b.unwrap();
+
+    // Any page leads to the Vietnamese login page.
+    browser.goto(&format!("{base}/children")).await.unwrap();
+    assert_eq!(browser.title().await.unwrap(), "Đăng nhập · treem");
+    std::fs::write(screenshot_dir().join("login-360.png"), browser.screenshot().await.unwrap()).unwrap();
+
+    // A wrong password first: a clear message, still on the login page.
+    browser.find(Locator::Id("username")).await.unwrap().send_keys("admin").await.unwrap();
+    browser.find(Locator::Id("password")).await.unwrap().send_keys("sai-mat-khau").await.unwrap();
+    browser.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
+    let alert = browser.wait().for_element(Locator::Css("[role=alert]")).await.unwrap().text().await.unwrap();
+    assert_eq!(alert, "Tên đăng nhập hoặc mật khẩu không đúng.");
+
+    // The one-time password leads to the password change.
+    browser.find(Locator::Id("password")).await.unwrap().send_keys(&one_time).await.unwrap();
+    browser.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
+    wait_path(&browser, "/account/password").await;
+    browser.wait().for_element(Locator::Id("current")).await.unwrap().send_keys(&one_time).await.unwrap();
+    browser.find(Locator::Id("new")).await.unwrap().send_keys("mat-khau-cua-toi-2026").await.unwrap();
+    browser.find(Locator::Id("repeat")).await.unwrap().send_keys("mat-khau-cua-toi-2026").await.unwrap();
+    browser.find(Locator::Css("form[action='/account/password'] button")).await.unwrap().click().await.unwrap();
+
+    // Home: greeting, the number of children, the menu.
+    wait_path(&browser, "/").await;
+    let h1 = browser.wait().for_element(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(h1, "Xin chào, Quản trị viên");
+    let status = browser.find(Locator::Css("[role=status]")).await.unwrap().text().await.unwrap();
+    assert_eq!(status, "Đã đổi mật khẩu.");
+    let tile = browser.find(Locator::Css(".tile .big")).await.unwrap().text().await.unwrap();
+    assert_eq!(tile, "3000");
+    std::fs::write(screenshot_dir().join("home-360.png"), browser.screenshot().await.unwrap()).unwrap();
+
+    // The page fits a phone: nothing wider than the window.
+    let js = "return [document.documentElement.scrollWidth, window.innerWidth]";
+    let sizes = browser.execute(js, vec![]).await.unwrap();
+    assert_eq!(sizes, serde_json::json!([360, 360]), "page width, window width");
+
+    browser.find(Locator::LinkText("Trẻ em")).await.unwrap().click().await.unwrap();
+    wait_path(&browser, "/children").await;
+    let total = browser.wait().for_element(Locator::Css("main p.muted")).await.unwrap().text().await.unwrap();
+    assert_eq!(total, "Tổng số: 3000 trẻ");
+    std::fs::write(screenshot_dir().join("children-360.png"), browser.screenshot().await.unwrap()).unwrap();
+    browser.close().await.unwrap();
+}
