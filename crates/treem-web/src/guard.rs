@@ -112,23 +112,21 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         None => Ok((None, None)),
         Some(pattern) => authorize(&state, &mut req, &pattern, &mut info).await,
     };
-    let mut new_pre_csrf = None;
-    let response = match outcome {
-        Err(rejection) => rejection,
+    let (user, new_pre_csrf, response) = match outcome {
+        Err(rejection) => (None, None, rejection),
         Ok((user, fresh_csrf)) => {
-            new_pre_csrf = fresh_csrf;
             if let Some(user) = user.clone() {
                 req.extensions_mut().insert(user);
             }
             req.extensions_mut().insert(info.clone());
-            let req = match check_csrf(req, &info).await {
-                Ok(req) => req,
-                Err(e) => return render_error(e.into_response(), &info, user.as_ref(), &path),
+            let response = match check_csrf(req, &info).await {
+                Ok(req) => next.run(req).await,
+                Err(e) => e.into_response(),
             };
-            next.run(req).await
+            (user, fresh_csrf, response)
         }
     };
-    let mut response = render_error(response, &info, None, &path);
+    let mut response = render_error(response, &info, user.as_ref(), &path);
     if let Some(token) = new_pre_csrf
         && let Ok(v) =
             HeaderValue::from_str(&session::set_cookie(PRE_CSRF_COOKIE, &token, tls, None))

@@ -32,14 +32,21 @@ impl Drop for Killed {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Waits until chromedriver answers its status endpoint.
 async fn wait_ready(url: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if reqwest::get(url).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(url)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -70,7 +77,10 @@ fn screenshot_dir() -> PathBuf {
 async fn first_start_login_in_chromium() {
     let required = std::env::var("TREEM_TEST_BROWSER").is_ok_and(|v| v == "1");
     if !std::path::Path::new(CHROMEDRIVER).exists() {
-        assert!(!required, "TREEM_TEST_BROWSER=1 but {CHROMEDRIVER} is missing");
+        assert!(
+            !required,
+            "TREEM_TEST_BROWSER=1 but {CHROMEDRIVER} is missing"
+        );
         eprintln!("skipped: browser test ({CHROMEDRIVER} not installed)");
         return;
     }
@@ -86,7 +96,12 @@ async fn first_start_login_in_chromium() {
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
     let _server = Killed(server);
     let ready = lines.next().unwrap().unwrap();
-    let base = ready.rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
+    let base = ready
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
     let second = lines.next().unwrap().unwrap();
     let one_time = second.rsplit(' ').next().unwrap().to_string();
 
@@ -116,49 +131,162 @@ async fn first_start_login_in_chromium() {
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let b = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await;
+    let b = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await;
     let browser = b.unwrap();
 
     // Any page leads to the Vietnamese login page.
     browser.goto(&format!("{base}/children")).await.unwrap();
     assert_eq!(browser.title().await.unwrap(), "Đăng nhập · treem");
-    std::fs::write(screenshot_dir().join("login-360.png"), browser.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        screenshot_dir().join("login-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     // A wrong password first: a clear message, still on the login page.
-    browser.find(Locator::Id("username")).await.unwrap().send_keys("admin").await.unwrap();
-    browser.find(Locator::Id("password")).await.unwrap().send_keys("sai-mat-khau").await.unwrap();
-    browser.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
-    let alert = browser.wait().for_element(Locator::Css("[role=alert]")).await.unwrap().text().await.unwrap();
+    browser
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("sai-mat-khau")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let alert = browser
+        .wait()
+        .for_element(Locator::Css("[role=alert]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(alert, "Tên đăng nhập hoặc mật khẩu không đúng.");
 
     // The one-time password leads to the password change.
-    browser.find(Locator::Id("password")).await.unwrap().send_keys(&one_time).await.unwrap();
-    browser.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&one_time)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_path(&browser, "/account/password").await;
-    browser.wait().for_element(Locator::Id("current")).await.unwrap().send_keys(&one_time).await.unwrap();
-    browser.find(Locator::Id("new")).await.unwrap().send_keys("mat-khau-cua-toi-2026").await.unwrap();
-    browser.find(Locator::Id("repeat")).await.unwrap().send_keys("mat-khau-cua-toi-2026").await.unwrap();
-    browser.find(Locator::Css("form[action='/account/password'] button")).await.unwrap().click().await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Id("current"))
+        .await
+        .unwrap()
+        .send_keys(&one_time)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("new"))
+        .await
+        .unwrap()
+        .send_keys("mat-khau-cua-toi-2026")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("repeat"))
+        .await
+        .unwrap()
+        .send_keys("mat-khau-cua-toi-2026")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form[action='/account/password'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     // Home: greeting, the number of children, the menu.
     wait_path(&browser, "/").await;
-    let h1 = browser.wait().for_element(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    let h1 = browser
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(h1, "Xin chào, Quản trị viên");
-    let status = browser.find(Locator::Css("[role=status]")).await.unwrap().text().await.unwrap();
+    let status = browser
+        .find(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(status, "Đã đổi mật khẩu.");
-    let tile = browser.find(Locator::Css(".tile .big")).await.unwrap().text().await.unwrap();
+    let tile = browser
+        .find(Locator::Css(".tile .big"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(tile, "3000");
-    std::fs::write(screenshot_dir().join("home-360.png"), browser.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        screenshot_dir().join("home-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
 
     // The page fits a phone: nothing wider than the window.
     let js = "return [document.documentElement.scrollWidth, window.innerWidth]";
     let sizes = browser.execute(js, vec![]).await.unwrap();
-    assert_eq!(sizes, serde_json::json!([360, 360]), "page width, window width");
+    assert_eq!(
+        sizes,
+        serde_json::json!([360, 360]),
+        "page width, window width"
+    );
 
-    browser.find(Locator::LinkText("Trẻ em")).await.unwrap().click().await.unwrap();
+    browser
+        .find(Locator::LinkText("Trẻ em"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_path(&browser, "/children").await;
-    let total = browser.wait().for_element(Locator::Css("main p.muted")).await.unwrap().text().await.unwrap();
+    let total = browser
+        .wait()
+        .for_element(Locator::Css("main p.muted"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(total, "Tổng số: 3000 trẻ");
-    std::fs::write(screenshot_dir().join("children-360.png"), browser.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        screenshot_dir().join("children-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
     browser.close().await.unwrap();
 }
