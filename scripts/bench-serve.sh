@@ -38,6 +38,7 @@ curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" --data-ur
 csrf=$(curl -s -c "$JAR" -b "$JAR" "$URL/account/password" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
 curl -s -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "current=$PASSWORD" \
   --data-urlencode "new=mat-khau-do-hieu-nang" --data-urlencode "repeat=mat-khau-do-hieu-nang" "$URL/account/password"
+after_login=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 pages=0
 for p in $(seq 1 60); do
   curl -fs -b "$JAR" -o /dev/null "$URL/children?page=$p"
@@ -53,6 +54,7 @@ kill $PID; wait $PID 2>/dev/null || true
 
 echo "first start with demo load (3000 children): ready in ${first} ms"
 echo "restart: ready in ${restart} ms"
+echo "after signing in and changing the password: RSS $((after_login / 1024)) MiB"
 echo "after ${pages} pages: peak RSS $((hwm / 1024)) MiB, RSS $((rss / 1024)) MiB"
 echo "children page: ${size} bytes, ${gz} bytes gzipped"
 echo "release binary: $(( $(stat -c %s $BIN) / 1024 / 1024 )) MiB ($(stat -c %s $BIN) bytes)"
