@@ -2,6 +2,7 @@
 //! functions over plain data, tested without a database or a server.
 
 pub mod access;
+pub mod anthro;
 pub mod audit;
 pub mod child;
 pub mod clock;

@@ -48,6 +48,15 @@ pub enum Command {
         #[arg(long, default_value_t = 2025)]
         seed: u64,
     },
+    /// WHO 2006 z-scores for a CSV file of measurements
+    Zscore {
+        /// The measurements (CSV with a header)
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the input columns followed by the z-scores
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Accounts
     #[command(subcommand)]
     User(UserCommand),

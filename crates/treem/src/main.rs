@@ -9,6 +9,7 @@ mod admin;
 mod cli;
 mod config;
 mod serve;
+mod zscore;
 
 use cli::{Cli, Command};
 
@@ -44,6 +45,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen, demo } => serve::serve(config, listen, demo).await,
         Command::Demo { children, seed } => admin::demo(&config, children, seed).await,
+        Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add {
             name,
             role,

@@ -222,3 +222,49 @@ fn serve_prints_url_and_password_and_answers() {
     child.wait().unwrap();
     assert_eq!(health, "ok");
 }
+
+#[test]
+fn zscore_file_to_file() {
+    let d = fresh();
+    let input = d.0.join("in.csv");
+    let output = d.0.join("out.csv");
+    std::fs::write(
+        &input,
+        "id,sex,date_of_birth,date_of_measurement,weight_kg,height_cm,measured,oedema\n\
+         1,Nam,01/01/2024,30/06/2025,\"9,8\",78.5,lying,n\n\
+         2,x,01/01/2024,30/06/2025,9.8,78.5,lying,n\n",
+    )
+    .unwrap();
+    let o = treem(
+        &d.0,
+        &[
+            "zscore",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "one bad row");
+    let err = text(&o.stderr);
+    assert!(err.contains("dòng 3: sex:"), "{err}");
+    let out = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(out.lines().count(), 3, "every row is written");
+    assert!(
+        out.lines().next().unwrap().ends_with(
+            "age_days,clen_cm,c9mo_flag,waz,f_waz,haz,f_haz,whz,f_whz,baz,f_baz,hcz,f_hcz"
+        )
+    );
+    let missing = treem(
+        &d.0,
+        &[
+            "zscore",
+            "--input",
+            "/no/such.csv",
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("không mở được tệp"));
+}
