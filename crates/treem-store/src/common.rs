@@ -111,6 +111,8 @@ impl From<AuditRow> for AuditEntry {
 pub(crate) const UNIT_COLUMNS: &str =
     "id, code, name, level, parent_code, valid_from, valid_to, successor_code, note";
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at";
+pub(crate) const CHILD_DETAIL_COLUMNS: &str = "id, child_id, national_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name, caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date, version";
+pub(crate) const MEASUREMENT_COLUMNS: &str = "id, child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm, age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz, nutrition, method";
 pub(crate) const AUDIT_COLUMNS: &str =
     "seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash";
 
@@ -550,6 +552,137 @@ macro_rules! shared_store {
                 .fetch_all(self.reader())
                 .await?;
                 Ok((rows, total))
+            }
+
+            async fn child(&self, id: i64) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
+                let sql = format!("SELECT {} FROM children WHERE id = $1", $crate::common::CHILD_DETAIL_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn add_measurement(
+                &self,
+                child: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
+                       age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
+                       nutrition, method, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+                     RETURNING id",
+                )
+                .bind(child)
+                .bind(m.measured_on)
+                .bind(m.weight_kg)
+                .bind(m.height_cm)
+                .bind(&m.position)
+                .bind(m.oedema)
+                .bind(m.head_cm)
+                .bind(z.age_days)
+                .bind(z.clen_cm)
+                .bind(z.c9mo_flag)
+                .bind(z.waz)
+                .bind(z.f_waz)
+                .bind(z.haz)
+                .bind(z.f_haz)
+                .bind(z.whz)
+                .bind(z.f_whz)
+                .bind(z.baz)
+                .bind(z.f_baz)
+                .bind(z.hcz)
+                .bind(z.f_hcz)
+                .bind(&z.nutrition)
+                .bind(&z.method)
+                .bind(chrono::Utc::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn measurements(&self, child: i64) -> $crate::StoreResult<Vec<$crate::StoredMeasurement>> {
+                let sql = format!(
+                    "SELECT {} FROM measurements WHERE child_id = $1 ORDER BY measured_on",
+                    $crate::common::MEASUREMENT_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(child).fetch_all(self.reader()).await?)
+            }
+
+            async fn measurement_inputs(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<$crate::MeasurementInput>> {
+                Ok(sqlx::query_as(
+                    "SELECT m.id, c.sex, c.date_of_birth, m.measured_on, m.weight_kg, m.height_cm, m.position, m.oedema, m.head_cm
+                     FROM measurements m JOIN children c ON c.id = m.child_id
+                     WHERE m.id > $1 ORDER BY m.id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn update_zscores(
+                &self,
+                rows: &[(i64, $crate::ZRecord)],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                for (id, z) in rows {
+                    sqlx::query(
+                        "UPDATE measurements SET age_days = $1, clen_cm = $2, c9mo_flag = $3, waz = $4, f_waz = $5,
+                           haz = $6, f_haz = $7, whz = $8, f_whz = $9, baz = $10, f_baz = $11, hcz = $12, f_hcz = $13,
+                           nutrition = $14, method = $15
+                         WHERE id = $16",
+                    )
+                    .bind(z.age_days)
+                    .bind(z.clen_cm)
+                    .bind(z.c9mo_flag)
+                    .bind(z.waz)
+                    .bind(z.f_waz)
+                    .bind(z.haz)
+                    .bind(z.f_haz)
+                    .bind(z.whz)
+                    .bind(z.f_whz)
+                    .bind(z.baz)
+                    .bind(z.f_baz)
+                    .bind(z.hcz)
+                    .bind(z.f_hcz)
+                    .bind(&z.nutrition)
+                    .bind(&z.method)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn latest_measurements(
+                &self,
+                scope: &$crate::Scope,
+                born_after: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<$crate::LatestMeasurement>> {
+                let (all, ids) = scope.as_params();
+                Ok(sqlx::query_as(concat!(
+                    "SELECT c.id, c.child_id, c.full_name, c.sex, c.date_of_birth, c.ethnicity, c.unit_id, c.village, c.status,
+                       m.measured_on, m.waz, m.f_waz, m.haz, m.f_haz, m.whz, m.f_whz, m.nutrition
+                     FROM children c
+                     LEFT JOIN measurements m ON m.child_id = c.id
+                       AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
+                     WHERE ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3 AND c.status = 'active'
+                     ORDER BY c.name_sort, c.child_id"
+                ))
+                .bind(all)
+                .bind(ids)
+                .bind(born_after)
+                .fetch_all(self.reader())
+                .await?)
             }
         }
     };

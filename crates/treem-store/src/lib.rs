@@ -134,6 +134,37 @@ pub trait Store: Send + Sync {
     async fn count_children(&self, scope: &Scope) -> StoreResult<i64>;
     /// A page of children within a scope, in Vietnamese name order.
     async fn children(&self, query: &ChildQuery) -> StoreResult<(Vec<ChildRow>, i64)>;
+    /// A child's full record by database id (scope is the caller's check).
+    async fn child(&self, id: i64) -> StoreResult<Option<ChildDetail>>;
+
+    // --- measurements ---
+
+    /// Stores a measurement with its z-scores; `Conflict` when the child
+    /// already has one on that day.
+    async fn add_measurement(
+        &self,
+        child: i64,
+        measured: &MeasuredRow,
+        z: &ZRecord,
+        audit: AuditEvent,
+    ) -> StoreResult<i64>;
+    /// A child's measurements, oldest first.
+    async fn measurements(&self, child: i64) -> StoreResult<Vec<StoredMeasurement>>;
+    /// Measurements with `id` > `after`, with what recomputing them needs.
+    async fn measurement_inputs(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<MeasurementInput>>;
+    /// Replaces the computed columns of measurements, in one transaction.
+    async fn update_zscores(&self, rows: &[(i64, ZRecord)], audit: AuditEvent) -> StoreResult<()>;
+    /// Resident children in scope born after `born_after`, each with her
+    /// latest measurement (if any), in name order.
+    async fn latest_measurements(
+        &self,
+        scope: &Scope,
+        born_after: chrono::NaiveDate,
+    ) -> StoreResult<Vec<LatestMeasurement>>;
 }
 
 /// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare

@@ -108,3 +108,157 @@ pub struct AuditQuery {
     pub before_seq: Option<i64>,
     pub limit: i64,
 }
+
+/// A child's full record (the profile page).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ChildDetail {
+    pub id: i64,
+    pub child_id: String,
+    pub national_id: Option<String>,
+    pub full_name: String,
+    pub sex: String,
+    pub date_of_birth: NaiveDate,
+    pub ethnicity: Option<String>,
+    pub unit_id: i64,
+    pub village: Option<String>,
+    pub birth_registered: Option<bool>,
+    pub birth_registration_date: Option<NaiveDate>,
+    pub mother_name: Option<String>,
+    pub father_name: Option<String>,
+    pub caregiver_name: Option<String>,
+    pub caregiver_phone: Option<String>,
+    pub household_poverty: Option<String>,
+    pub special_circumstances: String,
+    pub status: String,
+    pub status_date: Option<NaiveDate>,
+    pub version: i64,
+}
+
+/// The z-score columns of a measurement, as stored.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, sqlx::FromRow)]
+pub struct ZRecord {
+    pub age_days: i64,
+    pub clen_cm: Option<f64>,
+    pub c9mo_flag: bool,
+    pub waz: Option<f64>,
+    pub f_waz: Option<bool>,
+    pub haz: Option<f64>,
+    pub f_haz: Option<bool>,
+    pub whz: Option<f64>,
+    pub f_whz: Option<bool>,
+    pub baz: Option<f64>,
+    pub f_baz: Option<bool>,
+    pub hcz: Option<f64>,
+    pub f_hcz: Option<bool>,
+    /// `;`-separated nutrition status codes.
+    pub nutrition: String,
+    /// The method version that computed these values.
+    pub method: String,
+}
+
+impl ZRecord {
+    /// The stored form of an assessment.
+    pub fn from_assessed(a: &treem_domain::nutrition::Assessed) -> Self {
+        let split = |z: Option<treem_growth::Z>| (z.map(|z| z.value), z.map(|z| z.flagged));
+        let (waz, f_waz) = split(a.z.waz);
+        let (haz, f_haz) = split(a.z.haz);
+        let (whz, f_whz) = split(a.z.whz);
+        let (baz, f_baz) = split(a.z.baz);
+        let (hcz, f_hcz) = split(a.z.hcz);
+        ZRecord {
+            age_days: a.age_days,
+            clen_cm: a.z.clen_cm,
+            c9mo_flag: a.z.c9mo_flag,
+            waz,
+            f_waz,
+            haz,
+            f_haz,
+            whz,
+            f_whz,
+            baz,
+            f_baz,
+            hcz,
+            f_hcz,
+            nutrition: a
+                .statuses
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>()
+                .join(";"),
+            method: treem_domain::nutrition::METHOD.to_string(),
+        }
+    }
+}
+
+/// What was measured, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct MeasuredRow {
+    pub measured_on: NaiveDate,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub position: Option<String>,
+    pub oedema: bool,
+    pub head_cm: Option<f64>,
+}
+
+impl MeasuredRow {
+    /// The domain value.
+    pub fn measured(&self) -> treem_domain::nutrition::Measured {
+        treem_domain::nutrition::Measured {
+            measured_on: self.measured_on,
+            weight_kg: self.weight_kg,
+            height_cm: self.height_cm,
+            position: treem_domain::nutrition::position_from_code(self.position.as_deref()),
+            oedema: self.oedema,
+            head_cm: self.head_cm,
+        }
+    }
+
+    /// The stored form of a domain value.
+    pub fn from_measured(m: &treem_domain::nutrition::Measured) -> Self {
+        MeasuredRow {
+            measured_on: m.measured_on,
+            weight_kg: m.weight_kg,
+            height_cm: m.height_cm,
+            position: treem_domain::nutrition::position_code(m.position).map(str::to_string),
+            oedema: m.oedema,
+            head_cm: m.head_cm,
+        }
+    }
+}
+
+/// A stored measurement with its z-scores.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct StoredMeasurement {
+    pub id: i64,
+    pub child_id: i64,
+    #[sqlx(flatten)]
+    pub measured: MeasuredRow,
+    #[sqlx(flatten)]
+    pub z: ZRecord,
+}
+
+/// What recomputing a measurement needs: the child's sex and birth date.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MeasurementInput {
+    pub id: i64,
+    pub sex: String,
+    pub date_of_birth: NaiveDate,
+    #[sqlx(flatten)]
+    pub measured: MeasuredRow,
+}
+
+/// A child under five with her latest measurement, if any.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LatestMeasurement {
+    #[sqlx(flatten)]
+    pub child: ChildRow,
+    pub measured_on: Option<NaiveDate>,
+    pub waz: Option<f64>,
+    pub f_waz: Option<bool>,
+    pub haz: Option<f64>,
+    pub f_haz: Option<bool>,
+    pub whz: Option<f64>,
+    pub f_whz: Option<bool>,
+    pub nutrition: Option<String>,
+}

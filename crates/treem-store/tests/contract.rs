@@ -321,6 +321,118 @@ async fn children_respect_scope(store: Arc<dyn Store>) {
     assert_eq!(store.children(&q).await.unwrap().1, 0);
 }
 
+async fn measurements_store_their_zscores(store: Arc<dyn Store>) {
+    use treem_domain::nutrition::{Measured, assess};
+    use treem_growth::{Position, Sex};
+    use treem_store::{MeasuredRow, ZRecord};
+    load_units(&store).await;
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let d = demo::generate(&history, 40, 5);
+    let rows: Vec<_> = d
+        .children
+        .iter()
+        .map(|c| {
+            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
+            (
+                c.child.clone(),
+                stored.iter().find(|s| &s.unit == u).unwrap().id,
+            )
+        })
+        .collect();
+    store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    let (page, _) = store
+        .children(&ChildQuery {
+            scope: Scope::All,
+            name: String::new(),
+            limit: 100,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    let young = page
+        .iter()
+        .find(|c| c.date_of_birth > chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+        .expect("a child under five in the demo");
+    let detail = store.child(young.id).await.unwrap().unwrap();
+    assert_eq!(detail.full_name, young.full_name);
+    assert!(store.child(999_999).await.unwrap().is_none());
+    let sex = if young.sex == "M" {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
+    let on = young.date_of_birth + Duration::days(400);
+    let m = Measured {
+        measured_on: on,
+        weight_kg: Some(7.1),
+        height_cm: Some(70.2),
+        position: Some(Position::Lying),
+        oedema: false,
+        head_cm: None,
+    };
+    let a = assess(sex, young.date_of_birth, &m);
+    let z = ZRecord::from_assessed(&a);
+    let row = MeasuredRow::from_measured(&m);
+    let id = store
+        .add_measurement(young.id, &row, &z, ev("measurement_added"))
+        .await
+        .unwrap();
+    let again = store
+        .add_measurement(young.id, &row, &z, ev("measurement_added"))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "one measurement per day"
+    );
+    let list = store.measurements(young.id).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, id);
+    assert_eq!(list[0].measured, row);
+    assert_eq!(list[0].z, z);
+    // Recomputing: the inputs come back, and updates replace the columns.
+    let inputs = store.measurement_inputs(0, 10).await.unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0].measured.measured(), m);
+    let changed = ZRecord {
+        method: "test-method".into(),
+        waz: Some(-9.99),
+        ..z.clone()
+    };
+    store
+        .update_zscores(&[(id, changed.clone())], ev("zscores_recomputed"))
+        .await
+        .unwrap();
+    assert_eq!(store.measurements(young.id).await.unwrap()[0].z, changed);
+    // Latest measurement per child under five.
+    let latest = store
+        .latest_measurements(
+            &Scope::All,
+            chrono::NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(),
+        )
+        .await
+        .unwrap();
+    let mine = latest.iter().find(|l| l.child.id == young.id).unwrap();
+    assert_eq!(mine.measured_on, Some(on));
+    assert_eq!(mine.waz, Some(-9.99));
+    assert!(
+        latest
+            .iter()
+            .filter(|l| l.child.id != young.id)
+            .all(|l| l.measured_on.is_none())
+    );
+    assert!(latest.iter().all(|l| l.child.status == "active"));
+    let long_ago = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+    let none = store
+        .latest_measurements(&Scope::Units(vec![]), long_ago)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -350,4 +462,5 @@ on_both!(
     audit_chain_verifies_and_filters,
     concurrent_audit_appends_keep_the_chain,
     children_respect_scope,
+    measurements_store_their_zscores,
 );
