@@ -58,13 +58,18 @@ pub fn parse_decimal(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// Reads a position: `lying`/`l`/`nằm`, `standing`/`h`/`s`/`đứng`.
-pub fn parse_position(s: &str) -> Result<Option<Position>, ()> {
+/// A position text that is neither lying nor standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownPosition;
+
+/// Reads a position: `lying`/`l`/`nằm`, `standing`/`h`/`s`/`đứng`; empty is
+/// unknown.
+pub fn parse_position(s: &str) -> Result<Option<Position>, UnknownPosition> {
     match fold(s).as_str() {
         "" => Ok(None),
         "lying" | "l" | "nam" | "recumbent" => Ok(Some(Position::Lying)),
         "standing" | "h" | "s" | "dung" => Ok(Some(Position::Standing)),
-        _ => Err(()),
+        _ => Err(UnknownPosition),
     }
 }
 
