@@ -113,6 +113,24 @@ pub fn ethnicity_name(code: &str) -> Option<&'static str> {
 
 const ETHNICITIES: &str = include_str!("../../../data/ethnicities.csv");
 
+/// The Vietnamese name of a special-circumstance group (Law on Children
+/// art. 10), by its point letter.
+pub fn special_circumstance_name(code: &str) -> Option<&'static str> {
+    SPECIAL
+        .iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, n)| n.as_str())
+}
+
+static SPECIAL: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+    let src = include_str!("../../../data/special_circumstances.csv");
+    csv::Reader::from_reader(src.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|r| Some((r.get(0)?.to_string(), r.get(1)?.to_string())))
+        .collect()
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +142,17 @@ mod tests {
         let on = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
         assert_eq!(age_years(born, before), 4);
         assert_eq!(age_years(born, on), 5);
+    }
+
+    #[test]
+    fn special_circumstance_names() {
+        assert_eq!(special_circumstance_name("d"), Some("Trẻ em khuyết tật"));
+        assert_eq!(
+            special_circumstance_name("đ"),
+            Some("Trẻ em nhiễm HIV/AIDS")
+        );
+        assert!(special_circumstance_name("o").is_some_and(|n| n.starts_with("Trẻ em di cư")));
+        assert_eq!(special_circumstance_name("z"), None);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+use treem_growth::{Position, Sex as GrowthSex, curve_by_age};
+
 use crate::child::{Child, ChildStatus, Poverty, Sex};
+use crate::nutrition::Measured;
 use crate::units::{Level, UnitHistory};
 
 /// The date the demo district describes; fixed so a seed is reproducible.
@@ -34,6 +37,67 @@ pub struct DemoDistrict {
     /// Villages per old commune code.
     pub villages: Vec<(String, Vec<String>)>,
     pub children: Vec<DemoChild>,
+    /// Weighing-and-measuring campaign results: (index into `children`, what
+    /// was measured).
+    pub measurements: Vec<(usize, Measured)>,
+}
+
+/// The twice-yearly weighing-and-measuring campaigns of the demo.
+fn campaigns() -> [NaiveDate; 4] {
+    [(2024, 12, 1), (2025, 6, 1), (2025, 12, 1), (2026, 6, 1)]
+        .map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN))
+}
+
+/// A standard normal draw (Box–Muller), enough for plausible demo values.
+fn normal(rng: &mut StdRng) -> f64 {
+    let u1: f64 = rng.random_range(f64::EPSILON..1.0);
+    let u2: f64 = rng.random_range(0.0..1.0);
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// A child's campaign measurements: each child keeps her own growth track
+/// (z-scores near the mountain districts' averages: many stunted, some
+/// underweight), most campaigns reach her, and a few values are typing
+/// errors that WHO's plausibility limits catch.
+fn measurements_of(rng: &mut StdRng, index: usize, c: &Child) -> Vec<(usize, Measured)> {
+    let sex = match c.sex {
+        Sex::Male => GrowthSex::Male,
+        Sex::Female => GrowthSex::Female,
+    };
+    let track_h = -1.3 + 1.0 * normal(rng);
+    let track_w = -0.9 + 0.9 * normal(rng);
+    let mut out = Vec::new();
+    for day in campaigns() {
+        let age = (day - c.date_of_birth).num_days();
+        if !(0..=treem_growth::MAX_AGE_DAYS).contains(&age) || !rng.random_bool(0.85) {
+            continue;
+        }
+        let zh = track_h + 0.25 * normal(rng);
+        let zw = track_w + 0.25 * normal(rng);
+        let lying = age <= 730;
+        let height = curve_by_age("lhfa", sex, age, zh);
+        let mut weight = curve_by_age("wfa", sex, age, zw);
+        if rng.random_bool(0.005) {
+            // A misplaced decimal point.
+            weight = weight.map(|w| w * 10.0);
+        }
+        let position = match (lying, rng.random_bool(0.95)) {
+            (true, true) | (false, false) => Position::Lying,
+            _ => Position::Standing,
+        };
+        out.push((
+            index,
+            Measured {
+                measured_on: day,
+                weight_kg: weight.map(|w| (w * 10.0).round() / 10.0),
+                height_cm: height.map(|h| (h * 10.0).round() / 10.0),
+                position: Some(position),
+                oedema: rng.random_bool(0.002),
+                head_cm: None,
+            },
+        ));
+    }
+    out
 }
 
 struct Ethnic {
@@ -275,16 +339,20 @@ pub fn generate(history: &UnitHistory, children: usize, seed: u64) -> DemoDistri
         .map(|c| (c.clone(), villages_for(&mut rng)))
         .collect();
     let mut out = Vec::with_capacity(children);
+    let mut measurements = Vec::new();
     for n in 0..children {
         if villages.is_empty() {
             break;
         }
         let (commune, vs) = &villages[rng.random_range(0..villages.len())];
-        out.push(one_child(&mut rng, n + 1, commune, vs, history));
+        let child = one_child(&mut rng, n + 1, commune, vs, history);
+        measurements.extend(measurements_of(&mut rng, n, &child.child));
+        out.push(child);
     }
     DemoDistrict {
         villages,
         children: out,
+        measurements,
     }
 }
 
@@ -327,6 +395,12 @@ mod tests {
             }
         }
         assert!(d.children.iter().any(|c| c.as_of == anchor_date()));
+        // Campaign measurements only for children under five on the day.
+        assert!(d.measurements.len() > 50);
+        for (i, m) in &d.measurements {
+            let age = (m.measured_on - d.children[*i].child.date_of_birth).num_days();
+            assert!((0..=1826).contains(&age));
+        }
         assert!(d.children.iter().any(|c| c.as_of == reform_eve()));
     }
 }

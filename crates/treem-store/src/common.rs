@@ -175,6 +175,48 @@ macro_rules! shared_store {
                 .await?;
                 Ok(())
             }
+
+            /// Inserts one measurement inside a transaction.
+            async fn insert_measurement(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                child: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+            ) -> $crate::StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
+                       age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
+                       nutrition, method, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+                     RETURNING id",
+                )
+                .bind(child)
+                .bind(m.measured_on)
+                .bind(m.weight_kg)
+                .bind(m.height_cm)
+                .bind(&m.position)
+                .bind(m.oedema)
+                .bind(m.head_cm)
+                .bind(z.age_days)
+                .bind(z.clen_cm)
+                .bind(z.c9mo_flag)
+                .bind(z.waz)
+                .bind(z.f_waz)
+                .bind(z.haz)
+                .bind(z.f_haz)
+                .bind(z.whz)
+                .bind(z.f_whz)
+                .bind(z.baz)
+                .bind(z.f_baz)
+                .bind(z.hcz)
+                .bind(z.f_hcz)
+                .bind(&z.nutrition)
+                .bind(&z.method)
+                .bind(chrono::Utc::now())
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(id)
+            }
         }
 
         #[async_trait::async_trait]
@@ -474,16 +516,18 @@ macro_rules! shared_store {
                 &self,
                 children: &[(treem_domain::child::Child, i64)],
                 audit: treem_domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<u64> {
+            ) -> $crate::StoreResult<Vec<i64>> {
                 let mut tx = self.writer().begin().await?;
                 let now = chrono::Utc::now();
+                let mut ids = Vec::with_capacity(children.len());
                 for (c, unit_id) in children {
-                    sqlx::query(
+                    let id: i64 = sqlx::query_scalar(
                         "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
                            ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
                            caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
                            version, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)
+                         RETURNING id",
                     )
                     .bind(&c.child_id)
                     .bind(&c.national_id)
@@ -506,14 +550,15 @@ macro_rules! shared_store {
                     .bind(c.status.code())
                     .bind(c.status_date)
                     .bind(now)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    ids.push(id);
                 }
                 let mut audit = audit;
                 audit.detail = format!("{} children", children.len());
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
-                Ok(children.len() as u64)
+                Ok(ids)
             }
 
             async fn count_children(&self, scope: &$crate::Scope) -> $crate::StoreResult<i64> {
@@ -567,43 +612,28 @@ macro_rules! shared_store {
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<i64> {
                 let mut tx = self.writer().begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
-                       age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
-                       nutrition, method, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-                     RETURNING id",
-                )
-                .bind(child)
-                .bind(m.measured_on)
-                .bind(m.weight_kg)
-                .bind(m.height_cm)
-                .bind(&m.position)
-                .bind(m.oedema)
-                .bind(m.head_cm)
-                .bind(z.age_days)
-                .bind(z.clen_cm)
-                .bind(z.c9mo_flag)
-                .bind(z.waz)
-                .bind(z.f_waz)
-                .bind(z.haz)
-                .bind(z.f_haz)
-                .bind(z.whz)
-                .bind(z.f_whz)
-                .bind(z.baz)
-                .bind(z.f_baz)
-                .bind(z.hcz)
-                .bind(z.f_hcz)
-                .bind(&z.nutrition)
-                .bind(&z.method)
-                .bind(chrono::Utc::now())
-                .fetch_one(&mut *tx)
-                .await?;
+                let id = Self::insert_measurement(&mut tx, child, m, z).await?;
                 let mut audit = audit;
                 audit.record_id = id.to_string();
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(id)
+            }
+
+            async fn insert_measurements(
+                &self,
+                rows: &[(i64, $crate::MeasuredRow, $crate::ZRecord)],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<u64> {
+                let mut tx = self.writer().begin().await?;
+                for (child, m, z) in rows {
+                    Self::insert_measurement(&mut tx, *child, m, z).await?;
+                }
+                let mut audit = audit;
+                audit.detail = format!("{} measurements", rows.len());
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(rows.len() as u64)
             }
 
             async fn measurements(&self, child: i64) -> $crate::StoreResult<Vec<$crate::StoredMeasurement>> {

@@ -125,11 +125,12 @@ pub trait Store: Send + Sync {
     // --- children ---
 
     /// Inserts children in one transaction; each is paired with its unit id.
+    /// Returns their database ids, in order.
     async fn insert_children(
         &self,
         children: &[(Child, i64)],
         audit: AuditEvent,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<Vec<i64>>;
     /// Counts children within a scope.
     async fn count_children(&self, scope: &Scope) -> StoreResult<i64>;
     /// A page of children within a scope, in Vietnamese name order.
@@ -148,6 +149,13 @@ pub trait Store: Send + Sync {
         z: &ZRecord,
         audit: AuditEvent,
     ) -> StoreResult<i64>;
+    /// Stores many measurements in one transaction with one audit entry
+    /// (imports, the demo district).
+    async fn insert_measurements(
+        &self,
+        rows: &[(i64, MeasuredRow, ZRecord)],
+        audit: AuditEvent,
+    ) -> StoreResult<u64>;
     /// A child's measurements, oldest first.
     async fn measurements(&self, child: i64) -> StoreResult<Vec<StoredMeasurement>>;
     /// Measurements with `id` > `after`, with what recomputing them needs.

@@ -61,6 +61,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Whether records of a unit version are within the scope.
+    pub fn contains(&self, unit_id: i64) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Units(ids) => ids.contains(&unit_id),
+        }
+    }
+
     /// The unit ids as a JSON array, and whether the scope is everything:
     /// how the SQL receives a list as one bound parameter.
     pub(crate) fn as_params(&self) -> (bool, String) {

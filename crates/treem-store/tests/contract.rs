@@ -277,12 +277,14 @@ async fn children_respect_scope(store: Arc<dyn Store>) {
             (c.child.clone(), id)
         })
         .collect();
-    assert_eq!(
-        store
-            .insert_children(&rows, ev("demo_loaded"))
-            .await
-            .unwrap(),
-        300
+    let ids = store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 300);
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ids in insertion order"
     );
     assert_eq!(store.count_children(&Scope::All).await.unwrap(), 300);
     let one_unit = rows[0].1;

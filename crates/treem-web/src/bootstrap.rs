@@ -5,9 +5,12 @@ use std::collections::HashMap;
 
 use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
+use treem_domain::child::Sex;
 use treem_domain::demo;
+use treem_domain::nutrition::assess;
 use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
-use treem_store::{NewAccount, Store, StoreResult};
+use treem_growth::Sex as GrowthSex;
+use treem_store::{MeasuredRow, NewAccount, Store, StoreResult, ZRecord};
 
 use crate::auth::password;
 use crate::{AppError, UnitIndex};
@@ -68,28 +71,62 @@ pub async fn load_demo(
     let index = UnitIndex::new(store.units().await?);
     let history: &UnitHistory = &index.history;
     let district = demo::generate(history, children, seed);
-    let mut ids: HashMap<(String, chrono::NaiveDate), i64> = HashMap::new();
+    let mut unit_ids: HashMap<(String, chrono::NaiveDate), i64> = HashMap::new();
     let mut rows = Vec::with_capacity(district.children.len());
-    for c in district.children {
+    // For each generated child, its position among the stored rows.
+    let mut kept: Vec<Option<usize>> = Vec::with_capacity(district.children.len());
+    for c in &district.children {
         let key = (c.child.commune_code.clone(), c.as_of);
-        let id = match ids.get(&key) {
+        let id = match unit_ids.get(&key) {
             Some(id) => *id,
             None => {
                 let Some(id) = history.resolve(&key.0, key.1).and_then(|u| index.id_of(u)) else {
+                    kept.push(None);
                     continue;
                 };
-                ids.insert(key, id);
+                unit_ids.insert(key, id);
                 id
             }
         };
-        rows.push((c.child, id));
+        kept.push(Some(rows.len()));
+        rows.push((c.child.clone(), id));
     }
-    let mut done = 0;
+    let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
     for batch in rows.chunks(DEMO_BATCH) {
         let audit =
             AuditEvent::system("system", "demo_loaded", "children", &format!("seed {seed}"));
-        done += store.insert_children(batch, audit).await?;
-        progress(done);
+        ids.extend(store.insert_children(batch, audit).await?);
+        progress(ids.len() as u64);
     }
-    Ok(done)
+    // Children whose commune did not resolve were skipped: map generated
+    // indexes to stored ids through the kept ones.
+    let measurements: Vec<(i64, MeasuredRow, ZRecord)> = district
+        .measurements
+        .iter()
+        .filter_map(|(i, m)| {
+            let stored = ids.get(kept.get(*i).copied().flatten()?)?;
+            let child = &district.children.get(*i)?.child;
+            let sex = if child.sex == Sex::Female {
+                GrowthSex::Female
+            } else {
+                GrowthSex::Male
+            };
+            let assessed = assess(sex, child.date_of_birth, m);
+            Some((
+                *stored,
+                MeasuredRow::from_measured(m),
+                ZRecord::from_assessed(&assessed),
+            ))
+        })
+        .collect();
+    for batch in measurements.chunks(DEMO_BATCH) {
+        let audit = AuditEvent::system(
+            "system",
+            "demo_loaded",
+            "measurements",
+            &format!("seed {seed}"),
+        );
+        store.insert_measurements(batch, audit).await?;
+    }
+    Ok(ids.len() as u64)
 }

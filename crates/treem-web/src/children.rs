@@ -10,8 +10,7 @@ use treem_domain::child::{Sex, ethnicity_name};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{fmt_date, trf};
 use treem_domain::text::fold;
-use treem_domain::units::Level;
-use treem_store::{ChildQuery, Scope};
+use treem_store::ChildQuery;
 
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::{Page, encode};
@@ -32,6 +31,7 @@ struct ListQuery {
 }
 
 struct Row {
+    id: i64,
     name: String,
     born: String,
     sex: &'static str,
@@ -65,43 +65,9 @@ async fn list(
     let today = vn_today();
     let units = state.units();
     let scope = units.scope_of(&user.account, today);
-    let in_scope = |id: i64| match &scope {
-        Scope::All => true,
-        Scope::Units(ids) => ids.contains(&id),
-    };
-    // The communes in force today that the user may filter by.
-    let mut communes: Vec<(String, String)> = units
-        .history
-        .valid_on(today)
-        .into_iter()
-        .filter(|u| u.level == Level::Commune && units.id_of(u).is_some_and(in_scope))
-        .map(|u| (u.code.clone(), u.name.clone()))
-        .collect();
-    communes.sort_by_key(|c| fold(&c.1));
+    let communes = units.communes_in(&scope, today);
     let commune = q.commune.unwrap_or_default();
-    let effective = match units
-        .history
-        .resolve(&commune, today)
-        .filter(|_| !commune.is_empty())
-    {
-        // Children recorded under any version that has become this commune.
-        Some(target) => Scope::Units(
-            units
-                .history
-                .all()
-                .iter()
-                .filter(|u| {
-                    units
-                        .history
-                        .became(u, today)
-                        .is_some_and(|now| now == target)
-                })
-                .filter_map(|u| units.id_of(u))
-                .filter(|id| in_scope(*id))
-                .collect(),
-        ),
-        None => scope.clone(),
-    };
+    let effective = units.narrow(&scope, &commune, today);
     let text = q.q.unwrap_or_default();
     let page_no = q.page.unwrap_or(1).max(1);
     let query = ChildQuery {
@@ -115,6 +81,7 @@ async fn list(
     let rows = found
         .into_iter()
         .map(|c| Row {
+            id: c.id,
             name: c.full_name,
             born: fmt_date(c.date_of_birth),
             sex: match Sex::from_code(&c.sex) {

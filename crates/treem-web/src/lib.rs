@@ -12,10 +12,13 @@ mod assets;
 mod audit_log;
 pub mod auth;
 pub mod bootstrap;
+mod chart;
+mod child_page;
 mod children;
 mod error;
 mod guard;
 mod home;
+mod nutrition_page;
 mod page;
 pub mod policy;
 mod state;
@@ -39,6 +42,8 @@ fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(units::routes())
         .merge(children::routes())
+        .merge(child_page::routes())
+        .merge(nutrition_page::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

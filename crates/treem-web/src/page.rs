@@ -25,9 +25,10 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 6] = [
+const NAV: [(&str, &str, Action); 7] = [
     ("/", "nav.home", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
+    ("/nutrition", "nav.nutrition", Action::ViewRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use treem_domain::access::Role;
 use treem_domain::scope::scope_units;
-use treem_domain::units::{Unit, UnitHistory};
+use treem_domain::text::fold;
+use treem_domain::units::{Level, Unit, UnitHistory};
 use treem_store::{Account, Scope, Store, StoredUnit};
 
 use crate::AppError;
@@ -76,6 +77,48 @@ impl UnitIndex {
         }
         let units = scope_units(&self.history, &account.scope_code, today);
         Scope::Units(units.into_iter().filter_map(|u| self.id_of(u)).collect())
+    }
+
+    /// The communes in force on `today` whose records the scope may read,
+    /// as (code, name), sorted by name.
+    pub fn communes_in(&self, scope: &Scope, today: NaiveDate) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = self
+            .history
+            .valid_on(today)
+            .into_iter()
+            .filter(|u| {
+                u.level == Level::Commune && self.id_of(u).is_some_and(|id| scope.contains(id))
+            })
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect();
+        v.sort_by_key(|c| fold(&c.1));
+        v
+    }
+
+    /// The scope narrowed to one commune in force on `today`: the records of
+    /// every unit version that has become it. An empty or unknown code
+    /// leaves the scope as it is.
+    pub fn narrow(&self, scope: &Scope, commune: &str, today: NaiveDate) -> Scope {
+        let Some(target) = self
+            .history
+            .resolve(commune, today)
+            .filter(|_| !commune.is_empty())
+        else {
+            return scope.clone();
+        };
+        Scope::Units(
+            self.history
+                .all()
+                .iter()
+                .filter(|u| {
+                    self.history
+                        .became(u, today)
+                        .is_some_and(|now| now == target)
+                })
+                .filter_map(|u| self.id_of(u))
+                .filter(|id| scope.contains(*id))
+                .collect(),
+        )
     }
 
     /// The display name of a unit code as of `date`, or of its last version.
