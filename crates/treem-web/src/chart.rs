@@ -170,7 +170,7 @@ pub fn build(indicator: Indicator, sex: Sex, observations: &[Observation]) -> Ch
         })
         .collect();
     let mut ordered = visible.clone();
-    ordered.sort_by(|a, b| a.label_index.cmp(&b.label_index));
+    ordered.sort_by_key(|o| o.label_index);
     let path = ordered
         .iter()
         .map(|o| format!("{},{}", fmt(sx(o.x)), fmt(sy(o.y))))

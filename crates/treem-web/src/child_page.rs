@@ -105,24 +105,26 @@ fn rows(lang: Lang, list: &[StoredMeasurement]) -> Vec<MeasurementRow> {
         .collect()
 }
 
+/// Reads one value (and its flag) from a measurement.
+type Reading = dyn Fn(&StoredMeasurement) -> Option<(f64, Option<bool>)>;
+
 /// The three charts of a child: weight-for-age, length/height-for-age, and
 /// weight-for-length or -height by the age at her latest measurement.
 fn charts(sex: Sex, list: &[StoredMeasurement]) -> Vec<Chart> {
-    let by_age =
-        |value: &dyn Fn(&StoredMeasurement) -> Option<(f64, Option<bool>)>| -> Vec<Observation> {
-            list.iter()
-                .enumerate()
-                .filter_map(|(i, m)| {
-                    let (y, flag) = value(m)?;
-                    Some(Observation {
-                        x: m.z.age_days as f64,
-                        y,
-                        flagged: flag == Some(true),
-                        label_index: i,
-                    })
+    let by_age = |value: &Reading| -> Vec<Observation> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let (y, flag) = value(m)?;
+                Some(Observation {
+                    x: m.z.age_days as f64,
+                    y,
+                    flagged: flag == Some(true),
+                    label_index: i,
                 })
-                .collect()
-        };
+            })
+            .collect()
+    };
     let wfa = by_age(&|m| m.measured.weight_kg.map(|w| (w, m.z.f_waz)));
     let lhfa = by_age(&|m| m.z.clen_cm.map(|h| (h, m.z.f_haz)));
     let wfl: Vec<Observation> = list

@@ -116,7 +116,7 @@ fn z_text(lang: Lang, v: Option<f64>) -> String {
 fn sort(list: &mut [(LatestMeasurement, Vec<Reason>)], key: &str) {
     let z = |v: Option<f64>| v.unwrap_or(f64::INFINITY);
     match key {
-        "age" => list.sort_by(|a, b| b.0.child.date_of_birth.cmp(&a.0.child.date_of_birth)),
+        "age" => list.sort_by_key(|a| std::cmp::Reverse(a.0.child.date_of_birth)),
         "waz" => list.sort_by(|a, b| z(a.0.waz).total_cmp(&z(b.0.waz))),
         "haz" => list.sort_by(|a, b| z(a.0.haz).total_cmp(&z(b.0.haz))),
         "whz" => list.sort_by(|a, b| z(a.0.whz).total_cmp(&z(b.0.whz))),
