@@ -64,8 +64,10 @@ fn measurements_of(rng: &mut StdRng, index: usize, c: &Child) -> Vec<(usize, Mea
         Sex::Male => GrowthSex::Male,
         Sex::Female => GrowthSex::Female,
     };
+    // Weight follows height: a stunted child is usually light too, so
+    // weight-for-height stays plausible.
     let track_h = -1.3 + 1.0 * normal(rng);
-    let track_w = -0.9 + 0.9 * normal(rng);
+    let track_w = -0.9 + 0.7 * (track_h + 1.3) + 0.5 * normal(rng);
     let mut out = Vec::new();
     for day in campaigns() {
         let age = (day - c.date_of_birth).num_days();

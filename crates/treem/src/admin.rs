@@ -34,17 +34,10 @@ fn msg(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 /// `treem demo`: a seeded demo district, with a progress bar on a terminal.
 pub async fn demo(config: &Config, children: usize, seed: u64) -> anyhow::Result<()> {
     let store = open(config).await?;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(children as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} trẻ · {per_sec} · {eta}")
-        {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(
+        Some(children as u64),
+        "{bar:40} {pos}/{len} trẻ · {per_sec} · {eta}",
+    );
     let n = bootstrap::load_demo(store.as_ref(), children, seed, &|done| {
         bar.set_position(done)
     })
@@ -58,6 +51,77 @@ pub async fn demo(config: &Config, children: usize, seed: u64) -> anyhow::Result
         msg(config.lang, "cli.demo_loaded", &[("n", &n.to_string())])
     );
     Ok(())
+}
+
+/// `treem measurements recompute`: every stored measurement through the
+/// current WHO method, in batches, each batch one transaction.
+pub async fn recompute(config: &Config) -> anyhow::Result<()> {
+    use treem_domain::nutrition::assess;
+    use treem_store::ZRecord;
+    let store = open(config).await?;
+    let bar = progress_bar(None, "{spinner} {pos} lần cân đo · {per_sec}");
+    let mut after = 0;
+    let mut done = 0u64;
+    loop {
+        let batch = store.measurement_inputs(after, 10_000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let rows: Vec<(i64, ZRecord)> = batch
+            .iter()
+            .map(|m| {
+                let sex = if m.sex == "F" {
+                    treem_growth::Sex::Female
+                } else {
+                    treem_growth::Sex::Male
+                };
+                (
+                    m.id,
+                    ZRecord::from_assessed(&assess(sex, m.date_of_birth, &m.measured.measured())),
+                )
+            })
+            .collect();
+        let audit = AuditEvent::system(
+            "cli",
+            "zscores_recomputed",
+            "measurements",
+            &after.to_string(),
+        )
+        .with_detail(format!(
+            "{} rows, method {}",
+            rows.len(),
+            treem_domain::nutrition::METHOD
+        ));
+        store.update_zscores(&rows, audit).await?;
+        done += rows.len() as u64;
+        bar.set_position(done);
+    }
+    bar.finish_and_clear();
+    match config.lang {
+        Lang::Vi => println!(
+            "Đã tính lại {done} lần cân đo ({}).",
+            treem_domain::nutrition::METHOD
+        ),
+        Lang::En => println!(
+            "Recomputed {done} measurements ({}).",
+            treem_domain::nutrition::METHOD
+        ),
+    }
+    Ok(())
+}
+
+/// A progress bar on a terminal, hidden otherwise.
+pub(crate) fn progress_bar(len: Option<u64>, template: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = match len {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::new_spinner(),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        b.set_style(style);
+    }
+    b
 }
 
 /// `treem user add`.

@@ -57,6 +57,9 @@ pub enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Measurements
+    #[command(subcommand)]
+    Measurements(MeasurementsCommand),
     /// Accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -92,6 +95,12 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MeasurementsCommand {
+    /// Recompute every stored z-score and nutrition status with the current method
+    Recompute,
 }
 
 #[derive(Subcommand, Debug)]

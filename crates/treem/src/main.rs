@@ -53,6 +53,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             display_name,
             password_stdin,
         }) => admin::user_add(&config, &name, &role, &unit, display_name, password_stdin).await,
+        Command::Measurements(cli::MeasurementsCommand::Recompute) => {
+            admin::recompute(&config).await
+        }
         Command::Token(cli::TokenCommand::Create { name }) => {
             admin::token_create(&config, &name).await
         }

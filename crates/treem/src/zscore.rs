@@ -1,11 +1,10 @@
 //! `treem zscore --input IN.csv --output OUT.csv`.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, IsTerminal};
+use std::io::{BufReader, BufWriter};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressStyle};
 use treem_domain::anthro::zscore_file;
 use treem_domain::i18n::Lang;
 
@@ -19,15 +18,7 @@ pub fn run(config: &Config, input: &Path, output: &Path) -> anyhow::Result<()> {
         File::open(input).with_context(|| format!("không mở được tệp {}", input.display()))?;
     let writer =
         File::create(output).with_context(|| format!("không tạo được tệp {}", output.display()))?;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} dòng · {per_sec}") {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = crate::admin::progress_bar(None, "{spinner} {pos} dòng · {per_sec}");
     let summary = zscore_file(
         BufReader::with_capacity(1 << 16, reader),
         BufWriter::with_capacity(1 << 16, writer),

@@ -1,7 +1,8 @@
 //! The first-start flow in a real browser (Debian's headless Chromium through
 //! chromedriver): `treem serve --demo`, the printed one-time password, the
-//! Vietnamese login page, the forced password change, the home page and the
-//! children's list — on a 360-px-wide phone window.
+//! Vietnamese login page, the forced password change, the home page, the
+//! children's list, the nutrition list and a child's growth charts — on a
+//! 360-px-wide phone window. Screenshots land in `target/browser/`.
 //!
 //! Runs when chromedriver is installed; set `TREEM_TEST_BROWSER=1` to make
 //! its absence a failure (CI does).
@@ -286,6 +287,59 @@ async fn first_start_login_in_chromium() {
     std::fs::write(
         screenshot_dir().join("children-360.png"),
         browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // The nutrition list, lowest weight-for-age first, leads to a child
+    // with measurements and her growth charts.
+    browser
+        .goto(&format!("{base}/nutrition?sort=waz"))
+        .await
+        .unwrap();
+    let first = browser
+        .wait()
+        .for_element(Locator::Css("table.list tbody tr td a"))
+        .await
+        .unwrap();
+    first.click().await.unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("figure.chart svg"))
+        .await
+        .unwrap();
+    let js = "return Array.from(document.querySelectorAll('figure.chart svg')).map(s => Math.round(s.getBoundingClientRect().width))";
+    let widths = browser.execute(js, vec![]).await.unwrap();
+    let widths: Vec<u64> = widths
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_u64())
+        .collect();
+    assert_eq!(widths.len(), 3, "three charts");
+    assert!(
+        widths.iter().all(|w| *w > 250 && *w <= 360),
+        "charts fit the phone: {widths:?}"
+    );
+    let curves = browser
+        .execute(
+            "return document.querySelectorAll('figure.chart polyline.sd0').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(curves, serde_json::json!(3));
+    let points = browser
+        .execute("return document.querySelectorAll('figure.chart circle.pt, figure.chart rect.flagged').length", vec![])
+        .await
+        .unwrap();
+    assert!(
+        points.as_u64().unwrap() >= 1,
+        "the child's points are drawn"
+    );
+    let chart = browser.find(Locator::Css("div.charts")).await.unwrap();
+    std::fs::write(
+        screenshot_dir().join("growth-chart-360.png"),
+        chart.screenshot().await.unwrap(),
     )
     .unwrap();
     browser.close().await.unwrap();

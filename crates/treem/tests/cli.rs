@@ -268,3 +268,21 @@ fn zscore_file_to_file() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("không mở được tệp"));
 }
+
+#[test]
+fn measurements_recompute() {
+    let d = fresh();
+    let o = treem(&d.0, &["demo", "--children", "300", "--seed", "9"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = treem(&d.0, &["measurements", "recompute"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("Đã tính lại ") && out.contains("who2006-anthro-1.1"),
+        "{out}"
+    );
+    let n: u64 = out.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(n > 50, "the demo measured under-fives: {out}");
+    let o = treem(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0));
+}
