@@ -99,14 +99,11 @@ fn measure(column: &'static str, text: &str) -> Result<Option<f64>, FieldError> 
     if text.trim().is_empty() {
         return Ok(None);
     }
+    // A negative measure cannot be read; zero can, and WHO computes
+    // nothing from it (method rule 11), so it is passed on as it is.
     match parse_decimal(text) {
-        Some(x) if x > 0.0 => Ok(Some(x)),
-        Some(_) => Err(bad(
-            column,
-            text,
-            "phải là số dương",
-            "must be a positive number",
-        )),
+        Some(x) if x >= 0.0 => Ok(Some(x)),
+        Some(_) => Err(bad(column, text, "không được âm", "must not be negative")),
         None => Err(bad(column, text, "không phải là số", "is not a number")),
     }
 }

@@ -82,6 +82,17 @@ fn bad_rows_keep_empty_outputs_and_are_located() {
 }
 
 #[test]
+fn zero_is_read_but_gives_no_weight_scores() {
+    let (out, summary) =
+        run("sex,date_of_birth,measured_on,weight_kg,height_cm\n1,2024-01-01,2025-01-01,0,75\n");
+    assert!(summary.errors.is_empty());
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[8], "", "no waz from a zero weight");
+    assert!(!row[10].is_empty(), "haz still computed");
+}
+
+#[test]
 fn missing_sex_column_is_an_error() {
     let mut out = Vec::new();
     let r = zscore_file("a,b\n1,2\n".as_bytes(), &mut out, &mut |_| {});

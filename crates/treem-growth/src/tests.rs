@@ -352,3 +352,74 @@ proptest! {
         prop_assert!((za + zb).abs() < 0.011, "{za} {zb}");
     }
 }
+
+/// Values WHO's own anthro test suite expects (ages given there in months,
+/// converted to whole days as WHO does: days = months × 30.4375, rounded
+/// half up).
+#[test]
+fn who_anthro_expected_values() {
+    // 987 days, 72.86 cm measured lying: 0.7 cm off, then −6.09, flagged.
+    let r = zscores(&Measurement {
+        length_cm: Some(72.86),
+        position: Some(Position::Lying),
+        ..boy(987)
+    });
+    assert_eq!(
+        r.haz,
+        Some(Z {
+            value: -6.09,
+            flagged: true
+        })
+    );
+    // 8 months (244 d) standing: position discarded, 60.0 cm, −4.81.
+    let r = zscores(&Measurement {
+        length_cm: Some(60.0),
+        position: Some(Position::Standing),
+        ..boy(244)
+    });
+    assert!(r.c9mo_flag);
+    assert_eq!(r.clen_cm, Some(60.0));
+    assert!((z(r.haz) - (-4.81)).abs() <= 0.01, "{:?}", r.haz);
+    // 9 months (274 d) standing: +0.7 cm, −5.02.
+    let r = zscores(&Measurement {
+        length_cm: Some(60.0),
+        position: Some(Position::Standing),
+        ..boy(274)
+    });
+    assert!(!r.c9mo_flag);
+    assert_eq!(r.clen_cm, Some(60.7));
+    assert!((z(r.haz) - (-5.02)).abs() <= 0.01, "{:?}", r.haz);
+    // A girl of 24 months (731 d), 77.5 cm, position unknown: −2.55.
+    let girl = Measurement {
+        sex: Sex::Female,
+        length_cm: Some(77.5),
+        ..boy(731)
+    };
+    assert_eq!(z(zscores(&girl).haz), -2.55);
+    let girl = Measurement {
+        weight_kg: Some(8.8),
+        position: Some(Position::Standing),
+        ..girl
+    };
+    assert_eq!(z(zscores(&girl).haz), -2.55);
+    // Weight-for-age of a girl of 1,522 days weighing 17 kg: 0.24, not flagged.
+    let girl = Measurement {
+        sex: Sex::Female,
+        weight_kg: Some(17.0),
+        ..boy(1522)
+    };
+    assert_eq!(
+        zscores(&girl).waz,
+        Some(Z {
+            value: 0.24,
+            flagged: false
+        })
+    );
+    // A girl of 1 day weighing 10.37 kg is flagged.
+    let girl = Measurement {
+        sex: Sex::Female,
+        weight_kg: Some(10.37),
+        ..boy(1)
+    };
+    assert!(zscores(&girl).waz.is_some_and(|z| z.flagged));
+}
