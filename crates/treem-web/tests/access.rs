@@ -16,9 +16,28 @@ use treem_store::{ChildQuery, Scope};
 use treem_web::UnitIndex;
 use treem_web::policy::ROUTES;
 
-/// A concrete path for a route pattern.
-fn concrete(pattern: &str) -> String {
-    pattern.replace("{file}", "app.css").replace("{code}", "vi")
+/// A concrete path for a route pattern, naming child `child`.
+fn concrete(pattern: &str, child: i64) -> String {
+    pattern
+        .replace("{file}", "app.css")
+        .replace("{code}", "vi")
+        .replace("{id}", &child.to_string())
+}
+
+/// A child recorded in the units `code` covers.
+async fn a_child_of(app: &TestApp, code: &str) -> i64 {
+    let index = UnitIndex::new(app.store.units().await.unwrap());
+    let ids = scope_units(&index.history, code, vn_today())
+        .into_iter()
+        .filter_map(|u| index.id_of(u))
+        .collect();
+    let q = ChildQuery {
+        scope: Scope::Units(ids),
+        name: String::new(),
+        limit: 1,
+        offset: 0,
+    };
+    app.store.children(&q).await.unwrap().0[0].id
 }
 
 /// The full names of the children recorded in the units that `code` covers.
@@ -46,8 +65,9 @@ async fn names_under(app: &TestApp, code: &str) -> HashSet<String> {
 
 async fn every_route_in_the_table_is_served(app: TestApp) {
     let c = app.signed_in("admin1").await;
+    let child = a_child_of(&app, "03424").await;
     for (method, pattern, _) in ROUTES {
-        let url = app.url(&concrete(pattern));
+        let url = app.url(&concrete(pattern, child));
         let res = match *method {
             "GET" => c.get(&url).send().await.unwrap(),
             _ => c.post(&url).send().await.unwrap(),
@@ -61,6 +81,7 @@ async fn every_route_in_the_table_is_served(app: TestApp) {
 }
 
 async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
+    let child = a_child_of(&app, "03424").await;
     for (username, role, _) in ACCOUNTS {
         let c = app.signed_in(username).await;
         let csrf = app.csrf(&c, "/").await;
@@ -68,7 +89,7 @@ async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
             if *action == Action::Public || *pattern == "/logout" {
                 continue;
             }
-            let url = app.url(&concrete(pattern));
+            let url = app.url(&concrete(pattern, child));
             let before = app.store.accounts().await.unwrap().len();
             let res = match *method {
                 "GET" => c.get(&url).send().await.unwrap(),
@@ -114,16 +135,20 @@ async fn commune_officer_never_sees_another_commune(app: TestApp) {
     );
     let c = app.signed_in("banbo").await;
     let probe = treem_domain::text::fold(foreign[0]);
+    let foreign_child = a_child_of(&app, "03390").await;
     let mut paths: Vec<String> = ROUTES
         .iter()
         .filter(|(m, _, _)| *m == "GET")
-        .map(|(_, p, _)| concrete(p))
+        .map(|(_, p, _)| concrete(p, foreign_child))
         .collect();
     paths.extend([
         "/children?commune=03390".to_string(),
         format!("/children?q={}", probe.replace(' ', "+")),
         format!("/children?q={}&commune=03390", probe.replace(' ', "+")),
         "/children?commune=03412".to_string(),
+        "/nutrition?commune=03390".to_string(),
+        "/nutrition?sort=whz".to_string(),
+        "/nutrition?format=xlsx&commune=03390".to_string(),
     ]);
     for p in 1..=20 {
         paths.push(format!("/children?page={p}"));
