@@ -64,6 +64,35 @@ fn published_birth_values() {
     assert_eq!(r1(curve_by_age("lhfa", Sex::Male, 0, 2.0)), Some(53.7));
     assert_eq!(r1(curve_by_age("lhfa", Sex::Female, 0, 0.0)), Some(49.1));
     assert_eq!(r1(curve_by_age("hcfa", Sex::Male, 0, 0.0)), Some(34.5));
+    // Weight-for-length at 45 cm and weight-for-height at 65 cm (boys),
+    // BMI-for-age at birth (boys).
+    assert_eq!(
+        r1(curve_by_length(Position::Lying, Sex::Male, 45.0, -2.0)),
+        Some(2.0)
+    );
+    assert_eq!(
+        r1(curve_by_length(Position::Lying, Sex::Male, 45.0, 0.0)),
+        Some(2.4)
+    );
+    assert_eq!(
+        r1(curve_by_length(Position::Lying, Sex::Male, 45.0, 2.0)),
+        Some(3.0)
+    );
+    assert_eq!(
+        r1(curve_by_length(Position::Standing, Sex::Male, 65.0, -2.0)),
+        Some(6.3)
+    );
+    assert_eq!(
+        r1(curve_by_length(Position::Standing, Sex::Male, 65.0, 0.0)),
+        Some(7.4)
+    );
+    assert_eq!(
+        r1(curve_by_length(Position::Standing, Sex::Male, 65.0, 2.0)),
+        Some(8.8)
+    );
+    assert_eq!(r1(curve_by_age("bfa", Sex::Male, 0, -2.0)), Some(11.1));
+    assert_eq!(r1(curve_by_age("bfa", Sex::Male, 0, 0.0)), Some(13.4));
+    assert_eq!(r1(curve_by_age("bfa", Sex::Male, 0, 2.0)), Some(16.3));
 }
 
 #[test]
