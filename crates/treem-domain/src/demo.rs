@@ -392,7 +392,12 @@ mod tests {
             assert!(unit.is_some(), "{} on {}", c.child.commune_code, c.as_of);
             assert!(c.child.date_of_birth <= anchor_date());
             if let Some(id) = &c.child.national_id {
-                assert_eq!(id.len(), 12);
+                let checked = crate::national_id::NationalId::parse(
+                    id,
+                    Some(c.child.sex),
+                    Some(c.child.date_of_birth),
+                );
+                assert!(checked.is_ok(), "{id}: {checked:?}");
                 assert!(id.starts_with("012"));
             }
         }

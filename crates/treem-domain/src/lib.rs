@@ -8,6 +8,7 @@ pub mod child;
 pub mod clock;
 pub mod demo;
 pub mod i18n;
+pub mod national_id;
 pub mod nutrition;
 pub mod scope;
 pub mod text;
