@@ -5,6 +5,7 @@ pub mod access;
 pub mod anthro;
 pub mod audit;
 pub mod child;
+pub mod child_input;
 pub mod clock;
 pub mod demo;
 pub mod i18n;
