@@ -604,6 +604,100 @@ macro_rules! shared_store {
                 Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)
             }
 
+            async fn update_child(
+                &self,
+                id: i64,
+                expected_version: i64,
+                c: &treem_domain::child::Child,
+                unit_id: i64,
+                changed_fields: &[String],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let sql = format!("SELECT {} FROM children WHERE id = $1", $crate::common::CHILD_DETAIL_COLUMNS);
+                let current: $crate::ChildDetail = sqlx::query_as(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or($crate::StoreError::NotFound)?;
+                if current.version != expected_version {
+                    return Err($crate::StoreError::Stale(current.version));
+                }
+                let done = sqlx::query(
+                    "UPDATE children SET child_id = $1, national_id = $2, full_name = $3, name_folded = $4, name_sort = $5,
+                       sex = $6, date_of_birth = $7, ethnicity = $8, unit_id = $9, village = $10, birth_registered = $11,
+                       birth_registration_date = $12, mother_name = $13, father_name = $14, caregiver_name = $15,
+                       caregiver_phone = $16, household_poverty = $17, special_circumstances = $18, status = $19,
+                       status_date = $20, version = version + 1, updated_at = $21
+                     WHERE id = $22 AND version = $23",
+                )
+                .bind(&c.child_id)
+                .bind(&c.national_id)
+                .bind(&c.full_name)
+                .bind(treem_domain::text::fold(&c.full_name))
+                .bind(treem_domain::text::name_sort_key(&c.full_name))
+                .bind(c.sex.code())
+                .bind(c.date_of_birth)
+                .bind(&c.ethnicity)
+                .bind(unit_id)
+                .bind(&c.village)
+                .bind(c.birth_registered)
+                .bind(c.birth_registration_date)
+                .bind(&c.mother_name)
+                .bind(&c.father_name)
+                .bind(&c.caregiver_name)
+                .bind(&c.caregiver_phone)
+                .bind(c.household_poverty.map(|p| p.code()))
+                .bind(c.special_circumstances.join(";"))
+                .bind(c.status.code())
+                .bind(c.status_date)
+                .bind(chrono::Utc::now())
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    // Another writer got there first (PostgreSQL re-checks the
+                    // version after waiting for its row lock).
+                    let now: i64 = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    return Err($crate::StoreError::Stale(now));
+                }
+                // The update matched `expected_version`, so `current` is exactly
+                // the state it replaced.
+                let previous = serde_json::to_string(&current).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO child_versions (child_id, version, changed_at, actor, previous, changed_fields)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(current.version)
+                .bind(chrono::Utc::now())
+                .bind(&audit.actor)
+                .bind(previous)
+                .bind(changed_fields.join(";"))
+                .execute(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                audit.detail = changed_fields.join(", ");
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(expected_version + 1)
+            }
+
+            async fn child_versions(&self, id: i64) -> $crate::StoreResult<Vec<$crate::ChildVersion>> {
+                Ok(sqlx::query_as(
+                    "SELECT version, changed_at, actor, previous, changed_fields FROM child_versions
+                     WHERE child_id = $1 ORDER BY version DESC",
+                )
+                .bind(id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
             async fn add_measurement(
                 &self,
                 child: i64,

@@ -30,6 +30,10 @@ pub enum StoreError {
     /// The record asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// The record changed since the version the caller read; it holds the
+    /// current version.
+    #[error("stale: the record is now at version {0}")]
+    Stale(i64),
     /// Stored data that treem cannot read back (e.g. an unknown role code).
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -137,6 +141,20 @@ pub trait Store: Send + Sync {
     async fn children(&self, query: &ChildQuery) -> StoreResult<(Vec<ChildRow>, i64)>;
     /// A child's full record by database id (scope is the caller's check).
     async fn child(&self, id: i64) -> StoreResult<Option<ChildDetail>>;
+    /// Replaces a child's record if it is still at `expected_version`,
+    /// keeping the previous state as a version; returns the new version.
+    /// `Stale(current)` when someone else changed it first.
+    async fn update_child(
+        &self,
+        id: i64,
+        expected_version: i64,
+        child: &Child,
+        unit_id: i64,
+        changed_fields: &[String],
+        audit: AuditEvent,
+    ) -> StoreResult<i64>;
+    /// A child's earlier versions, newest first.
+    async fn child_versions(&self, id: i64) -> StoreResult<Vec<ChildVersion>>;
 
     // --- measurements ---
 

@@ -270,3 +270,15 @@ pub struct LatestMeasurement {
     pub f_whz: Option<bool>,
     pub nutrition: Option<String>,
 }
+
+/// An earlier version of a child's record.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ChildVersion {
+    pub version: i64,
+    pub changed_at: DateTime<Utc>,
+    pub actor: String,
+    /// The record as it was, as JSON.
+    pub previous: String,
+    /// `;`-separated names of the fields the change touched.
+    pub changed_fields: String,
+}

@@ -435,6 +435,87 @@ async fn measurements_store_their_zscores(store: Arc<dyn Store>) {
     assert!(none.is_empty());
 }
 
+async fn child_edits_keep_versions_and_refuse_stale_writes(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let d = demo::generate(&history, 3, 2);
+    let rows: Vec<_> = d
+        .children
+        .iter()
+        .map(|c| {
+            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
+            (
+                c.child.clone(),
+                stored.iter().find(|s| &s.unit == u).unwrap().id,
+            )
+        })
+        .collect();
+    let ids = store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    let (id, unit) = (ids[0], rows[0].1);
+    let before = store.child(id).await.unwrap().unwrap();
+    assert_eq!(before.version, 1);
+    let mut changed = rows[0].0.clone();
+    changed.full_name = "Lò Thị Lập".into();
+    changed.village = Some("Bản Mới".into());
+    let fields = vec!["full_name".to_string(), "village".to_string()];
+    let v2 = store
+        .update_child(id, 1, &changed, unit, &fields, ev("child_updated"))
+        .await
+        .unwrap();
+    assert_eq!(v2, 2);
+    let after = store.child(id).await.unwrap().unwrap();
+    assert_eq!((after.full_name.as_str(), after.version), ("Lò Thị Lập", 2));
+    // The old version is kept.
+    let versions = store.child_versions(id).await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].version, 1);
+    assert_eq!(versions[0].changed_fields, "full_name;village");
+    assert!(versions[0].previous.contains(&before.full_name));
+    // A write based on version 1 is now stale, and changes nothing.
+    let stale = store
+        .update_child(id, 1, &rows[0].0, unit, &fields, ev("child_updated"))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(2))), "{stale:?}");
+    assert_eq!(store.child(id).await.unwrap().unwrap(), after);
+    // Two writers on the same version: exactly one wins.
+    let (a, b) = (store.clone(), store.clone());
+    let (ca, cb) = (changed.clone(), changed.clone());
+    let fa = fields.clone();
+    let fb = fields.clone();
+    let ta = tokio::spawn(async move {
+        a.update_child(id, 2, &ca, unit, &fa, ev("child_updated"))
+            .await
+    });
+    let tb = tokio::spawn(async move {
+        b.update_child(id, 2, &cb, unit, &fb, ev("child_updated"))
+            .await
+    });
+    let results = [ta.await.unwrap(), tb.await.unwrap()];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        results
+            .iter()
+            .any(|r| matches!(r, Err(StoreError::Stale(3))))
+    );
+    // Taking another child's key is a conflict.
+    let mut clash = changed.clone();
+    clash.child_id = rows[1].0.child_id.clone();
+    let r = store
+        .update_child(id, 3, &clash, unit, &fields, ev("child_updated"))
+        .await;
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    assert!(matches!(
+        store
+            .update_child(999_999, 1, &changed, unit, &fields, ev("x"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -465,4 +546,5 @@ on_both!(
     concurrent_audit_appends_keep_the_chain,
     children_respect_scope,
     measurements_store_their_zscores,
+    child_edits_keep_versions_and_refuse_stale_writes,
 );
