@@ -118,7 +118,7 @@ pub struct AuditQuery {
 }
 
 /// A child's full record (the profile page).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct ChildDetail {
     pub id: i64,
     pub child_id: String,

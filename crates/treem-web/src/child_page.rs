@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The child, if she exists and lies in the user's scope. Outside the scope
 /// she does not exist, as far as the user can tell (404, not 403).
-async fn child_in_scope(
+pub async fn child_in_scope(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
@@ -190,6 +190,14 @@ struct ProfileTemplate {
     dates: Vec<String>,
     can_edit: bool,
     notice: Option<&'static str>,
+    history: Vec<HistoryRow>,
+}
+
+struct HistoryRow {
+    version: i64,
+    at: String,
+    actor: String,
+    fields: String,
 }
 
 impl ProfileTemplate {
@@ -267,7 +275,35 @@ async fn profile(
             .map(|m| fmt_date(m.measured.measured_on))
             .collect(),
         can_edit: permits(user.account.role, Action::EditRegistry),
-        notice: q.saved.is_some().then(|| lang.t("measure.saved")),
+        notice: q.saved.as_deref().map(|s| {
+            lang.t(if s == "child" {
+                "edit.saved"
+            } else {
+                "measure.saved"
+            })
+        }),
+        history: state
+            .store
+            .child_versions(id)
+            .await?
+            .into_iter()
+            .map(|v| HistoryRow {
+                version: v.version,
+                at: v
+                    .changed_at
+                    .with_timezone(&treem_domain::clock::vn_offset())
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string(),
+                actor: v.actor,
+                fields: v
+                    .changed_fields
+                    .split(';')
+                    .filter(|f| !f.is_empty())
+                    .map(|f| lang.t(&format!("field.{f}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
         c,
     };
     Ok(Html(tpl.render()?))

@@ -53,6 +53,7 @@ struct ListTemplate {
     page_label: String,
     prev: Option<String>,
     next: Option<String>,
+    can_add: bool,
 }
 
 async fn list(
@@ -131,6 +132,10 @@ async fn list(
         ),
         prev: (page_no > 1).then(|| link(page_no - 1)),
         next: (page_no < pages).then(|| link(page_no + 1)),
+        can_add: treem_domain::access::permits(
+            user.account.role,
+            treem_domain::access::Action::EditRegistry,
+        ),
     };
     Ok(Html(tpl.render()?))
 }

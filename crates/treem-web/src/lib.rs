@@ -13,6 +13,7 @@ mod audit_log;
 pub mod auth;
 pub mod bootstrap;
 mod chart;
+mod child_edit;
 mod child_page;
 mod children;
 mod error;
@@ -21,6 +22,7 @@ mod home;
 mod nutrition_page;
 mod page;
 pub mod policy;
+mod registry;
 mod state;
 mod units;
 
@@ -42,6 +44,7 @@ fn router(state: AppState) -> Router {
         .merge(home::routes())
         .merge(units::routes())
         .merge(children::routes())
+        .merge(child_edit::routes())
         .merge(child_page::routes())
         .merge(nutrition_page::routes())
         .merge(accounts::routes())

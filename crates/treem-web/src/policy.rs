@@ -17,7 +17,11 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/account/password", Action::Authenticated),
     ("GET", "/units", Action::ViewUnits),
     ("GET", "/children", Action::ViewRegistry),
+    ("GET", "/children/new", Action::EditRegistry),
+    ("POST", "/children/new", Action::EditRegistry),
     ("GET", "/children/{id}", Action::ViewRegistry),
+    ("GET", "/children/{id}/edit", Action::EditRegistry),
+    ("POST", "/children/{id}/edit", Action::EditRegistry),
     ("GET", "/nutrition", Action::ViewRegistry),
     (
         "GET",

@@ -1,0 +1,233 @@
+//! Creating and correcting children's records through the pages: scope,
+//! validation, versions, and stale edits from two sessions.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Client, StatusCode};
+use treem_store::AuditQuery;
+
+fn field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.find(&marker)
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn post(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let res = c.post(app.url(path)).form(form).send().await.unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status(), location, res.text().await.unwrap())
+}
+
+fn child_form<'a>(csrf: &'a str, name: &'a str, commune: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("child_id", "BB-NEW-1"),
+        ("full_name", name),
+        ("sex", "F"),
+        ("date_of_birth", "12/03/2022"),
+        ("commune_code", commune),
+        ("village", "Bản Bo"),
+        ("mother_name", "Lò Thị Mai"),
+        ("status", "active"),
+        ("sc_d", "on"),
+    ]
+}
+
+async fn create_in_scope_only(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let (status, page) = app.get(&c, "/children/new").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = common::csrf_of(&page);
+    // Another commune: refused, nothing stored.
+    let (status, _, body) = post(
+        &app,
+        &c,
+        "/children/new",
+        &child_form(&csrf, "Lò Thị Ngoài", "03390"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("không phải xã, phường đang có hiệu lực trong phạm vi của bạn"));
+    // Bad values: every problem listed with its field's name.
+    let mut bad = child_form(&csrf, "", "03424");
+    bad[4] = ("date_of_birth", "31/02/2022");
+    let (status, _, body) = post(&app, &c, "/children/new", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Họ và tên: bắt buộc"));
+    assert!(body.contains("Ngày sinh: «31/02/2022» không phải ngày"));
+    let total = app
+        .store
+        .count_children(&treem_store::Scope::All)
+        .await
+        .unwrap();
+    assert_eq!(total, 400);
+    // A good record.
+    let (status, location, _) = post(
+        &app,
+        &c,
+        "/children/new",
+        &child_form(&csrf, "Lò Thị Lập", "03424"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, profile) = app.get(&c, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(profile.contains("Lò Thị Lập"));
+    assert!(profile.contains("Trẻ em khuyết tật"));
+    assert!(profile.contains("Đã lưu hồ sơ."));
+    // The same key again is a located error.
+    let (status, _, body) = post(
+        &app,
+        &c,
+        "/children/new",
+        &child_form(&csrf, "Lò Thị Lập", "03424"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Mã trẻ: mã trẻ này đã có trong hệ thống"));
+    let created = app
+        .store
+        .audit_entries(&AuditQuery {
+            action: Some("child_created".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 1);
+}
+
+async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
+    let a = app.signed_in("banbo").await;
+    let b = app.signed_in("banbo").await;
+    let csrf = app.csrf(&a, "/children/new").await;
+    let (_, location, _) = post(
+        &app,
+        &a,
+        "/children/new",
+        &child_form(&csrf, "Lò Thị Lập", "03424"),
+    )
+    .await;
+    let id = location
+        .trim_start_matches("/children/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let edit = format!("/children/{id}/edit");
+    // Both open the form at version 1.
+    let (_, form_a) = app.get(&a, &edit).await;
+    let (_, form_b) = app.get(&b, &edit).await;
+    assert_eq!(field(&form_a, "version"), "1");
+    let version = field(&form_b, "version");
+    let csrf_a = common::csrf_of(&form_a);
+    let csrf_b = common::csrf_of(&form_b);
+    let mut fa = child_form(&csrf_a, "Lò Thị Lập Mới", "03424");
+    fa.push(("version", "1"));
+    let (status, _, _) = post(&app, &a, &edit, &fa).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // B saves on top of version 1: refused, shown what A changed, nothing lost.
+    let mut fb = child_form(&csrf_b, "Lò Thị Lập", "03424");
+    fb[6] = ("village", "Bản Nà Tăm");
+    fb.push(("version", &version));
+    let (status, _, body) = post(&app, &b, &edit, &fb).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("Thay đổi của bạn CHƯA được lưu"));
+    assert!(
+        body.contains("<td>Họ và tên</td><td>Lò Thị Lập</td><td>Lò Thị Lập Mới</td>"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"Bản Nà Tăm\""), "her typing is kept");
+    assert_eq!(field(&body, "version"), "2");
+    let stored = app.store.child(id.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(stored.full_name, "Lò Thị Lập Mới");
+    assert_eq!(stored.village.as_deref(), Some("Bản Bo"));
+    // Saving again, knowingly, against version 2 works.
+    let mut again = child_form(&csrf_b, "Lò Thị Lập Mới", "03424");
+    again[6] = ("village", "Bản Nà Tăm");
+    again.push(("version", "2"));
+    let (status, _, _) = post(&app, &b, &edit, &again).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, profile) = app.get(&a, &format!("/children/{id}")).await;
+    assert!(profile.contains("Lịch sử thay đổi"));
+    assert!(profile.contains("1 → 2") && profile.contains("2 → 3"));
+    assert!(profile.contains("Thôn, bản"), "the changed field is named");
+}
+
+async fn moving_a_child_moves_who_sees_her(app: TestApp) {
+    let province = app.signed_in("tinh").await;
+    let csrf = app.csrf(&province, "/children/new").await;
+    let (_, location, _) = post(
+        &app,
+        &province,
+        "/children/new",
+        &child_form(&csrf, "Giàng Thị Dua", "03424"),
+    )
+    .await;
+    let id = location
+        .trim_start_matches("/children/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let banbo = app.signed_in("banbo").await;
+    let binhlu = app.signed_in("binhlu").await;
+    assert_eq!(
+        app.get(&banbo, &format!("/children/{id}")).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&binhlu, &format!("/children/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let mut moved = child_form(&csrf, "Giàng Thị Dua", "03390");
+    moved.push(("version", "1"));
+    let (status, _, _) = post(&app, &province, &format!("/children/{id}/edit"), &moved).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&banbo, &format!("/children/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&binhlu, &format!("/children/{id}")).await.0,
+        StatusCode::OK
+    );
+    // A commune officer cannot move a child out of her commune.
+    let csrf = app.csrf(&binhlu, &format!("/children/{id}/edit")).await;
+    let mut away = child_form(&csrf, "Giàng Thị Dua", "03424");
+    away.push(("version", "2"));
+    let (status, _, body) = post(&app, &binhlu, &format!("/children/{id}/edit"), &away).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("trong phạm vi của bạn"));
+    // Viewers never edit.
+    let viewer = app.signed_in("xem").await;
+    assert_eq!(
+        app.get(&viewer, &format!("/children/{id}/edit")).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+on_both!(
+    create_in_scope_only,
+    stale_edits_are_refused_with_what_changed,
+    moving_a_child_moves_who_sees_her
+);
