@@ -96,6 +96,52 @@ pub struct Child {
     pub status_date: Option<NaiveDate>,
 }
 
+/// What a search matches for a child: the folded names of the child, her
+/// mother, father and caregiver, her personal ID number and birth year.
+pub fn search_text(c: &Child) -> String {
+    use chrono::Datelike;
+    search_text_of(
+        &[
+            Some(c.full_name.as_str()),
+            c.mother_name.as_deref(),
+            c.father_name.as_deref(),
+            c.caregiver_name.as_deref(),
+            c.national_id.as_deref(),
+        ],
+        c.date_of_birth.year(),
+    )
+}
+
+/// The search text from its parts (names and ID number, then birth year).
+pub fn search_text_of(parts: &[Option<&str>], birth_year: i32) -> String {
+    let mut out: Vec<String> = parts
+        .iter()
+        .flatten()
+        .map(|p| crate::text::fold(p))
+        .collect();
+    out.push(birth_year.to_string());
+    out.join(" | ")
+}
+
+/// The words of a search, folded and escaped for `LIKE … ESCAPE '\'`
+/// (at most eight; more would not narrow a name further).
+pub fn search_tokens(q: &str) -> Vec<String> {
+    crate::text::fold(q)
+        .split_whitespace()
+        .take(8)
+        .map(|t| {
+            let mut out = String::with_capacity(t.len());
+            for ch in t.chars() {
+                if matches!(ch, '%' | '_' | '\\') {
+                    out.push('\\');
+                }
+                out.push(ch);
+            }
+            out
+        })
+        .collect()
+}
+
 /// Age in completed years on `date` (the birthday rule).
 pub fn age_years(born: NaiveDate, date: NaiveDate) -> i32 {
     date.years_since(born).map(|y| y as i32).unwrap_or(-1)
@@ -142,6 +188,13 @@ mod tests {
         let on = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
         assert_eq!(age_years(born, before), 4);
         assert_eq!(age_years(born, on), 5);
+    }
+
+    #[test]
+    fn search_words() {
+        assert_eq!(search_tokens("  Lập  THỊ lò "), vec!["lap", "thi", "lo"]);
+        assert_eq!(search_tokens("50%_x"), vec!["50\\%\\_x"]);
+        assert!(search_tokens("   ").is_empty());
     }
 
     #[test]

@@ -116,6 +116,20 @@ pub(crate) const MEASUREMENT_COLUMNS: &str = "id, child_id, measured_on, weight_
 pub(crate) const AUDIT_COLUMNS: &str =
     "seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash";
 
+/// The search text of a stored record (see `treem_domain::child::search_text`).
+pub(crate) fn detail_search_text(r: &crate::ChildDetail) -> String {
+    treem_domain::child::search_text_of(
+        &[
+            Some(r.full_name.as_str()),
+            r.mother_name.as_deref(),
+            r.father_name.as_deref(),
+            r.caregiver_name.as_deref(),
+            r.national_id.as_deref(),
+        ],
+        chrono::Datelike::year(&r.date_of_birth),
+    )
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally in `LIKE … ESCAPE '\'`.
 pub(crate) fn like_contains(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -139,8 +153,32 @@ pub(crate) fn like_contains(s: &str) -> String {
 ///   when the backend already has a single writer;
 /// - `$ids`: a sub-select yielding the ids in the JSON array bound as `$2`.
 macro_rules! shared_store {
-    ($store:ty, $db:ty, audit_lock: $lock:expr, ids_in: $ids:literal, backend: $name:literal) => {
+    ($store:ty, $db:ty, audit_lock: $lock:expr, ids_in: $ids:literal, tokens_in: $tokens:literal, backend: $name:literal) => {
         impl $store {
+            /// Fills the search text of rows stored before it existed.
+            async fn backfill_search_text(&self) -> $crate::StoreResult<()> {
+                loop {
+                    let sql = format!(
+                        "SELECT {} FROM children WHERE search_text = '' LIMIT 5000",
+                        $crate::common::CHILD_DETAIL_COLUMNS
+                    );
+                    let rows: Vec<$crate::ChildDetail> = sqlx::query_as(&sql).fetch_all(self.writer()).await?;
+                    if rows.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await?;
+                    for r in &rows {
+                        let text = $crate::common::detail_search_text(r);
+                        sqlx::query("UPDATE children SET search_text = $1 WHERE id = $2")
+                            .bind(text)
+                            .bind(r.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                }
+            }
+
             /// Appends an audit entry inside a transaction, after the last one.
             async fn append_audit(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -525,8 +563,8 @@ macro_rules! shared_store {
                         "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
                            ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
                            caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
-                           version, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)
+                           version, created_at, updated_at, search_text)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, $22)
                          RETURNING id",
                     )
                     .bind(&c.child_id)
@@ -550,6 +588,7 @@ macro_rules! shared_store {
                     .bind(c.status.code())
                     .bind(c.status_date)
                     .bind(now)
+                    .bind(treem_domain::child::search_text(c))
                     .fetch_one(&mut *tx)
                     .await?;
                     ids.push(id);
@@ -575,23 +614,31 @@ macro_rules! shared_store {
 
             async fn children(&self, q: &$crate::ChildQuery) -> $crate::StoreResult<(Vec<$crate::ChildRow>, i64)> {
                 let (all, ids) = q.scope.as_params();
-                let pattern = $crate::common::like_contains(&q.name);
+                let tokens = serde_json::to_string(&treem_domain::child::search_tokens(&q.name))
+                    .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                let phrase = $crate::common::like_contains(&treem_domain::text::fold(&q.name));
+                // Every word must occur somewhere in the search text.
                 let filter = concat!(
-                    " FROM children WHERE ($1 OR unit_id IN (", $ids, ")) AND name_folded LIKE $3 ESCAPE '\\'"
+                    " FROM children WHERE ($1 OR unit_id IN (", $ids, "))
+                      AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
+                                      WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                 );
                 let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
                     .bind(all)
                     .bind(&ids)
-                    .bind(&pattern)
+                    .bind(&tokens)
                     .fetch_one(self.reader())
                     .await?;
+                // The whole phrase in the child's own name ranks first.
                 let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
-                    "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status{filter}
-                     ORDER BY name_sort, child_id LIMIT $4 OFFSET $5"
+                    "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
+                     ORDER BY CASE WHEN name_folded LIKE $4 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
+                     LIMIT $5 OFFSET $6"
                 ))
                 .bind(all)
                 .bind(&ids)
-                .bind(&pattern)
+                .bind(&tokens)
+                .bind(&phrase)
                 .bind(q.limit)
                 .bind(q.offset)
                 .fetch_all(self.reader())
@@ -628,7 +675,7 @@ macro_rules! shared_store {
                        sex = $6, date_of_birth = $7, ethnicity = $8, unit_id = $9, village = $10, birth_registered = $11,
                        birth_registration_date = $12, mother_name = $13, father_name = $14, caregiver_name = $15,
                        caregiver_phone = $16, household_poverty = $17, special_circumstances = $18, status = $19,
-                       status_date = $20, version = version + 1, updated_at = $21
+                       status_date = $20, version = version + 1, updated_at = $21, search_text = $24
                      WHERE id = $22 AND version = $23",
                 )
                 .bind(&c.child_id)
@@ -654,6 +701,7 @@ macro_rules! shared_store {
                 .bind(chrono::Utc::now())
                 .bind(id)
                 .bind(expected_version)
+                .bind(treem_domain::child::search_text(c))
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() != 1 {
@@ -795,7 +843,7 @@ macro_rules! shared_store {
                 let (all, ids) = scope.as_params();
                 Ok(sqlx::query_as(concat!(
                     "SELECT c.id, c.child_id, c.full_name, c.sex, c.date_of_birth, c.ethnicity, c.unit_id, c.village, c.status,
-                       m.measured_on, m.waz, m.f_waz, m.haz, m.f_haz, m.whz, m.f_whz, m.nutrition
+                       c.version, m.measured_on, m.waz, m.f_waz, m.haz, m.f_haz, m.whz, m.f_whz, m.nutrition
                      FROM children c
                      LEFT JOIN measurements m ON m.child_id = c.id
                        AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)

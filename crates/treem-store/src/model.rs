@@ -86,7 +86,8 @@ impl Scope {
 #[derive(Debug, Clone)]
 pub struct ChildQuery {
     pub scope: Scope,
-    /// Folded name fragment (see `treem_domain::text::fold`); empty = all.
+    /// What the user typed; every word must occur (in any order) in the
+    /// child's search text, accents and case ignored. Empty = all.
     pub name: String,
     pub limit: i64,
     pub offset: i64,
@@ -104,6 +105,7 @@ pub struct ChildRow {
     pub unit_id: i64,
     pub village: Option<String>,
     pub status: String,
+    pub version: i64,
 }
 
 /// A filter over the audit log.

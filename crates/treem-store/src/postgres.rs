@@ -20,7 +20,9 @@ impl PgStore {
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        let store = PgStore { pool };
+        store.backfill_search_text().await?;
+        Ok(store)
     }
 
     fn writer(&self) -> &PgPool {
@@ -43,5 +45,6 @@ shared_store!(
     // Several servers may append at once; the chain needs one writer at a time.
     audit_lock: Some("SELECT pg_advisory_xact_lock(7370656501)"),
     ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint",
+    tokens_in: "SELECT jsonb_array_elements_text($3::jsonb) AS t",
     backend: "postgres"
 );

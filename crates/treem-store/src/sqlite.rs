@@ -41,7 +41,9 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(SqliteStore { writer, reader })
+        let store = SqliteStore { writer, reader };
+        store.backfill_search_text().await?;
+        Ok(store)
     }
 
     fn writer(&self) -> &SqlitePool {
@@ -63,5 +65,6 @@ shared_store!(
     sqlx::Sqlite,
     audit_lock: None,
     ids_in: "SELECT value FROM json_each($2)",
+    tokens_in: "SELECT value AS t FROM json_each($3)",
     backend: "sqlite"
 );

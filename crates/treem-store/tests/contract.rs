@@ -516,6 +516,95 @@ async fn child_edits_keep_versions_and_refuse_stale_writes(store: Arc<dyn Store>
     ));
 }
 
+async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
+    use treem_domain::child::{Child, ChildStatus, Sex};
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[5].id;
+    let child = |id: &str, name: &str, mother: &str, nid: Option<&str>, year: i32| Child {
+        child_id: id.into(),
+        national_id: nid.map(str::to_string),
+        full_name: name.into(),
+        sex: Sex::Female,
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(year, 3, 1).unwrap(),
+        ethnicity: None,
+        commune_code: "03424".into(),
+        village: None,
+        birth_registered: None,
+        birth_registration_date: None,
+        mother_name: Some(mother.into()),
+        father_name: None,
+        caregiver_name: None,
+        caregiver_phone: None,
+        household_poverty: None,
+        special_circumstances: vec![],
+        status: ChildStatus::Active,
+        status_date: None,
+    };
+    let rows = vec![
+        (
+            child(
+                "1",
+                "Nguyễn Thị Lập",
+                "Đỗ Thị Hoa",
+                Some("012319001234"),
+                2019,
+            ),
+            unit,
+        ),
+        (child("2", "Lập Văn Nguyên", "Lò Thị Mai", None, 2020), unit),
+        (
+            child("3", "Lò Thị 50%_Lập", "Giàng Thị Dua", None, 2021),
+            unit,
+        ),
+    ];
+    store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    let find = |q: &str| {
+        let store = store.clone();
+        let q = q.to_string();
+        async move {
+            let query = ChildQuery {
+                scope: Scope::All,
+                name: q,
+                limit: 10,
+                offset: 0,
+            };
+            store
+                .children(&query)
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|c| c.child_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Words may come from any name; the child's own full name ranks first.
+    assert_eq!(find("nguyen thi lap").await, vec!["1", "2"]);
+    assert_eq!(
+        find("LẬP nguyễn").await,
+        vec!["1", "2"],
+        "any order; the exact phrase ranks first"
+    );
+    assert_eq!(
+        find("do thi hoa").await,
+        vec!["1"],
+        "by the mother's name, đ = d"
+    );
+    assert_eq!(find("012319").await, vec!["1"], "by personal ID number");
+    assert_eq!(find("2020").await, vec!["2"], "by birth year");
+    assert_eq!(
+        find("50%_").await,
+        vec!["3"],
+        "LIKE wildcards match literally"
+    );
+    assert_eq!(find("%").await, vec!["3"], "a literal percent sign");
+    assert_eq!(find("a%").await, Vec::<String>::new(), "not a wildcard");
+    assert_eq!(find("").await.len(), 3);
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -547,4 +636,5 @@ on_both!(
     children_respect_scope,
     measurements_store_their_zscores,
     child_edits_keep_versions_and_refuse_stale_writes,
+    search_ignores_accents_case_and_word_order,
 );

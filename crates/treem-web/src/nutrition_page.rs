@@ -278,6 +278,7 @@ mod tests {
                 unit_id: 1,
                 village: None,
                 status: "active".into(),
+                version: 1,
             },
             measured_on: on,
             waz,
