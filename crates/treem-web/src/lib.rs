@@ -8,6 +8,7 @@ use axum::Router;
 
 mod accounts;
 mod api;
+mod api_children;
 mod assets;
 mod audit_log;
 pub mod auth;
@@ -50,6 +51,7 @@ fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())
+        .merge(api_children::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(

@@ -37,6 +37,11 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/admin/audit/verify", Action::ViewAudit),
     ("GET", "/api/v1/me", Action::Authenticated),
     ("GET", "/api/v1/units", Action::ViewUnits),
+    ("GET", "/api/v1/openapi.json", Action::Public),
+    ("GET", "/api/v1/children", Action::ViewRegistry),
+    ("POST", "/api/v1/children", Action::EditRegistry),
+    ("GET", "/api/v1/children/{id}", Action::ViewRegistry),
+    ("PATCH", "/api/v1/children/{id}", Action::EditRegistry),
 ];
 
 /// The action of a route, if it is in the table. `HEAD` is treated as `GET`.
