@@ -135,12 +135,30 @@ fn bad_json(message: &str) -> Response {
         .into_response()
 }
 
+/// Why a request body was not taken.
+enum BodyError {
+    /// Not a JSON object (400).
+    NotAnObject(String),
+    /// Unknown fields or non-text values (422).
+    Problems(Vec<FieldProblem>),
+}
+
+impl IntoResponse for BodyError {
+    fn into_response(self) -> Response {
+        match self {
+            BodyError::NotAnObject(m) => bad_json(&m),
+            BodyError::Problems(p) => problems(p),
+        }
+    }
+}
+
 /// Reads a JSON object of text fields; unknown names and non-text values are
 /// located problems, not silently dropped.
-fn fields(body: &Bytes) -> Result<Map<String, Value>, Response> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| bad_json(&format!("JSON: {e}")))?;
+fn fields(body: &Bytes) -> Result<Map<String, Value>, BodyError> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| BodyError::NotAnObject(format!("JSON: {e}")))?;
     let Value::Object(map) = value else {
-        return Err(bad_json("expected a JSON object"));
+        return Err(BodyError::NotAnObject("expected a JSON object".into()));
     };
     let known = serde_json::to_value(ChildText::default()).unwrap_or(Value::Null);
     let mut out = Vec::new();
@@ -162,7 +180,7 @@ fn fields(body: &Bytes) -> Result<Map<String, Value>, Response> {
     if out.is_empty() {
         Ok(map)
     } else {
-        Err(problems(out))
+        Err(BodyError::Problems(out))
     }
 }
 
@@ -184,7 +202,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     let map = match fields(&body) {
         Ok(m) => m,
-        Err(r) => return Ok(r),
+        Err(e) => return Ok(e.into_response()),
     };
     let text = merge(ChildText::default(), map);
     match registry::create(&state, &user, &info, &text).await {
@@ -223,7 +241,7 @@ async fn change(
     };
     let map = match fields(&body) {
         Ok(m) => m,
-        Err(r) => return Ok(r),
+        Err(e) => return Ok(e.into_response()),
     };
     let text = merge(registry::stored_text(&state.units(), &c), map);
     match registry::update(&state, &user, &info, &c, version, &text).await {
