@@ -646,6 +646,41 @@ macro_rules! shared_store {
                 Ok((rows, total))
             }
 
+            async fn child_list(
+                &self,
+                scope: &$crate::Scope,
+                list: $crate::ChildList,
+                today: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
+                use chrono::Datelike;
+                let (all, ids) = scope.as_params();
+                // $3 and $4 bound the dates each list needs.
+                let (condition, from, to) = match list {
+                    $crate::ChildList::NoBirthRegistration => (
+                        "date_of_birth > $3 AND (birth_registered IS NULL OR birth_registered = FALSE
+                           OR birth_registration_date > $4)",
+                        today - chrono::Duration::days(1827),
+                        today,
+                    ),
+                    $crate::ChildList::Turning5Or6 => (
+                        "date_of_birth >= $3 AND date_of_birth <= $4",
+                        chrono::NaiveDate::from_ymd_opt(today.year() - 6, 1, 1).unwrap_or(today),
+                        chrono::NaiveDate::from_ymd_opt(today.year() - 5, 12, 31).unwrap_or(today),
+                    ),
+                    $crate::ChildList::SpecialCircumstances => ("special_circumstances <> '' AND $3 <= $4", today, today),
+                    $crate::ChildList::NoNationalId => ("national_id IS NULL AND $3 <= $4", today, today),
+                };
+                let sql = format!(
+                    concat!(
+                        "SELECT {} FROM children WHERE ($1 OR unit_id IN (", $ids, ")) AND status = 'active' AND {}
+                         ORDER BY name_sort, child_id"
+                    ),
+                    $crate::common::CHILD_DETAIL_COLUMNS,
+                    condition
+                );
+                Ok(sqlx::query_as(&sql).bind(all).bind(ids).bind(from).bind(to).fetch_all(self.reader()).await?)
+            }
+
             async fn child(&self, id: i64) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
                 let sql = format!("SELECT {} FROM children WHERE id = $1", $crate::common::CHILD_DETAIL_COLUMNS);
                 Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)

@@ -139,6 +139,14 @@ pub trait Store: Send + Sync {
     async fn count_children(&self, scope: &Scope) -> StoreResult<i64>;
     /// A page of children within a scope, in Vietnamese name order.
     async fn children(&self, query: &ChildQuery) -> StoreResult<(Vec<ChildRow>, i64)>;
+    /// Resident children in scope on one of the officer's lists on `today`,
+    /// in name order.
+    async fn child_list(
+        &self,
+        scope: &Scope,
+        list: ChildList,
+        today: chrono::NaiveDate,
+    ) -> StoreResult<Vec<ChildDetail>>;
     /// A child's full record by database id (scope is the caller's check).
     async fn child(&self, id: i64) -> StoreResult<Option<ChildDetail>>;
     /// Replaces a child's record if it is still at `expected_version`,

@@ -284,3 +284,16 @@ pub struct ChildVersion {
     /// `;`-separated names of the fields the change touched.
     pub changed_fields: String,
 }
+
+/// The working lists of a commune officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildList {
+    /// Under five (age ≤ 1,826 days) without a birth registration.
+    NoBirthRegistration,
+    /// Turning 5 or 6 this year: preschool and grade-1 mobilisation.
+    Turning5Or6,
+    /// In one of the special-circumstance groups.
+    SpecialCircumstances,
+    /// Without a personal ID number.
+    NoNationalId,
+}

@@ -20,12 +20,14 @@ mod children;
 mod error;
 mod guard;
 mod home;
+mod lists;
 mod nutrition_page;
 mod page;
 pub mod policy;
 mod registry;
 mod state;
 mod units;
+mod xlsx;
 
 pub use accounts::valid_username;
 pub use audit_log::verify_chain;
@@ -48,6 +50,7 @@ fn router(state: AppState) -> Router {
         .merge(child_edit::routes())
         .merge(child_page::routes())
         .merge(nutrition_page::routes())
+        .merge(lists::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

@@ -5,11 +5,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Days, NaiveDate};
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
@@ -182,22 +180,45 @@ async fn list(
         audit.actor_id = Some(a.id);
         audit.ip = Some(info.ip.clone());
         state.store.audit(audit).await?;
-        let bytes = workbook(lang, &rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
-        let file = format!(
-            "attachment; filename=\"dinh-duong-{}.xlsx\"",
-            today.format("%Y-%m-%d")
-        );
-        return Ok((
-            [
-                (
-                    CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (CONTENT_DISPOSITION, file),
-            ],
+        let headers = [
+            lang.t("children.name"),
+            lang.t("children.born"),
+            lang.t("growth.age_months"),
+            lang.t("children.village"),
+            lang.t("children.recorded_under"),
+            lang.t("nutrition.last"),
+            "WAZ",
+            "HAZ",
+            "WHZ",
+            lang.t("nutrition.reason"),
+        ];
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.born.clone(),
+                    r.months.clone(),
+                    r.village.clone(),
+                    r.unit.clone(),
+                    r.last.clone(),
+                    r.waz.clone(),
+                    r.haz.clone(),
+                    r.whz.clone(),
+                    r.reasons.join("; "),
+                ]
+            })
+            .collect();
+        let sheet = if lang == Lang::Vi {
+            "Dinh dưỡng"
+        } else {
+            "Nutrition"
+        };
+        let bytes = crate::xlsx::table(sheet, &headers, &cells)?;
+        return Ok(crate::xlsx::download(
+            &format!("dinh-duong-{}", today.format("%Y-%m-%d")),
             bytes,
-        )
-            .into_response());
+        ));
     }
     let tpl = ListTemplate {
         page: Page::new(&info, Some(&user), lang.t("nutrition.title")),
@@ -213,47 +234,6 @@ async fn list(
         rows,
     };
     Ok(Html(tpl.render()?).into_response())
-}
-
-/// The list as an Excel workbook with Vietnamese (or English) headers.
-fn workbook(lang: Lang, rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(if lang == Lang::Vi {
-        "Dinh dưỡng"
-    } else {
-        "Nutrition"
-    })?;
-    let bold = Format::new().set_bold();
-    let headers = [
-        "children.name",
-        "children.born",
-        "growth.age_months",
-        "children.village",
-        "children.recorded_under",
-        "nutrition.last",
-        "WAZ",
-        "HAZ",
-        "WHZ",
-        "nutrition.reason",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        let text = if h.contains('.') { lang.t(h) } else { h };
-        ws.write_string_with_format(0, c as u16, text, &bold)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        let cells = [
-            &r.name, &r.born, &r.months, &r.village, &r.unit, &r.last, &r.waz, &r.haz, &r.whz,
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            ws.write_string(row, c as u16, v.as_str())?;
-        }
-        ws.write_string(row, 9, r.reasons.join("; "))?;
-    }
-    ws.set_column_width(0, 26)?;
-    ws.set_column_width(9, 40)?;
-    wb.save_to_buffer()
 }
 
 #[cfg(test)]

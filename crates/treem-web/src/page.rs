@@ -25,10 +25,15 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 7] = [
+const NAV: [(&str, &str, Action); 8] = [
     ("/", "nav.home", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
     ("/nutrition", "nav.nutrition", Action::ViewRegistry),
+    (
+        "/lists/no-birth-registration",
+        "nav.lists",
+        Action::ViewRegistry,
+    ),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

@@ -23,6 +23,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/children/{id}/edit", Action::EditRegistry),
     ("POST", "/children/{id}/edit", Action::EditRegistry),
     ("GET", "/nutrition", Action::ViewRegistry),
+    ("GET", "/lists/{kind}", Action::ViewRegistry),
     (
         "GET",
         "/children/{id}/measurements/new",

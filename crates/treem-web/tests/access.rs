@@ -21,6 +21,7 @@ fn concrete(pattern: &str, child: i64) -> String {
     pattern
         .replace("{file}", "app.css")
         .replace("{code}", "vi")
+        .replace("{kind}", "no-birth-registration")
         .replace("{id}", &child.to_string())
 }
 
@@ -152,6 +153,9 @@ async fn commune_officer_never_sees_another_commune(app: TestApp) {
         "/children?commune=03412".to_string(),
         "/nutrition?commune=03390".to_string(),
         "/nutrition?sort=whz".to_string(),
+        "/lists/turning-5-6".to_string(),
+        "/lists/special-circumstances?commune=03390".to_string(),
+        "/lists/no-national-id".to_string(),
         "/nutrition?format=xlsx&commune=03390".to_string(),
     ]);
     for p in 1..=20 {

@@ -226,7 +226,39 @@ async fn moving_a_child_moves_who_sees_her(app: TestApp) {
     );
 }
 
+async fn working_lists(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let csrf = app.csrf(&c, "/children/new").await;
+    let mut form = child_form(&csrf, "Sùng Thị Pằng", "03424");
+    form[4] = ("date_of_birth", "01/01/2024");
+    post(&app, &c, "/children/new", &form).await;
+    let (status, body) = app.get(&c, "/lists/no-birth-registration").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Sùng Thị Pằng"), "no registration recorded");
+    let (_, body) = app.get(&c, "/lists/special-circumstances").await;
+    assert!(body.contains("Sùng Thị Pằng") && body.contains("Trẻ em khuyết tật"));
+    let (_, body) = app.get(&c, "/lists/no-national-id").await;
+    assert!(body.contains("Sùng Thị Pằng"));
+    let (_, body) = app.get(&c, "/lists/turning-5-6").await;
+    assert!(!body.contains("Sùng Thị Pằng"), "born 2024");
+    // Another commune's filter gives nothing; unknown lists do not exist.
+    let (_, body) = app.get(&c, "/lists/no-national-id?commune=03390").await;
+    assert!(body.contains("Tổng số: 0 trẻ"));
+    assert_eq!(
+        app.get(&c, "/lists/everyone").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let res = c
+        .get(app.url("/lists/special-circumstances?format=xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(&res.bytes().await.unwrap()[..2], b"PK");
+}
+
 on_both!(
+    working_lists,
     create_in_scope_only,
     stale_edits_are_refused_with_what_changed,
     moving_a_child_moves_who_sees_her
