@@ -111,7 +111,7 @@ impl From<AuditRow> for AuditEntry {
 pub(crate) const UNIT_COLUMNS: &str =
     "id, code, name, level, parent_code, valid_from, valid_to, successor_code, note";
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at";
-pub(crate) const CHILD_DETAIL_COLUMNS: &str = "id, child_id, national_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name, caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date, version";
+pub(crate) const CHILD_DETAIL_COLUMNS: &str = "id, child_id, national_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name, caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date, version, merged_into";
 pub(crate) const MEASUREMENT_COLUMNS: &str = "id, child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm, age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz, nutrition, method";
 pub(crate) const AUDIT_COLUMNS: &str =
     "seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash";
@@ -603,7 +603,7 @@ macro_rules! shared_store {
             async fn count_children(&self, scope: &$crate::Scope) -> $crate::StoreResult<i64> {
                 let (all, ids) = scope.as_params();
                 let n: i64 = sqlx::query_scalar(concat!(
-                    "SELECT COUNT(*) FROM children WHERE ($1 OR unit_id IN (", $ids, "))"
+                    "SELECT COUNT(*) FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))"
                 ))
                 .bind(all)
                 .bind(ids)
@@ -619,7 +619,7 @@ macro_rules! shared_store {
                 let phrase = $crate::common::like_contains(&treem_domain::text::fold(&q.name));
                 // Every word must occur somewhere in the search text.
                 let filter = concat!(
-                    " FROM children WHERE ($1 OR unit_id IN (", $ids, "))
+                    " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
                       AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                       WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                 );
@@ -672,7 +672,8 @@ macro_rules! shared_store {
                 };
                 let sql = format!(
                     concat!(
-                        "SELECT {} FROM children WHERE ($1 OR unit_id IN (", $ids, ")) AND status = 'active' AND {}
+                        "SELECT {} FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                           AND status = 'active' AND {}
                          ORDER BY name_sort, child_id"
                     ),
                     $crate::common::CHILD_DETAIL_COLUMNS,
@@ -769,6 +770,156 @@ macro_rules! shared_store {
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(expected_version + 1)
+            }
+
+            async fn duplicate_pairs(&self, scope: &$crate::Scope, limit: i64) -> $crate::StoreResult<Vec<(i64, i64)>> {
+                let (all, ids) = scope.as_params();
+                Ok(sqlx::query_as(concat!(
+                    "SELECT a.id, b.id FROM children a JOIN children b ON b.id > a.id
+                       AND ((a.national_id IS NOT NULL AND b.national_id = a.national_id)
+                         OR (b.date_of_birth = a.date_of_birth
+                             AND (b.unit_id = a.unit_id OR b.village = a.village OR b.mother_name = a.mother_name)))
+                     WHERE a.merged_into IS NULL AND b.merged_into IS NULL
+                       AND ($1 OR a.unit_id IN (", $ids, ")) AND ($1 OR b.unit_id IN (", $ids, "))
+                     ORDER BY a.id, b.id LIMIT $3"
+                ))
+                .bind(all)
+                .bind(ids)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn duplicate_candidates(
+                &self,
+                national_id: Option<&str>,
+                born: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
+                let sql = format!(
+                    "SELECT {} FROM children WHERE merged_into IS NULL AND (national_id = $1 OR date_of_birth = $2) LIMIT 500",
+                    $crate::common::CHILD_DETAIL_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(national_id).bind(born).fetch_all(self.reader()).await?)
+            }
+
+            async fn children_by_id(&self, ids: &[i64]) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
+                let (_, list) = $crate::Scope::Units(ids.to_vec()).as_params();
+                // `$1` is always true; the id list is the `$2` of the shared sub-select.
+                let sql = format!(
+                    concat!("SELECT {} FROM children WHERE $1 AND id IN (", $ids, ")"),
+                    $crate::common::CHILD_DETAIL_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(true).bind(list).fetch_all(self.reader()).await?)
+            }
+
+            async fn merge_children(
+                &self,
+                survivor: i64,
+                merged: i64,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                if survivor == merged {
+                    return Err($crate::StoreError::Conflict("same record".into()));
+                }
+                let mut tx = self.writer().begin().await?;
+                for id in [survivor, merged] {
+                    let state: Option<Option<i64>> = sqlx::query_scalar("SELECT merged_into FROM children WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    match state {
+                        None => return Err($crate::StoreError::NotFound),
+                        Some(Some(_)) => return Err($crate::StoreError::Conflict("already merged".into())),
+                        Some(None) => {}
+                    }
+                }
+                let moved: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM measurements WHERE child_id = $1
+                       AND measured_on NOT IN (SELECT measured_on FROM measurements WHERE child_id = $2) ORDER BY id",
+                )
+                .bind(merged)
+                .bind(survivor)
+                .fetch_all(&mut *tx)
+                .await?;
+                for m in &moved {
+                    sqlx::query("UPDATE measurements SET child_id = $1 WHERE id = $2")
+                        .bind(survivor)
+                        .bind(m)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE children SET merged_into = $1, version = version + 1 WHERE id = $2")
+                    .bind(survivor)
+                    .bind(merged)
+                    .execute(&mut *tx)
+                    .await?;
+                let moved_json = serde_json::to_string(&moved).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO merges (survivor_id, merged_id, merged_at, actor, moved_measurements)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(survivor)
+                .bind(merged)
+                .bind(chrono::Utc::now())
+                .bind(&audit.actor)
+                .bind(moved_json)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                audit.detail = format!("child {merged} into {survivor}, {} measurements moved", moved.len());
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn unmerge(&self, merge: i64, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let m: $crate::Merge = sqlx::query_as(
+                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges WHERE id = $1",
+                )
+                .bind(merge)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or($crate::StoreError::NotFound)?;
+                if m.undone_at.is_some() {
+                    return Err($crate::StoreError::Conflict("already undone".into()));
+                }
+                let moved: Vec<i64> =
+                    serde_json::from_str(&m.moved_measurements).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                for id in &moved {
+                    sqlx::query("UPDATE measurements SET child_id = $1 WHERE id = $2 AND child_id = $3")
+                        .bind(m.merged_id)
+                        .bind(id)
+                        .bind(m.survivor_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE children SET merged_into = NULL, version = version + 1 WHERE id = $1")
+                    .bind(m.merged_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE merges SET undone_at = $1 WHERE id = $2")
+                    .bind(chrono::Utc::now())
+                    .bind(merge)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut audit = audit;
+                audit.record_id = merge.to_string();
+                audit.detail = format!("child {} out of {}", m.merged_id, m.survivor_id);
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn merges_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::Merge>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges
+                     WHERE survivor_id = $1 OR merged_id = $1 ORDER BY id DESC",
+                )
+                .bind(child)
+                .fetch_all(self.reader())
+                .await?)
             }
 
             async fn child_versions(&self, id: i64) -> $crate::StoreResult<Vec<$crate::ChildVersion>> {
@@ -882,7 +1033,8 @@ macro_rules! shared_store {
                      FROM children c
                      LEFT JOIN measurements m ON m.child_id = c.id
                        AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
-                     WHERE ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3 AND c.status = 'active'
+                     WHERE c.merged_into IS NULL AND ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3
+                       AND c.status = 'active'
                      ORDER BY c.name_sort, c.child_id"
                 ))
                 .bind(all)

@@ -161,6 +161,31 @@ pub trait Store: Send + Sync {
         changed_fields: &[String],
         audit: AuditEvent,
     ) -> StoreResult<i64>;
+    /// Pairs of unmerged records within a scope that may be one child: the
+    /// same personal ID number, or the same birth date and the same unit,
+    /// village or mother (the domain decides; this only narrows).
+    async fn duplicate_pairs(&self, scope: &Scope, limit: i64) -> StoreResult<Vec<(i64, i64)>>;
+    /// Unmerged records, anywhere, with this ID number or this birth date.
+    async fn duplicate_candidates(
+        &self,
+        national_id: Option<&str>,
+        born: chrono::NaiveDate,
+    ) -> StoreResult<Vec<ChildDetail>>;
+    /// Full records by id (merged ones included).
+    async fn children_by_id(&self, ids: &[i64]) -> StoreResult<Vec<ChildDetail>>;
+    /// Merges `merged` into `survivor`: its measurements move (except on days
+    /// the survivor was measured too), it is hidden, and the merge can be
+    /// undone. `Conflict` when either is already merged.
+    async fn merge_children(
+        &self,
+        survivor: i64,
+        merged: i64,
+        audit: AuditEvent,
+    ) -> StoreResult<i64>;
+    /// Undoes a merge: the measurements move back and the record reappears.
+    async fn unmerge(&self, merge: i64, audit: AuditEvent) -> StoreResult<()>;
+    /// The merges a record took part in, newest first.
+    async fn merges_of(&self, child: i64) -> StoreResult<Vec<Merge>>;
     /// A child's earlier versions, newest first.
     async fn child_versions(&self, id: i64) -> StoreResult<Vec<ChildVersion>>;
 

@@ -142,6 +142,8 @@ pub struct ChildDetail {
     pub status: String,
     pub status_date: Option<NaiveDate>,
     pub version: i64,
+    /// Set when this record was merged into another (a duplicate).
+    pub merged_into: Option<i64>,
 }
 
 /// The z-score columns of a measurement, as stored.
@@ -296,4 +298,16 @@ pub enum ChildList {
     SpecialCircumstances,
     /// Without a personal ID number.
     NoNationalId,
+}
+
+/// A merge of a duplicate record into the record that stays.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Merge {
+    pub id: i64,
+    pub survivor_id: i64,
+    pub merged_id: i64,
+    pub merged_at: DateTime<Utc>,
+    pub actor: String,
+    pub moved_measurements: String,
+    pub undone_at: Option<DateTime<Utc>>,
 }

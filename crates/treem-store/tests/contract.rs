@@ -605,6 +605,133 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
     assert_eq!(find("").await.len(), 3);
 }
 
+async fn merging_duplicates_keeps_everything_and_can_be_undone(store: Arc<dyn Store>) {
+    use treem_domain::nutrition::{Measured, assess};
+    use treem_store::{MeasuredRow, ZRecord};
+    load_units(&store).await;
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let d = demo::generate(&history, 2, 4);
+    let unit = stored
+        .iter()
+        .find(|s| {
+            history.resolve(&d.children[0].child.commune_code, d.children[0].as_of) == Some(&s.unit)
+        })
+        .unwrap()
+        .id;
+    let mut a = d.children[0].child.clone();
+    a.child_id = "A".into();
+    a.date_of_birth = chrono::NaiveDate::from_ymd_opt(2022, 2, 2).unwrap();
+    a.national_id = None;
+    let mut b = a.clone();
+    b.child_id = "B".into();
+    b.full_name = treem_domain::text::fold(&a.full_name);
+    let ids = store
+        .insert_children(&[(a.clone(), unit), (b.clone(), unit)], ev("demo_loaded"))
+        .await
+        .unwrap();
+    let (keep, drop) = (ids[0], ids[1]);
+    assert_eq!(
+        store.duplicate_pairs(&Scope::All, 100).await.unwrap(),
+        vec![(keep, drop)]
+    );
+    assert_eq!(
+        store
+            .duplicate_candidates(None, a.date_of_birth)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let add = |child: i64, day: u32, w: f64| {
+        let store = store.clone();
+        let sex = treem_growth::Sex::Female;
+        async move {
+            let m = Measured {
+                measured_on: chrono::NaiveDate::from_ymd_opt(2024, 6, day).unwrap(),
+                weight_kg: Some(w),
+                height_cm: None,
+                position: None,
+                oedema: false,
+                head_cm: None,
+            };
+            let z = ZRecord::from_assessed(&assess(
+                sex,
+                chrono::NaiveDate::from_ymd_opt(2022, 2, 2).unwrap(),
+                &m,
+            ));
+            store
+                .add_measurement(
+                    child,
+                    &MeasuredRow::from_measured(&m),
+                    &z,
+                    ev("measurement_added"),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    add(keep, 1, 11.0).await;
+    add(drop, 1, 11.5).await; // the same day: stays with the merged record
+    add(drop, 2, 11.2).await;
+    let before = store.count_children(&Scope::All).await.unwrap();
+    let merge = store
+        .merge_children(keep, drop, ev("children_merged"))
+        .await
+        .unwrap();
+    assert_eq!(store.count_children(&Scope::All).await.unwrap(), before - 1);
+    assert_eq!(store.measurements(keep).await.unwrap().len(), 2);
+    assert_eq!(store.measurements(drop).await.unwrap().len(), 1);
+    assert_eq!(
+        store.child(drop).await.unwrap().unwrap().merged_into,
+        Some(keep)
+    );
+    assert!(
+        store
+            .duplicate_pairs(&Scope::All, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let q = ChildQuery {
+        scope: Scope::All,
+        name: "B".into(),
+        limit: 10,
+        offset: 0,
+    };
+    assert!(
+        store
+            .children(&q)
+            .await
+            .unwrap()
+            .0
+            .iter()
+            .all(|c| c.id != drop),
+        "hidden from search"
+    );
+    assert!(matches!(
+        store.merge_children(keep, drop, ev("x")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.merge_children(keep, keep, ev("x")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.merges_of(keep).await.unwrap().len(), 1);
+    assert_eq!(store.children_by_id(&[keep, drop]).await.unwrap().len(), 2);
+    // Undo: everything back where it was.
+    store.unmerge(merge, ev("children_unmerged")).await.unwrap();
+    assert_eq!(store.count_children(&Scope::All).await.unwrap(), before);
+    assert_eq!(store.measurements(keep).await.unwrap().len(), 1);
+    assert_eq!(store.measurements(drop).await.unwrap().len(), 2);
+    assert_eq!(store.child(drop).await.unwrap().unwrap().merged_into, None);
+    assert!(matches!(
+        store.unmerge(merge, ev("x")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(verify_chain(&store).await.map(|n| n > 0), Ok(true));
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -637,4 +764,5 @@ on_both!(
     measurements_store_their_zscores,
     child_edits_keep_versions_and_refuse_stale_writes,
     search_ignores_accents_case_and_word_order,
+    merging_duplicates_keeps_everything_and_can_be_undone,
 );
