@@ -912,6 +912,15 @@ macro_rules! shared_store {
                 Ok(())
             }
 
+            async fn merge(&self, id: i64) -> $crate::StoreResult<Option<$crate::Merge>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?)
+            }
+
             async fn merges_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::Merge>> {
                 Ok(sqlx::query_as(
                     "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges

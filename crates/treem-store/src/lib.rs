@@ -184,6 +184,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<i64>;
     /// Undoes a merge: the measurements move back and the record reappears.
     async fn unmerge(&self, merge: i64, audit: AuditEvent) -> StoreResult<()>;
+    /// One merge by id.
+    async fn merge(&self, id: i64) -> StoreResult<Option<Merge>>;
     /// The merges a record took part in, newest first.
     async fn merges_of(&self, child: i64) -> StoreResult<Vec<Merge>>;
     /// A child's earlier versions, newest first.

@@ -205,17 +205,29 @@ async fn create(
         Err(e) => return Ok(e.into_response()),
     };
     let text = merge(ChildText::default(), map);
-    match registry::create(&state, &user, &info, &text).await {
-        Ok(id) => {
+    // The API creates and flags; a person reviews the pairs on /duplicates.
+    match registry::create(&state, &user, &info, &text, false).await {
+        Ok((id, (visible, elsewhere))) => {
             let c = state.store.child(id).await?.ok_or(AppError::NotFound)?;
-            let mut res = with_etag(StatusCode::CREATED, record(&state, &c), c.version);
+            let mut body = record(&state, &c);
+            if let Value::Object(m) = &mut body {
+                let flagged: Vec<Value> = visible
+                    .iter()
+                    .map(|(id, name, why)| json!({ "id": id, "full_name": name, "reason": why }))
+                    .collect();
+                m.insert("possible_duplicates".into(), json!(flagged));
+                m.insert("possible_duplicates_elsewhere".into(), json!(elsewhere));
+            }
+            let mut res = with_etag(StatusCode::CREATED, body, c.version);
             if let Ok(l) = HeaderValue::from_str(&format!("/api/v1/children/{id}")) {
                 res.headers_mut().insert(LOCATION, l);
             }
             Ok(res)
         }
         Err(SaveError::Invalid(p)) => Ok(problems(p)),
-        Err(SaveError::Stale(_)) => Err(AppError::Internal("stale on create".into())),
+        Err(SaveError::Stale(_)) | Err(SaveError::Duplicates(_)) => {
+            Err(AppError::Internal("create".into()))
+        }
         Err(SaveError::App(e)) => Err(e),
     }
 }
@@ -254,6 +266,7 @@ async fn change(
             ))
         }
         Err(SaveError::Invalid(p)) => Ok(problems(p)),
+        Err(SaveError::Duplicates(_)) => Err(AppError::Internal("duplicates on update".into())),
         Err(SaveError::Stale(now)) => {
             let body = json!({ "error": "stale", "message": "the record changed since that version", "version": now });
             Ok(with_etag(StatusCode::PRECONDITION_FAILED, body, now))

@@ -44,6 +44,9 @@ struct FormTemplate {
     special: Vec<(&'static str, &'static str, bool)>,
     problems: Vec<String>,
     meanwhile: Vec<(String, String, String)>,
+    /// Likely duplicates (id, name, why) and a note on those out of scope.
+    duplicates: Vec<(i64, String, &'static str)>,
+    elsewhere: Option<String>,
 }
 
 fn describe(lang: Lang, p: &FieldProblem) -> String {
@@ -103,8 +106,47 @@ fn render(
         t,
         problems,
         meanwhile,
+        duplicates: Vec::new(),
+        elsewhere: None,
     };
     Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// The creation form again, with the likely duplicates to look at first.
+fn render_duplicates(
+    state: &AppState,
+    info: &RequestInfo,
+    user: &CurrentUser,
+    t: ChildText,
+    found: crate::registry::Duplicates,
+) -> Result<Response, AppError> {
+    let today = vn_today();
+    let units = state.units();
+    let scope = units.scope_of(&user.account, today);
+    let lang = info.lang;
+    let tpl = FormTemplate {
+        page: Page::new(info, Some(user), lang.t("edit.new_title")),
+        id: None,
+        version: 0,
+        special: special_list(&t),
+        communes: units.communes_in(&scope, today),
+        t,
+        problems: Vec::new(),
+        meanwhile: Vec::new(),
+        duplicates: found
+            .0
+            .into_iter()
+            .map(|(id, name, why)| (id, name, lang.t(why.label_key())))
+            .collect(),
+        elsewhere: (found.1 > 0).then(|| {
+            treem_domain::i18n::trf(
+                lang,
+                "duplicates.found_elsewhere",
+                &[("n", &found.1.to_string())],
+            )
+        }),
+    };
+    Ok((StatusCode::OK, Html(tpl.render()?)).into_response())
 }
 
 /// Reads the posted form: every field by name, special circumstances from
@@ -180,9 +222,11 @@ async fn create(
     user: CurrentUser,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    let confirmed = f.contains_key("not_duplicate");
     let (t, _) = form_text(f);
-    match registry::create(&state, &user, &info, &t).await {
-        Ok(id) => Ok(Redirect::to(&format!("/children/{id}?saved=child")).into_response()),
+    match registry::create(&state, &user, &info, &t, !confirmed).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/children/{id}?saved=child")).into_response()),
+        Err(SaveError::Duplicates(found)) => render_duplicates(&state, &info, &user, t, found),
         Err(SaveError::Invalid(p)) => {
             let problems = p.iter().map(|x| describe(info.lang, x)).collect();
             render(
@@ -249,6 +293,7 @@ async fn update(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
+        Err(SaveError::Duplicates(_)) => Err(AppError::Internal("duplicates on update".into())),
         Err(SaveError::Stale(now)) => {
             // Show what changed since her version, keep what she typed, and
             // let her save again knowingly against the current version.

@@ -191,6 +191,9 @@ struct ProfileTemplate {
     can_edit: bool,
     notice: Option<&'static str>,
     history: Vec<HistoryRow>,
+    /// Merges not undone: (merge id, the other record's id and name, whether
+    /// this record is the one that stayed).
+    merges: Vec<(i64, i64, String, bool)>,
 }
 
 struct HistoryRow {
@@ -276,12 +279,42 @@ async fn profile(
             .collect(),
         can_edit: permits(user.account.role, Action::EditRegistry),
         notice: q.saved.as_deref().map(|s| {
-            lang.t(if s == "child" {
-                "edit.saved"
-            } else {
-                "measure.saved"
+            lang.t(match s {
+                "child" => "edit.saved",
+                "merged" => "duplicates.merged",
+                "unmerged" => "duplicates.unmerged",
+                _ => "measure.saved",
             })
         }),
+        merges: {
+            let merges = state.store.merges_of(id).await?;
+            let live: Vec<_> = merges
+                .into_iter()
+                .filter(|m| m.undone_at.is_none())
+                .collect();
+            let others: Vec<i64> = live
+                .iter()
+                .map(|m| {
+                    if m.survivor_id == id {
+                        m.merged_id
+                    } else {
+                        m.survivor_id
+                    }
+                })
+                .collect();
+            let records = state.store.children_by_id(&others).await?;
+            live.iter()
+                .zip(others)
+                .map(|(m, other)| {
+                    let name = records
+                        .iter()
+                        .find(|r| r.id == other)
+                        .map(|r| r.full_name.clone())
+                        .unwrap_or_default();
+                    (m.id, other, name, m.survivor_id == id)
+                })
+                .collect()
+        },
         history: state
             .store
             .child_versions(id)

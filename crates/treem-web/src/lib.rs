@@ -17,6 +17,7 @@ mod chart;
 mod child_edit;
 mod child_page;
 mod children;
+mod duplicates_page;
 mod error;
 mod guard;
 mod home;
@@ -51,6 +52,7 @@ fn router(state: AppState) -> Router {
         .merge(child_page::routes())
         .merge(nutrition_page::routes())
         .merge(lists::routes())
+        .merge(duplicates_page::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 8] = [
+const NAV: [(&str, &str, Action); 9] = [
     ("/", "nav.home", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
     ("/nutrition", "nav.nutrition", Action::ViewRegistry),
@@ -34,6 +34,7 @@ const NAV: [(&str, &str, Action); 8] = [
         "nav.lists",
         Action::ViewRegistry,
     ),
+    ("/duplicates", "nav.duplicates", Action::ViewRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

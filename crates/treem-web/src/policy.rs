@@ -24,6 +24,9 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/children/{id}/edit", Action::EditRegistry),
     ("GET", "/nutrition", Action::ViewRegistry),
     ("GET", "/lists/{kind}", Action::ViewRegistry),
+    ("GET", "/duplicates", Action::ViewRegistry),
+    ("POST", "/duplicates/merge", Action::EditRegistry),
+    ("POST", "/merges/{id}/undo", Action::EditRegistry),
     (
         "GET",
         "/children/{id}/measurements/new",

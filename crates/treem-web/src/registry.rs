@@ -12,8 +12,17 @@ use treem_store::{ChildDetail, StoreError};
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState, UnitIndex};
 
+/// Likely duplicates of a new record: those the user may see (id, name,
+/// why) and how many more lie outside her scope.
+pub type Duplicates = (
+    Vec<(i64, String, treem_domain::duplicates::Likeness)>,
+    usize,
+);
+
 /// Why a create or update did not happen.
 pub enum SaveError {
+    /// The new record looks like one already stored; the user must confirm.
+    Duplicates(Duplicates),
     /// The input has problems (422).
     Invalid(Vec<FieldProblem>),
     /// The record changed since the given version (412 / 409).
@@ -135,13 +144,16 @@ fn read(text: &ChildText) -> Result<Child, SaveError> {
     read_child(text, vn_today()).map_err(SaveError::Invalid)
 }
 
-/// Creates a child; returns its database id.
+/// Creates a child; returns its database id and the likely duplicates it
+/// was created beside. With `confirm_duplicates`, likely duplicates stop the
+/// creation until the user says the child is another one.
 pub async fn create(
     state: &AppState,
     user: &CurrentUser,
     info: &RequestInfo,
     text: &ChildText,
-) -> Result<i64, SaveError> {
+    confirm_duplicates: bool,
+) -> Result<(i64, Duplicates), SaveError> {
     let child = read(text);
     let unit = unit_for(
         &state.units(),
@@ -159,15 +171,22 @@ pub async fn create(
         (Err(e), _) => return Err(e),
         (_, Err(u)) => return Err(SaveError::Invalid(vec![u])),
     };
+    let duplicates = crate::duplicates_page::likely_duplicates_of(state, user, &child).await?;
+    if confirm_duplicates && (!duplicates.0.is_empty() || duplicates.1 > 0) {
+        return Err(SaveError::Duplicates(duplicates));
+    }
     match state
         .store
         .insert_children(&[(child, unit)], event(user, info, "child_created"))
         .await
     {
-        Ok(ids) => ids
-            .first()
-            .copied()
-            .ok_or(SaveError::App(AppError::Internal("no id".into()))),
+        Ok(ids) => {
+            let id = ids
+                .first()
+                .copied()
+                .ok_or(SaveError::App(AppError::Internal("no id".into())))?;
+            Ok((id, duplicates))
+        }
         Err(StoreError::Conflict(_)) => Err(SaveError::Invalid(vec![FieldProblem {
             field: "child_id",
             message_vi: "mã trẻ này đã có trong hệ thống".into(),

@@ -157,6 +157,24 @@ async fn create_and_change_with_versions(app: TestApp) {
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["version"], 1);
     assert_eq!(created["full_name"], "Vàng Thị Sua");
+    assert_eq!(created["possible_duplicates"], json!([]));
+    // The same child sent again under another key is created and flagged.
+    let mut again = new_child();
+    again["child_id"] = json!("API-9");
+    let res = c
+        .post(app.url("/api/v1/children"))
+        .bearer_auth(&t)
+        .json(&again)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let flagged: Value = res.json().await.unwrap();
+    assert_eq!(flagged["possible_duplicates"][0]["id"], created["id"]);
+    assert_eq!(
+        flagged["possible_duplicates"][0]["reason"],
+        "same_national_id"
+    );
     // Bad input: located problems, nothing stored.
     let mut bad = new_child();
     bad["child_id"] = json!("API-2");

@@ -1,0 +1,181 @@
+//! Likely duplicates: flagged on create, reviewed, merged and unmerged.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::{Client, StatusCode};
+
+async fn post(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let res = c.post(app.url(path)).form(form).send().await.unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status(), location, res.text().await.unwrap())
+}
+
+fn form<'a>(csrf: &'a str, id: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("child_id", id),
+        ("full_name", name),
+        ("sex", "M"),
+        ("date_of_birth", "05/05/2023"),
+        ("commune_code", "03424"),
+        ("village", "Bản Hon"),
+        ("mother_name", "Thào Thị Mỷ"),
+        ("status", "active"),
+    ]
+}
+
+fn id_of(location: &str) -> i64 {
+    location
+        .trim_start_matches("/children/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn flag_review_merge_and_undo(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let csrf = app.csrf(&c, "/children/new").await;
+    let (status, first, _) =
+        post(&app, &c, "/children/new", &form(&csrf, "D-1", "Thào A Páo")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let keep = id_of(&first);
+    let before = app
+        .store
+        .count_children(&treem_store::Scope::All)
+        .await
+        .unwrap();
+    // The same child typed again without accents: flagged, not stored.
+    let (status, _, body) =
+        post(&app, &c, "/children/new", &form(&csrf, "D-2", "Thao A Pao")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Có thể trùng với hồ sơ đã có"));
+    assert!(body.contains("Thào A Páo") && body.contains("cùng mẹ"));
+    assert_eq!(
+        app.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        before
+    );
+    // Confirmed as another child: stored.
+    let mut confirmed = form(&csrf, "D-2", "Thao A Pao");
+    confirmed.push(("not_duplicate", "on"));
+    let (status, second, _) = post(&app, &c, "/children/new", &confirmed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let drop = id_of(&second);
+    // A measurement on the record that will be merged away.
+    let csrf_m = app
+        .csrf(&c, &format!("/children/{drop}/measurements/new"))
+        .await;
+    let m = [
+        ("csrf", csrf_m.as_str()),
+        ("measured_on", "01/06/2025"),
+        ("weight_kg", "11"),
+        ("height_cm", "84"),
+        ("position", "standing"),
+    ];
+    assert_eq!(
+        post(&app, &c, &format!("/children/{drop}/measurements"), &m)
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    // The review page shows the pair.
+    let (status, review) = app.get(&c, "/duplicates").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        review.contains(&format!("name=\"a\" value=\"{keep}\""))
+            && review.contains(&format!("name=\"b\" value=\"{drop}\""))
+    );
+    // Another commune's officer cannot merge them.
+    let other = app.signed_in("binhlu").await;
+    let other_csrf = app.csrf(&other, "/").await;
+    let (k, d) = (keep.to_string(), drop.to_string());
+    let attempt = [
+        ("csrf", other_csrf.as_str()),
+        ("a", k.as_str()),
+        ("b", d.as_str()),
+        ("keep", k.as_str()),
+    ];
+    assert_eq!(
+        post(&app, &other, "/duplicates/merge", &attempt).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Merge: the measurement moves, the merged record hides, nothing is lost.
+    let merge = [
+        ("csrf", csrf.as_str()),
+        ("a", k.as_str()),
+        ("b", d.as_str()),
+        ("keep", k.as_str()),
+    ];
+    let (status, location, _) = post(&app, &c, "/duplicates/merge", &merge).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.contains("saved=merged"));
+    assert_eq!(app.store.measurements(keep).await.unwrap().len(), 1);
+    assert_eq!(app.store.measurements(drop).await.unwrap().len(), 0);
+    assert_eq!(
+        app.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        before
+    );
+    let (_, kept_page) = app.get(&c, &format!("/children/{keep}")).await;
+    assert!(kept_page.contains("Đã gộp hồ sơ") && kept_page.contains("Thao A Pao"));
+    let (_, merged_page) = app.get(&c, &format!("/children/{drop}")).await;
+    assert!(merged_page.contains("Hồ sơ này đã được gộp vào"));
+    let (_, review) = app.get(&c, "/duplicates").await;
+    assert!(review.contains("Không có hồ sơ nào có thể trùng."));
+    // Undo from the kept record's page.
+    let merge_id = app.store.merges_of(keep).await.unwrap()[0].id;
+    let undo = [("csrf", csrf.as_str())];
+    let (status, _, _) = post(&app, &c, &format!("/merges/{merge_id}/undo"), &undo).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.measurements(drop).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        before + 1
+    );
+    assert_eq!(
+        post(&app, &c, &format!("/merges/{merge_id}/undo"), &undo)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let merged = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            record_type: Some("merge".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        merged
+            .iter()
+            .map(|e| e.event.action.as_str())
+            .collect::<Vec<_>>(),
+        vec!["children_unmerged", "children_merged"]
+    );
+}
+
+on_both!(flag_review_merge_and_undo);
