@@ -802,6 +802,14 @@ macro_rules! shared_store {
                 Ok(sqlx::query_as(&sql).bind(national_id).bind(born).fetch_all(self.reader()).await?)
             }
 
+            async fn child_id_taken(&self, child_id: &str) -> $crate::StoreResult<bool> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE child_id = $1")
+                    .bind(child_id)
+                    .fetch_one(self.reader())
+                    .await?;
+                Ok(n > 0)
+            }
+
             async fn children_by_id(&self, ids: &[i64]) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
                 let (_, list) = $crate::Scope::Units(ids.to_vec()).as_params();
                 // `$1` is always true; the id list is the `$2` of the shared sub-select.

@@ -171,6 +171,8 @@ pub trait Store: Send + Sync {
         national_id: Option<&str>,
         born: chrono::NaiveDate,
     ) -> StoreResult<Vec<ChildDetail>>;
+    /// Whether a record already uses this child code (the interchange key).
+    async fn child_id_taken(&self, child_id: &str) -> StoreResult<bool>;
     /// Full records by id (merged ones included).
     async fn children_by_id(&self, ids: &[i64]) -> StoreResult<Vec<ChildDetail>>;
     /// Merges `merged` into `survivor`: its measurements move (except on days

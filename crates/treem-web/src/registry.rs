@@ -133,6 +133,14 @@ pub fn changed_fields(a: &ChildText, b: &ChildText) -> Vec<String> {
         .collect()
 }
 
+fn key_taken() -> FieldProblem {
+    FieldProblem {
+        field: "child_id",
+        message_vi: "mã trẻ này đã có trong hệ thống".into(),
+        message_en: "this child code already exists".into(),
+    }
+}
+
 fn event(user: &CurrentUser, info: &RequestInfo, action: &str) -> AuditEvent {
     let mut e = AuditEvent::system(&user.account.username, action, "child", "");
     e.actor_id = Some(user.account.id);
@@ -171,6 +179,15 @@ pub async fn create(
         (Err(e), _) => return Err(e),
         (_, Err(u)) => return Err(SaveError::Invalid(vec![u])),
     };
+    // A code already in use is an error, before any question of likeness.
+    if state
+        .store
+        .child_id_taken(&child.child_id)
+        .await
+        .map_err(AppError::from)?
+    {
+        return Err(SaveError::Invalid(vec![key_taken()]));
+    }
     let duplicates = crate::duplicates_page::likely_duplicates_of(state, user, &child).await?;
     if confirm_duplicates && (!duplicates.0.is_empty() || duplicates.1 > 0) {
         return Err(SaveError::Duplicates(duplicates));
@@ -187,11 +204,7 @@ pub async fn create(
                 .ok_or(SaveError::App(AppError::Internal("no id".into())))?;
             Ok((id, duplicates))
         }
-        Err(StoreError::Conflict(_)) => Err(SaveError::Invalid(vec![FieldProblem {
-            field: "child_id",
-            message_vi: "mã trẻ này đã có trong hệ thống".into(),
-            message_en: "this child code already exists".into(),
-        }])),
+        Err(StoreError::Conflict(_)) => Err(SaveError::Invalid(vec![key_taken()])),
         Err(e) => Err(SaveError::App(e.into())),
     }
 }
@@ -234,11 +247,7 @@ pub async fn update(
     {
         Ok(v) => Ok(v),
         Err(StoreError::Stale(v)) => Err(SaveError::Stale(v)),
-        Err(StoreError::Conflict(_)) => Err(SaveError::Invalid(vec![FieldProblem {
-            field: "child_id",
-            message_vi: "mã trẻ này đã có trong hệ thống".into(),
-            message_en: "this child code already exists".into(),
-        }])),
+        Err(StoreError::Conflict(_)) => Err(SaveError::Invalid(vec![key_taken()])),
         Err(e) => Err(SaveError::App(e.into())),
     }
 }
