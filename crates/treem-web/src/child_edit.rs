@@ -149,6 +149,32 @@ fn render_duplicates(
     Ok((StatusCode::OK, Html(tpl.render()?)).into_response())
 }
 
+/// A stored record as an officer reads it in the form: dates dd/mm/yyyy,
+/// the ethnicity by name, and the commune the record's unit has become today
+/// (choosing it again keeps the recorded unit).
+fn for_form(state: &AppState, c: &treem_store::ChildDetail) -> ChildText {
+    let units = state.units();
+    let mut t = registry::stored_text(&units, c);
+    let vn = |iso: &str| {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(treem_domain::i18n::fmt_date)
+            .unwrap_or_else(|_| iso.to_string())
+    };
+    t.date_of_birth = vn(&t.date_of_birth);
+    t.birth_registration_date = vn(&t.birth_registration_date);
+    t.status_date = vn(&t.status_date);
+    if let Some(name) = treem_domain::child::ethnicity_name(&t.ethnicity) {
+        t.ethnicity = name.to_string();
+    }
+    if let Some(now) = units
+        .by_id(c.unit_id)
+        .and_then(|u| units.history.became(u, vn_today()))
+    {
+        t.commune_code = now.code.clone();
+    }
+    t
+}
+
 /// Reads the posted form: every field by name, special circumstances from
 /// one checkbox per group.
 fn form_text(mut f: HashMap<String, String>) -> (ChildText, Option<i64>) {
@@ -253,7 +279,7 @@ async fn edit_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let c = child_in_scope(&state, &user, id).await?;
-    let t = registry::stored_text(&state.units(), &c);
+    let t = for_form(&state, &c);
     render(
         &state,
         &info,

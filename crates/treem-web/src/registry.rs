@@ -229,10 +229,13 @@ pub async fn update(
         vn_today(),
     )
     .map_err(|p| SaveError::Invalid(vec![p]))?;
-    let changed = changed_fields(
-        &stored_text(&units, current),
-        &child_text_with(&child, text),
-    );
+    let before = stored_text(&units, current);
+    let mut after = child_text_with(&child, text);
+    if unit == current.unit_id {
+        // The commune was kept (perhaps shown by its post-reform code).
+        after.commune_code = before.commune_code.clone();
+    }
+    let changed = changed_fields(&before, &after);
     match state
         .store
         .update_child(

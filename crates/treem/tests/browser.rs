@@ -1,8 +1,9 @@
 //! The first-start flow in a real browser (Debian's headless Chromium through
 //! chromedriver): `treem serve --demo`, the printed one-time password, the
 //! Vietnamese login page, the forced password change, the home page, the
-//! children's list, the nutrition list and a child's growth charts — on a
-//! 360-px-wide phone window. Screenshots land in `target/browser/`.
+//! children's list, the nutrition list and a child's growth charts, then
+//! search → a child's page → correcting her record — on a 360-px-wide phone
+//! window. Screenshots land in `target/browser/`.
 //!
 //! Runs when chromedriver is installed; set `TREEM_TEST_BROWSER=1` to make
 //! its absence a failure (CI does).
@@ -57,15 +58,20 @@ async fn wait_ready(url: &str) {
 
 /// Waits until the browser shows the page at `path` (after a form submits).
 async fn wait_path(browser: &fantoccini::Client, path: &str) {
+    wait_url(browser, |u| u.path() == path).await;
+}
+
+/// Waits until the browser's address satisfies `ok`.
+async fn wait_url(browser: &fantoccini::Client, ok: impl Fn(&url::Url) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if browser.current_url().await.is_ok_and(|u| u.path() == path) {
+        if browser.current_url().await.is_ok_and(|u| ok(&u)) {
             // The element lookups below wait for the new document's elements.
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("the browser never reached {path}");
+    panic!("the browser never reached the expected page");
 }
 
 fn screenshot_dir() -> PathBuf {
@@ -342,5 +348,147 @@ async fn first_start_login_in_chromium() {
         chart.screenshot().await.unwrap(),
     )
     .unwrap();
+    // A commune officer (added on the command line beside the running
+    // server): search without accents → the child's page → correct her record.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .arg("--data-dir")
+        .arg(&data.0)
+        .args([
+            "user",
+            "add",
+            "can.bo",
+            "--role",
+            "commune",
+            "--unit",
+            "03424",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"mat-khau-can-bo-xa").unwrap();
+    assert!(add.wait().unwrap().success());
+    browser
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&browser, "/login").await;
+    browser
+        .wait()
+        .for_element(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("can.bo")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("mat-khau-can-bo-xa")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&browser, "/").await;
+    browser.goto(&format!("{base}/children")).await.unwrap();
+    let first_name = browser
+        .wait()
+        .for_element(Locator::Css("table.list tbody tr td a"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let typed = treem_domain::text::fold(&first_name);
+    browser
+        .find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys(&typed)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.row button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_url(&browser, |u| u.query().is_some_and(|q| q.contains("q="))).await;
+    let hit = browser
+        .wait()
+        .for_element(Locator::LinkText(&first_name))
+        .await
+        .unwrap();
+    hit.click().await.unwrap();
+    wait_url(&browser, |u| u.path().starts_with("/children/")).await;
+    let h1 = browser
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, first_name);
+    browser
+        .find(Locator::LinkText("Sửa hồ sơ"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_url(&browser, |u| u.path().ends_with("/edit")).await;
+    let village = browser
+        .wait()
+        .for_element(Locator::Id("village"))
+        .await
+        .unwrap();
+    village.clear().await.unwrap();
+    village.send_keys("Bản Thử Nghiệm").await.unwrap();
+    std::fs::write(
+        screenshot_dir().join("edit-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    browser
+        .find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_url(&browser, |u| {
+        u.query().is_some_and(|q| q.contains("saved=child"))
+    })
+    .await;
+    let saved = browser
+        .wait()
+        .for_element(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(saved, "Đã lưu hồ sơ.");
+    let facts = browser
+        .find(Locator::Css("dl.facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(facts.contains("Bản Thử Nghiệm"), "{facts}");
     browser.close().await.unwrap();
 }
