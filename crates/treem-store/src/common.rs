@@ -153,7 +153,16 @@ pub(crate) fn like_contains(s: &str) -> String {
 ///   when the backend already has a single writer;
 /// - `$ids`: a sub-select yielding the ids in the JSON array bound as `$2`.
 macro_rules! shared_store {
-    ($store:ty, $db:ty, audit_lock: $lock:expr, ids_in: $ids:literal, tokens_in: $tokens:literal, backend: $name:literal) => {
+    (
+        $store:ty,
+        $db:ty,
+        audit_lock: $lock:expr,
+        ids_in: $ids:literal,
+        tokens_in: $tokens:literal,
+        prefilter: $prefilter:literal,
+        prefilter_value: $prefilter_value:path,
+        backend: $name:literal
+    ) => {
         impl $store {
             /// Fills the search text of rows stored before it existed.
             async fn backfill_search_text(&self) -> $crate::StoreResult<()> {
@@ -616,10 +625,15 @@ macro_rules! shared_store {
                 let (all, ids) = q.scope.as_params();
                 let tokens = serde_json::to_string(&treem_domain::child::search_tokens(&q.name))
                     .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                let words: Vec<String> =
+                    treem_domain::text::fold(&q.name).split_whitespace().take(8).map(str::to_string).collect();
+                let narrow: String = $prefilter_value(&words);
                 let phrase = $crate::common::like_contains(&treem_domain::text::fold(&q.name));
-                // Every word must occur somewhere in the search text.
+                // The index narrows the rows ($4); then every word must occur
+                // somewhere in the search text.
                 let filter = concat!(
                     " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                      AND ", $prefilter, "
                       AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                       WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                 );
@@ -627,17 +641,19 @@ macro_rules! shared_store {
                     .bind(all)
                     .bind(&ids)
                     .bind(&tokens)
+                    .bind(&narrow)
                     .fetch_one(self.reader())
                     .await?;
                 // The whole phrase in the child's own name ranks first.
                 let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
                     "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
-                     ORDER BY CASE WHEN name_folded LIKE $4 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
-                     LIMIT $5 OFFSET $6"
+                     ORDER BY CASE WHEN name_folded LIKE $5 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
+                     LIMIT $6 OFFSET $7"
                 ))
                 .bind(all)
                 .bind(&ids)
                 .bind(&tokens)
+                .bind(&narrow)
                 .bind(&phrase)
                 .bind(q.limit)
                 .bind(q.offset)

@@ -39,6 +39,17 @@ impl PgStore {
     }
 }
 
+/// A `LIKE` pattern the trigram index can answer: the longest word of the
+/// search (three letters or more); the other words are checked on its rows.
+fn trigram_pattern(words: &[String]) -> String {
+    words
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .max_by_key(|w| w.chars().count())
+        .map(|w| crate::common::like_contains(w))
+        .unwrap_or_default()
+}
+
 shared_store!(
     PgStore,
     sqlx::Postgres,
@@ -46,5 +57,7 @@ shared_store!(
     audit_lock: Some("SELECT pg_advisory_xact_lock(7370656501)"),
     ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint",
     tokens_in: "SELECT jsonb_array_elements_text($3::jsonb) AS t",
+    prefilter: "($4 = '' OR search_text LIKE $4 ESCAPE '\\')",
+    prefilter_value: trigram_pattern,
     backend: "postgres"
 );

@@ -60,11 +60,25 @@ impl SqliteStore {
     }
 }
 
+/// The trigram index query for the words of a search: every word of three
+/// letters or more, quoted. Shorter words cannot use a trigram index; they
+/// are still checked, row by row, on what the others leave.
+fn fts_query(words: &[String]) -> String {
+    words
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
 shared_store!(
     SqliteStore,
     sqlx::Sqlite,
     audit_lock: None,
     ids_in: "SELECT value FROM json_each($2)",
     tokens_in: "SELECT value AS t FROM json_each($3)",
+    prefilter: "($4 = '' OR id IN (SELECT rowid FROM children_fts WHERE children_fts MATCH $4))",
+    prefilter_value: fts_query,
     backend: "sqlite"
 );
