@@ -629,14 +629,24 @@ macro_rules! shared_store {
                     treem_domain::text::fold(&q.name).split_whitespace().take(8).map(str::to_string).collect();
                 let narrow: String = $prefilter_value(&words);
                 let phrase = $crate::common::like_contains(&treem_domain::text::fold(&q.name));
-                // The index narrows the rows ($4); then every word must occur
-                // somewhere in the search text.
-                let filter = concat!(
-                    " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                      AND ", $prefilter, "
-                      AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
-                                      WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
-                );
+                // With words long enough for the index, the index drives the
+                // query ($4); without, `$4 = ''` keeps the same parameters.
+                // Either way every word must occur in the search text.
+                let filter = if narrow.is_empty() {
+                    concat!(
+                        " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                          AND $4 = ''
+                          AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
+                                          WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
+                    )
+                } else {
+                    concat!(
+                        " FROM children WHERE ", $prefilter, " AND merged_into IS NULL
+                          AND ($1 OR unit_id IN (", $ids, "))
+                          AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
+                                          WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
+                    )
+                };
                 let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
                     .bind(all)
                     .bind(&ids)

@@ -57,7 +57,7 @@ shared_store!(
     audit_lock: Some("SELECT pg_advisory_xact_lock(7370656501)"),
     ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint",
     tokens_in: "SELECT jsonb_array_elements_text($3::jsonb) AS t",
-    prefilter: "($4 = '' OR search_text LIKE $4 ESCAPE '\\')",
+    prefilter: "search_text LIKE $4 ESCAPE '\\'",
     prefilter_value: trigram_pattern,
     backend: "postgres"
 );

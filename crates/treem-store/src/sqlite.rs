@@ -78,7 +78,7 @@ shared_store!(
     audit_lock: None,
     ids_in: "SELECT value FROM json_each($2)",
     tokens_in: "SELECT value AS t FROM json_each($3)",
-    prefilter: "($4 = '' OR id IN (SELECT rowid FROM children_fts WHERE children_fts MATCH $4))",
+    prefilter: "id IN (SELECT rowid FROM children_fts WHERE children_fts MATCH $4)",
     prefilter_value: fts_query,
     backend: "sqlite"
 );

@@ -1,0 +1,114 @@
+//! Load benchmark of the registry pages: N concurrent signed-in clients
+//! search (the children's list with `q`) and open children's pages, and the
+//! latency percentiles are printed. Used by `scripts/bench-registry.sh`.
+//!
+//! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID]`
+
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+/// What officers type: family names, given names, both, without accents,
+/// sometimes a birth year.
+const FAMILY: &[&str] = &["giang", "vang", "ly", "sung", "thao", "tan", "chao", "lo", "tao", "lu", "hoang", "nguyen", "tran"];
+const GIVEN: &[&str] = &["pao", "su", "mai", "dua", "chu", "lap", "hoa", "lan", "xuan", "sanh", "lo", "duc", "anh"];
+
+fn query(rng: &mut StdRng) -> String {
+    let family = FAMILY.choose(rng).copied().unwrap_or("lo");
+    let given = GIVEN.choose(rng).copied().unwrap_or("mai");
+    match rng.random_range(0..4) {
+        0 => format!("{family} {given}"),
+        1 => format!("{given} {family}"),
+        2 => format!("{family} thi {given}"),
+        _ => format!("{given} {}", rng.random_range(2011..2027)),
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    html.find(marker)
+        .map(|i| html[i + marker.len()..].chars().take_while(|c| *c != '"').collect())
+        .unwrap_or_default()
+}
+
+async fn client(base: &str, user: &str, password: &str) -> Result<reqwest::Client, reqwest::Error> {
+    let c = reqwest::Client::builder().cookie_store(true).build()?;
+    let page = c.get(format!("{base}/login")).send().await?.text().await?;
+    let csrf = csrf_of(&page);
+    c.post(format!("{base}/login"))
+        .form(&[("username", user), ("password", password), ("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    Ok(c)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, mut v: Vec<Duration>, wall: Duration) {
+    v.sort();
+    println!(
+        "{name}: {} requests, {:.0}/s, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        v.len(),
+        v.len() as f64 / wall.as_secs_f64(),
+        percentile(&v, 0.50),
+        percentile(&v, 0.95),
+        percentile(&v, 0.99),
+        percentile(&v, 1.0),
+    );
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:18090".into());
+    let user = args.get(2).cloned().unwrap_or_else(|| "tinh".into());
+    let password = args.get(3).cloned().unwrap_or_default();
+    let clients: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let each: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let max_id: i64 = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let mut sessions = Vec::new();
+    for _ in 0..clients {
+        sessions.push(client(&base, &user, &password).await?);
+    }
+    for (kind, label) in [("search", "search (/children?q=…)"), ("profile", "child page (/children/{id})")] {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for (n, c) in sessions.iter().cloned().enumerate() {
+            let base = base.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut rng = StdRng::seed_from_u64(n as u64);
+                let mut times = Vec::with_capacity(each);
+                for _ in 0..each {
+                    let url = if kind == "search" {
+                        format!("{base}/children?q={}", query(&mut rng).replace(' ', "+"))
+                    } else {
+                        format!("{base}/children/{}", rng.random_range(1..=max_id))
+                    };
+                    let t = Instant::now();
+                    let ok = match c.get(&url).send().await {
+                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    if ok {
+                        times.push(t.elapsed());
+                    }
+                }
+                times
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await?);
+        }
+        report(label, all, started.elapsed());
+    }
+    Ok(())
+}
