@@ -144,6 +144,33 @@ pub(crate) fn like_contains(s: &str) -> String {
     out
 }
 
+/// Binds a child's 20 stored columns, in the order `$1`…`$20` of the insert
+/// and the update (`unit_id` is the record's unit version).
+macro_rules! bind_child {
+    ($q:expr, $c:expr, $unit:expr) => {
+        $q.bind(&$c.child_id)
+            .bind(&$c.national_id)
+            .bind(&$c.full_name)
+            .bind(treem_domain::text::fold(&$c.full_name))
+            .bind(treem_domain::text::name_sort_key(&$c.full_name))
+            .bind($c.sex.code())
+            .bind($c.date_of_birth)
+            .bind(&$c.ethnicity)
+            .bind($unit)
+            .bind(&$c.village)
+            .bind($c.birth_registered)
+            .bind($c.birth_registration_date)
+            .bind(&$c.mother_name)
+            .bind(&$c.father_name)
+            .bind(&$c.caregiver_name)
+            .bind(&$c.caregiver_phone)
+            .bind($c.household_poverty.map(|p| p.code()))
+            .bind($c.special_circumstances.join(";"))
+            .bind($c.status.code())
+            .bind($c.status_date)
+    };
+}
+
 /// Expands into the shared part of a backend's `Store` implementation.
 ///
 /// - `$store`: the backend type, with `fn writer(&self)` and `fn reader(&self)`
@@ -568,34 +595,15 @@ macro_rules! shared_store {
                 let now = chrono::Utc::now();
                 let mut ids = Vec::with_capacity(children.len());
                 for (c, unit_id) in children {
-                    let id: i64 = sqlx::query_scalar(
+                    let query = sqlx::query_scalar(
                         "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
                            ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
                            caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
                            version, created_at, updated_at, search_text)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, $22)
                          RETURNING id",
-                    )
-                    .bind(&c.child_id)
-                    .bind(&c.national_id)
-                    .bind(&c.full_name)
-                    .bind(treem_domain::text::fold(&c.full_name))
-                    .bind(treem_domain::text::name_sort_key(&c.full_name))
-                    .bind(c.sex.code())
-                    .bind(c.date_of_birth)
-                    .bind(&c.ethnicity)
-                    .bind(unit_id)
-                    .bind(&c.village)
-                    .bind(c.birth_registered)
-                    .bind(c.birth_registration_date)
-                    .bind(&c.mother_name)
-                    .bind(&c.father_name)
-                    .bind(&c.caregiver_name)
-                    .bind(&c.caregiver_phone)
-                    .bind(c.household_poverty.map(|p| p.code()))
-                    .bind(c.special_circumstances.join(";"))
-                    .bind(c.status.code())
-                    .bind(c.status_date)
+                    );
+                    let id: i64 = bind_child!(query, c, unit_id)
                     .bind(now)
                     .bind(treem_domain::child::search_text(c))
                     .fetch_one(&mut *tx)
@@ -732,34 +740,15 @@ macro_rules! shared_store {
                 if current.version != expected_version {
                     return Err($crate::StoreError::Stale(current.version));
                 }
-                let done = sqlx::query(
+                let query = sqlx::query(
                     "UPDATE children SET child_id = $1, national_id = $2, full_name = $3, name_folded = $4, name_sort = $5,
                        sex = $6, date_of_birth = $7, ethnicity = $8, unit_id = $9, village = $10, birth_registered = $11,
                        birth_registration_date = $12, mother_name = $13, father_name = $14, caregiver_name = $15,
                        caregiver_phone = $16, household_poverty = $17, special_circumstances = $18, status = $19,
                        status_date = $20, version = version + 1, updated_at = $21, search_text = $24
                      WHERE id = $22 AND version = $23",
-                )
-                .bind(&c.child_id)
-                .bind(&c.national_id)
-                .bind(&c.full_name)
-                .bind(treem_domain::text::fold(&c.full_name))
-                .bind(treem_domain::text::name_sort_key(&c.full_name))
-                .bind(c.sex.code())
-                .bind(c.date_of_birth)
-                .bind(&c.ethnicity)
-                .bind(unit_id)
-                .bind(&c.village)
-                .bind(c.birth_registered)
-                .bind(c.birth_registration_date)
-                .bind(&c.mother_name)
-                .bind(&c.father_name)
-                .bind(&c.caregiver_name)
-                .bind(&c.caregiver_phone)
-                .bind(c.household_poverty.map(|p| p.code()))
-                .bind(c.special_circumstances.join(";"))
-                .bind(c.status.code())
-                .bind(c.status_date)
+                );
+                let done = bind_child!(query, c, unit_id)
                 .bind(chrono::Utc::now())
                 .bind(id)
                 .bind(expected_version)
@@ -1090,4 +1079,5 @@ macro_rules! shared_store {
     };
 }
 
+pub(crate) use bind_child;
 pub(crate) use shared_store;

@@ -4,7 +4,7 @@
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
-use crate::common::shared_store;
+use crate::common::{bind_child, shared_store};
 
 /// The PostgreSQL store.
 #[derive(Debug, Clone)]

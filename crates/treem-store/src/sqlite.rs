@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StoreResult;
-use crate::common::shared_store;
+use crate::common::{bind_child, shared_store};
 
 /// The SQLite store.
 #[derive(Debug, Clone)]

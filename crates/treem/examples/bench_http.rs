@@ -12,8 +12,13 @@ use rand::{Rng, SeedableRng};
 
 /// What officers type: family names, given names, both, without accents,
 /// sometimes a birth year.
-const FAMILY: &[&str] = &["giang", "vang", "ly", "sung", "thao", "tan", "chao", "lo", "tao", "lu", "hoang", "nguyen", "tran"];
-const GIVEN: &[&str] = &["pao", "su", "mai", "dua", "chu", "lap", "hoa", "lan", "xuan", "sanh", "lo", "duc", "anh"];
+const FAMILY: &[&str] = &[
+    "giang", "vang", "ly", "sung", "thao", "tan", "chao", "lo", "tao", "lu", "hoang", "nguyen",
+    "tran",
+];
+const GIVEN: &[&str] = &[
+    "pao", "su", "mai", "dua", "chu", "lap", "hoa", "lan", "xuan", "sanh", "lo", "duc", "anh",
+];
 
 fn query(rng: &mut StdRng) -> String {
     let family = FAMILY.choose(rng).copied().unwrap_or("lo");
@@ -29,7 +34,12 @@ fn query(rng: &mut StdRng) -> String {
 fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     html.find(marker)
-        .map(|i| html[i + marker.len()..].chars().take_while(|c| *c != '"').collect())
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -38,7 +48,11 @@ async fn client(base: &str, user: &str, password: &str) -> Result<reqwest::Clien
     let page = c.get(format!("{base}/login")).send().await?.text().await?;
     let csrf = csrf_of(&page);
     c.post(format!("{base}/login"))
-        .form(&[("username", user), ("password", password), ("csrf", csrf.as_str())])
+        .form(&[
+            ("username", user),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+        ])
         .send()
         .await?;
     Ok(c)
@@ -68,17 +82,26 @@ fn report(name: &str, mut v: Vec<Duration>, wall: Duration) {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let base = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:18090".into());
+    let base = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "http://127.0.0.1:18090".into());
     let user = args.get(2).cloned().unwrap_or_else(|| "tinh".into());
     let password = args.get(3).cloned().unwrap_or_default();
     let clients: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(32);
     let each: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(100);
-    let max_id: i64 = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let max_id: i64 = args
+        .get(6)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let mut sessions = Vec::new();
     for _ in 0..clients {
         sessions.push(client(&base, &user, &password).await?);
     }
-    for (kind, label) in [("search", "search (/children?q=…)"), ("profile", "child page (/children/{id})")] {
+    for (kind, label) in [
+        ("search", "search (/children?q=…)"),
+        ("profile", "child page (/children/{id})"),
+    ] {
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (n, c) in sessions.iter().cloned().enumerate() {
