@@ -11,8 +11,6 @@ use common::{ACCOUNTS, TestApp};
 use reqwest::StatusCode;
 use treem_domain::access::{Action, permits};
 use treem_domain::clock::vn_today;
-use treem_domain::scope::scope_units;
-use treem_store::{ChildQuery, Scope};
 use treem_web::UnitIndex;
 use treem_web::policy::ROUTES;
 
@@ -25,48 +23,9 @@ fn concrete(pattern: &str, child: i64) -> String {
         .replace("{id}", &child.to_string())
 }
 
-/// A child recorded in the units `code` covers.
-async fn a_child_of(app: &TestApp, code: &str) -> i64 {
-    let index = UnitIndex::new(app.store.units().await.unwrap());
-    let ids = scope_units(&index.history, code, vn_today())
-        .into_iter()
-        .filter_map(|u| index.id_of(u))
-        .collect();
-    let q = ChildQuery {
-        scope: Scope::Units(ids),
-        name: String::new(),
-        limit: 1,
-        offset: 0,
-    };
-    app.store.children(&q).await.unwrap().0[0].id
-}
-
-/// The full names of the children recorded in the units that `code` covers.
-async fn names_under(app: &TestApp, code: &str) -> HashSet<String> {
-    let index = UnitIndex::new(app.store.units().await.unwrap());
-    let ids = scope_units(&index.history, code, vn_today())
-        .into_iter()
-        .filter_map(|u| index.id_of(u))
-        .collect();
-    let q = ChildQuery {
-        scope: Scope::Units(ids),
-        name: String::new(),
-        limit: 100_000,
-        offset: 0,
-    };
-    app.store
-        .children(&q)
-        .await
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|c| c.full_name)
-        .collect()
-}
-
 async fn every_route_in_the_table_is_served(app: TestApp) {
     let c = app.signed_in("admin1").await;
-    let child = a_child_of(&app, "03424").await;
+    let child = common::children_under(&app, "03424").await[0].id;
     for (method, pattern, _) in ROUTES {
         let url = app.url(&concrete(pattern, child));
         let res = match *method {
@@ -86,7 +45,7 @@ async fn every_route_in_the_table_is_served(app: TestApp) {
 }
 
 async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
-    let child = a_child_of(&app, "03424").await;
+    let child = common::children_under(&app, "03424").await[0].id;
     for (username, role, _) in ACCOUNTS {
         let c = app.signed_in(username).await;
         let csrf = app.csrf(&c, "/").await;
@@ -131,8 +90,16 @@ async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
 }
 
 async fn commune_officer_never_sees_another_commune(app: TestApp) {
-    let own = names_under(&app, "03424").await;
-    let other = names_under(&app, "03390").await;
+    let own = common::children_under(&app, "03424")
+        .await
+        .into_iter()
+        .map(|c| c.full_name)
+        .collect::<HashSet<String>>();
+    let other = common::children_under(&app, "03390")
+        .await
+        .into_iter()
+        .map(|c| c.full_name)
+        .collect::<HashSet<String>>();
     let foreign: Vec<&String> = other.difference(&own).collect();
     assert!(
         !own.is_empty() && !foreign.is_empty(),
@@ -140,7 +107,7 @@ async fn commune_officer_never_sees_another_commune(app: TestApp) {
     );
     let c = app.signed_in("banbo").await;
     let probe = treem_domain::text::fold(foreign[0]);
-    let foreign_child = a_child_of(&app, "03390").await;
+    let foreign_child = common::children_under(&app, "03390").await[0].id;
     let mut paths: Vec<String> = ROUTES
         .iter()
         .filter(|(m, _, _)| *m == "GET")
@@ -207,16 +174,7 @@ async fn new_commune_sees_children_of_the_communes_it_took_over(app: TestApp) {
         .collect::<String>()
         .parse()
         .unwrap();
-    assert_eq!(n, names_count(&app, "03424").await);
-}
-
-async fn names_count(app: &TestApp, code: &str) -> usize {
-    let index = UnitIndex::new(app.store.units().await.unwrap());
-    let ids = scope_units(&index.history, code, vn_today())
-        .into_iter()
-        .filter_map(|u| index.id_of(u))
-        .collect();
-    app.store.count_children(&Scope::Units(ids)).await.unwrap() as usize
+    assert_eq!(n, common::children_under(&app, "03424").await.len());
 }
 
 async fn unknown_pages_are_friendly(app: TestApp) {

@@ -9,10 +9,6 @@ use common::TestApp;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use treem_domain::audit::AuditEvent;
-use treem_domain::clock::vn_today;
-use treem_domain::scope::scope_units;
-use treem_store::{ChildQuery, Scope};
-use treem_web::UnitIndex;
 
 async fn token(app: &TestApp, username: &str) -> String {
     let a = app
@@ -30,28 +26,6 @@ async fn token(app: &TestApp, username: &str) -> String {
     t
 }
 
-async fn ids_under(app: &TestApp, code: &str) -> Vec<i64> {
-    let index = UnitIndex::new(app.store.units().await.unwrap());
-    let ids = scope_units(&index.history, code, vn_today())
-        .into_iter()
-        .filter_map(|u| index.id_of(u))
-        .collect();
-    let q = ChildQuery {
-        scope: Scope::Units(ids),
-        name: String::new(),
-        limit: 10_000,
-        offset: 0,
-    };
-    app.store
-        .children(&q)
-        .await
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|c| c.id)
-        .collect()
-}
-
 fn new_child() -> Value {
     json!({
         "child_id": "API-1", "full_name": "Vàng Thị Sua", "sex": "F", "date_of_birth": "2021-09-14",
@@ -62,7 +36,11 @@ fn new_child() -> Value {
 async fn search_and_read_within_scope(app: TestApp) {
     let t = token(&app, "banbo").await;
     let c = Client::new();
-    let own = ids_under(&app, "03424").await;
+    let own = common::children_under(&app, "03424")
+        .await
+        .iter()
+        .map(|c| c.id)
+        .collect::<Vec<i64>>();
     let res = c
         .get(app.url("/api/v1/children?limit=200"))
         .bearer_auth(&t)
@@ -103,7 +81,11 @@ async fn search_and_read_within_scope(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res["items"][0]["full_name"], first["full_name"]);
-    let foreign = ids_under(&app, "03390").await[0];
+    let foreign = common::children_under(&app, "03390")
+        .await
+        .iter()
+        .map(|c| c.id)
+        .collect::<Vec<i64>>()[0];
     let res = c
         .get(app.url(&format!("/api/v1/children/{foreign}")))
         .bearer_auth(&t)
@@ -310,7 +292,11 @@ async fn create_and_change_with_versions(app: TestApp) {
 async fn session_writes_need_the_csrf_header(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let csrf = app.csrf(&c, "/").await;
-    let id = ids_under(&app, "03424").await[0];
+    let id = common::children_under(&app, "03424")
+        .await
+        .iter()
+        .map(|c| c.id)
+        .collect::<Vec<i64>>()[0];
     let url = app.url(&format!("/api/v1/children/{id}"));
     let patch = json!({ "village": "Bản Mới" });
     let res = c

@@ -6,22 +6,7 @@
 mod common;
 
 use common::TestApp;
-use reqwest::{Client, StatusCode};
-
-async fn post(
-    app: &TestApp,
-    c: &Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let res = c.post(app.url(path)).form(form).send().await.unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (res.status(), location, res.text().await.unwrap())
-}
+use reqwest::StatusCode;
 
 fn form<'a>(csrf: &'a str, id: &'a str, name: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -51,7 +36,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let csrf = app.csrf(&c, "/children/new").await;
     let (status, first, _) =
-        post(&app, &c, "/children/new", &form(&csrf, "D-1", "Thào A Páo")).await;
+        common::post_form(&app, &c, "/children/new", &form(&csrf, "D-1", "Thào A Páo")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let keep = id_of(&first);
     let before = app
@@ -61,7 +46,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         .unwrap();
     // The same child typed again without accents: flagged, not stored.
     let (status, _, body) =
-        post(&app, &c, "/children/new", &form(&csrf, "D-2", "Thao A Pao")).await;
+        common::post_form(&app, &c, "/children/new", &form(&csrf, "D-2", "Thao A Pao")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Có thể trùng với hồ sơ đã có"));
     assert!(body.contains("Thào A Páo") && body.contains("cùng mẹ"));
@@ -75,7 +60,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     // Confirmed as another child: stored.
     let mut confirmed = form(&csrf, "D-2", "Thao A Pao");
     confirmed.push(("not_duplicate", "on"));
-    let (status, second, _) = post(&app, &c, "/children/new", &confirmed).await;
+    let (status, second, _) = common::post_form(&app, &c, "/children/new", &confirmed).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let drop = id_of(&second);
     // A measurement on the record that will be merged away.
@@ -90,7 +75,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         ("position", "standing"),
     ];
     assert_eq!(
-        post(&app, &c, &format!("/children/{drop}/measurements"), &m)
+        common::post_form(&app, &c, &format!("/children/{drop}/measurements"), &m)
             .await
             .0,
         StatusCode::SEE_OTHER
@@ -113,7 +98,9 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         ("keep", k.as_str()),
     ];
     assert_eq!(
-        post(&app, &other, "/duplicates/merge", &attempt).await.0,
+        common::post_form(&app, &other, "/duplicates/merge", &attempt)
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
     // Merge: the measurement moves, the merged record hides, nothing is lost.
@@ -123,7 +110,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         ("b", d.as_str()),
         ("keep", k.as_str()),
     ];
-    let (status, location, _) = post(&app, &c, "/duplicates/merge", &merge).await;
+    let (status, location, _) = common::post_form(&app, &c, "/duplicates/merge", &merge).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.contains("saved=merged"));
     assert_eq!(app.store.measurements(keep).await.unwrap().len(), 1);
@@ -144,7 +131,8 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     // Undo from the kept record's page.
     let merge_id = app.store.merges_of(keep).await.unwrap()[0].id;
     let undo = [("csrf", csrf.as_str())];
-    let (status, _, _) = post(&app, &c, &format!("/merges/{merge_id}/undo"), &undo).await;
+    let (status, _, _) =
+        common::post_form(&app, &c, &format!("/merges/{merge_id}/undo"), &undo).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(app.store.measurements(drop).await.unwrap().len(), 1);
     assert_eq!(
@@ -155,7 +143,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         before + 1
     );
     assert_eq!(
-        post(&app, &c, &format!("/merges/{merge_id}/undo"), &undo)
+        common::post_form(&app, &c, &format!("/merges/{merge_id}/undo"), &undo)
             .await
             .0,
         StatusCode::BAD_REQUEST

@@ -9,30 +9,12 @@ use chrono::{Datelike, Duration};
 use common::TestApp;
 use reqwest::StatusCode;
 use treem_domain::clock::vn_today;
-use treem_domain::scope::scope_units;
-use treem_store::{AuditQuery, ChildQuery, ChildRow, Scope};
-use treem_web::UnitIndex;
-
-/// The children recorded under the units a commune code covers today.
-async fn children_of(app: &TestApp, code: &str) -> Vec<ChildRow> {
-    let index = UnitIndex::new(app.store.units().await.unwrap());
-    let ids = scope_units(&index.history, code, vn_today())
-        .into_iter()
-        .filter_map(|u| index.id_of(u))
-        .collect();
-    let q = ChildQuery {
-        scope: Scope::Units(ids),
-        name: String::new(),
-        limit: 10_000,
-        offset: 0,
-    };
-    app.store.children(&q).await.unwrap().0
-}
+use treem_store::{AuditQuery, ChildRow};
 
 /// A child of that commune born in the last two years, with no measurement today.
 async fn young_child(app: &TestApp, code: &str) -> ChildRow {
     let today = vn_today();
-    children_of(app, code)
+    common::children_under(app, code)
         .await
         .into_iter()
         .find(|c| {
@@ -67,7 +49,7 @@ async fn profile_with_charts(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let with_measurements = {
         let mut found = None;
-        for child in children_of(&app, "03424").await {
+        for child in common::children_under(&app, "03424").await {
             if !app.store.measurements(child.id).await.unwrap().is_empty() {
                 found = Some(child);
                 break;
@@ -261,12 +243,12 @@ async fn nutrition_list_and_export(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("trẻ cần theo dõi"));
     let foreign: Vec<String> = {
-        let own: Vec<String> = children_of(&app, "03424")
+        let own: Vec<String> = common::children_under(&app, "03424")
             .await
             .into_iter()
             .map(|c| c.full_name)
             .collect();
-        children_of(&app, "03390")
+        common::children_under(&app, "03390")
             .await
             .into_iter()
             .map(|c| c.full_name)

@@ -7,7 +7,7 @@
 mod common;
 
 use common::TestApp;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use treem_store::AuditQuery;
 
 fn field(html: &str, name: &str) -> String {
@@ -20,21 +20,6 @@ fn field(html: &str, name: &str) -> String {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-async fn post(
-    app: &TestApp,
-    c: &Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let res = c.post(app.url(path)).form(form).send().await.unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (res.status(), location, res.text().await.unwrap())
 }
 
 fn child_form<'a>(csrf: &'a str, name: &'a str, commune: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -58,7 +43,7 @@ async fn create_in_scope_only(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     let csrf = common::csrf_of(&page);
     // Another commune: refused, nothing stored.
-    let (status, _, body) = post(
+    let (status, _, body) = common::post_form(
         &app,
         &c,
         "/children/new",
@@ -70,7 +55,7 @@ async fn create_in_scope_only(app: TestApp) {
     // Bad values: every problem listed with its field's name.
     let mut bad = child_form(&csrf, "", "03424");
     bad[4] = ("date_of_birth", "31/02/2022");
-    let (status, _, body) = post(&app, &c, "/children/new", &bad).await;
+    let (status, _, body) = common::post_form(&app, &c, "/children/new", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Họ và tên: bắt buộc"));
     assert!(body.contains("Ngày sinh: «31/02/2022» không phải ngày"));
@@ -81,7 +66,7 @@ async fn create_in_scope_only(app: TestApp) {
         .unwrap();
     assert_eq!(total, 400);
     // A good record.
-    let (status, location, _) = post(
+    let (status, location, _) = common::post_form(
         &app,
         &c,
         "/children/new",
@@ -95,7 +80,7 @@ async fn create_in_scope_only(app: TestApp) {
     assert!(profile.contains("Trẻ em khuyết tật"));
     assert!(profile.contains("Đã lưu hồ sơ."));
     // The same key again is a located error.
-    let (status, _, body) = post(
+    let (status, _, body) = common::post_form(
         &app,
         &c,
         "/children/new",
@@ -120,7 +105,7 @@ async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
     let a = app.signed_in("banbo").await;
     let b = app.signed_in("banbo").await;
     let csrf = app.csrf(&a, "/children/new").await;
-    let (_, location, _) = post(
+    let (_, location, _) = common::post_form(
         &app,
         &a,
         "/children/new",
@@ -143,13 +128,13 @@ async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
     let csrf_b = common::csrf_of(&form_b);
     let mut fa = child_form(&csrf_a, "Lò Thị Lập Mới", "03424");
     fa.push(("version", "1"));
-    let (status, _, _) = post(&app, &a, &edit, &fa).await;
+    let (status, _, _) = common::post_form(&app, &a, &edit, &fa).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // B saves on top of version 1: refused, shown what A changed, nothing lost.
     let mut fb = child_form(&csrf_b, "Lò Thị Lập", "03424");
     fb[6] = ("village", "Bản Nà Tăm");
     fb.push(("version", &version));
-    let (status, _, body) = post(&app, &b, &edit, &fb).await;
+    let (status, _, body) = common::post_form(&app, &b, &edit, &fb).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("Thay đổi của bạn CHƯA được lưu"));
     assert!(
@@ -165,7 +150,7 @@ async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
     let mut again = child_form(&csrf_b, "Lò Thị Lập Mới", "03424");
     again[6] = ("village", "Bản Nà Tăm");
     again.push(("version", "2"));
-    let (status, _, _) = post(&app, &b, &edit, &again).await;
+    let (status, _, _) = common::post_form(&app, &b, &edit, &again).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, profile) = app.get(&a, &format!("/children/{id}")).await;
     assert!(profile.contains("Lịch sử thay đổi"));
@@ -176,7 +161,7 @@ async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
 async fn moving_a_child_moves_who_sees_her(app: TestApp) {
     let province = app.signed_in("tinh").await;
     let csrf = app.csrf(&province, "/children/new").await;
-    let (_, location, _) = post(
+    let (_, location, _) = common::post_form(
         &app,
         &province,
         "/children/new",
@@ -201,7 +186,8 @@ async fn moving_a_child_moves_who_sees_her(app: TestApp) {
     );
     let mut moved = child_form(&csrf, "Giàng Thị Dua", "03390");
     moved.push(("version", "1"));
-    let (status, _, _) = post(&app, &province, &format!("/children/{id}/edit"), &moved).await;
+    let (status, _, _) =
+        common::post_form(&app, &province, &format!("/children/{id}/edit"), &moved).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&banbo, &format!("/children/{id}")).await.0,
@@ -215,7 +201,8 @@ async fn moving_a_child_moves_who_sees_her(app: TestApp) {
     let csrf = app.csrf(&binhlu, &format!("/children/{id}/edit")).await;
     let mut away = child_form(&csrf, "Giàng Thị Dua", "03424");
     away.push(("version", "2"));
-    let (status, _, body) = post(&app, &binhlu, &format!("/children/{id}/edit"), &away).await;
+    let (status, _, body) =
+        common::post_form(&app, &binhlu, &format!("/children/{id}/edit"), &away).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("trong phạm vi của bạn"));
     // Viewers never edit.
@@ -231,7 +218,7 @@ async fn working_lists(app: TestApp) {
     let csrf = app.csrf(&c, "/children/new").await;
     let mut form = child_form(&csrf, "Sùng Thị Pằng", "03424");
     form[4] = ("date_of_birth", "01/01/2024");
-    post(&app, &c, "/children/new", &form).await;
+    common::post_form(&app, &c, "/children/new", &form).await;
     let (status, body) = app.get(&c, "/lists/no-birth-registration").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Sùng Thị Pằng"), "no registration recorded");

@@ -154,6 +154,39 @@ impl TestApp {
     }
 }
 
+/// The children recorded under the units a code covers today (any status).
+pub async fn children_under(app: &TestApp, code: &str) -> Vec<treem_store::ChildRow> {
+    use treem_domain::clock::vn_today;
+    let index = treem_web::UnitIndex::new(app.store.units().await.unwrap());
+    let ids = treem_domain::scope::scope_units(&index.history, code, vn_today())
+        .into_iter()
+        .filter_map(|u| index.id_of(u))
+        .collect();
+    let q = treem_store::ChildQuery {
+        scope: treem_store::Scope::Units(ids),
+        name: String::new(),
+        limit: 100_000,
+        offset: 0,
+    };
+    app.store.children(&q).await.unwrap().0
+}
+
+/// Posts a form; returns (status, `Location`, body).
+pub async fn post_form(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let res = c.post(app.url(path)).form(form).send().await.unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status(), location, res.text().await.unwrap())
+}
+
 /// The value of the first `name="csrf"` field of a page.
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
