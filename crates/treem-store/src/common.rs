@@ -612,6 +612,10 @@ macro_rules! shared_store {
                 }
                 let mut audit = audit;
                 audit.detail = format!("{} children", children.len());
+                // A single new record is named by its id; a batch by its size.
+                if let [only] = ids.as_slice() {
+                    audit.record_id = only.to_string();
+                }
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(ids)

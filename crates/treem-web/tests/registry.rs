@@ -99,6 +99,15 @@ async fn create_in_scope_only(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(created.len(), 1);
+    let id = location
+        .trim_start_matches("/children/")
+        .split('?')
+        .next()
+        .unwrap();
+    assert_eq!(
+        created[0].event.record_id, id,
+        "the audit entry names the record"
+    );
 }
 
 async fn stale_edits_are_refused_with_what_changed(app: TestApp) {
