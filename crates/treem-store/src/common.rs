@@ -144,6 +144,21 @@ pub(crate) fn like_contains(s: &str) -> String {
     out
 }
 
+/// The field filters of the children's list, parameters `$5`–`$11`
+/// (see `ChildFilters`); a NULL parameter narrows nothing.
+macro_rules! field_filters {
+    () => {
+        "
+          AND ($5 IS NULL OR sex = $5)
+          AND ($6 IS NULL OR date_of_birth >= $6)
+          AND ($7 IS NULL OR date_of_birth <= $7)
+          AND ($8 IS NULL OR ethnicity = $8)
+          AND ($9 IS NULL OR (';' || special_circumstances || ';') LIKE ('%;' || $9 || ';%'))
+          AND ($10 IS NULL OR COALESCE(birth_registered, FALSE) = $10)
+          AND ($11 IS NULL OR village = $11)"
+    };
+}
+
 /// Binds a child's 20 stored columns, in the order `$1`…`$20` of the insert
 /// and the update (`unit_id` is the record's unit version).
 macro_rules! bind_child {
@@ -647,41 +662,69 @@ macro_rules! shared_store {
                 let filter = if narrow.is_empty() {
                     concat!(
                         " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                          AND $4 = ''
+                          AND $4 = ''", $crate::common::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                     )
                 } else {
                     concat!(
                         " FROM children WHERE ", $prefilter, " AND merged_into IS NULL
-                          AND ($1 OR unit_id IN (", $ids, "))
+                          AND ($1 OR unit_id IN (", $ids, "))", $crate::common::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                     )
                 };
+                let f = &q.filters;
                 let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
                     .bind(all)
                     .bind(&ids)
                     .bind(&tokens)
                     .bind(&narrow)
+                    .bind(&f.sex)
+                    .bind(f.born_from)
+                    .bind(f.born_to)
+                    .bind(&f.ethnicity)
+                    .bind(&f.special)
+                    .bind(f.registered)
+                    .bind(&f.village)
                     .fetch_one(self.reader())
                     .await?;
                 // The whole phrase in the child's own name ranks first.
                 let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
                     "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
-                     ORDER BY CASE WHEN name_folded LIKE $5 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
-                     LIMIT $6 OFFSET $7"
+                     ORDER BY CASE WHEN name_folded LIKE $12 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
+                     LIMIT $13 OFFSET $14"
                 ))
                 .bind(all)
                 .bind(&ids)
                 .bind(&tokens)
                 .bind(&narrow)
+                .bind(&f.sex)
+                .bind(f.born_from)
+                .bind(f.born_to)
+                .bind(&f.ethnicity)
+                .bind(&f.special)
+                .bind(f.registered)
+                .bind(&f.village)
                 .bind(&phrase)
                 .bind(q.limit)
                 .bind(q.offset)
                 .fetch_all(self.reader())
                 .await?;
                 Ok((rows, total))
+            }
+
+            async fn villages(&self, scope: &$crate::Scope) -> $crate::StoreResult<Vec<String>> {
+                let (all, ids) = scope.as_params();
+                Ok(sqlx::query_scalar(concat!(
+                    "SELECT DISTINCT village FROM children
+                     WHERE village IS NOT NULL AND merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                     ORDER BY village"
+                ))
+                .bind(all)
+                .bind(ids)
+                .fetch_all(self.reader())
+                .await?)
             }
 
             async fn child_list(
@@ -1084,4 +1127,5 @@ macro_rules! shared_store {
 }
 
 pub(crate) use bind_child;
+pub(crate) use field_filters;
 pub(crate) use shared_store;

@@ -147,6 +147,8 @@ pub trait Store: Send + Sync {
         list: ChildList,
         today: chrono::NaiveDate,
     ) -> StoreResult<Vec<ChildDetail>>;
+    /// The villages recorded for children in scope, sorted.
+    async fn villages(&self, scope: &Scope) -> StoreResult<Vec<String>>;
     /// A child's full record by database id (scope is the caller's check).
     async fn child(&self, id: i64) -> StoreResult<Option<ChildDetail>>;
     /// Replaces a child's record if it is still at `expected_version`,

@@ -89,8 +89,27 @@ pub struct ChildQuery {
     /// What the user typed; every word must occur (in any order) in the
     /// child's search text, accents and case ignored. Empty = all.
     pub name: String,
+    /// Narrowing by fields; `Default` narrows nothing.
+    pub filters: ChildFilters,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// Field filters of the children's list (each `None` = any).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildFilters {
+    /// `M` or `F`.
+    pub sex: Option<String>,
+    pub born_from: Option<NaiveDate>,
+    pub born_to: Option<NaiveDate>,
+    /// Official ethnicity code.
+    pub ethnicity: Option<String>,
+    /// One special-circumstance code.
+    pub special: Option<String>,
+    /// Whether the birth is registered (unknown counts as not).
+    pub registered: Option<bool>,
+    /// The village, exactly as recorded.
+    pub village: Option<String>,
 }
 
 /// One line of the children's list.

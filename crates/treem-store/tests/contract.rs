@@ -298,6 +298,7 @@ async fn children_respect_scope(store: Arc<dyn Store>) {
     let q = ChildQuery {
         scope: scope.clone(),
         name: String::new(),
+        filters: Default::default(),
         limit: 1000,
         offset: 0,
     };
@@ -309,6 +310,7 @@ async fn children_respect_scope(store: Arc<dyn Store>) {
     let q = ChildQuery {
         scope: Scope::All,
         name: name.clone(),
+        filters: Default::default(),
         limit: 5,
         offset: 0,
     };
@@ -317,6 +319,7 @@ async fn children_respect_scope(store: Arc<dyn Store>) {
     let q = ChildQuery {
         scope: Scope::All,
         name: "%".into(),
+        filters: Default::default(),
         limit: 5,
         offset: 0,
     };
@@ -350,6 +353,7 @@ async fn measurements_store_their_zscores(store: Arc<dyn Store>) {
         .children(&ChildQuery {
             scope: Scope::All,
             name: String::new(),
+            filters: Default::default(),
             limit: 100,
             offset: 0,
         })
@@ -540,7 +544,7 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
         status: ChildStatus::Active,
         status_date: None,
     };
-    let rows = vec![
+    let mut rows = vec![
         (
             child(
                 "1",
@@ -557,6 +561,8 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
             unit,
         ),
     ];
+    rows[0].0.special_circumstances = vec!["d".into()];
+    rows[0].0.village = Some("Bản Bo".into());
     store
         .insert_children(&rows, ev("demo_loaded"))
         .await
@@ -568,6 +574,7 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
             let query = ChildQuery {
                 scope: Scope::All,
                 name: q,
+                filters: Default::default(),
                 limit: 10,
                 offset: 0,
             };
@@ -603,6 +610,90 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
     assert_eq!(find("%").await, vec!["3"], "a literal percent sign");
     assert_eq!(find("a%").await, Vec::<String>::new(), "not a wildcard");
     assert_eq!(find("").await.len(), 3);
+    // Field filters narrow the same list.
+    let filtered = |f: treem_store::ChildFilters| {
+        let store = store.clone();
+        async move {
+            let q = ChildQuery {
+                scope: Scope::All,
+                name: String::new(),
+                filters: f,
+                limit: 10,
+                offset: 0,
+            };
+            store
+                .children(&q)
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|c| c.child_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let d = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+    let none = treem_store::ChildFilters::default();
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            born_from: d(2020),
+            born_to: d(2020).map(|x| x + chrono::Duration::days(364)),
+            ..none.clone()
+        })
+        .await,
+        vec!["2"]
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            sex: Some("M".into()),
+            ..none.clone()
+        })
+        .await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            registered: Some(false),
+            ..none.clone()
+        })
+        .await
+        .len(),
+        3,
+        "unknown counts as not registered"
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            registered: Some(true),
+            ..none.clone()
+        })
+        .await
+        .len(),
+        0
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            special: Some("d".into()),
+            ..none.clone()
+        })
+        .await,
+        vec!["1"]
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            special: Some("a".into()),
+            ..none.clone()
+        })
+        .await
+        .len(),
+        0
+    );
+    assert_eq!(
+        filtered(treem_store::ChildFilters {
+            village: Some("Bản Bo".into()),
+            ..none
+        })
+        .await,
+        vec!["1"]
+    );
 }
 
 async fn merging_duplicates_keeps_everything_and_can_be_undone(store: Arc<dyn Store>) {
@@ -696,6 +787,7 @@ async fn merging_duplicates_keeps_everything_and_can_be_undone(store: Arc<dyn St
     let q = ChildQuery {
         scope: Scope::All,
         name: "B".into(),
+        filters: Default::default(),
         limit: 10,
         offset: 0,
     };

@@ -67,6 +67,7 @@ async fn search(
     let query = ChildQuery {
         scope: units.scope_of(&user.account, vn_today()),
         name: q.q.unwrap_or_default(),
+        filters: Default::default(),
         limit: q.limit.unwrap_or(20).clamp(1, 200),
         offset: q.offset.unwrap_or(0).max(0),
     };

@@ -121,6 +121,7 @@ async fn commune_officer_never_sees_another_commune(app: TestApp) {
         "/nutrition?commune=03390".to_string(),
         "/nutrition?sort=whz".to_string(),
         "/lists/turning-5-6".to_string(),
+        "/children?commune=03390&sex=F&age=0-4&registered=no&special=d&ethnicity=08".to_string(),
         "/lists/special-circumstances?commune=03390".to_string(),
         "/lists/no-national-id".to_string(),
         "/nutrition?format=xlsx&commune=03390".to_string(),

@@ -244,6 +244,25 @@ async fn working_lists(app: TestApp) {
         app.get(&c, "/lists/everyone").await.0,
         StatusCode::NOT_FOUND
     );
+    // The children's list filters by fields, and paging keeps the filters.
+    let (_, body) = app
+        .get(
+            &c,
+            "/children?special=d&age=0-4&sex=F&village=B%E1%BA%A3n+Bo",
+        )
+        .await;
+    assert!(body.contains("Sùng Thị Pằng"));
+    let (_, body) = app.get(&c, "/children?special=d&sex=M").await;
+    assert!(!body.contains("Sùng Thị Pằng"));
+    let (_, body) = app.get(&c, "/children?age=11-15&q=sung+pang").await;
+    assert!(!body.contains("Sùng Thị Pằng"), "born 2024 is not 11–15");
+    let (_, body) = app
+        .get(&c, "/children?age=nonsense&sex=X&q=sung+pang")
+        .await;
+    assert!(
+        body.contains("Sùng Thị Pằng"),
+        "unknown values narrow nothing"
+    );
     let res = c
         .get(app.url("/lists/special-circumstances?format=xlsx"))
         .send()

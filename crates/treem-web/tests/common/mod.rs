@@ -165,6 +165,7 @@ pub async fn children_under(app: &TestApp, code: &str) -> Vec<treem_store::Child
     let q = treem_store::ChildQuery {
         scope: treem_store::Scope::Units(ids),
         name: String::new(),
+        filters: Default::default(),
         limit: 100_000,
         offset: 0,
     };
