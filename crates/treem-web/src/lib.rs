@@ -22,6 +22,7 @@ mod error;
 mod guard;
 mod home;
 mod lists;
+mod measure_page;
 mod nutrition_page;
 mod page;
 pub mod policy;
@@ -50,6 +51,7 @@ fn router(state: AppState) -> Router {
         .merge(children::routes())
         .merge(child_edit::routes())
         .merge(child_page::routes())
+        .merge(measure_page::routes())
         .merge(nutrition_page::routes())
         .merge(lists::routes())
         .merge(duplicates_page::routes())
