@@ -2,147 +2,11 @@
 //! that SQLite and PostgreSQL both accept (`$n` placeholders, `RETURNING`,
 //! `ON CONFLICT`), and the macro below expands them into each backend's
 //! `Store` implementation, where each body is type-checked against that
-//! backend's own driver. What differs (audit locking, passing a list of ids)
-//! is given to the macro by each backend.
-
-use chrono::{DateTime, NaiveDate, Utc};
-use treem_domain::audit::{AuditEntry, AuditEvent};
-use treem_domain::units::{Level, Unit};
-
-use crate::{Account, StoreError, StoreResult, StoredUnit, parse_role};
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct UnitRow {
-    id: i64,
-    code: String,
-    name: String,
-    level: String,
-    parent_code: Option<String>,
-    valid_from: Option<NaiveDate>,
-    valid_to: Option<NaiveDate>,
-    successor_code: Option<String>,
-    note: String,
-}
-
-impl UnitRow {
-    pub(crate) fn into_stored(self) -> StoreResult<StoredUnit> {
-        let level = Level::parse(&self.level)
-            .ok_or_else(|| StoreError::Corrupt(format!("unit level {}", self.level)))?;
-        Ok(StoredUnit {
-            id: self.id,
-            unit: Unit {
-                code: self.code,
-                name: self.name,
-                level,
-                parent_code: self.parent_code,
-                valid_from: self.valid_from,
-                valid_to: self.valid_to,
-                successor_code: self.successor_code,
-                note: self.note,
-            },
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AccountRow {
-    id: i64,
-    username: String,
-    display_name: String,
-    role: String,
-    scope_code: String,
-    password_hash: String,
-    must_change_password: bool,
-    active: bool,
-    created_at: DateTime<Utc>,
-}
-
-impl AccountRow {
-    pub(crate) fn into_account(self) -> StoreResult<Account> {
-        Ok(Account {
-            id: self.id,
-            username: self.username,
-            display_name: self.display_name,
-            role: parse_role(&self.role)?,
-            scope_code: self.scope_code,
-            password_hash: self.password_hash,
-            must_change_password: self.must_change_password,
-            active: self.active,
-            created_at: self.created_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AuditRow {
-    seq: i64,
-    at: DateTime<Utc>,
-    actor_id: Option<i64>,
-    actor: String,
-    action: String,
-    record_type: String,
-    record_id: String,
-    ip: Option<String>,
-    detail: String,
-    prev_hash: String,
-    hash: String,
-}
-
-impl From<AuditRow> for AuditEntry {
-    fn from(r: AuditRow) -> Self {
-        AuditEntry {
-            seq: r.seq,
-            at: r.at,
-            event: AuditEvent {
-                actor_id: r.actor_id,
-                actor: r.actor,
-                action: r.action,
-                record_type: r.record_type,
-                record_id: r.record_id,
-                ip: r.ip,
-                detail: r.detail,
-            },
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-        }
-    }
-}
-
-pub(crate) const UNIT_COLUMNS: &str =
-    "id, code, name, level, parent_code, valid_from, valid_to, successor_code, note";
-pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at";
-pub(crate) const CHILD_DETAIL_COLUMNS: &str = "id, child_id, national_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name, caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date, version, merged_into";
-pub(crate) const MEASUREMENT_COLUMNS: &str = "id, child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm, age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz, nutrition, method";
-pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash";
-
-/// The search text of a stored record (see `treem_domain::child::search_text`).
-pub(crate) fn detail_search_text(r: &crate::ChildDetail) -> String {
-    treem_domain::child::search_text_of(
-        &[
-            Some(r.full_name.as_str()),
-            r.mother_name.as_deref(),
-            r.father_name.as_deref(),
-            r.caregiver_name.as_deref(),
-            r.national_id.as_deref(),
-        ],
-        chrono::Datelike::year(&r.date_of_birth),
-    )
-}
-
-/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE … ESCAPE '\'`.
-pub(crate) fn like_contains(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('%');
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+//! backend's own driver. What differs (audit locking, passing a list of ids,
+//! the search index) is given to the macro by each backend. The queries of
+//! each feature live in their own file (`accounts_sql.rs`, `children_sql.rs`,
+//! `measurements_sql.rs`) as inherent methods that the `Store` methods here
+//! call; rows and shared column lists are in `rows.rs`.
 
 /// The field filters of the children's list, parameters `$5`–`$11`
 /// (see `ChildFilters`); a NULL parameter narrows nothing.
@@ -205,13 +69,31 @@ macro_rules! shared_store {
         prefilter_value: $prefilter_value:path,
         backend: $name:literal
     ) => {
+        $crate::children_sql::children_sql!(
+            $store,
+            $db,
+            ids_in: $ids,
+            tokens_in: $tokens,
+            prefilter: $prefilter,
+            prefilter_value: $prefilter_value
+        );
+        $crate::accounts_sql::accounts_sql!($store, $db);
+        $crate::measurements_sql::measurements_sql!(
+            $store,
+            $db,
+            ids_in: $ids,
+            tokens_in: $tokens,
+            prefilter: $prefilter,
+            prefilter_value: $prefilter_value
+        );
+
         impl $store {
             /// Fills the search text of rows stored before it existed.
             async fn backfill_search_text(&self) -> $crate::StoreResult<()> {
                 loop {
                     let sql = format!(
                         "SELECT {} FROM children WHERE search_text = '' LIMIT 5000",
-                        $crate::common::CHILD_DETAIL_COLUMNS
+                        $crate::rows::CHILD_DETAIL_COLUMNS
                     );
                     let rows: Vec<$crate::ChildDetail> = sqlx::query_as(&sql).fetch_all(self.writer()).await?;
                     if rows.is_empty() {
@@ -219,7 +101,7 @@ macro_rules! shared_store {
                     }
                     let mut tx = self.writer().begin().await?;
                     for r in &rows {
-                        let text = $crate::common::detail_search_text(r);
+                        let text = $crate::rows::detail_search_text(r);
                         sqlx::query("UPDATE children SET search_text = $1 WHERE id = $2")
                             .bind(text)
                             .bind(r.id)
@@ -315,8 +197,8 @@ macro_rules! shared_store {
             }
 
             async fn units(&self) -> $crate::StoreResult<Vec<$crate::StoredUnit>> {
-                let sql = format!("SELECT {} FROM units ORDER BY id", $crate::common::UNIT_COLUMNS);
-                let rows: Vec<$crate::common::UnitRow> =
+                let sql = format!("SELECT {} FROM units ORDER BY id", $crate::rows::UNIT_COLUMNS);
+                let rows: Vec<$crate::rows::UnitRow> =
                     sqlx::query_as(&sql).fetch_all(self.reader()).await?;
                 rows.into_iter().map(|r| r.into_stored()).collect()
             }
@@ -384,45 +266,19 @@ macro_rules! shared_store {
                 new: &$crate::NewAccount,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<i64> {
-                let mut tx = self.writer().begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO accounts (username, display_name, role, scope_code, password_hash, must_change_password, active, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id",
-                )
-                .bind(&new.username)
-                .bind(&new.display_name)
-                .bind(new.role.as_str())
-                .bind(&new.scope_code)
-                .bind(&new.password_hash)
-                .bind(new.must_change_password)
-                .bind(chrono::Utc::now())
-                .fetch_one(&mut *tx)
-                .await?;
-                let mut audit = audit;
-                audit.record_id = id.to_string();
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(id)
+                self.create_account_sql(new, audit).await
             }
 
             async fn account_by_username(&self, username: &str) -> $crate::StoreResult<Option<$crate::Account>> {
-                let sql = format!("SELECT {} FROM accounts WHERE username = $1", $crate::common::ACCOUNT_COLUMNS);
-                let row: Option<$crate::common::AccountRow> =
-                    sqlx::query_as(&sql).bind(username).fetch_optional(self.reader()).await?;
-                row.map(|r| r.into_account()).transpose()
+                self.account_by_username_sql(username).await
             }
 
             async fn account(&self, id: i64) -> $crate::StoreResult<Option<$crate::Account>> {
-                let sql = format!("SELECT {} FROM accounts WHERE id = $1", $crate::common::ACCOUNT_COLUMNS);
-                let row: Option<$crate::common::AccountRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
-                row.map(|r| r.into_account()).transpose()
+                self.account_sql(id).await
             }
 
             async fn accounts(&self) -> $crate::StoreResult<Vec<$crate::Account>> {
-                let sql = format!("SELECT {} FROM accounts ORDER BY username", $crate::common::ACCOUNT_COLUMNS);
-                let rows: Vec<$crate::common::AccountRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
-                rows.into_iter().map(|r| r.into_account()).collect()
+                self.accounts_sql().await
             }
 
             async fn set_password(
@@ -432,83 +288,27 @@ macro_rules! shared_store {
                 must_change: bool,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                let done = sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-                    .bind(password_hash)
-                    .bind(must_change)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err($crate::StoreError::NotFound);
-                }
-                // A new password ends every other session of the account.
-                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                self.set_password_sql(id, password_hash, must_change, audit).await
             }
 
             async fn create_session(&self, s: &$crate::Session) -> $crate::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, expires_at, idle_until)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&s.id_hash)
-                .bind(s.account_id)
-                .bind(&s.csrf_token)
-                .bind(s.created_at)
-                .bind(s.expires_at)
-                .bind(s.idle_until)
-                .execute(self.writer())
-                .await?;
-                Ok(())
+                self.create_session_sql(s).await
             }
 
             async fn session(&self, id_hash: &str) -> $crate::StoreResult<Option<$crate::Session>> {
-                let row: Option<(String, i64, String, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
-                    sqlx::query_as(
-                        "SELECT id_hash, account_id, csrf_token, created_at, expires_at, idle_until FROM sessions WHERE id_hash = $1",
-                    )
-                    .bind(id_hash)
-                    .fetch_optional(self.reader())
-                    .await?;
-                Ok(row.map(|(id_hash, account_id, csrf_token, created_at, expires_at, idle_until)| $crate::Session {
-                    id_hash,
-                    account_id,
-                    csrf_token,
-                    created_at,
-                    expires_at,
-                    idle_until,
-                }))
+                self.session_sql(id_hash).await
             }
 
             async fn touch_session(&self, id_hash: &str, idle_until: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE sessions SET idle_until = $1 WHERE id_hash = $2")
-                    .bind(idle_until)
-                    .bind(id_hash)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
+                self.touch_session_sql(id_hash, idle_until).await
             }
 
             async fn delete_session(&self, id_hash: &str) -> $crate::StoreResult<()> {
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                    .bind(id_hash)
-                    .execute(self.writer())
-                    .await?;
-                Ok(())
+                self.delete_session_sql(id_hash).await
             }
 
             async fn purge_sessions(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<u64> {
-                let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR idle_until < $1")
-                    .bind(now)
-                    .execute(self.writer())
-                    .await?;
-                Ok(done.rows_affected())
+                self.purge_sessions_sql(now).await
             }
 
             async fn create_token(
@@ -517,65 +317,26 @@ macro_rules! shared_store {
                 token_hash: &str,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                sqlx::query("INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3)")
-                    .bind(account_id)
-                    .bind(token_hash)
-                    .bind(chrono::Utc::now())
-                    .execute(&mut *tx)
-                    .await?;
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                self.create_token_sql(account_id, token_hash, audit).await
             }
 
             async fn account_by_token(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {
-                let sql = format!(
-                    "SELECT {} FROM accounts WHERE id = (SELECT account_id FROM api_tokens WHERE token_hash = $1)",
-                    $crate::common::ACCOUNT_COLUMNS
-                );
-                let row: Option<$crate::common::AccountRow> =
-                    sqlx::query_as(&sql).bind(token_hash).fetch_optional(self.reader()).await?;
-                row.map(|r| r.into_account()).transpose()
+                self.account_by_token_sql(token_hash).await
             }
 
             async fn audit(&self, event: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                Self::append_audit(&mut tx, event).await?;
-                tx.commit().await?;
-                Ok(())
+                self.audit_sql(event).await
             }
 
             async fn audit_entries(
                 &self,
                 q: &$crate::AuditQuery,
             ) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
-                let sql = format!(
-                    "SELECT {} FROM audit_log
-                     WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2)
-                       AND ($3 IS NULL OR record_type = $3) AND ($4 IS NULL OR seq < $4)
-                     ORDER BY seq DESC LIMIT $5",
-                    $crate::common::AUDIT_COLUMNS
-                );
-                let rows: Vec<$crate::common::AuditRow> = sqlx::query_as(&sql)
-                    .bind(&q.action)
-                    .bind(&q.actor)
-                    .bind(&q.record_type)
-                    .bind(q.before_seq)
-                    .bind(q.limit)
-                    .fetch_all(self.reader())
-                    .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                self.audit_entries_sql(q).await
             }
 
             async fn audit_chain(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
-                let sql = format!(
-                    "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-                    $crate::common::AUDIT_COLUMNS
-                );
-                let rows: Vec<$crate::common::AuditRow> =
-                    sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(self.reader()).await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                self.audit_chain_sql(after, limit).await
             }
 
             async fn recent_login_failures(
@@ -584,21 +345,7 @@ macro_rules! shared_store {
                 ip: &str,
                 since: chrono::DateTime<chrono::Utc>,
             ) -> $crate::StoreResult<(i64, i64)> {
-                let by_user: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND record_id = $1 AND at > $2",
-                )
-                .bind(username)
-                .bind(since)
-                .fetch_one(self.reader())
-                .await?;
-                let by_ip: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND ip = $1 AND at > $2",
-                )
-                .bind(ip)
-                .bind(since)
-                .fetch_one(self.reader())
-                .await?;
-                Ok((by_user, by_ip))
+                self.recent_login_failures_sql(username, ip, since).await
             }
 
             async fn insert_children(
@@ -606,125 +353,19 @@ macro_rules! shared_store {
                 children: &[(treem_domain::child::Child, i64)],
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<Vec<i64>> {
-                let mut tx = self.writer().begin().await?;
-                let now = chrono::Utc::now();
-                let mut ids = Vec::with_capacity(children.len());
-                for (c, unit_id) in children {
-                    let query = sqlx::query_scalar(
-                        "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
-                           ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
-                           caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
-                           version, created_at, updated_at, search_text)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, $22)
-                         RETURNING id",
-                    );
-                    let id: i64 = bind_child!(query, c, unit_id)
-                    .bind(now)
-                    .bind(treem_domain::child::search_text(c))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    ids.push(id);
-                }
-                let mut audit = audit;
-                audit.detail = format!("{} children", children.len());
-                // A single new record is named by its id; a batch by its size.
-                if let [only] = ids.as_slice() {
-                    audit.record_id = only.to_string();
-                }
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(ids)
+                self.insert_children_sql(children, audit).await
             }
 
             async fn count_children(&self, scope: &$crate::Scope) -> $crate::StoreResult<i64> {
-                let (all, ids) = scope.as_params();
-                let n: i64 = sqlx::query_scalar(concat!(
-                    "SELECT COUNT(*) FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))"
-                ))
-                .bind(all)
-                .bind(ids)
-                .fetch_one(self.reader())
-                .await?;
-                Ok(n)
+                self.count_children_sql(scope).await
             }
 
             async fn children(&self, q: &$crate::ChildQuery) -> $crate::StoreResult<(Vec<$crate::ChildRow>, i64)> {
-                let (all, ids) = q.scope.as_params();
-                let tokens = serde_json::to_string(&treem_domain::child::search_tokens(&q.name))
-                    .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                let words: Vec<String> =
-                    treem_domain::text::fold(&q.name).split_whitespace().take(8).map(str::to_string).collect();
-                let narrow: String = $prefilter_value(&words);
-                let phrase = $crate::common::like_contains(&treem_domain::text::fold(&q.name));
-                // With words long enough for the index, the index drives the
-                // query ($4); without, `$4 = ''` keeps the same parameters.
-                // Either way every word must occur in the search text.
-                let filter = if narrow.is_empty() {
-                    concat!(
-                        " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                          AND $4 = ''", $crate::common::field_filters!(), "
-                          AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
-                                          WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
-                    )
-                } else {
-                    concat!(
-                        " FROM children WHERE ", $prefilter, " AND merged_into IS NULL
-                          AND ($1 OR unit_id IN (", $ids, "))", $crate::common::field_filters!(), "
-                          AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
-                                          WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
-                    )
-                };
-                let f = &q.filters;
-                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
-                    .bind(all)
-                    .bind(&ids)
-                    .bind(&tokens)
-                    .bind(&narrow)
-                    .bind(&f.sex)
-                    .bind(f.born_from)
-                    .bind(f.born_to)
-                    .bind(&f.ethnicity)
-                    .bind(&f.special)
-                    .bind(f.registered)
-                    .bind(&f.village)
-                    .fetch_one(self.reader())
-                    .await?;
-                // The whole phrase in the child's own name ranks first.
-                let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
-                    "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
-                     ORDER BY CASE WHEN name_folded LIKE $12 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
-                     LIMIT $13 OFFSET $14"
-                ))
-                .bind(all)
-                .bind(&ids)
-                .bind(&tokens)
-                .bind(&narrow)
-                .bind(&f.sex)
-                .bind(f.born_from)
-                .bind(f.born_to)
-                .bind(&f.ethnicity)
-                .bind(&f.special)
-                .bind(f.registered)
-                .bind(&f.village)
-                .bind(&phrase)
-                .bind(q.limit)
-                .bind(q.offset)
-                .fetch_all(self.reader())
-                .await?;
-                Ok((rows, total))
+                self.children_sql(q).await
             }
 
             async fn villages(&self, scope: &$crate::Scope) -> $crate::StoreResult<Vec<String>> {
-                let (all, ids) = scope.as_params();
-                Ok(sqlx::query_scalar(concat!(
-                    "SELECT DISTINCT village FROM children
-                     WHERE village IS NOT NULL AND merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                     ORDER BY village"
-                ))
-                .bind(all)
-                .bind(ids)
-                .fetch_all(self.reader())
-                .await?)
+                self.villages_sql(scope).await
             }
 
             async fn child_list(
@@ -733,39 +374,11 @@ macro_rules! shared_store {
                 list: $crate::ChildList,
                 today: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
-                use chrono::Datelike;
-                let (all, ids) = scope.as_params();
-                // $3 and $4 bound the dates each list needs.
-                let (condition, from, to) = match list {
-                    $crate::ChildList::NoBirthRegistration => (
-                        "date_of_birth > $3 AND (birth_registered IS NULL OR birth_registered = FALSE
-                           OR birth_registration_date > $4)",
-                        today - chrono::Duration::days(1827),
-                        today,
-                    ),
-                    $crate::ChildList::Turning5Or6 => (
-                        "date_of_birth >= $3 AND date_of_birth <= $4",
-                        chrono::NaiveDate::from_ymd_opt(today.year() - 6, 1, 1).unwrap_or(today),
-                        chrono::NaiveDate::from_ymd_opt(today.year() - 5, 12, 31).unwrap_or(today),
-                    ),
-                    $crate::ChildList::SpecialCircumstances => ("special_circumstances <> '' AND $3 <= $4", today, today),
-                    $crate::ChildList::NoNationalId => ("national_id IS NULL AND $3 <= $4", today, today),
-                };
-                let sql = format!(
-                    concat!(
-                        "SELECT {} FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                           AND status = 'active' AND {}
-                         ORDER BY name_sort, child_id"
-                    ),
-                    $crate::common::CHILD_DETAIL_COLUMNS,
-                    condition
-                );
-                Ok(sqlx::query_as(&sql).bind(all).bind(ids).bind(from).bind(to).fetch_all(self.reader()).await?)
+                self.child_list_sql(scope, list, today).await
             }
 
             async fn child(&self, id: i64) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
-                let sql = format!("SELECT {} FROM children WHERE id = $1", $crate::common::CHILD_DETAIL_COLUMNS);
-                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)
+                self.child_sql(id).await
             }
 
             async fn update_child(
@@ -777,79 +390,11 @@ macro_rules! shared_store {
                 changed_fields: &[String],
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<i64> {
-                let mut tx = self.writer().begin().await?;
-                let sql = format!("SELECT {} FROM children WHERE id = $1", $crate::common::CHILD_DETAIL_COLUMNS);
-                let current: $crate::ChildDetail = sqlx::query_as(&sql)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or($crate::StoreError::NotFound)?;
-                if current.version != expected_version {
-                    return Err($crate::StoreError::Stale(current.version));
-                }
-                let query = sqlx::query(
-                    "UPDATE children SET child_id = $1, national_id = $2, full_name = $3, name_folded = $4, name_sort = $5,
-                       sex = $6, date_of_birth = $7, ethnicity = $8, unit_id = $9, village = $10, birth_registered = $11,
-                       birth_registration_date = $12, mother_name = $13, father_name = $14, caregiver_name = $15,
-                       caregiver_phone = $16, household_poverty = $17, special_circumstances = $18, status = $19,
-                       status_date = $20, version = version + 1, updated_at = $21, search_text = $24
-                     WHERE id = $22 AND version = $23",
-                );
-                let done = bind_child!(query, c, unit_id)
-                .bind(chrono::Utc::now())
-                .bind(id)
-                .bind(expected_version)
-                .bind(treem_domain::child::search_text(c))
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
-                    // Another writer got there first (PostgreSQL re-checks the
-                    // version after waiting for its row lock).
-                    let now: i64 = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    return Err($crate::StoreError::Stale(now));
-                }
-                // The update matched `expected_version`, so `current` is exactly
-                // the state it replaced.
-                let previous = serde_json::to_string(&current).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                sqlx::query(
-                    "INSERT INTO child_versions (child_id, version, changed_at, actor, previous, changed_fields)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(current.version)
-                .bind(chrono::Utc::now())
-                .bind(&audit.actor)
-                .bind(previous)
-                .bind(changed_fields.join(";"))
-                .execute(&mut *tx)
-                .await?;
-                let mut audit = audit;
-                audit.record_id = id.to_string();
-                audit.detail = changed_fields.join(", ");
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(expected_version + 1)
+                self.update_child_sql(id, expected_version, c, unit_id, changed_fields, audit).await
             }
 
             async fn duplicate_pairs(&self, scope: &$crate::Scope, limit: i64) -> $crate::StoreResult<Vec<(i64, i64)>> {
-                let (all, ids) = scope.as_params();
-                Ok(sqlx::query_as(concat!(
-                    "SELECT a.id, b.id FROM children a JOIN children b ON b.id > a.id
-                       AND ((a.national_id IS NOT NULL AND b.national_id = a.national_id)
-                         OR (b.date_of_birth = a.date_of_birth
-                             AND (b.unit_id = a.unit_id OR b.village = a.village OR b.mother_name = a.mother_name)))
-                     WHERE a.merged_into IS NULL AND b.merged_into IS NULL
-                       AND ($1 OR a.unit_id IN (", $ids, ")) AND ($1 OR b.unit_id IN (", $ids, "))
-                     ORDER BY a.id, b.id LIMIT $3"
-                ))
-                .bind(all)
-                .bind(ids)
-                .bind(limit)
-                .fetch_all(self.reader())
-                .await?)
+                self.duplicate_pairs_sql(scope, limit).await
             }
 
             async fn duplicate_candidates(
@@ -857,29 +402,15 @@ macro_rules! shared_store {
                 national_id: Option<&str>,
                 born: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
-                let sql = format!(
-                    "SELECT {} FROM children WHERE merged_into IS NULL AND (national_id = $1 OR date_of_birth = $2) LIMIT 500",
-                    $crate::common::CHILD_DETAIL_COLUMNS
-                );
-                Ok(sqlx::query_as(&sql).bind(national_id).bind(born).fetch_all(self.reader()).await?)
+                self.duplicate_candidates_sql(national_id, born).await
             }
 
             async fn child_id_taken(&self, child_id: &str) -> $crate::StoreResult<bool> {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE child_id = $1")
-                    .bind(child_id)
-                    .fetch_one(self.reader())
-                    .await?;
-                Ok(n > 0)
+                self.child_id_taken_sql(child_id).await
             }
 
             async fn children_by_id(&self, ids: &[i64]) -> $crate::StoreResult<Vec<$crate::ChildDetail>> {
-                let (_, list) = $crate::Scope::Units(ids.to_vec()).as_params();
-                // `$1` is always true; the id list is the `$2` of the shared sub-select.
-                let sql = format!(
-                    concat!("SELECT {} FROM children WHERE $1 AND id IN (", $ids, ")"),
-                    $crate::common::CHILD_DETAIL_COLUMNS
-                );
-                Ok(sqlx::query_as(&sql).bind(true).bind(list).fetch_all(self.reader()).await?)
+                self.children_by_id_sql(ids).await
             }
 
             async fn merge_children(
@@ -888,127 +419,23 @@ macro_rules! shared_store {
                 merged: i64,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<i64> {
-                if survivor == merged {
-                    return Err($crate::StoreError::Conflict("same record".into()));
-                }
-                let mut tx = self.writer().begin().await?;
-                for id in [survivor, merged] {
-                    let state: Option<Option<i64>> = sqlx::query_scalar("SELECT merged_into FROM children WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    match state {
-                        None => return Err($crate::StoreError::NotFound),
-                        Some(Some(_)) => return Err($crate::StoreError::Conflict("already merged".into())),
-                        Some(None) => {}
-                    }
-                }
-                let moved: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM measurements WHERE child_id = $1
-                       AND measured_on NOT IN (SELECT measured_on FROM measurements WHERE child_id = $2) ORDER BY id",
-                )
-                .bind(merged)
-                .bind(survivor)
-                .fetch_all(&mut *tx)
-                .await?;
-                for m in &moved {
-                    sqlx::query("UPDATE measurements SET child_id = $1 WHERE id = $2")
-                        .bind(survivor)
-                        .bind(m)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("UPDATE children SET merged_into = $1, version = version + 1 WHERE id = $2")
-                    .bind(survivor)
-                    .bind(merged)
-                    .execute(&mut *tx)
-                    .await?;
-                let moved_json = serde_json::to_string(&moved).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO merges (survivor_id, merged_id, merged_at, actor, moved_measurements)
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                )
-                .bind(survivor)
-                .bind(merged)
-                .bind(chrono::Utc::now())
-                .bind(&audit.actor)
-                .bind(moved_json)
-                .fetch_one(&mut *tx)
-                .await?;
-                let mut audit = audit;
-                audit.record_id = id.to_string();
-                audit.detail = format!("child {merged} into {survivor}, {} measurements moved", moved.len());
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(id)
+                self.merge_children_sql(survivor, merged, audit).await
             }
 
             async fn unmerge(&self, merge: i64, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                let m: $crate::Merge = sqlx::query_as(
-                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges WHERE id = $1",
-                )
-                .bind(merge)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or($crate::StoreError::NotFound)?;
-                if m.undone_at.is_some() {
-                    return Err($crate::StoreError::Conflict("already undone".into()));
-                }
-                let moved: Vec<i64> =
-                    serde_json::from_str(&m.moved_measurements).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                for id in &moved {
-                    sqlx::query("UPDATE measurements SET child_id = $1 WHERE id = $2 AND child_id = $3")
-                        .bind(m.merged_id)
-                        .bind(id)
-                        .bind(m.survivor_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("UPDATE children SET merged_into = NULL, version = version + 1 WHERE id = $1")
-                    .bind(m.merged_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE merges SET undone_at = $1 WHERE id = $2")
-                    .bind(chrono::Utc::now())
-                    .bind(merge)
-                    .execute(&mut *tx)
-                    .await?;
-                let mut audit = audit;
-                audit.record_id = merge.to_string();
-                audit.detail = format!("child {} out of {}", m.merged_id, m.survivor_id);
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                self.unmerge_sql(merge, audit).await
             }
 
             async fn merge(&self, id: i64) -> $crate::StoreResult<Option<$crate::Merge>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(self.reader())
-                .await?)
+                self.merge_sql(id).await
             }
 
             async fn merges_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::Merge>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, survivor_id, merged_id, merged_at, actor, moved_measurements, undone_at FROM merges
-                     WHERE survivor_id = $1 OR merged_id = $1 ORDER BY id DESC",
-                )
-                .bind(child)
-                .fetch_all(self.reader())
-                .await?)
+                self.merges_of_sql(child).await
             }
 
             async fn child_versions(&self, id: i64) -> $crate::StoreResult<Vec<$crate::ChildVersion>> {
-                Ok(sqlx::query_as(
-                    "SELECT version, changed_at, actor, previous, changed_fields FROM child_versions
-                     WHERE child_id = $1 ORDER BY version DESC",
-                )
-                .bind(id)
-                .fetch_all(self.reader())
-                .await?)
+                self.child_versions_sql(id).await
             }
 
             async fn add_measurement(
@@ -1018,13 +445,7 @@ macro_rules! shared_store {
                 z: &$crate::ZRecord,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<i64> {
-                let mut tx = self.writer().begin().await?;
-                let id = Self::insert_measurement(&mut tx, child, m, z).await?;
-                let mut audit = audit;
-                audit.record_id = id.to_string();
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(id)
+                self.add_measurement_sql(child, m, z, audit).await
             }
 
             async fn insert_measurements(
@@ -1032,35 +453,15 @@ macro_rules! shared_store {
                 rows: &[(i64, $crate::MeasuredRow, $crate::ZRecord)],
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<u64> {
-                let mut tx = self.writer().begin().await?;
-                for (child, m, z) in rows {
-                    Self::insert_measurement(&mut tx, *child, m, z).await?;
-                }
-                let mut audit = audit;
-                audit.detail = format!("{} measurements", rows.len());
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(rows.len() as u64)
+                self.insert_measurements_sql(rows, audit).await
             }
 
             async fn measurements(&self, child: i64) -> $crate::StoreResult<Vec<$crate::StoredMeasurement>> {
-                let sql = format!(
-                    "SELECT {} FROM measurements WHERE child_id = $1 ORDER BY measured_on",
-                    $crate::common::MEASUREMENT_COLUMNS
-                );
-                Ok(sqlx::query_as(&sql).bind(child).fetch_all(self.reader()).await?)
+                self.measurements_sql(child).await
             }
 
             async fn measurement_inputs(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<$crate::MeasurementInput>> {
-                Ok(sqlx::query_as(
-                    "SELECT m.id, c.sex, c.date_of_birth, m.measured_on, m.weight_kg, m.height_cm, m.position, m.oedema, m.head_cm
-                     FROM measurements m JOIN children c ON c.id = m.child_id
-                     WHERE m.id > $1 ORDER BY m.id LIMIT $2",
-                )
-                .bind(after)
-                .bind(limit)
-                .fetch_all(self.reader())
-                .await?)
+                self.measurement_inputs_sql(after, limit).await
             }
 
             async fn update_zscores(
@@ -1068,36 +469,7 @@ macro_rules! shared_store {
                 rows: &[(i64, $crate::ZRecord)],
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                for (id, z) in rows {
-                    sqlx::query(
-                        "UPDATE measurements SET age_days = $1, clen_cm = $2, c9mo_flag = $3, waz = $4, f_waz = $5,
-                           haz = $6, f_haz = $7, whz = $8, f_whz = $9, baz = $10, f_baz = $11, hcz = $12, f_hcz = $13,
-                           nutrition = $14, method = $15
-                         WHERE id = $16",
-                    )
-                    .bind(z.age_days)
-                    .bind(z.clen_cm)
-                    .bind(z.c9mo_flag)
-                    .bind(z.waz)
-                    .bind(z.f_waz)
-                    .bind(z.haz)
-                    .bind(z.f_haz)
-                    .bind(z.whz)
-                    .bind(z.f_whz)
-                    .bind(z.baz)
-                    .bind(z.f_baz)
-                    .bind(z.hcz)
-                    .bind(z.f_hcz)
-                    .bind(&z.nutrition)
-                    .bind(&z.method)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                self.update_zscores_sql(rows, audit).await
             }
 
             async fn latest_measurements(
@@ -1105,22 +477,7 @@ macro_rules! shared_store {
                 scope: &$crate::Scope,
                 born_after: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<$crate::LatestMeasurement>> {
-                let (all, ids) = scope.as_params();
-                Ok(sqlx::query_as(concat!(
-                    "SELECT c.id, c.child_id, c.full_name, c.sex, c.date_of_birth, c.ethnicity, c.unit_id, c.village, c.status,
-                       c.version, m.measured_on, m.waz, m.f_waz, m.haz, m.f_haz, m.whz, m.f_whz, m.nutrition
-                     FROM children c
-                     LEFT JOIN measurements m ON m.child_id = c.id
-                       AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
-                     WHERE c.merged_into IS NULL AND ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3
-                       AND c.status = 'active'
-                     ORDER BY c.name_sort, c.child_id"
-                ))
-                .bind(all)
-                .bind(ids)
-                .bind(born_after)
-                .fetch_all(self.reader())
-                .await?)
+                self.latest_measurements_sql(scope, born_after).await
             }
         }
     };

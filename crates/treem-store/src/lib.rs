@@ -13,9 +13,13 @@ use treem_domain::audit::{AuditEntry, AuditEvent};
 use treem_domain::child::Child;
 use treem_domain::units::UnitMerge;
 
+mod accounts_sql;
+mod children_sql;
 mod common;
+mod measurements_sql;
 mod model;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 pub mod testing;
 

@@ -46,7 +46,7 @@ fn trigram_pattern(words: &[String]) -> String {
         .iter()
         .filter(|w| w.chars().count() >= 3)
         .max_by_key(|w| w.chars().count())
-        .map(|w| crate::common::like_contains(w))
+        .map(|w| crate::rows::like_contains(w))
         .unwrap_or_default()
 }
 

@@ -1,0 +1,234 @@
+//! The SQL of accounts, sessions, API tokens and the audit log.
+//! Expanded into each backend by `shared_store!` (in `common.rs`), whose
+//! `Store` methods call these.
+
+/// Inherent methods of a backend for accounts, sessions, tokens and audit.
+macro_rules! accounts_sql {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            pub(crate) async fn create_account_sql(
+                &self,
+                new: &$crate::NewAccount,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (username, display_name, role, scope_code, password_hash, must_change_password, active, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id",
+                )
+                .bind(&new.username)
+                .bind(&new.display_name)
+                .bind(new.role.as_str())
+                .bind(&new.scope_code)
+                .bind(&new.password_hash)
+                .bind(new.must_change_password)
+                .bind(chrono::Utc::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub(crate) async fn account_by_username_sql(&self, username: &str) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts WHERE username = $1", $crate::rows::ACCOUNT_COLUMNS);
+                let row: Option<$crate::rows::AccountRow> =
+                    sqlx::query_as(&sql).bind(username).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            pub(crate) async fn account_sql(&self, id: i64) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts WHERE id = $1", $crate::rows::ACCOUNT_COLUMNS);
+                let row: Option<$crate::rows::AccountRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            pub(crate) async fn accounts_sql(&self) -> $crate::StoreResult<Vec<$crate::Account>> {
+                let sql = format!("SELECT {} FROM accounts ORDER BY username", $crate::rows::ACCOUNT_COLUMNS);
+                let rows: Vec<$crate::rows::AccountRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                rows.into_iter().map(|r| r.into_account()).collect()
+            }
+
+            pub(crate) async fn set_password_sql(
+                &self,
+                id: i64,
+                password_hash: &str,
+                must_change: bool,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let done = sqlx::query("UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+                    .bind(password_hash)
+                    .bind(must_change)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                // A new password ends every other session of the account.
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn create_session_sql(&self, s: &$crate::Session) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, expires_at, idle_until)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&s.id_hash)
+                .bind(s.account_id)
+                .bind(&s.csrf_token)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .bind(s.idle_until)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn session_sql(&self, id_hash: &str) -> $crate::StoreResult<Option<$crate::Session>> {
+                let row: Option<(String, i64, String, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
+                    sqlx::query_as(
+                        "SELECT id_hash, account_id, csrf_token, created_at, expires_at, idle_until FROM sessions WHERE id_hash = $1",
+                    )
+                    .bind(id_hash)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(row.map(|(id_hash, account_id, csrf_token, created_at, expires_at, idle_until)| $crate::Session {
+                    id_hash,
+                    account_id,
+                    csrf_token,
+                    created_at,
+                    expires_at,
+                    idle_until,
+                }))
+            }
+
+            pub(crate) async fn touch_session_sql(&self, id_hash: &str, idle_until: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<()> {
+                sqlx::query("UPDATE sessions SET idle_until = $1 WHERE id_hash = $2")
+                    .bind(idle_until)
+                    .bind(id_hash)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn delete_session_sql(&self, id_hash: &str) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn purge_sessions_sql(&self, now: chrono::DateTime<chrono::Utc>) -> $crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR idle_until < $1")
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            pub(crate) async fn create_token_sql(
+                &self,
+                account_id: i64,
+                token_hash: &str,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query("INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3)")
+                    .bind(account_id)
+                    .bind(token_hash)
+                    .bind(chrono::Utc::now())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn account_by_token_sql(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {
+                let sql = format!(
+                    "SELECT {} FROM accounts WHERE id = (SELECT account_id FROM api_tokens WHERE token_hash = $1)",
+                    $crate::rows::ACCOUNT_COLUMNS
+                );
+                let row: Option<$crate::rows::AccountRow> =
+                    sqlx::query_as(&sql).bind(token_hash).fetch_optional(self.reader()).await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            pub(crate) async fn audit_sql(&self, event: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                Self::append_audit(&mut tx, event).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn audit_entries_sql(
+                &self,
+                q: &$crate::AuditQuery,
+            ) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
+                let sql = format!(
+                    "SELECT {} FROM audit_log
+                     WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2)
+                       AND ($3 IS NULL OR record_type = $3) AND ($4 IS NULL OR seq < $4)
+                     ORDER BY seq DESC LIMIT $5",
+                    $crate::rows::AUDIT_COLUMNS
+                );
+                let rows: Vec<$crate::rows::AuditRow> = sqlx::query_as(&sql)
+                    .bind(&q.action)
+                    .bind(&q.actor)
+                    .bind(&q.record_type)
+                    .bind(q.before_seq)
+                    .bind(q.limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            pub(crate) async fn audit_chain_sql(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<treem_domain::audit::AuditEntry>> {
+                let sql = format!(
+                    "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    $crate::rows::AUDIT_COLUMNS
+                );
+                let rows: Vec<$crate::rows::AuditRow> =
+                    sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            pub(crate) async fn recent_login_failures_sql(
+                &self,
+                username: &str,
+                ip: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<(i64, i64)> {
+                let by_user: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND record_id = $1 AND at > $2",
+                )
+                .bind(username)
+                .bind(since)
+                .fetch_one(self.reader())
+                .await?;
+                let by_ip: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND ip = $1 AND at > $2",
+                )
+                .bind(ip)
+                .bind(since)
+                .fetch_one(self.reader())
+                .await?;
+                Ok((by_user, by_ip))
+            }
+        }
+    };
+}
+
+pub(crate) use accounts_sql;

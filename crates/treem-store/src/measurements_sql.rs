@@ -1,0 +1,131 @@
+//! The SQL of measurements and their z-scores.
+//! Expanded into each backend by `shared_store!` (in `common.rs`), whose
+//! `Store` methods call these.
+
+/// Inherent methods of a backend for measurements.
+macro_rules! measurements_sql {
+    (
+        $store:ty,
+        $db:ty,
+        ids_in: $ids:literal,
+        tokens_in: $tokens:literal,
+        prefilter: $prefilter:literal,
+        prefilter_value: $prefilter_value:path
+    ) => {
+        impl $store {
+            pub(crate) async fn add_measurement_sql(
+                &self,
+                child: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let id = Self::insert_measurement(&mut tx, child, m, z).await?;
+                let mut audit = audit;
+                audit.record_id = id.to_string();
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub(crate) async fn insert_measurements_sql(
+                &self,
+                rows: &[(i64, $crate::MeasuredRow, $crate::ZRecord)],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<u64> {
+                let mut tx = self.writer().begin().await?;
+                for (child, m, z) in rows {
+                    Self::insert_measurement(&mut tx, *child, m, z).await?;
+                }
+                let mut audit = audit;
+                audit.detail = format!("{} measurements", rows.len());
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(rows.len() as u64)
+            }
+
+            pub(crate) async fn measurements_sql(&self, child: i64) -> $crate::StoreResult<Vec<$crate::StoredMeasurement>> {
+                let sql = format!(
+                    "SELECT {} FROM measurements WHERE child_id = $1 ORDER BY measured_on",
+                    $crate::rows::MEASUREMENT_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(child).fetch_all(self.reader()).await?)
+            }
+
+            pub(crate) async fn measurement_inputs_sql(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<$crate::MeasurementInput>> {
+                Ok(sqlx::query_as(
+                    "SELECT m.id, c.sex, c.date_of_birth, m.measured_on, m.weight_kg, m.height_cm, m.position, m.oedema, m.head_cm
+                     FROM measurements m JOIN children c ON c.id = m.child_id
+                     WHERE m.id > $1 ORDER BY m.id LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            pub(crate) async fn update_zscores_sql(
+                &self,
+                rows: &[(i64, $crate::ZRecord)],
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                for (id, z) in rows {
+                    sqlx::query(
+                        "UPDATE measurements SET age_days = $1, clen_cm = $2, c9mo_flag = $3, waz = $4, f_waz = $5,
+                           haz = $6, f_haz = $7, whz = $8, f_whz = $9, baz = $10, f_baz = $11, hcz = $12, f_hcz = $13,
+                           nutrition = $14, method = $15
+                         WHERE id = $16",
+                    )
+                    .bind(z.age_days)
+                    .bind(z.clen_cm)
+                    .bind(z.c9mo_flag)
+                    .bind(z.waz)
+                    .bind(z.f_waz)
+                    .bind(z.haz)
+                    .bind(z.f_haz)
+                    .bind(z.whz)
+                    .bind(z.f_whz)
+                    .bind(z.baz)
+                    .bind(z.f_baz)
+                    .bind(z.hcz)
+                    .bind(z.f_hcz)
+                    .bind(&z.nutrition)
+                    .bind(&z.method)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn latest_measurements_sql(
+                &self,
+                scope: &$crate::Scope,
+                born_after: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<$crate::LatestMeasurement>> {
+                let (all, ids) = scope.as_params();
+                Ok(sqlx::query_as(concat!(
+                    "SELECT c.id, c.child_id, c.full_name, c.sex, c.date_of_birth, c.ethnicity, c.unit_id, c.village, c.status,
+                       c.version, m.measured_on, m.waz, m.f_waz, m.haz, m.f_haz, m.whz, m.f_whz, m.nutrition
+                     FROM children c
+                     LEFT JOIN measurements m ON m.child_id = c.id
+                       AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
+                     WHERE c.merged_into IS NULL AND ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3
+                       AND c.status = 'active'
+                     ORDER BY c.name_sort, c.child_id"
+                ))
+                .bind(all)
+                .bind(ids)
+                .bind(born_after)
+                .fetch_all(self.reader())
+                .await?)
+            }
+        }
+    };
+}
+
+pub(crate) use measurements_sql;
