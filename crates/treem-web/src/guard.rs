@@ -280,6 +280,33 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The message for an error that axum's own extractors produced (a path
+/// that does not parse, a form with a missing field): their bodies are
+/// English plain text naming internals, so they get our page instead.
+/// Our handlers answer errors as pages or JSON, which are left alone.
+fn rejection_key(res: &Response) -> Option<ErrorPage> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let content_type = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
+        return None;
+    }
+    Some(ErrorPage(match status {
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "error.not_found",
+        StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+        StatusCode::UNAUTHORIZED => "error.unauthorized",
+        StatusCode::FORBIDDEN => "error.forbidden",
+        s if s.is_server_error() => "error.internal",
+        _ => "error.bad_request",
+    }))
+}
+
 /// Replaces the body of an error response with a page in the user's
 /// language (or JSON for the API).
 fn render_error(
@@ -288,7 +315,12 @@ fn render_error(
     user: Option<&CurrentUser>,
     path: &str,
 ) -> Response {
-    let Some(ErrorPage(key)) = res.extensions().get::<ErrorPage>().copied() else {
+    let Some(ErrorPage(key)) = res
+        .extensions()
+        .get::<ErrorPage>()
+        .copied()
+        .or_else(|| rejection_key(&res))
+    else {
         return res;
     };
     let status = res.status();

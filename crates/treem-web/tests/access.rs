@@ -186,6 +186,26 @@ async fn unknown_pages_are_friendly(app: TestApp) {
     let (status, body) = app.get(&c, "/static/../../etc/passwd").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!body.contains("root:"));
+    // Requests axum itself rejects get our page, not its English internals.
+    let (status, body) = app.get(&c, "/children/abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("Yêu cầu không hợp lệ."));
+    assert!(!body.contains("Cannot parse") && !body.contains("i64"));
+    let csrf = app.csrf(&c, "/").await;
+    let res = c
+        .post(app.url("/duplicates/merge"))
+        .form(&[("csrf", csrf.as_str()), ("a", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Yêu cầu không hợp lệ.") && !body.contains("deserialize"));
+    // On the API the same errors are JSON.
+    let res = c.get(app.url("/api/v1/children/abc")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request");
 }
 
 on_both!(
