@@ -38,12 +38,7 @@ struct ListQuery {
 }
 
 /// Age bands in completed years, as offices count them.
-const AGE_BANDS: [(&str, i32, i32); 4] = [
-    ("0-4", 0, 4),
-    ("5-10", 5, 10),
-    ("11-15", 11, 15),
-    ("0-15", 0, 15),
-];
+const AGE_BANDS: [(&str, i32, i32); 3] = [("0-4", 0, 4), ("5-10", 5, 10), ("11-15", 11, 15)];
 
 fn some(s: &Option<String>) -> Option<String> {
     s.as_deref()
@@ -102,6 +97,7 @@ struct ListTemplate {
     can_add: bool,
     chosen: ChosenFilters,
     villages: Vec<String>,
+    age_bands: Vec<&'static str>,
     ethnicities: Vec<(String, &'static str)>,
     specials: Vec<(&'static str, &'static str)>,
 }
@@ -216,6 +212,7 @@ async fn list(
             village: q.village.clone().unwrap_or_default(),
         },
         villages,
+        age_bands: AGE_BANDS.iter().map(|(k, _, _)| *k).collect(),
         ethnicities: (1..=54)
             .map(|n| format!("{n:02}"))
             .filter_map(|c| ethnicity_name(&c).map(|n| (c, n)))

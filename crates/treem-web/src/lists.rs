@@ -153,7 +153,7 @@ async fn list(
                 ]
             })
             .collect();
-        let bytes = crate::xlsx::table(&kind, &headers, &cells)?;
+        let bytes = crate::xlsx::table(lang.t(title_key), &headers, &cells)?;
         return Ok(crate::xlsx::download(
             &format!("{kind}-{}", today.format("%Y-%m-%d")),
             bytes,

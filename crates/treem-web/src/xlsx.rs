@@ -12,7 +12,13 @@ pub fn table(sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<
     let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        ws.set_name(sheet)?;
+        // Excel allows 31 characters and none of []:*?/\ in a sheet name.
+        let name: String = sheet
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        ws.set_name(name.trim())?;
         let bold = Format::new().set_bold();
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
