@@ -56,6 +56,23 @@ async fn wait_ready(url: &str) {
     panic!("chromedriver did not start");
 }
 
+/// Types into the field with this id (waiting for it to appear).
+async fn type_into(browser: &fantoccini::Client, id: &str, text: &str) {
+    let field = browser.wait().for_element(Locator::Id(id)).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks the element a CSS selector names.
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Waits until the browser shows the page at `path` (after a form submits).
 async fn wait_path(browser: &fantoccini::Client, path: &str) {
     wait_url(browser, |u| u.path() == path).await;
@@ -154,27 +171,9 @@ async fn first_start_login_in_chromium() {
     .unwrap();
 
     // A wrong password first: a clear message, still on the login page.
-    browser
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("sai-mat-khau")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "username", "admin").await;
+    type_into(&browser, "password", "sai-mat-khau").await;
+    click(&browser, "form[action='/login'] button").await;
     let alert = browser
         .wait()
         .for_element(Locator::Css("[role=alert]"))
@@ -186,50 +185,13 @@ async fn first_start_login_in_chromium() {
     assert_eq!(alert, "Tên đăng nhập hoặc mật khẩu không đúng.");
 
     // The one-time password leads to the password change.
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&one_time)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "password", &one_time).await;
+    click(&browser, "form[action='/login'] button").await;
     wait_path(&browser, "/account/password").await;
-    browser
-        .wait()
-        .for_element(Locator::Id("current"))
-        .await
-        .unwrap()
-        .send_keys(&one_time)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("new"))
-        .await
-        .unwrap()
-        .send_keys("mat-khau-cua-toi-2026")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("repeat"))
-        .await
-        .unwrap()
-        .send_keys("mat-khau-cua-toi-2026")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form[action='/account/password'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "current", &one_time).await;
+    type_into(&browser, "new", "mat-khau-cua-toi-2026").await;
+    type_into(&browser, "repeat", "mat-khau-cua-toi-2026").await;
+    click(&browser, "form[action='/account/password'] button").await;
 
     // Home: greeting, the number of children, the menu.
     wait_path(&browser, "/").await;
@@ -370,36 +332,11 @@ async fn first_start_login_in_chromium() {
         .unwrap();
     std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"mat-khau-can-bo-xa").unwrap();
     assert!(add.wait().unwrap().success());
-    browser
-        .find(Locator::Css("form[action='/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "form[action='/logout'] button").await;
     wait_path(&browser, "/login").await;
-    browser
-        .wait()
-        .for_element(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("can.bo")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("mat-khau-can-bo-xa")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "username", "can.bo").await;
+    type_into(&browser, "password", "mat-khau-can-bo-xa").await;
+    click(&browser, "form[action='/login'] button").await;
     wait_path(&browser, "/").await;
     browser.goto(&format!("{base}/children")).await.unwrap();
     let first_name = browser
@@ -411,20 +348,8 @@ async fn first_start_login_in_chromium() {
         .await
         .unwrap();
     let typed = treem_domain::text::fold(&first_name);
-    browser
-        .find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys(&typed)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form.row button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "q", &typed).await;
+    click(&browser, "form.row button").await;
     wait_url(&browser, |u| u.query().is_some_and(|q| q.contains("q="))).await;
     let hit = browser
         .wait()
@@ -462,13 +387,7 @@ async fn first_start_login_in_chromium() {
         browser.screenshot().await.unwrap(),
     )
     .unwrap();
-    browser
-        .find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "form.card button[type=submit]").await;
     wait_url(&browser, |u| {
         u.query().is_some_and(|q| q.contains("saved=child"))
     })
