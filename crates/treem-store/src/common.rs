@@ -479,6 +479,23 @@ macro_rules! shared_store {
             ) -> $crate::StoreResult<Vec<$crate::LatestMeasurement>> {
                 self.latest_measurements_sql(scope, born_after).await
             }
+
+            async fn begin_import(&self) -> $crate::StoreResult<Box<dyn $crate::ImportTx>> {
+                self.begin_import_sql().await
+            }
+
+            async fn export_page(
+                &self,
+                file: $crate::ExportFile,
+                after: i64,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<(i64, Vec<$crate::Value>)>> {
+                self.export_page_sql(file, after, limit).await
+            }
+
+            async fn export_units(&self) -> $crate::StoreResult<Vec<i64>> {
+                self.export_units_sql().await
+            }
         }
     };
 }

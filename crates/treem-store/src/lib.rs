@@ -16,6 +16,9 @@ use treem_domain::units::UnitMerge;
 mod accounts_sql;
 mod children_sql;
 mod common;
+mod export_sql;
+mod import_model;
+mod import_sql;
 mod measurements_sql;
 mod model;
 pub mod postgres;
@@ -23,6 +26,8 @@ mod rows;
 pub mod sqlite;
 pub mod testing;
 
+pub use export_sql::{ExportFile, Kind};
+pub use import_model::*;
 pub use model::*;
 
 /// What can go wrong at the storage seam.
@@ -234,6 +239,20 @@ pub trait Store: Send + Sync {
         scope: &Scope,
         born_after: chrono::NaiveDate,
     ) -> StoreResult<Vec<LatestMeasurement>>;
+
+    // --- data sets (interchange format v1) ---
+
+    /// Starts an import: one transaction for the whole data set.
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>>;
+    /// Stored rows of one file with id > `after`, at most `limit`, by id.
+    async fn export_page(
+        &self,
+        file: ExportFile,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, Vec<Value>)>>;
+    /// The unit versions children and schools are recorded under.
+    async fn export_units(&self) -> StoreResult<Vec<i64>>;
 }
 
 /// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare

@@ -5,6 +5,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
 use crate::common::{bind_child, shared_store};
+use crate::export_sql::export_sql;
+use crate::import_sql::{bind_value, import_sql};
 
 /// The PostgreSQL store.
 #[derive(Debug, Clone)]
@@ -61,3 +63,6 @@ shared_store!(
     prefilter_value: trigram_pattern,
     backend: "postgres"
 );
+
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)");
+export_sql!(PgStore, sqlx::Postgres);

@@ -139,3 +139,45 @@ pub(crate) fn like_contains(s: &str) -> String {
     out.push('%');
     out
 }
+
+/// The fields in which a stored record differs from a checked one placed in
+/// unit version `unit` (empty: the same record).
+pub(crate) fn child_changes(
+    d: &crate::ChildDetail,
+    c: &treem_domain::child::Child,
+    unit: i64,
+) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut check = |field: &'static str, same: bool| {
+        if !same {
+            out.push(field);
+        }
+    };
+    check("national_id", d.national_id == c.national_id);
+    check("full_name", d.full_name == c.full_name);
+    check("sex", d.sex == c.sex.code());
+    check("date_of_birth", d.date_of_birth == c.date_of_birth);
+    check("ethnicity", d.ethnicity == c.ethnicity);
+    check("commune_code", d.unit_id == unit);
+    check("village", d.village == c.village);
+    check("birth_registered", d.birth_registered == c.birth_registered);
+    check(
+        "birth_registration_date",
+        d.birth_registration_date == c.birth_registration_date,
+    );
+    check("mother_name", d.mother_name == c.mother_name);
+    check("father_name", d.father_name == c.father_name);
+    check("caregiver_name", d.caregiver_name == c.caregiver_name);
+    check("caregiver_phone", d.caregiver_phone == c.caregiver_phone);
+    check(
+        "household_poverty",
+        d.household_poverty.as_deref() == c.household_poverty.map(|p| p.code()),
+    );
+    check(
+        "special_circumstances",
+        d.special_circumstances == c.special_circumstances.join(";"),
+    );
+    check("status", d.status == c.status.code());
+    check("status_date", d.status_date == c.status_date);
+    out
+}

@@ -14,6 +14,8 @@ use sqlx::sqlite::{
 
 use crate::StoreResult;
 use crate::common::{bind_child, shared_store};
+use crate::export_sql::export_sql;
+use crate::import_sql::{bind_value, import_sql};
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -82,3 +84,6 @@ shared_store!(
     prefilter_value: fts_query,
     backend: "sqlite"
 );
+
+import_sql!(SqliteStore, sqlx::Sqlite, SqliteImport, texts_in: "SELECT value FROM json_each($1)");
+export_sql!(SqliteStore, sqlx::Sqlite);

@@ -18,7 +18,7 @@ use treem_web::bootstrap;
 
 use crate::config::Config;
 
-async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     config.ensure_key()?;
     let store = treem_store::open(&config.database_url)
         .await

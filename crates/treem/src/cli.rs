@@ -48,6 +48,28 @@ pub enum Command {
         #[arg(long, default_value_t = 2025)]
         seed: u64,
     },
+    /// Import a data set (a folder of CSVs, a .xlsx workbook or a .zip of CSVs)
+    Import {
+        /// The data set
+        path: PathBuf,
+        /// Store the valid rows and write the rejected ones beside the data set
+        #[arg(long)]
+        partial: bool,
+        /// The date the data set's unit codes are valid on (overrides the manifest)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Check everything, store nothing
+        #[arg(long)]
+        check: bool,
+    },
+    /// Export every record as a data set (a folder of CSVs, or one workbook)
+    Export {
+        /// The folder (or .xlsx file with --xlsx) to write
+        path: PathBuf,
+        /// Write one workbook instead of a folder of CSVs
+        #[arg(long)]
+        xlsx: bool,
+    },
     /// WHO 2006 z-scores for a CSV file of measurements
     Zscore {
         /// The measurements (CSV with a header)

@@ -8,6 +8,7 @@ use clap::Parser;
 mod admin;
 mod cli;
 mod config;
+mod dataset;
 mod serve;
 mod zscore;
 
@@ -45,6 +46,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen, demo } => serve::serve(config, listen, demo).await,
         Command::Demo { children, seed } => admin::demo(&config, children, seed).await,
+        Command::Import {
+            path,
+            partial,
+            as_of,
+            check,
+        } => dataset::run_import(&config, &path, partial, as_of, check).await,
+        Command::Export { path, xlsx } => dataset::run_export(&config, &path, xlsx).await,
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add {
             name,

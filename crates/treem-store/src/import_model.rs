@@ -1,0 +1,132 @@
+//! What crosses the seam during an import or an export of a data set
+//! (interchange format v1): typed cell values, the tables they go to, and
+//! the one transaction an import runs in.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use treem_domain::audit::AuditEvent;
+use treem_domain::child::Child;
+
+use crate::StoreResult;
+
+/// A value for one column, typed even when empty (PostgreSQL needs a
+/// NULL's type).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Bool(Option<bool>),
+    Date(Option<NaiveDate>),
+}
+
+/// A table of facts and the columns an import writes, key first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactTable {
+    pub table: &'static str,
+    /// The file's key (a unique constraint of the table).
+    pub keys: &'static [&'static str],
+    /// The other columns, replaced when they differ.
+    pub values: &'static [&'static str],
+    /// A column set to the time of the import when a row is first stored.
+    pub created: Option<&'static str>,
+}
+
+pub const MEASUREMENTS: FactTable = FactTable {
+    table: "measurements",
+    keys: &["child_id", "measured_on"],
+    values: &[
+        "weight_kg", "height_cm", "position", "oedema", "age_days", "clen_cm", "c9mo_flag", "waz",
+        "f_waz", "haz", "f_haz", "whz", "f_whz", "baz", "f_baz", "hcz", "f_hcz", "nutrition",
+        "method",
+    ],
+    created: Some("created_at"),
+};
+pub const SCHOOLS: FactTable = FactTable {
+    table: "schools",
+    keys: &["school_code", "year"],
+    values: &["name", "level", "unit_id", "sanitation_standard", "psych_support"],
+    created: None,
+};
+pub const ENROLMENTS: FactTable = FactTable {
+    table: "enrolments",
+    keys: &["child_id", "school_year", "level"],
+    values: &["school_code", "grade", "status"],
+    created: None,
+};
+pub const ASSESSMENTS: FactTable = FactTable {
+    table: "commune_assessments",
+    keys: &["commune_code", "year"],
+    values: &["unit_id", "child_friendly", "play_spot"],
+    created: None,
+};
+pub const DISASTERS: FactTable = FactTable {
+    table: "disasters",
+    keys: &["event_id", "commune_code"],
+    values: &[
+        "unit_id", "occurred_on", "kind", "children_affected", "children_supported_timely",
+    ],
+    created: None,
+};
+pub const PARTICIPATION: FactTable = FactTable {
+    table: "participation",
+    keys: &["child_id", "date", "kind"],
+    values: &["note"],
+    created: None,
+};
+pub const CASES: FactTable = FactTable {
+    table: "cases",
+    keys: &["case_id"],
+    values: &["child_id", "reported_on", "harm_type", "intervention_started_on", "closed_on"],
+    created: None,
+};
+
+/// How many rows of a batch were written (new or changed) and how many were
+/// already stored exactly so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Upserted {
+    pub written: u64,
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for Upserted {
+    fn add_assign(&mut self, o: Self) {
+        self.written += o.written;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// What a row that names a child needs to know of her.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChildFacts {
+    pub id: i64,
+    pub child_id: String,
+    pub sex: String,
+    pub date_of_birth: NaiveDate,
+    pub unit_id: i64,
+}
+
+/// One import, in one database transaction: nothing is visible to others
+/// until `commit`, and dropping it without committing stores nothing.
+#[async_trait]
+pub trait ImportTx: Send {
+    /// Inserts new children and updates changed ones (keeping the previous
+    /// state as a version); identical ones are left alone.
+    async fn upsert_children(&mut self, rows: &[(Child, i64)], actor: &str)
+    -> StoreResult<Upserted>;
+    /// The stored children with these codes (those written earlier in this
+    /// transaction included).
+    async fn child_facts(&mut self, child_ids: &[String]) -> StoreResult<Vec<ChildFacts>>;
+    /// The school codes among these that have a stored record.
+    async fn known_schools(&mut self, codes: &[String]) -> StoreResult<Vec<String>>;
+    /// Inserts or updates rows of a fact table by its key; each row holds the
+    /// keys then the values, in the table's order.
+    async fn upsert_facts(&mut self, table: FactTable, rows: &[Vec<Value>])
+    -> StoreResult<Upserted>;
+    /// Makes everything visible at once, with its audit entry.
+    async fn commit(self: Box<Self>, audit: AuditEvent) -> StoreResult<()>;
+}
+
+/// A page of stored rows of one file, for export: each row's id (to ask for
+/// the next page) and its columns as text in the file's order.
+pub type ExportPage = Vec<(i64, Vec<String>)>;
