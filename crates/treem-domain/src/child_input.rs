@@ -73,7 +73,15 @@ pub fn parse_ethnicity(s: &str) -> Option<String> {
         let code = format!("{n:02}");
         return ethnicity_name(&code).map(|_| code);
     }
-    let wanted = fold(t).replace(['-', ' '], "");
+    let wanted = fold(t).replace(['-', ' ', '\''], "");
+    // Names in everyday use beside the official list's spelling.
+    let alias = match wanted.as_str() {
+        "mong" | "meo" => Some("08"),
+        _ => None,
+    };
+    if let Some(code) = alias {
+        return Some(code.to_string());
+    }
     (1..=54).map(|n| format!("{n:02}")).find(|code| {
         ethnicity_name(code).is_some_and(|name| fold(name).replace(['-', ' '], "") == wanted)
     })

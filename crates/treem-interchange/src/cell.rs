@@ -33,7 +33,9 @@ pub fn decimal(s: &str) -> Option<f64> {
     let t = s.trim().replace(',', ".");
     let ok = !t.is_empty()
         && t.matches('.').count() <= 1
-        && t.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
         && t.chars().any(|c| c.is_ascii_digit());
     if !ok {
         return None;
@@ -87,7 +89,14 @@ pub mod codes {
     ];
     pub const ENROLMENT_STATUS: Codes = &[
         ("enrolled", &["đang học"]),
-        ("completed", &["hoàn thành", "hoàn thành ctth", "hoàn thành chương trình tiểu học"]),
+        (
+            "completed",
+            &[
+                "hoàn thành",
+                "hoàn thành ctth",
+                "hoàn thành chương trình tiểu học",
+            ],
+        ),
         ("not_completed", &["chưa hoàn thành", "không hoàn thành"]),
         ("graduated", &["tốt nghiệp", "tốt nghiệp thcs"]),
         ("not_graduated", &["chưa tốt nghiệp", "không tốt nghiệp"]),
@@ -161,7 +170,16 @@ mod tests {
         assert_eq!(date("03/04/2020"), d(2020, 4, 3));
         assert_eq!(date("3/4/2020"), d(2020, 4, 3));
         assert_eq!(date(" 31/12/2019 "), d(2019, 12, 31));
-        for bad in ["2020-02-30", "04/2020", "2020/04/03", "3-4-2020", "20-04-03", "", "x", "1/1/20"] {
+        for bad in [
+            "2020-02-30",
+            "04/2020",
+            "2020/04/03",
+            "3-4-2020",
+            "20-04-03",
+            "",
+            "x",
+            "1/1/20",
+        ] {
             assert_eq!(date(bad), None, "{bad}");
         }
     }
@@ -200,7 +218,9 @@ mod tests {
 
     #[test]
     fn the_formula_prefix_round_trips() {
-        for s in ["=1+1", "+84912", "-x", "@a", "\tx", "'=x", "''=x", "'plain", "plain", "", "'"] {
+        for s in [
+            "=1+1", "+84912", "-x", "@a", "\tx", "'=x", "''=x", "'plain", "plain", "", "'",
+        ] {
             assert_eq!(unescape(&escape(s)), s, "{s:?}");
         }
         assert_eq!(escape("=1+1"), "'=1+1");

@@ -107,7 +107,10 @@ pub async fn export(
     }
     let manifest = [
         vec!["as_of".to_string(), "source".to_string()],
-        vec![as_of.format("%Y-%m-%d").to_string(), format!("treem {}", today.format("%d/%m/%Y"))],
+        vec![
+            as_of.format("%Y-%m-%d").to_string(),
+            format!("treem {}", today.format("%d/%m/%Y")),
+        ],
     ];
     write_all(target, &mut book, File::Manifest, &manifest)?;
     let mut out = Exported {
@@ -154,7 +157,10 @@ pub async fn export(
                         if u64::from(*row) >= SHEET_ROWS {
                             return Err(ExportError::TooManyRows(file.name()));
                         }
-                        let sheet = book.worksheets_mut().last_mut().ok_or(ExportError::TooManyRows(file.name()))?;
+                        let sheet = book
+                            .worksheets_mut()
+                            .last_mut()
+                            .ok_or(ExportError::TooManyRows(file.name()))?;
                         write_sheet_row(sheet, *row, &cells)?;
                         *row += 1;
                     }
@@ -179,7 +185,12 @@ fn csv_path(dir: &Path, file: File) -> PathBuf {
     dir.join(format!("{}.csv", file.name()))
 }
 
-fn write_all(target: &Target, book: &mut Workbook, file: File, rows: &[Vec<String>]) -> Result<(), ExportError> {
+fn write_all(
+    target: &Target,
+    book: &mut Workbook,
+    file: File,
+    rows: &[Vec<String>],
+) -> Result<(), ExportError> {
     match target {
         Target::Folder(dir) => {
             let mut w = csv::Writer::from_path(csv_path(dir, file))?;

@@ -150,18 +150,26 @@ impl Ctx<'_> {
         if !self.rejects.contains_key(&file) {
             std::fs::create_dir_all(dir).map_err(|e| ImportError::Reject(e.to_string()))?;
             let path = dir.join(format!("{}.csv", file.name()));
-            let mut w = csv::Writer::from_path(&path).map_err(|e| ImportError::Reject(e.to_string()))?;
-            w.write_record(header).map_err(|e| ImportError::Reject(e.to_string()))?;
+            let mut w =
+                csv::Writer::from_path(&path).map_err(|e| ImportError::Reject(e.to_string()))?;
+            w.write_record(header)
+                .map_err(|e| ImportError::Reject(e.to_string()))?;
             self.rejects.insert(file, w);
         }
         if let Some(w) = self.rejects.get_mut(&file) {
-            w.write_record(raw).map_err(|e| ImportError::Reject(e.to_string()))?;
+            w.write_record(raw)
+                .map_err(|e| ImportError::Reject(e.to_string()))?;
         }
         Ok(())
     }
 
     /// The unit of a commune code on a date, checked against the scope.
-    pub(crate) fn commune(&self, column: &'static str, code: &str, on: NaiveDate) -> Result<i64, FieldError> {
+    pub(crate) fn commune(
+        &self,
+        column: &'static str,
+        code: &str,
+        on: NaiveDate,
+    ) -> Result<i64, FieldError> {
         let fail = |vi: String, en: String| FieldError {
             column,
             value: code.to_string(),
@@ -173,7 +181,9 @@ impl Ctx<'_> {
                 format!("không có xã mang mã này vào ngày {}", on.format("%d/%m/%Y")),
                 format!("no commune has this code on {on}"),
             ),
-            UnitError::NotACommune => fail("không phải mã xã".into(), "is not a commune code".into()),
+            UnitError::NotACommune => {
+                fail("không phải mã xã".into(), "is not a commune code".into())
+            }
         })?;
         self.in_scope(id).map_err(|(vi, en)| fail(vi, en))?;
         Ok(id)
@@ -369,13 +379,23 @@ fn normalise(
                 None => v.nfc().collect(),
             };
             let v = v.trim();
-            let v = if col.text { crate::cell::unescape(v) } else { v };
+            let v = if col.text {
+                crate::cell::unescape(v)
+            } else {
+                v
+            };
             if v.chars().count() > treem_domain::child_input::MAX_FIELD_CHARS {
                 errors.push(FieldError {
                     column: col.name,
                     value: v.chars().take(40).collect::<String>() + "…",
-                    vi: format!("dài quá {} ký tự", treem_domain::child_input::MAX_FIELD_CHARS),
-                    en: format!("longer than {} characters", treem_domain::child_input::MAX_FIELD_CHARS),
+                    vi: format!(
+                        "dài quá {} ký tự",
+                        treem_domain::child_input::MAX_FIELD_CHARS
+                    ),
+                    en: format!(
+                        "longer than {} characters",
+                        treem_domain::child_input::MAX_FIELD_CHARS
+                    ),
                 });
             }
             v.to_string()
@@ -432,8 +452,14 @@ async fn read_file(
                 let e = FieldError {
                     column: "",
                     value: String::new(),
-                    vi: format!("dòng quá dài (quá {} byte) hoặc quá nhiều cột", crate::source::MAX_ROW_BYTES),
-                    en: format!("row too long (over {} bytes) or too many columns", crate::source::MAX_ROW_BYTES),
+                    vi: format!(
+                        "dòng quá dài (quá {} byte) hoặc quá nhiều cột",
+                        crate::source::MAX_ROW_BYTES
+                    ),
+                    en: format!(
+                        "row too long (over {} bytes) or too many columns",
+                        crate::source::MAX_ROW_BYTES
+                    ),
                 };
                 ctx.reject(file, head, raw.line, &raw.cells, vec![e])?;
                 continue;
@@ -547,30 +573,51 @@ fn check_header(ctx: &mut Ctx<'_>, file: File, map: &ColumnMap) -> bool {
 fn parse(ctx: &Ctx<'_>, file: File, values: &[String]) -> Result<Parsed, Vec<FieldError>> {
     let cells = Cells { file, values };
     let today = ctx.opts.today;
-    let one = |e: FieldError| vec![e];
+    // The commune is resolved even when other fields fail, so that every
+    // problem of the row is reported at once.
+    let commune = |on: Option<NaiveDate>| -> Result<i64, Vec<FieldError>> {
+        let code = cells.get("commune_code");
+        match on {
+            Some(on) if !code.is_empty() => {
+                ctx.commune("commune_code", code, on).map_err(|e| vec![e])
+            }
+            _ => Err(Vec::new()),
+        }
+    };
+    fn both<T, U>(
+        a: Result<T, Vec<FieldError>>,
+        b: Result<U, Vec<FieldError>>,
+    ) -> Result<(T, U), Vec<FieldError>> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (a, b) => {
+                let mut errors = a.err().unwrap_or_default();
+                errors.extend(b.err().unwrap_or_default());
+                Err(errors)
+            }
+        }
+    }
     Ok(match file {
         File::Manifest => return Err(Vec::new()),
         File::Children => {
-            let c = records::child(&cells, today)?;
-            let unit = ctx.commune("commune_code", &c.commune_code, ctx.as_of).map_err(one)?;
+            let (c, unit) = both(records::child(&cells, today), commune(Some(ctx.as_of)))?;
             Parsed::Child(Box::new(c), unit)
         }
         File::Measurements => Parsed::Measurement(records::measurement(&cells, today)?),
         File::Enrolments => Parsed::Enrolment(records::enrolment(&cells, today)?),
         File::Schools => {
-            let s = records::school(&cells, today)?;
-            let unit = ctx.commune("commune_code", &s.commune_code, ctx.as_of).map_err(one)?;
+            let (s, unit) = both(records::school(&cells, today), commune(Some(ctx.as_of)))?;
             Parsed::School(s, unit)
         }
         File::CommuneAssessments => {
-            let a = records::assessment(&cells, today)?;
-            let year_end = NaiveDate::from_ymd_opt(a.year as i32, 12, 31).unwrap_or(ctx.as_of);
-            let unit = ctx.commune("commune_code", &a.commune_code, year_end).map_err(one)?;
+            let year = crate::cell::integer(cells.get("year"))
+                .and_then(|y| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, 12, 31));
+            let (a, unit) = both(records::assessment(&cells, today), commune(year))?;
             Parsed::Assessment(a, unit)
         }
         File::Disasters => {
-            let d = records::disaster(&cells, today)?;
-            let unit = ctx.commune("commune_code", &d.commune_code, d.occurred_on).map_err(one)?;
+            let on = crate::cell::date(cells.get("occurred_on"));
+            let (d, unit) = both(records::disaster(&cells, today), commune(on))?;
             Parsed::Disaster(d, unit)
         }
         File::Participation => Parsed::Participation(records::participation(&cells, today)?),

@@ -173,7 +173,12 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn coded(&mut self, column: &'static str, codes: Codes, required: bool) -> Option<&'static str> {
+    fn coded(
+        &mut self,
+        column: &'static str,
+        codes: Codes,
+        required: bool,
+    ) -> Option<&'static str> {
         let v = self.text(column, required)?;
         let found = cell::coded(&v, codes);
         if found.is_none() {
@@ -275,7 +280,10 @@ pub fn child(cells: &Cells<'_>, today: NaiveDate) -> Result<Child, Vec<FieldErro
     })
 }
 
-pub fn measurement(cells: &Cells<'_>, today: NaiveDate) -> Result<MeasurementRecord, Vec<FieldError>> {
+pub fn measurement(
+    cells: &Cells<'_>,
+    today: NaiveDate,
+) -> Result<MeasurementRecord, Vec<FieldError>> {
     let mut c = Check::new(cells, today);
     let child_id = c.text("child_id", true);
     let measured_on = c.date("measured_on", true);
@@ -290,17 +298,19 @@ pub fn measurement(cells: &Cells<'_>, today: NaiveDate) -> Result<MeasurementRec
             "a weight or a height is needed",
         );
     }
-    let record = child_id.zip(measured_on).map(|(child_id, measured_on)| MeasurementRecord {
-        child_id,
-        measured: Measured {
-            measured_on,
-            weight_kg,
-            height_cm,
-            position: treem_domain::nutrition::position_from_code(position),
-            oedema,
-            head_cm: None,
-        },
-    });
+    let record = child_id
+        .zip(measured_on)
+        .map(|(child_id, measured_on)| MeasurementRecord {
+            child_id,
+            measured: Measured {
+                measured_on,
+                weight_kg,
+                height_cm,
+                position: treem_domain::nutrition::position_from_code(position),
+                oedema,
+                head_cm: None,
+            },
+        });
     c.done(record)
 }
 
@@ -310,7 +320,11 @@ pub fn enrolment(cells: &Cells<'_>, today: NaiveDate) -> Result<EnrolmentRecord,
     let school_year = c.text("school_year", true).and_then(|v| {
         let y = cell::school_year(&v);
         if y.is_none() {
-            c.fail("school_year", "năm học phải dạng 2024-2025", "a school year looks like 2024-2025");
+            c.fail(
+                "school_year",
+                "năm học phải dạng 2024-2025",
+                "a school year looks like 2024-2025",
+            );
         }
         y
     });
@@ -321,7 +335,11 @@ pub fn enrolment(cells: &Cells<'_>, today: NaiveDate) -> Result<EnrolmentRecord,
         Some("lower_secondary") => (6, 9),
         _ => (1, 9),
     };
-    let grade = c.integer("grade", grade_range, matches!(level, Some("primary" | "lower_secondary")));
+    let grade = c.integer(
+        "grade",
+        grade_range,
+        matches!(level, Some("primary" | "lower_secondary")),
+    );
     let status = c.coded("status", codes::ENROLMENT_STATUS, true);
     let record = (|| {
         Some(EnrolmentRecord {
@@ -359,7 +377,10 @@ pub fn school(cells: &Cells<'_>, today: NaiveDate) -> Result<SchoolRecord, Vec<F
     c.done(record)
 }
 
-pub fn assessment(cells: &Cells<'_>, today: NaiveDate) -> Result<AssessmentRecord, Vec<FieldError>> {
+pub fn assessment(
+    cells: &Cells<'_>,
+    today: NaiveDate,
+) -> Result<AssessmentRecord, Vec<FieldError>> {
     let mut c = Check::new(cells, today);
     let commune_code = c.text("commune_code", true);
     let year = c.integer("year", (1990, 2100), true);
@@ -406,7 +427,10 @@ pub fn disaster(cells: &Cells<'_>, today: NaiveDate) -> Result<DisasterRecord, V
     c.done(record)
 }
 
-pub fn participation(cells: &Cells<'_>, today: NaiveDate) -> Result<ParticipationRecord, Vec<FieldError>> {
+pub fn participation(
+    cells: &Cells<'_>,
+    today: NaiveDate,
+) -> Result<ParticipationRecord, Vec<FieldError>> {
     let mut c = Check::new(cells, today);
     let child_id = c.text("child_id", true);
     let date = c.date("date", true);

@@ -77,7 +77,13 @@ impl Report {
     pub fn render(&self, english: bool) -> String {
         use std::fmt::Write;
         let mut out = String::new();
-        let t = |vi: &str, en: &str| if english { en.to_string() } else { vi.to_string() };
+        let t = |vi: &str, en: &str| {
+            if english {
+                en.to_string()
+            } else {
+                vi.to_string()
+            }
+        };
         if let Some(d) = self.as_of {
             let _ = writeln!(
                 out,
@@ -128,13 +134,26 @@ impl Report {
             );
         }
         let verdict = match (self.checked_only, self.stored, self.problem_count()) {
-            (true, _, 0) => t("Kiểm tra xong: không có lỗi, chưa lưu gì.", "Check done: no errors, nothing stored."),
-            (true, _, n) => format!("{} {n} {}", t("Kiểm tra xong:", "Check done:"), t("lỗi, chưa lưu gì.", "errors, nothing stored.")),
-            (false, true, 0) => t("Đã lưu toàn bộ bộ dữ liệu.", "The whole data set was stored."),
+            (true, _, 0) => t(
+                "Kiểm tra xong: không có lỗi, chưa lưu gì.",
+                "Check done: no errors, nothing stored.",
+            ),
+            (true, _, n) => format!(
+                "{} {n} {}",
+                t("Kiểm tra xong:", "Check done:"),
+                t("lỗi, chưa lưu gì.", "errors, nothing stored.")
+            ),
+            (false, true, 0) => t(
+                "Đã lưu toàn bộ bộ dữ liệu.",
+                "The whole data set was stored.",
+            ),
             (false, true, n) => format!(
                 "{} {n} {}",
                 t("Đã lưu các dòng hợp lệ;", "Valid rows stored;"),
-                t("dòng lỗi được ghi vào tệp từ chối.", "rejected rows written to the reject files.")
+                t(
+                    "dòng lỗi được ghi vào tệp từ chối.",
+                    "rejected rows written to the reject files."
+                )
             ),
             (false, false, n) => format!(
                 "{} {n} {}",
@@ -149,7 +168,11 @@ impl Report {
 }
 
 fn locate(p: &Problem, english: bool) -> String {
-    let msg = if english { &p.message_en } else { &p.message_vi };
+    let msg = if english {
+        &p.message_en
+    } else {
+        &p.message_vi
+    };
     let mut at = p.file.clone();
     if p.line > 0 {
         at.push_str(&format!(

@@ -124,7 +124,9 @@ impl DataSet {
         let mut files = Vec::new();
         let mut unknown = Vec::new();
         for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).map_err(|e| SourceError::Zip(e.to_string()))?;
+            let mut entry = zip
+                .by_index(i)
+                .map_err(|e| SourceError::Zip(e.to_string()))?;
             if entry.is_dir() {
                 continue;
             }
@@ -159,7 +161,10 @@ impl DataSet {
     }
 
     /// Reads a file's rows (the header first) on a thread of its own.
-    pub fn rows(&self, file: File) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
+    pub fn rows(
+        &self,
+        file: File,
+    ) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         let kind = self.kind.clone();
         std::thread::spawn(move || {
@@ -185,12 +190,19 @@ impl DataSet {
 fn find_csv(dir: &Path, file: File) -> Result<PathBuf, SourceError> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.to_lowercase().ends_with(".csv") && File::from_name(&name) == Some(file) {
             return Ok(path);
         }
     }
-    Err(SourceError::NotADataSet(format!("{}/{}.csv", dir.display(), file.name())))
+    Err(SourceError::NotADataSet(format!(
+        "{}/{}.csv",
+        dir.display(),
+        file.name()
+    )))
 }
 
 /// Text of a field: UTF-8 as it is, anything else read as the Windows code
@@ -198,7 +210,10 @@ fn find_csv(dir: &Path, file: File) -> Result<PathBuf, SourceError> {
 fn field_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
@@ -228,7 +243,9 @@ fn read_csv(
     if buf[..len].starts_with(&[0xFF, 0xFE]) || buf[..len].starts_with(&[0xFE, 0xFF]) {
         return Err(SourceError::Utf16(format!("{}.csv", file.name())));
     }
-    let mut core = csv_core::ReaderBuilder::new().delimiter(sniff_delimiter(&buf[..len])).build();
+    let mut core = csv_core::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(&buf[..len]))
+        .build();
     let (mut pos, mut eof) = (0usize, len == 0);
     let mut out = vec![0u8; 4096];
     let mut ends = vec![0usize; 64];
@@ -249,7 +266,8 @@ fn read_csv(
             start_line = line;
             at_start = false;
         }
-        let (res, nin, nout, nend) = core.read_record(chunk, &mut out[outlen..], &mut ends[endlen..]);
+        let (res, nin, nout, nend) =
+            core.read_record(chunk, &mut out[outlen..], &mut ends[endlen..]);
         line += chunk[..nin].iter().filter(|b| **b == b'\n').count() as u64;
         pos += nin;
         outlen += nout;
@@ -355,7 +373,11 @@ fn read_sheet<RS: Read + Seek>(
     send: &mut dyn FnMut(Vec<RawRow>) -> bool,
 ) -> Result<(), SourceError> {
     let mut wb = Xlsx::new(input).map_err(|e| SourceError::Workbook(e.to_string()))?;
-    let Some(sheet) = wb.sheet_names().into_iter().find(|s| File::from_name(s) == Some(file)) else {
+    let Some(sheet) = wb
+        .sheet_names()
+        .into_iter()
+        .find(|s| File::from_name(s) == Some(file))
+    else {
         return Ok(());
     };
     let mut cells = wb
@@ -368,7 +390,10 @@ fn read_sheet<RS: Read + Seek>(
             batch.push(row);
         }
     };
-    while let Some(cell) = cells.next_cell().map_err(|e| SourceError::Workbook(e.to_string()))? {
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| SourceError::Workbook(e.to_string()))?
+    {
         let (r, c) = cell.get_position();
         let line = u64::from(r) + 1;
         if current.as_ref().is_some_and(|row| row.line != line) {

@@ -99,7 +99,11 @@ const DISASTERS: &[Column] = &[
     col("occurred_on", "Ngày xảy ra", true),
     text("kind", "Loại thiên tai", true),
     col("children_affected", "Số trẻ em bị ảnh hưởng", true),
-    col("children_supported_timely", "Số trẻ em được hỗ trợ kịp thời", true),
+    col(
+        "children_supported_timely",
+        "Số trẻ em được hỗ trợ kịp thời",
+        true,
+    ),
 ];
 
 const PARTICIPATION: &[Column] = &[
@@ -268,7 +272,14 @@ mod tests {
     fn headers_match_in_english_or_vietnamese_whatever_the_accents_and_case() {
         let m = ColumnMap::new(
             File::Children,
-            &h(&["HO VA TEN", "Mã trẻ", "giới tính", "Date_Of_Birth", "mã xã", "Ghi chú riêng"]),
+            &h(&[
+                "HO VA TEN",
+                "Mã trẻ",
+                "giới tính",
+                "Date_Of_Birth",
+                "mã xã",
+                "Ghi chú riêng",
+            ]),
         );
         assert_eq!(m.positions[0], Some(1));
         assert_eq!(m.positions[2], Some(0));
@@ -287,7 +298,10 @@ mod tests {
     #[test]
     fn files_are_found_by_name_or_sheet() {
         assert_eq!(File::from_name("children.csv"), Some(File::Children));
-        assert_eq!(File::from_name("Commune_Assessments"), Some(File::CommuneAssessments));
+        assert_eq!(
+            File::from_name("Commune_Assessments"),
+            Some(File::CommuneAssessments)
+        );
         assert_eq!(File::from_name("notes.csv"), None);
     }
 }

@@ -18,7 +18,9 @@ fn explain(file: File, column: &str) -> String {
             .join(", ")
     };
     match (file, column) {
-        (_, "as_of") => "Ngày mà các mã đơn vị trong bộ dữ liệu có hiệu lực (mặc định: ngày nhập)".into(),
+        (_, "as_of") => {
+            "Ngày mà các mã đơn vị trong bộ dữ liệu có hiệu lực (mặc định: ngày nhập)".into()
+        }
         (_, c) if c.ends_with("_on") || c.contains("date") || c == "date" || c == "status_date" => {
             "Ngày: dd/mm/yyyy hoặc yyyy-mm-dd (03/04/2020 là ngày 3 tháng 4)".into()
         }
@@ -26,10 +28,14 @@ fn explain(file: File, column: &str) -> String {
         (_, "national_id") => "12 chữ số; kiểm tra mã tỉnh, giới tính/thế kỷ và năm sinh".into(),
         (_, "commune_code") => "Mã xã theo danh mục đơn vị hành chính (GSO)".into(),
         (_, "ethnicity") => "Tên hoặc mã dân tộc".into(),
-        (_, "special_circumstances") => "Các mã a–o (Điều 10 Luật Trẻ em), cách nhau bằng dấu ;".into(),
+        (_, "special_circumstances") => {
+            "Các mã a–o (Điều 10 Luật Trẻ em), cách nhau bằng dấu ;".into()
+        }
         (_, "household_poverty") => "poor (nghèo), near_poor (cận nghèo), none (không)".into(),
         (File::Children, "status") => "active (mặc định), moved (chuyển đi), dead (tử vong)".into(),
-        (_, "weight_kg") | (_, "height_cm") => "Số, dấu thập phân là , hoặc . (cần cân nặng hoặc chiều cao)".into(),
+        (_, "weight_kg") | (_, "height_cm") => {
+            "Số, dấu thập phân là , hoặc . (cần cân nặng hoặc chiều cao)".into()
+        }
         (_, "position") => list(codes::POSITION),
         (File::Enrolments, "level") => list(codes::ENROLMENT_LEVEL),
         (File::Schools, "level") => list(codes::SCHOOL_LEVEL),
@@ -39,8 +45,12 @@ fn explain(file: File, column: &str) -> String {
         (_, "school_year") => "Dạng 2024-2025".into(),
         (_, "grade") => "1–5 (tiểu học), 6–9 (THCS); bắt buộc với hai cấp này".into(),
         (_, "children_supported_timely") => "Số nguyên, không lớn hơn số trẻ bị ảnh hưởng".into(),
-        (_, "birth_registered") | (_, "oedema") | (_, "sanitation_standard") | (_, "psych_support")
-        | (_, "child_friendly") | (_, "play_spot") => "có/không, yes/no, x/để trống, 1/0".into(),
+        (_, "birth_registered")
+        | (_, "oedema")
+        | (_, "sanitation_standard")
+        | (_, "psych_support")
+        | (_, "child_friendly")
+        | (_, "play_spot") => "có/không, yes/no, x/để trống, 1/0".into(),
         _ => "Văn bản (tối đa 1.000 ký tự)".into(),
     }
 }
@@ -51,9 +61,15 @@ pub fn workbook() -> Result<Vec<u8>, XlsxError> {
     let bold = Format::new().set_bold();
     let help = book.add_worksheet();
     help.set_name("Huong dan")?;
-    for (c, h) in ["Tệp / trang", "Cột (tiếng Anh)", "Tiêu đề tiếng Việt", "Bắt buộc", "Cách ghi"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "Tệp / trang",
+        "Cột (tiếng Anh)",
+        "Tiêu đề tiếng Việt",
+        "Bắt buộc",
+        "Cách ghi",
+    ]
+    .iter()
+    .enumerate()
     {
         help.write_string_with_format(0, c as u16, *h, &bold)?;
     }

@@ -36,11 +36,17 @@ impl Units {
 
     /// The id of the commune a code names on a date.
     pub fn commune(&self, code: &str, on: NaiveDate) -> Result<i64, UnitError> {
-        let unit = self.history.resolve(code.trim(), on).ok_or(UnitError::NotValid)?;
+        let unit = self
+            .history
+            .resolve(code.trim(), on)
+            .ok_or(UnitError::NotValid)?;
         if unit.level != Level::Commune {
             return Err(UnitError::NotACommune);
         }
-        self.ids.get(&unit.key()).copied().ok_or(UnitError::NotValid)
+        self.ids
+            .get(&unit.key())
+            .copied()
+            .ok_or(UnitError::NotValid)
     }
 
     pub fn by_id(&self, id: i64) -> Option<&Unit> {
@@ -55,7 +61,8 @@ impl Units {
 
     /// Whether every unit in `ids` is valid on `on`.
     pub fn all_valid_on(&self, ids: &[i64], on: NaiveDate) -> bool {
-        ids.iter().all(|id| self.by_id.get(id).is_some_and(|u| u.valid_on(on)))
+        ids.iter()
+            .all(|id| self.by_id.get(id).is_some_and(|u| u.valid_on(on)))
     }
 
     /// The last day up to `until` on which all these units are valid.

@@ -102,7 +102,11 @@ fn values(p: &Parsed, child: Option<&ChildFacts>) -> Result<Vec<Value>, FieldErr
                     en: "before the child's date of birth".into(),
                 });
             }
-            let sex = if c.sex == "F" { treem_growth::Sex::Female } else { treem_growth::Sex::Male };
+            let sex = if c.sex == "F" {
+                treem_growth::Sex::Female
+            } else {
+                treem_growth::Sex::Male
+            };
             let z = ZRecord::from_assessed(&assess(sex, c.date_of_birth, &m.measured));
             let mut v = vec![
                 child_id(),
@@ -245,7 +249,10 @@ async fn lookup_children(
     Ok(found.into_iter().map(|f| (f.child_id.clone(), f)).collect())
 }
 
-async fn lookup_schools(ctx: &mut Ctx<'_>, rows: &[Pending]) -> Result<HashSet<String>, ImportError> {
+async fn lookup_schools(
+    ctx: &mut Ctx<'_>,
+    rows: &[Pending],
+) -> Result<HashSet<String>, ImportError> {
     let codes: HashSet<&str> = rows
         .iter()
         .filter_map(|p| match &p.parsed {
@@ -278,7 +285,10 @@ fn check_row(
                 })?;
                 Some(c)
             }
-            None if ctx.children_rejected.contains(&fingerprint(&code.to_string())) => {
+            None if ctx
+                .children_rejected
+                .contains(&fingerprint(&code.to_string())) =>
+            {
                 return Err(FieldError {
                     column: "child_id",
                     value: code.to_string(),

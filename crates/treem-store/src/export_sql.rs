@@ -27,7 +27,8 @@ pub enum ExportFile {
 }
 
 /// The code of the child a row belongs to, following a merge.
-const CHILD_CODE: &str = "COALESCE((SELECT s.child_id FROM children s WHERE s.id = c.merged_into), c.child_id)";
+const CHILD_CODE: &str =
+    "COALESCE((SELECT s.child_id FROM children s WHERE s.id = c.merged_into), c.child_id)";
 
 impl ExportFile {
     /// The query (rows with `id > $1`, at most `$2`) and its column types;
@@ -112,7 +113,11 @@ macro_rules! export_sql {
             ) -> $crate::StoreResult<Vec<(i64, Vec<$crate::Value>)>> {
                 use sqlx::Row;
                 let (sql, kinds) = file.query();
-                let rows = sqlx::query(&sql).bind(after).bind(limit).fetch_all(self.reader()).await?;
+                let rows = sqlx::query(&sql)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let id: i64 = row.try_get(0)?;

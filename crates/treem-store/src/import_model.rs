@@ -36,8 +36,24 @@ pub const MEASUREMENTS: FactTable = FactTable {
     table: "measurements",
     keys: &["child_id", "measured_on"],
     values: &[
-        "weight_kg", "height_cm", "position", "oedema", "age_days", "clen_cm", "c9mo_flag", "waz",
-        "f_waz", "haz", "f_haz", "whz", "f_whz", "baz", "f_baz", "hcz", "f_hcz", "nutrition",
+        "weight_kg",
+        "height_cm",
+        "position",
+        "oedema",
+        "age_days",
+        "clen_cm",
+        "c9mo_flag",
+        "waz",
+        "f_waz",
+        "haz",
+        "f_haz",
+        "whz",
+        "f_whz",
+        "baz",
+        "f_baz",
+        "hcz",
+        "f_hcz",
+        "nutrition",
         "method",
     ],
     created: Some("created_at"),
@@ -45,7 +61,13 @@ pub const MEASUREMENTS: FactTable = FactTable {
 pub const SCHOOLS: FactTable = FactTable {
     table: "schools",
     keys: &["school_code", "year"],
-    values: &["name", "level", "unit_id", "sanitation_standard", "psych_support"],
+    values: &[
+        "name",
+        "level",
+        "unit_id",
+        "sanitation_standard",
+        "psych_support",
+    ],
     created: None,
 };
 pub const ENROLMENTS: FactTable = FactTable {
@@ -64,7 +86,11 @@ pub const DISASTERS: FactTable = FactTable {
     table: "disasters",
     keys: &["event_id", "commune_code"],
     values: &[
-        "unit_id", "occurred_on", "kind", "children_affected", "children_supported_timely",
+        "unit_id",
+        "occurred_on",
+        "kind",
+        "children_affected",
+        "children_supported_timely",
     ],
     created: None,
 };
@@ -77,7 +103,13 @@ pub const PARTICIPATION: FactTable = FactTable {
 pub const CASES: FactTable = FactTable {
     table: "cases",
     keys: &["case_id"],
-    values: &["child_id", "reported_on", "harm_type", "intervention_started_on", "closed_on"],
+    values: &[
+        "child_id",
+        "reported_on",
+        "harm_type",
+        "intervention_started_on",
+        "closed_on",
+    ],
     created: None,
 };
 
@@ -112,8 +144,11 @@ pub struct ChildFacts {
 pub trait ImportTx: Send {
     /// Inserts new children and updates changed ones (keeping the previous
     /// state as a version); identical ones are left alone.
-    async fn upsert_children(&mut self, rows: &[(Child, i64)], actor: &str)
-    -> StoreResult<Upserted>;
+    async fn upsert_children(
+        &mut self,
+        rows: &[(Child, i64)],
+        actor: &str,
+    ) -> StoreResult<Upserted>;
     /// The stored children with these codes (those written earlier in this
     /// transaction included).
     async fn child_facts(&mut self, child_ids: &[String]) -> StoreResult<Vec<ChildFacts>>;
@@ -121,8 +156,11 @@ pub trait ImportTx: Send {
     async fn known_schools(&mut self, codes: &[String]) -> StoreResult<Vec<String>>;
     /// Inserts or updates rows of a fact table by its key; each row holds the
     /// keys then the values, in the table's order.
-    async fn upsert_facts(&mut self, table: FactTable, rows: &[Vec<Value>])
-    -> StoreResult<Upserted>;
+    async fn upsert_facts(
+        &mut self,
+        table: FactTable,
+        rows: &[Vec<Value>],
+    ) -> StoreResult<Upserted>;
     /// Makes everything visible at once, with its audit entry.
     async fn commit(self: Box<Self>, audit: AuditEvent) -> StoreResult<()>;
 }

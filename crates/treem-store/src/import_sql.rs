@@ -47,7 +47,11 @@ pub(crate) fn upsert_sql(t: &crate::FactTable, rows: usize) -> String {
             format!("({p})")
         })
         .collect();
-    let set: Vec<String> = t.values.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let set: Vec<String> = t
+        .values
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     let differs: Vec<String> = t
         .values
         .iter()

@@ -64,7 +64,10 @@ pub async fn run_import(
     };
     let data = DataSet::open(path)?;
     let store = open(config).await?;
-    let workbook = !path.is_dir() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let workbook = !path.is_dir()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let reject_dir = {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
         name.push(".rejects");
@@ -92,7 +95,11 @@ pub async fn run_import(
         std::fs::write(reject_dir.join("report.txt"), &text)?;
         eprintln!(
             "{} {}",
-            if english { "Rejected rows and the report:" } else { "Các dòng bị từ chối và báo cáo:" },
+            if english {
+                "Rejected rows and the report:"
+            } else {
+                "Các dòng bị từ chối và báo cáo:"
+            },
             reject_dir.display()
         );
     }
