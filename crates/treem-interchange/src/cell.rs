@@ -55,6 +55,11 @@ pub fn integer(s: &str) -> Option<i64> {
 
 /// Reads a yes/no cell; empty is unknown.
 pub fn boolean(s: &str) -> Result<Option<bool>, ()> {
+    match s {
+        "yes" => return Ok(Some(true)),
+        "no" => return Ok(Some(false)),
+        _ => {}
+    }
     treem_domain::child_input::parse_bool(s).map_err(|_| ())
 }
 
@@ -64,6 +69,10 @@ pub type Codes = &'static [(&'static str, &'static [&'static str])];
 /// Reads a coded value: the English code or a Vietnamese word for it,
 /// accents, case and `_` ignored.
 pub fn coded(s: &str, codes: Codes) -> Option<&'static str> {
+    // The export writes the codes themselves: find those without folding.
+    if let Some((code, _)) = codes.iter().find(|(c, _)| *c == s) {
+        return Some(code);
+    }
     let key = crate::spec::header_key(s);
     codes.iter().find_map(|(code, words)| {
         (crate::spec::header_key(code) == key || words.iter().any(|w| fold(w) == key))

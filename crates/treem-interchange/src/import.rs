@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use treem_domain::audit::AuditEvent;
 use treem_domain::text::nfc;
-use treem_store::{ImportTx, Store, StoreError};
+use treem_store::{Store, StoreError};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::legacy::{self, Detector, Legacy};
@@ -19,7 +19,7 @@ use crate::report::{Conversion, FileReport, Problem, Report, file_label};
 use crate::source::{DataSet, RawRow, SourceError};
 use crate::spec::{ColumnMap, File};
 use crate::units::{UnitError, Units};
-use crate::write_rows::{Parsed, flush};
+use crate::write_rows::{Done, Job, MISSING_CHILD_EN, MISSING_SCHOOL_EN, Parsed, writer};
 
 /// Rows checked before they are stored together.
 const FLUSH_ROWS: usize = 2000;
@@ -86,12 +86,37 @@ pub(crate) fn fingerprint(value: &impl Hash) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+/// The fingerprint of a value's `Debug` form, written straight into the
+/// hashers (no string is built: this runs for every row).
+pub(crate) fn fingerprint_debug(value: &impl std::fmt::Debug) -> u128 {
+    struct Both(
+        std::collections::hash_map::DefaultHasher,
+        std::collections::hash_map::DefaultHasher,
+    );
+    impl std::fmt::Write for Both {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            self.1.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut b = Both(Default::default(), Default::default());
+    0u8.hash(&mut b.0);
+    1u8.hash(&mut b.1);
+    let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{value:?}"));
+    (u128::from(b.0.finish()) << 64) | u128::from(b.1.finish())
+}
+
 /// What every file's reading shares.
 pub(crate) struct Ctx<'a> {
     pub opts: &'a Options,
     pub units: Units,
     pub as_of: NaiveDate,
-    pub tx: Box<dyn ImportTx>,
+    /// Batches for the writer; `None` once all are sent.
+    jobs: Option<tokio::sync::mpsc::Sender<Job>>,
+    done: tokio::sync::mpsc::UnboundedReceiver<Result<Done, StoreError>>,
+    /// Each file's header as read, for its reject file.
+    headers: HashMap<File, Vec<String>>,
     pub report: Report,
     /// Child codes of children.csv rows, and of those rejected.
     pub children_seen: HashSet<u128>,
@@ -138,7 +163,8 @@ impl Ctx<'_> {
         for e in errors {
             self.problem(file, line, e);
         }
-        if let Some(fr) = self.report.files.last_mut() {
+        let label = self.label(file);
+        if let Some(fr) = self.report.files.iter_mut().find(|f| f.file == label) {
             fr.rejected += 1;
         }
         if !self.opts.partial {
@@ -159,6 +185,49 @@ impl Ctx<'_> {
         if let Some(w) = self.rejects.get_mut(&file) {
             w.write_record(raw)
                 .map_err(|e| ImportError::Reject(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Hands a batch to the writer, taking in what it has finished since.
+    async fn send(&mut self, file: File, rows: Vec<Pending>) -> Result<(), ImportError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if let Some(jobs) = &self.jobs
+            && jobs.send(Job { file, rows }).await.is_err()
+        {
+            // The writer stopped on a database error; it is in `done`.
+            while let Some(r) = self.done.recv().await {
+                self.take(r?)?;
+            }
+        }
+        while let Ok(r) = self.done.try_recv() {
+            self.take(r?)?;
+        }
+        Ok(())
+    }
+
+    /// Takes in what the writer did with a batch: tallies and refused rows.
+    fn take(&mut self, done: Done) -> Result<(), ImportError> {
+        let label = self.label(done.file);
+        if let Some(fr) = self.report.files.iter_mut().find(|f| f.file == label) {
+            fr.written += done.upserted.written;
+            fr.unchanged += done.upserted.unchanged;
+        }
+        let header = self.headers.get(&done.file).cloned().unwrap_or_default();
+        for mut r in done.refused {
+            // A reference to a row this data set holds but rejected says so.
+            let code = fingerprint(&r.error.value);
+            if r.error.en == MISSING_CHILD_EN && self.children_rejected.contains(&code) {
+                r.error.vi = "dòng của trẻ này trong tệp trẻ em bị từ chối".into();
+                r.error.en = "this child's row in the children file was rejected".into();
+            }
+            if r.error.en == MISSING_SCHOOL_EN && self.schools_rejected.contains(&code) {
+                r.error.vi = "dòng của trường này trong tệp trường học bị từ chối".into();
+                r.error.en = "this school's rows in the schools file were rejected".into();
+            }
+            self.reject(done.file, &header, r.line, &r.raw, vec![r.error])?;
         }
         Ok(())
     }
@@ -227,11 +296,22 @@ pub async fn import(
     report.as_of = Some(as_of);
     report.source = source;
     let tx = store.begin_import().await?;
+    let (jobs, job_rx) = tokio::sync::mpsc::channel(2);
+    let (done_tx, done) = tokio::sync::mpsc::unbounded_channel();
+    let writer = tokio::spawn(writer(
+        tx,
+        opts.actor.clone(),
+        opts.scope.clone(),
+        job_rx,
+        done_tx,
+    ));
     let mut ctx = Ctx {
         opts,
         units,
         as_of,
-        tx,
+        jobs: Some(jobs),
+        done,
+        headers: HashMap::new(),
         report,
         children_seen: HashSet::new(),
         children_rejected: HashSet::new(),
@@ -244,6 +324,14 @@ pub async fn import(
             read_file(&mut ctx, data, file, progress).await?;
         }
     }
+    // No more batches: wait for the writer to store what it has.
+    ctx.jobs = None;
+    while let Some(r) = ctx.done.recv().await {
+        ctx.take(r?)?;
+    }
+    let tx = writer
+        .await
+        .map_err(|e| ImportError::Reject(e.to_string()))?;
     for w in ctx.rejects.values_mut() {
         w.flush().map_err(|e| ImportError::Reject(e.to_string()))?;
     }
@@ -251,7 +339,7 @@ pub async fn import(
     let failed = report.problem_count() > 0;
     if opts.check_only || (failed && !opts.partial) {
         // Dropping the transaction rolls it back: nothing was stored.
-        drop(ctx.tx);
+        drop(tx);
         return Ok(report);
     }
     let mut audit = AuditEvent::system(&opts.actor, "dataset.import", "dataset", "");
@@ -262,7 +350,7 @@ pub async fn import(
         .map(|f| format!("{} {}+{}", f.file, f.written, f.unchanged))
         .collect::<Vec<_>>()
         .join(", ");
-    ctx.tx.commit(audit).await?;
+    tx.commit(audit).await?;
     report.stored = true;
     Ok(report)
 }
@@ -332,7 +420,7 @@ async fn read_manifest(
 /// Finds the columns of a file written in an old encoding (a first pass
 /// over the file).
 async fn detect(data: &DataSet, file: File) -> Result<Vec<Option<Legacy>>, ImportError> {
-    let mut rx = data.rows(file);
+    let mut rx = data.legacy_candidates(file);
     let mut map: Option<ColumnMap> = None;
     let n = file.columns().len();
     let mut detectors = vec![Detector::default(); n];
@@ -371,12 +459,19 @@ fn normalise(
             let Some(v) = map.positions[i].and_then(|p| raw.get(p)) else {
                 return String::new();
             };
-            let v = match verdicts[i].and_then(|l| legacy::convert(l, v)) {
+            let v: std::borrow::Cow<'_, str> = match verdicts[i].and_then(|l| legacy::convert(l, v))
+            {
                 Some(c) => {
                     converted[i] += 1;
-                    c
+                    c.into()
                 }
-                None => v.nfc().collect(),
+                // Most cells are ASCII or already NFC: no copy for them.
+                None if unicode_normalization::is_nfc_quick(v.chars())
+                    == unicode_normalization::IsNormalized::Yes =>
+                {
+                    v.as_str().into()
+                }
+                None => v.nfc().collect::<String>().into(),
             };
             let v = v.trim();
             let v = if col.text {
@@ -442,6 +537,7 @@ async fn read_file(
                     progress.finish();
                     return Ok(());
                 }
+                ctx.headers.insert(file, raw.cells.clone());
                 header = Some((raw.cells, map));
                 continue;
             };
@@ -512,13 +608,11 @@ async fn read_file(
                 }
             }
             if pending.len() >= FLUSH_ROWS {
-                flush(ctx, file, head, std::mem::take(&mut pending)).await?;
+                ctx.send(file, std::mem::take(&mut pending)).await?;
             }
         }
     }
-    if let Some((head, _)) = &header {
-        flush(ctx, file, head, pending).await?;
-    }
+    ctx.send(file, pending).await?;
     for (i, n) in converted.iter().enumerate() {
         if let (Some(l), true) = (verdicts[i], *n > 0) {
             ctx.report.conversions.push(Conversion {
@@ -601,7 +695,7 @@ fn parse(ctx: &Ctx<'_>, file: File, values: &[String]) -> Result<Parsed, Vec<Fie
         File::Manifest => return Err(Vec::new()),
         File::Children => {
             let (c, unit) = both(records::child(&cells, today), commune(Some(ctx.as_of)))?;
-            Parsed::Child(Box::new(c), unit)
+            Parsed::Child(Box::new(treem_store::NewChild::new(c, unit)))
         }
         File::Measurements => Parsed::Measurement(records::measurement(&cells, today)?),
         File::Enrolments => Parsed::Enrolment(records::enrolment(&cells, today)?),

@@ -165,10 +165,47 @@ impl DataSet {
         &self,
         file: File,
     ) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
+        self.read(file, false)
+    }
+
+    /// Like `rows`, but keeps only the cells that could be text in an old
+    /// encoding (non-ASCII, nothing beyond Latin-1), and only the rows that
+    /// have one: what detecting encodings needs, at little cost.
+    pub fn legacy_candidates(
+        &self,
+        file: File,
+    ) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
+        self.read(file, true)
+    }
+
+    fn read(
+        &self,
+        file: File,
+        scan: bool,
+    ) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         let kind = self.kind.clone();
         std::thread::spawn(move || {
-            let mut send = |batch: Vec<RawRow>| tx.blocking_send(Ok(batch)).is_ok();
+            let mut header_sent = false;
+            let mut send = |mut batch: Vec<RawRow>| {
+                if scan {
+                    let skip = usize::from(!header_sent);
+                    header_sent = true;
+                    for row in batch.iter_mut().skip(skip) {
+                        for c in row.cells.iter_mut() {
+                            if c.is_ascii() || c.chars().any(|ch| ch as u32 > 0xFF) {
+                                *c = String::new();
+                            }
+                        }
+                    }
+                    let mut i = 0;
+                    batch.retain(|r| {
+                        i += 1;
+                        i <= skip || r.cells.iter().any(|c| !c.is_empty())
+                    });
+                }
+                tx.blocking_send(Ok(batch)).is_ok()
+            };
             let result = match kind {
                 Kind::Folder(dir) => find_csv(&dir, file)
                     .and_then(|p| Ok(std::fs::File::open(p)?))
@@ -208,6 +245,9 @@ fn find_csv(dir: &Path, file: File) -> Result<PathBuf, SourceError> {
 /// Text of a field: UTF-8 as it is, anything else read as the Windows code
 /// page (the old encodings are then found by `legacy`).
 fn field_text(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return String::new();
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => encoding_rs::WINDOWS_1252

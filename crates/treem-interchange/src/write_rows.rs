@@ -5,21 +5,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use treem_domain::child::Child;
 use treem_domain::nutrition::assess;
 use treem_store::{
-    ASSESSMENTS, CASES, ChildFacts, DISASTERS, ENROLMENTS, FactTable, MEASUREMENTS, PARTICIPATION,
-    SCHOOLS, Upserted, Value, ZRecord,
+    ASSESSMENTS, CASES, ChildFacts, DISASTERS, ENROLMENTS, FactTable, MEASUREMENTS, NewChild,
+    PARTICIPATION, SCHOOLS, Upserted, Value, ZRecord,
 };
 
-use crate::import::{Ctx, ImportError, Pending, fingerprint};
+use treem_store::ImportTx;
+
+use crate::import::{Pending, fingerprint};
 use crate::records::*;
 use crate::spec::File;
 
 /// A checked row of any file (with its unit version where it names one).
 #[derive(Debug, Clone)]
 pub(crate) enum Parsed {
-    Child(Box<Child>, i64),
+    Child(Box<NewChild>),
     Measurement(MeasurementRecord),
     Enrolment(EnrolmentRecord),
     School(SchoolRecord, i64),
@@ -33,9 +34,9 @@ impl Parsed {
     /// The fingerprints of the row's key (as the contract defines each
     /// file's key) and of everything it says.
     pub(crate) fn key_and_value(&self) -> (u128, u128) {
-        let value = fingerprint(&format!("{self:?}"));
+        let value = crate::import::fingerprint_debug(self);
         let key = match self {
-            Parsed::Child(c, _) => fingerprint(&c.child_id),
+            Parsed::Child(c) => fingerprint(&c.child.child_id),
             Parsed::Measurement(m) => fingerprint(&(&m.child_id, m.measured.measured_on)),
             Parsed::Enrolment(e) => fingerprint(&(&e.child_id, &e.school_year, e.level)),
             Parsed::School(s, _) => fingerprint(&(&s.school_code, s.year)),
@@ -91,7 +92,7 @@ fn z_values(z: &ZRecord) -> Vec<Value> {
 fn values(p: &Parsed, child: Option<&ChildFacts>) -> Result<Vec<Value>, FieldError> {
     let child_id = || Value::Int(child.map(|c| c.id));
     Ok(match p {
-        Parsed::Child(..) => Vec::new(),
+        Parsed::Child(_) => Vec::new(),
         Parsed::Measurement(m) => {
             let c = child.ok_or_else(|| missing_child(&m.child_id))?;
             if m.measured.measured_on < c.date_of_birth {
@@ -174,7 +175,7 @@ fn missing_child(code: &str) -> FieldError {
         column: "child_id",
         value: code.to_string(),
         vi: "không có trẻ mang mã này trong bộ dữ liệu hay trong hệ thống".into(),
-        en: "no child with this code in the data set or stored".into(),
+        en: MISSING_CHILD_EN.into(),
     }
 }
 
@@ -191,68 +192,105 @@ fn table(file: File) -> Option<FactTable> {
     })
 }
 
-/// Stores a batch of checked rows of one file.
-pub(crate) async fn flush(
-    ctx: &mut Ctx<'_>,
-    file: File,
-    header: &[String],
-    rows: Vec<Pending>,
-) -> Result<(), ImportError> {
-    if rows.is_empty() {
-        return Ok(());
+/// A batch of checked rows of one file, for the writer.
+pub(crate) struct Job {
+    pub file: File,
+    pub rows: Vec<Pending>,
+}
+
+/// A row the writer could not store, and why.
+pub(crate) struct Refused {
+    pub line: u64,
+    pub raw: Vec<String>,
+    pub error: FieldError,
+}
+
+/// What the writer did with a batch.
+pub(crate) struct Done {
+    pub file: File,
+    pub upserted: Upserted,
+    pub refused: Vec<Refused>,
+}
+
+/// The writer: owns the import's transaction and stores batches in the
+/// order they come, while the next ones are being read and checked on
+/// another core. Returns the transaction when the batches end.
+pub(crate) async fn writer(
+    mut tx: Box<dyn ImportTx>,
+    actor: String,
+    scope: Option<HashSet<i64>>,
+    mut jobs: tokio::sync::mpsc::Receiver<Job>,
+    done: tokio::sync::mpsc::UnboundedSender<Result<Done, treem_store::StoreError>>,
+) -> Box<dyn ImportTx> {
+    while let Some(job) = jobs.recv().await {
+        let result = store_batch(tx.as_mut(), &actor, scope.as_ref(), job).await;
+        let failed = result.is_err();
+        if done.send(result).is_err() || failed {
+            break;
+        }
     }
-    let done = if file == File::Children {
-        let batch: Vec<(Child, i64)> = rows
+    tx
+}
+
+async fn store_batch(
+    tx: &mut dyn ImportTx,
+    actor: &str,
+    scope: Option<&HashSet<i64>>,
+    job: Job,
+) -> Result<Done, treem_store::StoreError> {
+    let mut refused = Vec::new();
+    let upserted = if job.file == File::Children {
+        let batch: Vec<NewChild> = job
+            .rows
             .into_iter()
             .filter_map(|p| match p.parsed {
-                Parsed::Child(c, unit) => Some((*c, unit)),
+                Parsed::Child(c) => Some(*c),
                 _ => None,
             })
             .collect();
-        ctx.tx.upsert_children(&batch, &ctx.opts.actor).await?
-    } else {
-        let Some(table) = table(file) else {
-            return Ok(());
-        };
-        let children = lookup_children(ctx, &rows).await?;
-        let schools = lookup_schools(ctx, &rows).await?;
-        let mut batch = Vec::with_capacity(rows.len());
-        for p in rows {
-            match check_row(ctx, &p.parsed, &children, &schools) {
+        tx.upsert_children(&batch, actor).await?
+    } else if let Some(table) = table(job.file) {
+        let children = lookup_children(tx, &job.rows).await?;
+        let schools = lookup_schools(tx, &job.rows).await?;
+        let mut batch = Vec::with_capacity(job.rows.len());
+        for p in job.rows {
+            match check_row(scope, &p.parsed, &children, &schools) {
                 Ok(v) => batch.push(v),
-                Err(e) => ctx.reject(file, header, p.line, &p.raw, vec![e])?,
+                Err(error) => refused.push(Refused {
+                    line: p.line,
+                    raw: p.raw,
+                    error,
+                }),
             }
         }
-        ctx.tx.upsert_facts(table, &batch).await?
+        tx.upsert_facts(table, &batch).await?
+    } else {
+        Upserted::default()
     };
-    tally(ctx, done);
-    Ok(())
-}
-
-fn tally(ctx: &mut Ctx<'_>, done: Upserted) {
-    if let Some(fr) = ctx.report.files.last_mut() {
-        fr.written += done.written;
-        fr.unchanged += done.unchanged;
-    }
+    Ok(Done {
+        file: job.file,
+        upserted,
+        refused,
+    })
 }
 
 async fn lookup_children(
-    ctx: &mut Ctx<'_>,
+    tx: &mut dyn ImportTx,
     rows: &[Pending],
-) -> Result<HashMap<String, ChildFacts>, ImportError> {
+) -> Result<HashMap<String, ChildFacts>, treem_store::StoreError> {
     let codes: HashSet<&str> = rows.iter().filter_map(|p| p.parsed.child_code()).collect();
     if codes.is_empty() {
         return Ok(HashMap::new());
     }
     let codes: Vec<String> = codes.into_iter().map(str::to_string).collect();
-    let found = ctx.tx.child_facts(&codes).await?;
+    let found = tx.child_facts(&codes).await?;
     Ok(found.into_iter().map(|f| (f.child_id.clone(), f)).collect())
 }
 
 async fn lookup_schools(
-    ctx: &mut Ctx<'_>,
+    tx: &mut dyn ImportTx,
     rows: &[Pending],
-) -> Result<HashSet<String>, ImportError> {
+) -> Result<HashSet<String>, treem_store::StoreError> {
     let codes: HashSet<&str> = rows
         .iter()
         .filter_map(|p| match &p.parsed {
@@ -264,38 +302,31 @@ async fn lookup_schools(
         return Ok(HashSet::new());
     }
     let codes: Vec<String> = codes.into_iter().map(str::to_string).collect();
-    Ok(ctx.tx.known_schools(&codes).await?.into_iter().collect())
+    Ok(tx.known_schools(&codes).await?.into_iter().collect())
 }
+
+/// The messages of a reference to a child or school that is not stored.
+pub(crate) const MISSING_CHILD_EN: &str = "no child with this code in the data set or stored";
+pub(crate) const MISSING_SCHOOL_EN: &str = "no school with this code in the data set or stored";
 
 /// Checks a row's references and scope, and gives its values.
 fn check_row(
-    ctx: &Ctx<'_>,
+    scope: Option<&HashSet<i64>>,
     parsed: &Parsed,
     children: &HashMap<String, ChildFacts>,
     schools: &HashSet<String>,
 ) -> Result<Vec<Value>, FieldError> {
     let child = match parsed.child_code() {
         Some(code) => match children.get(code) {
-            Some(c) => {
-                ctx.in_scope(c.unit_id).map_err(|(vi, en)| FieldError {
-                    column: "child_id",
-                    value: code.to_string(),
-                    vi: format!("trẻ {vi}"),
-                    en: format!("the child is {en}"),
-                })?;
-                Some(c)
-            }
-            None if ctx
-                .children_rejected
-                .contains(&fingerprint(&code.to_string())) =>
-            {
+            Some(c) if scope.is_some_and(|s| !s.contains(&c.unit_id)) => {
                 return Err(FieldError {
                     column: "child_id",
                     value: code.to_string(),
-                    vi: "dòng của trẻ này trong tệp trẻ em bị từ chối".into(),
-                    en: "this child's row in the children file was rejected".into(),
+                    vi: "trẻ ngoài phạm vi đơn vị của tài khoản".into(),
+                    en: "the child is outside the account's unit".into(),
                 });
             }
+            Some(c) => Some(c),
             None => return Err(missing_child(code)),
         },
         None => None,
@@ -303,20 +334,11 @@ fn check_row(
     if let Parsed::Enrolment(e) = parsed
         && !schools.contains(&e.school_code)
     {
-        let rejected = ctx.schools_rejected.contains(&fingerprint(&e.school_code));
         return Err(FieldError {
             column: "school_code",
             value: e.school_code.clone(),
-            vi: if rejected {
-                "dòng của trường này trong tệp trường học bị từ chối".into()
-            } else {
-                "không có trường mang mã này trong bộ dữ liệu hay trong hệ thống".into()
-            },
-            en: if rejected {
-                "this school's rows in the schools file were rejected".into()
-            } else {
-                "no school with this code in the data set or stored".into()
-            },
+            vi: "không có trường mang mã này trong bộ dữ liệu hay trong hệ thống".into(),
+            en: MISSING_SCHOOL_EN.into(),
         });
     }
     values(parsed, child)

@@ -138,17 +138,37 @@ pub struct ChildFacts {
     pub unit_id: i64,
 }
 
+/// A child to store, with the columns derived from her record (folded and
+/// sortable names, search text) computed by the caller — an importer does
+/// that on its own core while the database writes the previous batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChild {
+    pub child: Child,
+    pub unit_id: i64,
+    pub name_folded: String,
+    pub name_sort: String,
+    pub search_text: String,
+}
+
+impl NewChild {
+    pub fn new(child: Child, unit_id: i64) -> Self {
+        NewChild {
+            name_folded: treem_domain::text::fold(&child.full_name),
+            name_sort: treem_domain::text::name_sort_key(&child.full_name),
+            search_text: treem_domain::child::search_text(&child),
+            child,
+            unit_id,
+        }
+    }
+}
+
 /// One import, in one database transaction: nothing is visible to others
 /// until `commit`, and dropping it without committing stores nothing.
 #[async_trait]
 pub trait ImportTx: Send {
     /// Inserts new children and updates changed ones (keeping the previous
     /// state as a version); identical ones are left alone.
-    async fn upsert_children(
-        &mut self,
-        rows: &[(Child, i64)],
-        actor: &str,
-    ) -> StoreResult<Upserted>;
+    async fn upsert_children(&mut self, rows: &[NewChild], actor: &str) -> StoreResult<Upserted>;
     /// The stored children with these codes (those written earlier in this
     /// transaction included).
     async fn child_facts(&mut self, child_ids: &[String]) -> StoreResult<Vec<ChildFacts>>;

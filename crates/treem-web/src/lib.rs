@@ -17,6 +17,7 @@ mod chart;
 mod child_edit;
 mod child_page;
 mod children;
+mod datasets;
 mod duplicates_page;
 mod error;
 mod guard;
@@ -55,6 +56,7 @@ fn router(state: AppState) -> Router {
         .merge(nutrition_page::routes())
         .merge(lists::routes())
         .merge(duplicates_page::routes())
+        .merge(datasets::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 9] = [
+const NAV: [(&str, &str, Action); 10] = [
     ("/", "nav.home", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
     ("/nutrition", "nav.nutrition", Action::ViewRegistry),
@@ -35,6 +35,7 @@ const NAV: [(&str, &str, Action); 9] = [
         Action::ViewRegistry,
     ),
     ("/duplicates", "nav.duplicates", Action::ViewRegistry),
+    ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

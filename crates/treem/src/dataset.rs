@@ -14,21 +14,22 @@ use crate::admin::{open, progress_bar};
 use crate::config::Config;
 
 /// A spinner per file with rows per second (hidden when stderr is not a
-/// terminal).
-struct Bar(Mutex<Option<ProgressBar>>);
+/// terminal). With `TREEM_TIMINGS` set, each file's time is printed on
+/// stderr (for the benchmarks in docs/performance.md).
+struct Bar(Mutex<Option<(ProgressBar, String, std::time::Instant)>>);
 
 impl Progress for Bar {
     fn start(&self, file: &str) {
         let b = progress_bar(None, "{spinner} {prefix} {pos} dòng · {per_sec}");
         b.set_prefix(file.to_string());
         if let Ok(mut slot) = self.0.lock() {
-            *slot = Some(b);
+            *slot = Some((b, file.to_string(), std::time::Instant::now()));
         }
     }
 
     fn advance(&self, rows: u64) {
         if let Ok(slot) = self.0.lock()
-            && let Some(b) = slot.as_ref()
+            && let Some((b, _, _)) = slot.as_ref()
         {
             b.inc(rows);
         }
@@ -36,9 +37,12 @@ impl Progress for Bar {
 
     fn finish(&self) {
         if let Ok(mut slot) = self.0.lock()
-            && let Some(b) = slot.take()
+            && let Some((b, file, started)) = slot.take()
         {
             b.finish_and_clear();
+            if std::env::var_os("TREEM_TIMINGS").is_some() {
+                eprintln!("{file}: {:.1} s", started.elapsed().as_secs_f64());
+            }
         }
     }
 }

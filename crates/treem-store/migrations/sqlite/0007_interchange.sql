@@ -69,7 +69,6 @@ CREATE TABLE cases (
     closed_on DATE
 );
 CREATE INDEX enrolments_school ON enrolments (school_code);
-CREATE INDEX participation_child ON participation (child_id);
 CREATE INDEX cases_child ON cases (child_id);
 
 -- The previous state of a changed fact row (children keep theirs in

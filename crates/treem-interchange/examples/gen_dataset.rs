@@ -1,0 +1,267 @@
+//! Writes a generated data set of interchange format v1 for import and
+//! export benchmarks: the demo district's children (N of them), their
+//! measurements, two school years of enrolments, participation, schools,
+//! commune assessments, disasters and cases.
+//!
+//! `cargo run --release -p treem-interchange --example gen_dataset -- N OUT_DIR`
+
+use std::io::Write;
+
+use chrono::{Datelike, NaiveDate};
+use treem_domain::demo::generate;
+use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, parse_unit_file};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args
+        .get(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let out = std::path::PathBuf::from(args.get(2).cloned().unwrap_or_else(|| "dataset".into()));
+    std::fs::create_dir_all(&out)?;
+    let history =
+        UnitHistory::new(parse_unit_file(LAI_CHAU_UNITS.as_bytes()).map_err(|e| format!("{e:?}"))?);
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    let district = generate(&history, n, 2025);
+    let file = |name: &str| -> std::io::Result<csv::Writer<std::fs::File>> {
+        Ok(csv::Writer::from_path(out.join(format!("{name}.csv")))?)
+    };
+    let mut w = file("manifest")?;
+    w.write_record(["as_of", "source"])?;
+    w.write_record([as_of.to_string().as_str(), "gen_dataset"])?;
+    w.flush()?;
+
+    let code_on = |code: &str, on: NaiveDate| -> String {
+        history
+            .resolve(code, on)
+            .and_then(|u| history.became(u, as_of))
+            .map(|u| u.code.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let communes: Vec<String> = history
+        .valid_on(as_of)
+        .into_iter()
+        .filter(|u| u.level == treem_domain::units::Level::Commune && u.code.starts_with("03"))
+        .map(|u| u.code.clone())
+        .collect();
+
+    let mut w = file("children")?;
+    w.write_record([
+        "child_id",
+        "national_id",
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "ethnicity",
+        "commune_code",
+        "village",
+        "birth_registered",
+        "birth_registration_date",
+        "mother_name",
+        "father_name",
+        "household_poverty",
+        "special_circumstances",
+        "status",
+        "status_date",
+    ])?;
+    let d = |x: Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
+    let mut codes = Vec::with_capacity(district.children.len());
+    for dc in &district.children {
+        let c = &dc.child;
+        let code = code_on(&c.commune_code, dc.as_of);
+        w.write_record([
+            c.child_id.as_str(),
+            c.national_id.as_deref().unwrap_or(""),
+            &c.full_name,
+            c.sex.code(),
+            &c.date_of_birth.to_string(),
+            c.ethnicity.as_deref().unwrap_or(""),
+            &code,
+            c.village.as_deref().unwrap_or(""),
+            match c.birth_registered {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            },
+            &d(c.birth_registration_date),
+            c.mother_name.as_deref().unwrap_or(""),
+            c.father_name.as_deref().unwrap_or(""),
+            c.household_poverty.map(|p| p.code()).unwrap_or(""),
+            &c.special_circumstances.join(";"),
+            c.status.code(),
+            &d(c.status_date),
+        ])?;
+        codes.push(code);
+    }
+    w.flush()?;
+
+    let mut w = file("measurements")?;
+    w.write_record([
+        "child_id",
+        "measured_on",
+        "weight_kg",
+        "height_cm",
+        "position",
+        "oedema",
+    ])?;
+    for (i, m) in &district.measurements {
+        // The demo's deliberate typing errors (a weight of 205.8 kg) would
+        // make the data set fail; the benchmark imports a clean one.
+        if m.weight_kg.is_some_and(|w| w > 200.0) {
+            continue;
+        }
+        let f = |x: Option<f64>| x.map(|v| format!("{v:.1}")).unwrap_or_default();
+        w.write_record([
+            district.children[*i].child.child_id.as_str(),
+            &m.measured_on.to_string(),
+            &f(m.weight_kg),
+            &f(m.height_cm),
+            treem_domain::nutrition::position_code(m.position).unwrap_or(""),
+            if m.oedema { "yes" } else { "no" },
+        ])?;
+    }
+    w.flush()?;
+
+    // Schools: a primary, a lower secondary and a preschool per commune.
+    let mut w = file("schools")?;
+    w.write_record([
+        "school_code",
+        "name",
+        "level",
+        "commune_code",
+        "year",
+        "sanitation_standard",
+        "psych_support",
+    ])?;
+    for (k, code) in communes.iter().enumerate() {
+        for (level, prefix) in [
+            ("preschool", "MN"),
+            ("primary", "TH"),
+            ("lower_secondary", "THCS"),
+        ] {
+            for year in [2024, 2025] {
+                w.write_record([
+                    format!("{prefix}-{code}").as_str(),
+                    &format!("Trường {prefix} {code}"),
+                    level,
+                    code,
+                    &year.to_string(),
+                    if (k + year as usize) % 4 == 0 {
+                        "no"
+                    } else {
+                        "yes"
+                    },
+                    if k % 3 == 0 { "no" } else { "yes" },
+                ])?;
+            }
+        }
+    }
+    w.flush()?;
+
+    let mut enrol = file("enrolments")?;
+    enrol.write_record([
+        "child_id",
+        "school_year",
+        "school_code",
+        "level",
+        "grade",
+        "status",
+    ])?;
+    let mut part = file("participation")?;
+    part.write_record(["child_id", "date", "kind", "note"])?;
+    let mut cases = file("cases")?;
+    cases.write_record([
+        "case_id",
+        "child_id",
+        "reported_on",
+        "harm_type",
+        "intervention_started_on",
+        "closed_on",
+    ])?;
+    for (i, dc) in district.children.iter().enumerate() {
+        let c = &dc.child;
+        let code = &codes[i];
+        for end in [2025, 2026] {
+            let age = end - 1 - c.date_of_birth.year();
+            let (level, prefix, grade) = match age {
+                3..=5 => ("preschool", "MN", String::new()),
+                6..=10 => ("primary", "TH", (age - 5).to_string()),
+                11..=14 => ("lower_secondary", "THCS", (age - 5).to_string()),
+                _ => continue,
+            };
+            let status = match (i % 97, grade.as_str()) {
+                (0, _) => "dropped_out",
+                (1, _) => "transferred",
+                (_, "5") => "completed",
+                (_, "9") => "graduated",
+                _ => "enrolled",
+            };
+            enrol.write_record([
+                c.child_id.as_str(),
+                &format!("{}-{end}", end - 1),
+                &format!("{prefix}-{code}"),
+                level,
+                &grade,
+                status,
+            ])?;
+        }
+        let age = 2026 - c.date_of_birth.year();
+        if (6..=15).contains(&age) && i % 10 < 9 {
+            part.write_record([c.child_id.as_str(), "2025-11-20", "awareness", ""])?;
+        }
+        if (11..=15).contains(&age) && i % 3 == 0 {
+            part.write_record([
+                c.child_id.as_str(),
+                "2025-06-01",
+                "club",
+                "Câu lạc bộ quyền trẻ em",
+            ])?;
+        }
+        if i % 1000 == 7 {
+            cases.write_record([
+                format!("K{i}").as_str(),
+                c.child_id.as_str(),
+                "2025-09-03",
+                "neglect",
+                "2025-09-04",
+                "",
+            ])?;
+        }
+    }
+    enrol.flush()?;
+    part.flush()?;
+    cases.flush()?;
+
+    let mut w = file("commune_assessments")?;
+    w.write_record(["commune_code", "year", "child_friendly", "play_spot"])?;
+    let mut dis = file("disasters")?;
+    dis.write_record([
+        "event_id",
+        "commune_code",
+        "occurred_on",
+        "kind",
+        "children_affected",
+        "children_supported_timely",
+    ])?;
+    for (k, code) in communes.iter().enumerate() {
+        w.write_record([
+            code.as_str(),
+            "2025",
+            if k % 2 == 0 { "yes" } else { "no" },
+            "yes",
+        ])?;
+        dis.write_record([
+            "LU-2025-08",
+            code.as_str(),
+            "2025-08-02",
+            "Lũ quét",
+            "40",
+            &(38 + k % 3).to_string(),
+        ])?;
+    }
+    w.flush()?;
+    dis.flush()?;
+    let _ = std::io::stdout().flush();
+    println!("{n} children written to {}", out.display());
+    Ok(())
+}
