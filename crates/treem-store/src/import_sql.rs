@@ -1,6 +1,10 @@
 //! The import transaction of both backends (see `ImportTx`), written once
 //! and expanded per backend like the rest of the shared SQL.
 
+/// Below this many stored children an import drops the secondary indexes
+/// and builds them again at the end (where the backend asks for it).
+pub(crate) const BULK_BELOW: i64 = 100_000;
+
 /// Children per statement (fact rows: four times as many).
 pub(crate) const BATCH_ROWS: usize = 1000;
 
@@ -145,11 +149,14 @@ macro_rules! import_sql {
         texts_in: $texts:literal,
         json: $json:expr,
         setup: $setup:expr,
-        finish: $finish:expr
+        finish: $finish:expr,
+        bulk_indexes: $bulk:expr
     ) => {
         /// An import in progress (see `ImportTx`).
         pub struct $tx {
             tx: sqlx::Transaction<'static, $db>,
+            /// Indexes dropped for a bulk load, to build again at the end.
+            rebuild: &'static [(&'static str, &'static str)],
         }
 
         impl $store {
@@ -159,7 +166,21 @@ macro_rules! import_sql {
                 for sql in setup {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                Ok(Box::new($tx { tx }))
+                // Into a small registry, building secondary indexes once at
+                // the end is much faster than growing them row by row; in a
+                // large one, rebuilding them would cost more than it saves.
+                let bulk: &'static [(&'static str, &'static str)] = $bulk;
+                let mut rebuild: &'static [(&'static str, &'static str)] = &[];
+                if !bulk.is_empty() {
+                    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children").fetch_one(&mut *tx).await?;
+                    if stored < $crate::import_sql::BULK_BELOW {
+                        for (name, _) in bulk {
+                            sqlx::query(&format!("DROP INDEX IF EXISTS {name}")).execute(&mut *tx).await?;
+                        }
+                        rebuild = bulk;
+                    }
+                }
+                Ok(Box::new($tx { tx, rebuild }))
             }
         }
 
@@ -397,6 +418,9 @@ macro_rules! import_sql {
 
             async fn commit(self: Box<Self>, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
                 let mut tx = self.tx;
+                for (_, create) in self.rebuild {
+                    sqlx::query(create).execute(&mut *tx).await?;
+                }
                 let finish: &[&str] = $finish;
                 for sql in finish {
                     sqlx::query(sql).execute(&mut *tx).await?;

@@ -64,5 +64,5 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[]);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[], bulk_indexes: &[]);
 export_sql!(PgStore, sqlx::Postgres);

@@ -104,6 +104,14 @@ import_sql!(
          SELECT id, search_text FROM children WHERE id > (SELECT since_id FROM fts_deferred)",
         "DELETE FROM fts_deferred",
         "PRAGMA cache_size = -2000",
+    ],
+    // As created by the migrations (0001, 0005, 0007).
+    bulk_indexes: &[
+        ("children_unit_name", "CREATE INDEX children_unit_name ON children (unit_id, name_sort)"),
+        ("children_name_sort", "CREATE INDEX children_name_sort ON children (name_sort)"),
+        ("children_birth", "CREATE INDEX children_birth ON children (date_of_birth)"),
+        ("children_national_id", "CREATE INDEX children_national_id ON children (national_id)"),
+        ("enrolments_school", "CREATE INDEX enrolments_school ON enrolments (school_code)"),
     ]
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
