@@ -146,12 +146,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     level,
                     code,
                     &year.to_string(),
-                    if (k + year as usize) % 4 == 0 {
+                    if (k + year as usize).is_multiple_of(4) {
                         "no"
                     } else {
                         "yes"
                     },
-                    if k % 3 == 0 { "no" } else { "yes" },
+                    if k.is_multiple_of(3) { "no" } else { "yes" },
                 ])?;
             }
         }
@@ -209,7 +209,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if (6..=15).contains(&age) && i % 10 < 9 {
             part.write_record([c.child_id.as_str(), "2025-11-20", "awareness", ""])?;
         }
-        if (11..=15).contains(&age) && i % 3 == 0 {
+        if (11..=15).contains(&age) && i.is_multiple_of(3) {
             part.write_record([
                 c.child_id.as_str(),
                 "2025-06-01",
@@ -247,7 +247,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         w.write_record([
             code.as_str(),
             "2025",
-            if k % 2 == 0 { "yes" } else { "no" },
+            if k.is_multiple_of(2) { "yes" } else { "no" },
             "yes",
         ])?;
         dis.write_record([

@@ -53,14 +53,18 @@ pub fn integer(s: &str) -> Option<i64> {
     (x.fract() == 0.0 && x.abs() < 9e15).then_some(x as i64)
 }
 
+/// A text that is not a yes/no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotABool;
+
 /// Reads a yes/no cell; empty is unknown.
-pub fn boolean(s: &str) -> Result<Option<bool>, ()> {
+pub fn boolean(s: &str) -> Result<Option<bool>, NotABool> {
     match s {
         "yes" => return Ok(Some(true)),
         "no" => return Ok(Some(false)),
         _ => {}
     }
-    treem_domain::child_input::parse_bool(s).map_err(|_| ())
+    treem_domain::child_input::parse_bool(s).map_err(|_| NotABool)
 }
 
 /// A coded value: its code and the other spellings it accepts.

@@ -78,7 +78,7 @@ fn cell(v: &Value, col: &Column) -> String {
 }
 
 enum Sink {
-    Csv(csv::Writer<std::fs::File>),
+    Csv(Box<csv::Writer<std::fs::File>>),
     Sheet(u32),
 }
 
@@ -125,7 +125,7 @@ pub async fn export(
             Target::Folder(dir) => {
                 let mut w = csv::Writer::from_path(csv_path(dir, file))?;
                 w.write_record(&header)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Target::Workbook(_) => {
                 let sheet = book.add_worksheet_with_constant_memory()?;

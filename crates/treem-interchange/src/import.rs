@@ -173,19 +173,18 @@ impl Ctx<'_> {
         let Some(dir) = &self.opts.reject_dir else {
             return Ok(());
         };
-        if !self.rejects.contains_key(&file) {
-            std::fs::create_dir_all(dir).map_err(|e| ImportError::Reject(e.to_string()))?;
-            let path = dir.join(format!("{}.csv", file.name()));
-            let mut w =
-                csv::Writer::from_path(&path).map_err(|e| ImportError::Reject(e.to_string()))?;
-            w.write_record(header)
-                .map_err(|e| ImportError::Reject(e.to_string()))?;
-            self.rejects.insert(file, w);
-        }
-        if let Some(w) = self.rejects.get_mut(&file) {
-            w.write_record(raw)
-                .map_err(|e| ImportError::Reject(e.to_string()))?;
-        }
+        let fail = |e: &dyn std::fmt::Display| ImportError::Reject(e.to_string());
+        let w = match self.rejects.entry(file) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+                let path = dir.join(format!("{}.csv", file.name()));
+                let mut w = csv::Writer::from_path(&path).map_err(|e| fail(&e))?;
+                w.write_record(header).map_err(|e| fail(&e))?;
+                v.insert(w)
+            }
+        };
+        w.write_record(raw).map_err(|e| fail(&e))?;
         Ok(())
     }
 

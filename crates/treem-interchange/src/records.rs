@@ -166,7 +166,7 @@ impl<'a> Check<'a> {
         let v = self.text(column, required)?;
         match cell::boolean(&v) {
             Ok(b) => b,
-            Err(()) => {
+            Err(cell::NotABool) => {
                 self.fail(column, "không phải có/không", "is not yes/no");
                 None
             }

@@ -2,6 +2,9 @@
 //! the reading rules, atomicity, idempotence, history, scope, partial
 //! imports and the round trip.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::future::Future;
@@ -531,7 +534,67 @@ where
     assert_eq!(db.store.count_children(&Scope::All).await.unwrap(), 0);
 }
 
+async fn zips_of_csv_and_workbook_cells<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    use std::io::Write;
+    let Some(db) = open("a").await else { return };
+    // An upload: CSV files in a zip, one of them in a folder.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("manifest.csv", opts).unwrap();
+    zip.write_all(MANIFEST.as_bytes()).unwrap();
+    zip.start_file("xa/children.csv", opts).unwrap();
+    zip.write_all(CHILDREN.as_bytes()).unwrap();
+    zip.start_file("ghi-chu.txt", opts).unwrap();
+    zip.write_all(b"notes").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let data = treem_interchange::DataSet::from_bytes("up.zip", bytes).unwrap();
+    let r = treem_interchange::import(db.store.as_ref(), &data, &options(), &Quiet)
+        .await
+        .unwrap();
+    assert_clean(&r);
+    assert_eq!(r.files[0].written, 3);
+    assert!(r.warnings.iter().any(|w| w.file == "ghi-chu.txt"));
+
+    // A workbook typed by hand: date cells, number cells, Vietnamese headers.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    let sheet = book.add_worksheet();
+    sheet.set_name("measurements").unwrap();
+    for (c, h) in ["Mã trẻ", "Ngày cân đo", "Cân nặng (kg)", "Chiều cao (cm)"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "C1").unwrap();
+    // 45000 is 15/03/2023 in Excel's calendar.
+    sheet
+        .write_number_with_format(1, 1, 45000.0, &date)
+        .unwrap();
+    sheet.write_number(1, 2, 11.5).unwrap();
+    sheet.write_number(1, 3, 84.0).unwrap();
+    let data =
+        treem_interchange::DataSet::from_bytes("can.xlsx", book.save_to_buffer().unwrap()).unwrap();
+    let mut o = options();
+    o.workbook = true;
+    let r = treem_interchange::import(db.store.as_ref(), &data, &o, &Quiet)
+        .await
+        .unwrap();
+    assert_clean(&r);
+    let m = rows(&db.store, ExportFile::Measurements).await;
+    assert_eq!(
+        m[0][1],
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2023, 3, 15))
+    );
+    assert_eq!(m[0][2], Value::Real(Some(11.5)));
+    assert_eq!(m[0][3], Value::Real(Some(84.0)));
+}
+
 on_both!(
+    zips_of_csv_and_workbook_cells,
     every_file_is_read_and_the_round_trip_is_exact,
     a_failure_in_the_last_file_stores_nothing,
     reimport_changes_nothing_and_a_change_keeps_history,

@@ -5,6 +5,9 @@
 //! --release --test readers_fuzz` runs the long campaign recorded in
 //! docs/performance.md.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use proptest::prelude::*;
 use treem_interchange::DataSet;
 use treem_interchange::source::RawRow;

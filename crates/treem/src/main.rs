@@ -16,7 +16,9 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = std::env::var("TREEM_LOG").unwrap_or_else(|_| "info".into());
+    // sqlx reports statements slower than a second at WARN; a long import is
+    // expected to have some, so its reports are kept for TREEM_LOG=debug.
+    let filter = std::env::var("TREEM_LOG").unwrap_or_else(|_| "info,sqlx::query=error".into());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)

@@ -1,6 +1,9 @@
 //! Shared helpers of the import tests: databases of both backends with the
 //! Lai Châu units, and data sets written to temporary folders.
 
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -84,7 +87,7 @@ macro_rules! on_both {
             async fn $name() {
                 super::$name(|_tag: &'static str| async {
                     let db = treem_store::testing::sqlite().await.unwrap();
-                    crate::common::with_units(&db.store).await;
+                    $crate::common::with_units(&db.store).await;
                     Some(db)
                 }).await;
             })*
@@ -95,7 +98,7 @@ macro_rules! on_both {
                 super::$name(|tag: &'static str| async move {
                     let name = format!("{}_{}", stringify!($name), tag);
                     let db = treem_store::testing::postgres(&name).await.unwrap()?;
-                    crate::common::with_units(&db.store).await;
+                    $crate::common::with_units(&db.store).await;
                     Some(db)
                 }).await;
             })*

@@ -1,0 +1,125 @@
+//! Importing a data set through the web page: scope, check-only, the
+//! all-or-nothing rule and the template, over a real socket.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+/// A workbook with a `children` sheet of these rows (Vietnamese headers).
+fn workbook(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("children").unwrap();
+    for (c, h) in ["Mã trẻ", "Họ và tên", "Giới tính", "Ngày sinh", "Mã xã"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn send(
+    app: &TestApp,
+    c: &reqwest::Client,
+    bytes: Vec<u8>,
+    check: bool,
+) -> (StatusCode, String) {
+    let csrf = app.csrf(c, "/datasets").await;
+    let mut form = Form::new()
+        .text("csrf", csrf)
+        .part("file", Part::bytes(bytes).file_name("tre-em.xlsx"));
+    if check {
+        form = form.text("check", "1");
+    }
+    let res = c
+        .post(app.url("/datasets"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn commune_officer_imports_only_her_commune(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let (status, body) = app.get(&c, "/datasets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("/datasets/template.xlsx"));
+    let before = common::children_under(&app, "03424").await.len();
+    let mixed = workbook(&[
+        ["WEB-1", "Lò Thị Mai", "Nữ", "01/02/2022", "03424"],
+        ["WEB-2", "Tẩn Văn Pao", "Nam", "2021-05-06", "03390"],
+    ]);
+    let (status, body) = send(&app, &c, mixed, false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("children, dòng 3, cột commune_code"),
+        "{body}"
+    );
+    assert!(body.contains("ngoài phạm vi đơn vị"), "{body}");
+    assert!(body.contains("không lưu gì"), "{body}");
+    assert_eq!(common::children_under(&app, "03424").await.len(), before);
+
+    let own = workbook(&[["WEB-1", "Lò Thị Mai", "Nữ", "01/02/2022", "03424"]]);
+    let (status, body) = send(&app, &c, own.clone(), true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Kiểm tra xong"), "{body}");
+    assert_eq!(common::children_under(&app, "03424").await.len(), before);
+    let (status, body) = send(&app, &c, own, false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Đã lưu toàn bộ"), "{body}");
+    assert_eq!(
+        common::children_under(&app, "03424").await.len(),
+        before + 1
+    );
+    let (_, list) = app.get(&c, "/children?q=lo+thi+mai").await;
+    assert!(list.contains("Lò Thị Mai"));
+}
+
+async fn bad_uploads_and_who_may_import(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let (status, body) = send(&app, &c, b"not a workbook".to_vec(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Không đọc được tệp"), "{body}");
+    // Without the form's token the upload is refused before it is read.
+    let form = Form::new().part("file", Part::bytes(workbook(&[])).file_name("x.xlsx"));
+    let res = c
+        .post(app.url("/datasets"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = c
+        .get(app.url("/datasets/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let names = treem_interchange::DataSet::from_bytes("t.xlsx", bytes.to_vec()).unwrap();
+    assert!(names.has(treem_interchange::spec::File::Children));
+    // A viewer and an administrator do not import into the registry.
+    for who in ["xem", "admin1"] {
+        let v = app.signed_in(who).await;
+        let (status, _) = app.get(&v, "/datasets").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+}
+
+on_both!(
+    commune_officer_imports_only_her_commune,
+    bad_uploads_and_who_may_import
+);
