@@ -4,9 +4,11 @@
 //! same format.
 
 pub mod cell;
+mod context;
 pub mod export;
 pub mod import;
 pub mod legacy;
+mod read_file;
 pub mod records;
 pub mod report;
 pub mod source;

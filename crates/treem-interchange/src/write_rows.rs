@@ -13,7 +13,8 @@ use treem_store::{
 
 use treem_store::ImportTx;
 
-use crate::import::{Pending, fingerprint};
+use crate::context::Pending;
+use crate::import::fingerprint;
 use crate::records::*;
 use crate::spec::File;
 
