@@ -49,6 +49,7 @@ fn normalise(
     map: &ColumnMap,
     verdicts: &[Option<Legacy>],
     converted: &mut [u64],
+    restored: &mut [u64],
     raw: &[String],
 ) -> (Vec<String>, Vec<FieldError>) {
     let mut errors = Vec::new();
@@ -80,6 +81,10 @@ fn normalise(
             } else {
                 v
             };
+            if let Some(whole) = leading_zeros(col.name, v) {
+                restored[i] += 1;
+                return whole;
+            }
             if v.chars().count() > treem_domain::child_input::MAX_FIELD_CHARS {
                 errors.push(FieldError {
                     column: col.name,
@@ -100,6 +105,15 @@ fn normalise(
     (cells, errors)
 }
 
+/// A personal ID number a spreadsheet stored as a number has lost its
+/// leading zero: every one has twelve digits, the first a 0 (province codes
+/// 001–096), so eleven digits get it back (counted in the report). Commune
+/// codes are given theirs when they are resolved (`Units::commune`).
+fn leading_zeros(column: &str, v: &str) -> Option<String> {
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    (column == "national_id" && digits && v.len() == 11).then(|| format!("0{v}"))
+}
+
 pub(crate) async fn read_file(
     ctx: &mut Ctx<'_>,
     data: &DataSet,
@@ -113,6 +127,7 @@ pub(crate) async fn read_file(
     });
     let verdicts = detect(data, file).await?;
     let mut converted = vec![0u64; verdicts.len()];
+    let mut restored = vec![0u64; verdicts.len()];
     progress.start(&label);
     let mut rx = data.rows(file);
     let mut header: Option<(Vec<String>, ColumnMap)> = None;
@@ -161,7 +176,37 @@ pub(crate) async fn read_file(
                 ctx.reject(file, head, raw.line, &raw.cells, vec![e])?;
                 continue;
             }
-            let (cells, mut errors) = normalise(file, map, &verdicts, &mut converted, &raw.cells);
+            let (cells, mut errors) = normalise(
+                file,
+                map,
+                &verdicts,
+                &mut converted,
+                &mut restored,
+                &raw.cells,
+            );
+            // More cells than the header has columns: most often a comma in
+            // a value that was not quoted, which shifts every later column.
+            if raw
+                .cells
+                .iter()
+                .skip(head.len())
+                .any(|c| !c.trim().is_empty())
+            {
+                errors.push(FieldError {
+                    column: "",
+                    value: String::new(),
+                    vi: format!(
+                        "dòng có {} ô, nhiều hơn {} cột của dòng tiêu đề (dấu phẩy trong một giá trị không có ngoặc kép?)",
+                        raw.cells.len(),
+                        head.len()
+                    ),
+                    en: format!(
+                        "the row has {} cells, more than the header's {} columns (a comma in an unquoted value?)",
+                        raw.cells.len(),
+                        head.len()
+                    ),
+                });
+            }
             if file == File::Children {
                 let key = fingerprint(&cells[0]);
                 ctx.children_seen.insert(key);
@@ -214,6 +259,14 @@ pub(crate) async fn read_file(
         }
     }
     ctx.send(file, pending).await?;
+    for (i, n) in restored.iter().enumerate().filter(|(_, n)| **n > 0) {
+        ctx.report.conversions.push(Conversion {
+            file: label.clone(),
+            column: file.columns()[i].name.to_string(),
+            encoding: "số 0 đầu được khôi phục / leading zeros restored",
+            values: *n,
+        });
+    }
     for (i, n) in converted.iter().enumerate() {
         if let (Some(l), true) = (verdicts[i], *n > 0) {
             ctx.report.conversions.push(Conversion {

@@ -35,11 +35,19 @@ impl Units {
     }
 
     /// The id of the commune a code names on a date.
+    ///
+    /// A code of fewer than five digits that names nothing is read with the
+    /// leading zeros a spreadsheet drops (`3424` is `03424`).
     pub fn commune(&self, code: &str, on: NaiveDate) -> Result<i64, UnitError> {
-        let unit = self
-            .history
-            .resolve(code.trim(), on)
-            .ok_or(UnitError::NotValid)?;
+        let code = code.trim();
+        let unit = match self.history.resolve(code, on) {
+            Some(u) => u,
+            None if code.len() < 5 && code.bytes().all(|b| b.is_ascii_digit()) => self
+                .history
+                .resolve(&format!("{code:0>5}"), on)
+                .ok_or(UnitError::NotValid)?,
+            None => return Err(UnitError::NotValid),
+        };
         if unit.level != Level::Commune {
             return Err(UnitError::NotACommune);
         }

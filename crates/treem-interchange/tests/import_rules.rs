@@ -171,7 +171,13 @@ where
     F: Future<Output = Option<TestDb>>,
 {
     let Some(db) = open("a").await else { return };
-    let cases: [(&str, &str, u64, &str); 8] = [
+    let cases: [(&str, &str, u64, &str); 9] = [
+        (
+            "children",
+            "child_id,full_name,sex,date_of_birth,commune_code\nB1,Lò, Thị A,F,2020-02-03,03424\n",
+            2,
+            "",
+        ),
         (
             "measurements",
             "child_id,weight_kg\nC1,9\n",
@@ -303,7 +309,42 @@ where
     assert_eq!(m[0][3], Value::Real(Some(84.0)));
 }
 
+fn row_unit(row: &[Value]) -> i64 {
+    match row[6] {
+        Value::Int(Some(id)) => id,
+        _ => panic!("no unit"),
+    }
+}
+
+async fn spreadsheet_leading_zeros_are_restored<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    // What Excel leaves of `03424` and `062320123456` when it reads them as numbers.
+    let children = "child_id,full_name,sex,date_of_birth,commune_code,national_id\nZ1,Lò Thị Zin,F,2020-05-06,3424,62320123456\n";
+    let r = run(
+        &db.store,
+        folder(&[("manifest", MANIFEST), ("children", children)]).path(),
+        &options(),
+    )
+    .await;
+    assert_clean(&r);
+    let restored: Vec<(&str, u64)> = r
+        .conversions
+        .iter()
+        .map(|c| (c.column.as_str(), c.values))
+        .collect();
+    assert_eq!(restored, vec![("national_id", 1)]);
+    let row = &rows(&db.store, ExportFile::Children).await[0];
+    assert_eq!(row[1], Value::Text(Some("062320123456".into())));
+    let units = db.store.units().await.unwrap();
+    let ban_bo = units.iter().find(|u| u.id == row_unit(row)).unwrap();
+    assert_eq!(ban_bo.unit.code, "03424");
+}
+
 on_both!(
+    spreadsheet_leading_zeros_are_restored,
     scope_and_units_on_the_data_set_date,
     hostile_values_are_stored_verbatim,
     old_encodings_are_detected_and_converted,
