@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod duplicates;
 pub mod i18n;
+pub mod indicators;
 pub mod national_id;
 pub mod nutrition;
 pub mod scope;

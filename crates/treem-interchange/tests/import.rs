@@ -241,7 +241,72 @@ where
     );
 }
 
+async fn indicator_rows_come_back_typed<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    assert_clean(&run(&db.store, full().path(), &options()).await);
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let rows = db
+        .store
+        .indicator_rows(d(2024, 1, 1), d(2025, 12, 31), "2024-2025")
+        .await
+        .unwrap();
+    assert_eq!(rows.children.len(), 3);
+    let lap = rows
+        .children
+        .iter()
+        .find(|c| c.date_of_birth == d(2021, 4, 3))
+        .unwrap();
+    assert_eq!(lap.birth_registered, Some(true));
+    assert_eq!(lap.status, "active");
+    assert_eq!(lap.status_date, None);
+    assert_eq!(rows.measurements.len(), 1);
+    let m = rows
+        .measurements
+        .iter()
+        .find(|m| m.measured_on == d(2023, 12, 1));
+    assert!(m.is_none(), "before the period");
+    assert_eq!(rows.enrolments.len(), 2);
+    assert!(
+        rows.enrolments
+            .iter()
+            .any(|e| e.grade == Some(5) && e.status == "completed")
+    );
+    assert!(
+        rows.enrolments
+            .iter()
+            .any(|e| e.grade.is_none() && e.level == "preschool")
+    );
+    assert_eq!(rows.schools.len(), 2);
+    assert!(
+        rows.schools
+            .iter()
+            .any(|s| s.sanitation_standard && !s.psych_support)
+    );
+    assert_eq!(rows.assessments.len(), 2);
+    assert_eq!(
+        rows.disasters
+            .iter()
+            .map(|d| d.children_affected)
+            .sum::<i64>(),
+        52
+    );
+    assert_eq!(rows.participation.len(), 2);
+    assert_eq!(rows.cases.len(), 1);
+    assert_eq!(rows.cases[0].intervention_started_on, Some(d(2025, 2, 10)));
+    // An empty period gives empty lists, not an error.
+    let none = db
+        .store
+        .indicator_rows(d(1999, 1, 1), d(1999, 12, 31), "1998-1999")
+        .await
+        .unwrap();
+    assert!(none.measurements.is_empty() && none.enrolments.is_empty() && none.cases.is_empty());
+}
+
 on_both!(
+    indicator_rows_come_back_typed,
     every_file_is_read_and_the_round_trip_is_exact,
     a_failure_in_the_last_file_stores_nothing,
     reimport_changes_nothing_and_a_change_keeps_history,

@@ -496,6 +496,15 @@ macro_rules! shared_store {
             async fn export_units(&self) -> $crate::StoreResult<Vec<i64>> {
                 self.export_units_sql().await
             }
+
+            async fn indicator_rows(
+                &self,
+                start: chrono::NaiveDate,
+                reference: chrono::NaiveDate,
+                school_year: &str,
+            ) -> $crate::StoreResult<$crate::IndicatorRows> {
+                self.indicator_rows_sql(start, reference, school_year).await
+            }
         }
     };
 }

@@ -19,6 +19,7 @@ mod common;
 mod export_sql;
 mod import_model;
 mod import_sql;
+mod indicators_sql;
 mod measurements_sql;
 mod model;
 pub mod postgres;
@@ -28,6 +29,7 @@ pub mod testing;
 
 pub use export_sql::{ExportFile, Kind};
 pub use import_model::*;
+pub use indicators_sql::*;
 pub use model::*;
 
 /// What can go wrong at the storage seam.
@@ -253,6 +255,16 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<(i64, Vec<Value>)>>;
     /// The unit versions children and schools are recorded under.
     async fn export_units(&self) -> StoreResult<Vec<i64>>;
+
+    // --- indicators ---
+
+    /// The stored rows a period's indicators are computed from.
+    async fn indicator_rows(
+        &self,
+        start: chrono::NaiveDate,
+        reference: chrono::NaiveDate,
+        school_year: &str,
+    ) -> StoreResult<IndicatorRows>;
 }
 
 /// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare

@@ -16,6 +16,7 @@ use crate::StoreResult;
 use crate::common::{bind_child, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
+use crate::indicators_sql::indicators_sql;
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -115,3 +116,4 @@ import_sql!(
     ]
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
+indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");

@@ -22,6 +22,7 @@ mod duplicates_page;
 mod error;
 mod guard;
 mod home;
+pub mod indicator_report;
 mod lists;
 mod measure_page;
 mod nutrition_page;

@@ -70,6 +70,21 @@ pub enum Command {
         #[arg(long)]
         xlsx: bool,
     },
+    /// The fourteen indicators on the reference date (31/12/Y, or 30/06/Y with --half 1)
+    Indicators {
+        /// The report year
+        #[arg(long)]
+        year: i32,
+        /// 1: the first half (reference date 30 June)
+        #[arg(long)]
+        half: Option<u8>,
+        /// Only this unit (valid on the reference date) and the units under it
+        #[arg(long)]
+        unit: Option<String>,
+        /// json, csv or table
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::indicators::Format,
+    },
     /// WHO 2006 z-scores for a CSV file of measurements
     Zscore {
         /// The measurements (CSV with a header)

@@ -9,6 +9,7 @@ mod admin;
 mod cli;
 mod config;
 mod dataset;
+mod indicators;
 mod serve;
 mod zscore;
 
@@ -55,6 +56,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check,
         } => dataset::run_import(&config, &path, partial, as_of, check).await,
         Command::Export { path, xlsx } => dataset::run_export(&config, &path, xlsx).await,
+        Command::Indicators {
+            year,
+            half,
+            unit,
+            format,
+        } => indicators::run(&config, year, half, unit, format).await,
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add {
             name,

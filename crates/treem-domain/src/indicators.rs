@@ -1,0 +1,630 @@
+//! The plan's fourteen indicators (shared/spec/indicators.md), computed from
+//! plain facts for every unit valid on a reference date: numerator and
+//! denominator per unit, then value, target and status. No storage here:
+//! the caller loads the facts, with each record's unit given as its index
+//! in the `UnitHistory`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::child::ChildStatus;
+use crate::units::{Level, UnitHistory};
+
+/// The indicators, in the order of the contract.
+pub const KEYS: [&str; 14] = [
+    "child_friendly_communes",
+    "play_spots",
+    "school_sanitation",
+    "school_psych_support",
+    "disaster_relief",
+    "abuse_intervention",
+    "birth_registration_u5",
+    "underweight_u5",
+    "stunting_u5",
+    "preschool_5yo",
+    "primary_completion",
+    "lower_secondary_graduation",
+    "participation_awareness",
+    "participation_11plus",
+];
+
+/// The indicator's name in the plan (Vietnamese).
+pub fn name_vi(key: &str) -> &'static str {
+    match key {
+        "child_friendly_communes" => "Tỷ lệ xã, thị trấn đạt tiêu chuẩn phù hợp với trẻ em",
+        "play_spots" => "Tỷ lệ xã, thị trấn có điểm văn hoá, vui chơi dành cho trẻ em",
+        "school_sanitation" => "Tỷ lệ cơ sở giáo dục có công trình vệ sinh đạt tiêu chuẩn",
+        "school_psych_support" => "Tỷ lệ trường học có dịch vụ hỗ trợ tâm lý trẻ em",
+        "disaster_relief" => "Tỷ lệ trẻ em gặp thiên tai, thảm hoạ được cứu trợ, hỗ trợ kịp thời",
+        "abuse_intervention" => "Tỷ lệ trẻ em bị xâm hại, lạm dụng, bóc lột được can thiệp, hỗ trợ",
+        "birth_registration_u5" => "Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh",
+        "underweight_u5" => "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể cân nặng theo tuổi",
+        "stunting_u5" => "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể chiều cao theo tuổi",
+        "preschool_5yo" => "Tỷ lệ huy động trẻ em 5 tuổi đi học mẫu giáo",
+        "primary_completion" => "Tỷ lệ trẻ em hoàn thành chương trình tiểu học",
+        "lower_secondary_graduation" => "Tỷ lệ trẻ em tốt nghiệp trung học cơ sở",
+        "participation_awareness" => {
+            "Tỷ lệ trẻ em được nâng cao nhận thức, năng lực về quyền tham gia"
+        }
+        "participation_11plus" => {
+            "Tỷ lệ trẻ em từ 11 tuổi trở lên tham gia mô hình, hoạt động thúc đẩy quyền tham gia"
+        }
+        _ => "",
+    }
+}
+
+/// A percentage as shown: rounded half up to one decimal, decimal comma.
+pub fn shown(value: f64) -> String {
+    format!("{:.1}", (value * 10.0 + 0.5).floor() / 10.0).replace('.', ",")
+}
+
+/// Index of an indicator in `KEYS`.
+fn at(key: &str) -> usize {
+    KEYS.iter().position(|k| *k == key).unwrap_or(0)
+}
+
+/// A report period: the year and whether it is the first half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub year: i32,
+    pub half: bool,
+}
+
+impl Period {
+    /// 31 December of the year, or 30 June for the first half.
+    pub fn reference_date(self) -> NaiveDate {
+        let (m, d) = if self.half { (6, 30) } else { (12, 31) };
+        NaiveDate::from_ymd_opt(self.year, m, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// 1 January of the year.
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The school year that ends in the report year (`2024-2025` for 2025).
+    pub fn school_year(self) -> String {
+        format!("{}-{}", self.year - 1, self.year)
+    }
+
+    pub fn name(self) -> &'static str {
+        if self.half { "h1" } else { "annual" }
+    }
+}
+
+/// A child, as the indicators need her (`unit`: index in the history).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildFact {
+    pub unit: usize,
+    pub born: NaiveDate,
+    pub status: ChildStatus,
+    pub status_date: Option<NaiveDate>,
+    pub birth_registered: Option<bool>,
+    pub birth_registration_date: Option<NaiveDate>,
+}
+
+/// A measurement's z-scores (`child`: index in `Facts::children`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasurementFact {
+    pub child: usize,
+    pub measured_on: NaiveDate,
+    pub age_days: i64,
+    pub waz: Option<f64>,
+    pub waz_flagged: bool,
+    pub haz: Option<f64>,
+    pub haz_flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrolmentFact {
+    pub child: usize,
+    pub school_year: String,
+    pub school_code: String,
+    pub level: String,
+    pub grade: Option<i64>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolFact {
+    pub school_code: String,
+    pub year: i64,
+    pub unit: usize,
+    pub sanitation_standard: bool,
+    pub psych_support: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentFact {
+    pub unit: usize,
+    pub year: i64,
+    pub child_friendly: bool,
+    pub play_spot: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisasterFact {
+    pub unit: usize,
+    pub occurred_on: NaiveDate,
+    pub affected: i64,
+    pub supported: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParticipationFact {
+    pub child: usize,
+    pub date: NaiveDate,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFact {
+    pub child: usize,
+    pub reported_on: NaiveDate,
+    pub intervention_started_on: Option<NaiveDate>,
+}
+
+/// Everything the indicators are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub children: Vec<ChildFact>,
+    pub measurements: Vec<MeasurementFact>,
+    pub enrolments: Vec<EnrolmentFact>,
+    pub schools: Vec<SchoolFact>,
+    pub assessments: Vec<AssessmentFact>,
+    pub disasters: Vec<DisasterFact>,
+    pub participation: Vec<ParticipationFact>,
+    pub cases: Vec<CaseFact>,
+}
+
+/// A numerator over a denominator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count {
+    pub numerator: i64,
+    pub denominator: i64,
+}
+
+impl Count {
+    fn add(&mut self, yes: bool) {
+        self.denominator += 1;
+        self.numerator += i64::from(yes);
+    }
+
+    /// The exact percentage; `None` without a denominator.
+    pub fn value(self) -> Option<f64> {
+        (self.denominator > 0).then(|| self.numerator as f64 / self.denominator as f64 * 100.0)
+    }
+}
+
+/// The figures of one unit valid on the reference date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitFigures {
+    /// Index of the unit in the history.
+    pub unit: usize,
+    pub counts: [Count; 14],
+}
+
+/// Age in completed years on a date (the birthday rule).
+fn years(born: NaiveDate, on: NaiveDate) -> i32 {
+    on.years_since(born).map_or(-1, |y| y as i32)
+}
+
+/// Resident at the reference date: born by then and not moved away or dead
+/// on or before it.
+fn resident(c: &ChildFact, reference: NaiveDate) -> bool {
+    c.born <= reference
+        && !(c.status != ChildStatus::Active && c.status_date.is_none_or(|d| d <= reference))
+}
+
+/// Adds one unit of the denominator (and of the numerator when `yes`) to a
+/// commune's indicator.
+fn tally(
+    communes: &mut HashMap<usize, [Count; 14]>,
+    commune: Option<usize>,
+    key: usize,
+    yes: bool,
+) {
+    if let Some(c) = commune {
+        communes.entry(c).or_insert([Count::default(); 14])[key].add(yes);
+    }
+}
+
+/// Computes every indicator for the communes valid on the reference date
+/// that hold a record, and for their ancestors valid then.
+pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+    let reference = period.reference_date();
+    let start = period.start();
+    let units = history.all();
+    // Where a record's unit stands on the reference date (itself, or what it
+    // has become), by unit index; `None` when it cannot be placed.
+    let mut placed: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut place = |unit: usize| -> Option<usize> {
+        *placed.entry(unit).or_insert_with(|| {
+            let u = units.get(unit)?;
+            let now = history.became(u, reference)?;
+            history.index_of(now)
+        })
+    };
+    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
+    let mut holds: HashSet<usize> = HashSet::new();
+    let child_commune: Vec<Option<usize>> = facts.children.iter().map(|c| place(c.unit)).collect();
+    holds.extend(child_commune.iter().flatten());
+
+    // Children: birth registration, participation, preschool.
+    let awareness_from = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut aware = vec![false; facts.children.len()];
+    let mut active11 = vec![false; facts.children.len()];
+    for p in &facts.participation {
+        if p.date > reference || p.child >= aware.len() {
+            continue;
+        }
+        if p.kind == "awareness" && p.date >= awareness_from {
+            aware[p.child] = true;
+        }
+        if matches!(p.kind.as_str(), "forum" | "club" | "council") && p.date >= start {
+            active11[p.child] = true;
+        }
+    }
+    let school_year = period.school_year();
+    let mut preschool = vec![false; facts.children.len()];
+    for e in &facts.enrolments {
+        if e.school_year == school_year
+            && e.level == "preschool"
+            && e.status != "dropped_out"
+            && e.child < preschool.len()
+        {
+            preschool[e.child] = true;
+        }
+    }
+    for (i, c) in facts.children.iter().enumerate() {
+        if !resident(c, reference) {
+            continue;
+        }
+        let commune = child_commune[i];
+        let age_days = (reference - c.born).num_days();
+        if age_days <= 1826 {
+            let registered = c.birth_registered == Some(true)
+                && c.birth_registration_date.is_none_or(|d| d <= reference);
+            tally(
+                &mut communes,
+                commune,
+                at("birth_registration_u5"),
+                registered,
+            );
+        }
+        if c.born.year() == period.year - 6 {
+            tally(&mut communes, commune, at("preschool_5yo"), preschool[i]);
+        }
+        let age = years(c.born, reference);
+        if (6..=15).contains(&age) {
+            tally(
+                &mut communes,
+                commune,
+                at("participation_awareness"),
+                aware[i],
+            );
+        }
+        if (11..=15).contains(&age) {
+            tally(
+                &mut communes,
+                commune,
+                at("participation_11plus"),
+                active11[i],
+            );
+        }
+    }
+
+    // Anthropometry: each resident child's latest measurement in the period
+    // with a valid z-score at 0–59 months, for WAZ and HAZ separately.
+    let mut latest_waz: HashMap<usize, (NaiveDate, f64)> = HashMap::new();
+    let mut latest_haz: HashMap<usize, (NaiveDate, f64)> = HashMap::new();
+    for m in &facts.measurements {
+        if m.measured_on < start || m.measured_on > reference || m.age_days > 1826 || m.age_days < 0
+        {
+            continue;
+        }
+        let keep = |map: &mut HashMap<usize, (NaiveDate, f64)>, z: Option<f64>, flagged: bool| {
+            if let (Some(z), false) = (z, flagged) {
+                let e = map.entry(m.child).or_insert((m.measured_on, z));
+                if m.measured_on > e.0 {
+                    *e = (m.measured_on, z);
+                }
+            }
+        };
+        keep(&mut latest_waz, m.waz, m.waz_flagged);
+        keep(&mut latest_haz, m.haz, m.haz_flagged);
+    }
+    for (map, key) in [
+        (&latest_waz, "underweight_u5"),
+        (&latest_haz, "stunting_u5"),
+    ] {
+        for (&child, &(_, z)) in map {
+            if facts
+                .children
+                .get(child)
+                .is_some_and(|c| resident(c, reference))
+            {
+                tally(&mut communes, child_commune[child], at(key), z < -2.0);
+            }
+        }
+    }
+
+    // Schools: each school's latest record of year ≤ Y.
+    let mut latest_school: HashMap<&str, &SchoolFact> = HashMap::new();
+    for s in &facts.schools {
+        holds.extend(place(s.unit));
+        if s.year > i64::from(period.year) {
+            continue;
+        }
+        let e = latest_school.entry(s.school_code.as_str()).or_insert(s);
+        if s.year > e.year {
+            *e = s;
+        }
+    }
+    let mut school_commune: HashMap<&str, Option<usize>> = HashMap::new();
+    for (code, s) in &latest_school {
+        let commune = place(s.unit);
+        school_commune.insert(code, commune);
+        tally(
+            &mut communes,
+            commune,
+            at("school_sanitation"),
+            s.sanitation_standard,
+        );
+        tally(
+            &mut communes,
+            commune,
+            at("school_psych_support"),
+            s.psych_support,
+        );
+    }
+    for e in &facts.enrolments {
+        if e.school_year != school_year || e.status == "transferred" {
+            continue;
+        }
+        let commune = school_commune
+            .get(e.school_code.as_str())
+            .copied()
+            .flatten();
+        match e.grade {
+            Some(5) => tally(
+                &mut communes,
+                commune,
+                at("primary_completion"),
+                e.status == "completed",
+            ),
+            Some(9) => tally(
+                &mut communes,
+                commune,
+                at("lower_secondary_graduation"),
+                e.status == "graduated",
+            ),
+            _ => {}
+        }
+    }
+
+    // Disasters in the period: children affected and supported in time.
+    for d in &facts.disasters {
+        let commune = place(d.unit);
+        holds.extend(commune);
+        if d.occurred_on < start || d.occurred_on > reference {
+            continue;
+        }
+        if let Some(c) = commune {
+            let counts = communes.entry(c).or_insert([Count::default(); 14]);
+            counts[at("disaster_relief")].numerator += d.supported;
+            counts[at("disaster_relief")].denominator += d.affected;
+        }
+    }
+
+    // Protection cases reported in the period, by child.
+    let mut case_children: HashMap<usize, bool> = HashMap::new();
+    for k in &facts.cases {
+        if k.reported_on < start || k.reported_on > reference {
+            continue;
+        }
+        let helped = k.intervention_started_on.is_some_and(|d| d <= reference);
+        let e = case_children.entry(k.child).or_insert(false);
+        *e |= helped;
+    }
+    for (child, helped) in case_children {
+        tally(
+            &mut communes,
+            child_commune.get(child).copied().flatten(),
+            at("abuse_intervention"),
+            helped,
+        );
+    }
+
+    // Assessments belong to their own unit version and never pass on.
+    let mut latest_assessment: HashMap<usize, &AssessmentFact> = HashMap::new();
+    for a in &facts.assessments {
+        if let Some(c) = place(a.unit) {
+            holds.insert(c);
+        }
+        if a.year > i64::from(period.year) {
+            continue;
+        }
+        let e = latest_assessment.entry(a.unit).or_insert(a);
+        if a.year > e.year {
+            *e = a;
+        }
+    }
+    for &c in &holds {
+        if units
+            .get(c)
+            .is_none_or(|u| u.level != Level::Commune || !u.valid_on(reference))
+        {
+            continue;
+        }
+        let a = latest_assessment.get(&c);
+        let counts = communes.entry(c).or_insert([Count::default(); 14]);
+        counts[at("child_friendly_communes")].add(a.is_some_and(|a| a.child_friendly));
+        counts[at("play_spots")].add(a.is_some_and(|a| a.play_spot));
+    }
+
+    // Sum communes into every ancestor valid on the reference date.
+    let mut all: HashMap<usize, [Count; 14]> = HashMap::new();
+    for (&c, counts) in &communes {
+        let Some(unit) = units.get(c) else { continue };
+        if !holds.contains(&c) || unit.level != Level::Commune || !unit.valid_on(reference) {
+            continue;
+        }
+        for a in history.ancestors(unit) {
+            if !a.valid_on(reference) {
+                continue;
+            }
+            let Some(i) = history.index_of(a) else {
+                continue;
+            };
+            let sum = all.entry(i).or_insert([Count::default(); 14]);
+            for (s, c) in sum.iter_mut().zip(counts) {
+                s.numerator += c.numerator;
+                s.denominator += c.denominator;
+            }
+        }
+    }
+    let mut out: Vec<UnitFigures> = all
+        .into_iter()
+        .map(|(unit, counts)| UnitFigures { unit, counts })
+        .collect();
+    out.sort_by(|a, b| {
+        let (ua, ub) = (&units[a.unit], &units[b.unit]);
+        (ua.level, &ua.code).cmp(&(ub.level, &ub.code))
+    });
+    out
+}
+
+/// How a value is judged against its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    Below,
+}
+
+impl Comparison {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => ">=",
+            Comparison::Below => "<",
+        }
+    }
+}
+
+/// An indicator's milestones: (year, target value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub key: &'static str,
+    pub comparison: Comparison,
+    pub milestones: Vec<(i32, f64)>,
+}
+
+/// The plan's milestones (2025 and 2030), as seeded.
+pub fn plan_targets() -> Vec<Target> {
+    use Comparison::*;
+    let t = |key, comparison, milestones: &[(i32, f64)]| Target {
+        key,
+        comparison,
+        milestones: milestones.to_vec(),
+    };
+    vec![
+        t(
+            "child_friendly_communes",
+            AtLeast,
+            &[(2025, 100.0), (2030, 100.0)],
+        ),
+        t("play_spots", AtLeast, &[(2025, 60.0), (2030, 95.0)]),
+        t(
+            "school_sanitation",
+            AtLeast,
+            &[(2025, 100.0), (2030, 100.0)],
+        ),
+        t(
+            "school_psych_support",
+            AtLeast,
+            &[(2025, 100.0), (2030, 100.0)],
+        ),
+        t("disaster_relief", AtLeast, &[(2025, 100.0), (2030, 100.0)]),
+        t(
+            "abuse_intervention",
+            AtLeast,
+            &[(2025, 100.0), (2030, 100.0)],
+        ),
+        t("birth_registration_u5", AtLeast, &[(2030, 100.0)]),
+        t("underweight_u5", Below, &[(2025, 15.0), (2030, 12.0)]),
+        t("stunting_u5", Below, &[(2025, 20.0), (2030, 18.0)]),
+        t("preschool_5yo", AtLeast, &[(2025, 99.9), (2030, 99.9)]),
+        t("primary_completion", AtLeast, &[(2025, 99.8), (2030, 99.8)]),
+        t(
+            "lower_secondary_graduation",
+            AtLeast,
+            &[(2025, 99.5), (2030, 99.5)],
+        ),
+        t(
+            "participation_awareness",
+            AtLeast,
+            &[(2025, 85.0), (2030, 90.0)],
+        ),
+        t(
+            "participation_11plus",
+            AtLeast,
+            &[(2025, 30.0), (2030, 35.0)],
+        ),
+    ]
+}
+
+impl Target {
+    /// The target applied to a year: that year's milestone, else the latest
+    /// before it, else the first after it.
+    pub fn for_year(&self, year: i32) -> Option<f64> {
+        let before = self
+            .milestones
+            .iter()
+            .filter(|(y, _)| *y <= year)
+            .max_by_key(|(y, _)| *y);
+        let after = self
+            .milestones
+            .iter()
+            .filter(|(y, _)| *y > year)
+            .min_by_key(|(y, _)| *y);
+        before.or(after).map(|(_, v)| *v)
+    }
+}
+
+/// Met, not met, or no data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Met,
+    NotMet,
+    NoData,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not_met",
+            Status::NoData => "no_data",
+        }
+    }
+}
+
+/// The status of a count against a target, on the exact value.
+pub fn status(count: Count, target: Option<f64>, comparison: Comparison) -> Status {
+    match (count.value(), target) {
+        (None, _) => Status::NoData,
+        (Some(_), None) => Status::NoData,
+        (Some(v), Some(t)) => {
+            let met = match comparison {
+                Comparison::AtLeast => v >= t,
+                Comparison::Below => v < t,
+            };
+            if met { Status::Met } else { Status::NotMet }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "indicators_tests.rs"]
+mod tests;

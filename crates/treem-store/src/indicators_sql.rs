@@ -1,0 +1,334 @@
+//! What the indicators are computed from, read in a few plain queries (the
+//! computing itself is `treem_domain::indicators`).
+
+use chrono::NaiveDate;
+
+/// A child as the indicators need her.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorChild {
+    pub id: i64,
+    pub unit_id: i64,
+    pub date_of_birth: NaiveDate,
+    pub status: String,
+    pub status_date: Option<NaiveDate>,
+    pub birth_registered: Option<bool>,
+    pub birth_registration_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorMeasurement {
+    pub child_id: i64,
+    pub measured_on: NaiveDate,
+    pub age_days: i64,
+    pub waz: Option<f64>,
+    pub f_waz: Option<bool>,
+    pub haz: Option<f64>,
+    pub f_haz: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorEnrolment {
+    pub child_id: i64,
+    pub school_code: String,
+    pub level: String,
+    pub grade: Option<i64>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorSchool {
+    pub school_code: String,
+    pub year: i64,
+    pub unit_id: i64,
+    pub sanitation_standard: bool,
+    pub psych_support: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorAssessment {
+    pub unit_id: i64,
+    pub year: i64,
+    pub child_friendly: bool,
+    pub play_spot: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorDisaster {
+    pub unit_id: i64,
+    pub occurred_on: NaiveDate,
+    pub children_affected: i64,
+    pub children_supported_timely: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorParticipation {
+    pub child_id: i64,
+    pub date: NaiveDate,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IndicatorCase {
+    pub child_id: i64,
+    pub reported_on: NaiveDate,
+    pub intervention_started_on: Option<NaiveDate>,
+}
+
+/// Everything stored that a period's indicators need.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndicatorRows {
+    pub children: Vec<IndicatorChild>,
+    pub measurements: Vec<IndicatorMeasurement>,
+    pub enrolments: Vec<IndicatorEnrolment>,
+    pub schools: Vec<IndicatorSchool>,
+    pub assessments: Vec<IndicatorAssessment>,
+    pub disasters: Vec<IndicatorDisaster>,
+    pub participation: Vec<IndicatorParticipation>,
+    pub cases: Vec<IndicatorCase>,
+}
+
+/// A yes/no column as JSON gives it: `true`/`false` (PostgreSQL) or 1/0
+/// (SQLite).
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Flag {
+    Bool(bool),
+    Int(i64),
+}
+
+impl Flag {
+    pub(crate) fn get(f: Option<Flag>) -> Option<bool> {
+        f.map(|f| match f {
+            Flag::Bool(b) => b,
+            Flag::Int(i) => i != 0,
+        })
+    }
+}
+
+/// Parses the JSON array of rows a query aggregated.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    json: Option<String>,
+) -> crate::StoreResult<Vec<T>> {
+    match json {
+        None => Ok(Vec::new()),
+        Some(j) => serde_json::from_str(&j)
+            .map_err(|e| crate::StoreError::Corrupt(format!("indicator rows: {e}"))),
+    }
+}
+
+type ChildTuple = (
+    i64,
+    i64,
+    NaiveDate,
+    String,
+    Option<NaiveDate>,
+    Option<Flag>,
+    Option<NaiveDate>,
+);
+type MeasurementTuple = (
+    i64,
+    NaiveDate,
+    i64,
+    Option<f64>,
+    Option<Flag>,
+    Option<f64>,
+    Option<Flag>,
+);
+type EnrolmentTuple = (i64, String, String, Option<i64>, String);
+type SchoolTuple = (String, i64, i64, Flag, Flag);
+type AssessmentTuple = (i64, i64, Flag, Flag);
+type DisasterTuple = (i64, NaiveDate, i64, i64);
+type ParticipationTuple = (i64, NaiveDate, String);
+type CaseTuple = (i64, NaiveDate, Option<NaiveDate>);
+
+/// The rows as parsed from their JSON, into the seam's types.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn assemble(
+    children: Vec<ChildTuple>,
+    measurements: Vec<MeasurementTuple>,
+    enrolments: Vec<EnrolmentTuple>,
+    schools: Vec<SchoolTuple>,
+    assessments: Vec<AssessmentTuple>,
+    disasters: Vec<DisasterTuple>,
+    participation: Vec<ParticipationTuple>,
+    cases: Vec<CaseTuple>,
+) -> IndicatorRows {
+    let flag = |f: Flag| Flag::get(Some(f)).unwrap_or(false);
+    IndicatorRows {
+        children: children
+            .into_iter()
+            .map(
+                |(id, unit_id, date_of_birth, status, status_date, reg, reg_date)| IndicatorChild {
+                    id,
+                    unit_id,
+                    date_of_birth,
+                    status,
+                    status_date,
+                    birth_registered: Flag::get(reg),
+                    birth_registration_date: reg_date,
+                },
+            )
+            .collect(),
+        measurements: measurements
+            .into_iter()
+            .map(
+                |(child_id, measured_on, age_days, waz, f_waz, haz, f_haz)| IndicatorMeasurement {
+                    child_id,
+                    measured_on,
+                    age_days,
+                    waz,
+                    f_waz: Flag::get(f_waz),
+                    haz,
+                    f_haz: Flag::get(f_haz),
+                },
+            )
+            .collect(),
+        enrolments: enrolments
+            .into_iter()
+            .map(
+                |(child_id, school_code, level, grade, status)| IndicatorEnrolment {
+                    child_id,
+                    school_code,
+                    level,
+                    grade,
+                    status,
+                },
+            )
+            .collect(),
+        schools: schools
+            .into_iter()
+            .map(|(school_code, year, unit_id, s, p)| IndicatorSchool {
+                school_code,
+                year,
+                unit_id,
+                sanitation_standard: flag(s),
+                psych_support: flag(p),
+            })
+            .collect(),
+        assessments: assessments
+            .into_iter()
+            .map(|(unit_id, year, c, p)| IndicatorAssessment {
+                unit_id,
+                year,
+                child_friendly: flag(c),
+                play_spot: flag(p),
+            })
+            .collect(),
+        disasters: disasters
+            .into_iter()
+            .map(|(unit_id, occurred_on, a, s)| IndicatorDisaster {
+                unit_id,
+                occurred_on,
+                children_affected: a,
+                children_supported_timely: s,
+            })
+            .collect(),
+        participation: participation
+            .into_iter()
+            .map(|(child_id, date, kind)| IndicatorParticipation {
+                child_id,
+                date,
+                kind,
+            })
+            .collect(),
+        cases: cases
+            .into_iter()
+            .map(
+                |(child_id, reported_on, intervention_started_on)| IndicatorCase {
+                    child_id,
+                    reported_on,
+                    intervention_started_on,
+                },
+            )
+            .collect(),
+    }
+}
+
+/// Expands into a backend's `indicator_rows`. Each query comes back as one
+/// JSON array (`$agg` wraps the row's columns: `json_group_array(json_array(…))`
+/// or `json_agg(json_build_array(…))`): a million rows one by one cost the
+/// driver seconds; one string costs it nothing. The queries run at once on
+/// the read pool.
+macro_rules! indicators_sql {
+    ($store:ty, $db:ty, agg: $agg:literal) => {
+        impl $store {
+            pub(crate) async fn indicator_rows_sql(
+                &self,
+                start: chrono::NaiveDate,
+                reference: chrono::NaiveDate,
+                school_year: &str,
+            ) -> $crate::StoreResult<$crate::IndicatorRows> {
+                let db = self.reader();
+                let awareness_from = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(start);
+                let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
+                let children = q(
+                    "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date",
+                    "children WHERE merged_into IS NULL",
+                );
+                // Only what can be a child's latest measurement at 0–59
+                // months in the period.
+                let measurements = q(
+                    "child_id, measured_on, age_days, waz, f_waz, haz, f_haz",
+                    "measurements WHERE measured_on >= $1 AND measured_on <= $2 AND age_days <= 1826
+                       AND (waz IS NOT NULL OR haz IS NOT NULL)",
+                );
+                let enrolments = q("child_id, school_code, level, grade, status", "enrolments WHERE school_year = $1");
+                let schools = q("school_code, year, unit_id, sanitation_standard, psych_support", "schools");
+                let assessments = q("unit_id, year, child_friendly, play_spot", "commune_assessments");
+                let disasters = q("unit_id, occurred_on, children_affected, children_supported_timely", "disasters");
+                let participation = q(
+                    "child_id, date, kind",
+                    "participation WHERE date <= $2
+                       AND ((kind = 'awareness' AND date >= $3) OR (kind IN ('forum', 'club', 'council') AND date >= $1))",
+                );
+                let cases = q(
+                    "child_id, reported_on, intervention_started_on",
+                    "cases WHERE reported_on >= $1 AND reported_on <= $2",
+                );
+                // Each query is fetched and parsed on a task of its own, so
+                // the parsing of one overlaps the others.
+                fn spawn<T: serde::de::DeserializeOwned + Send + 'static>(
+                    pool: sqlx::Pool<$db>,
+                    sql: String,
+                    dates: Vec<chrono::NaiveDate>,
+                    text: Option<String>,
+                ) -> tokio::task::JoinHandle<$crate::StoreResult<Vec<T>>> {
+                    tokio::spawn(async move {
+                        let mut q = sqlx::query_scalar::<_, Option<String>>(&sql);
+                        if let Some(t) = text {
+                            q = q.bind(t);
+                        }
+                        for d in dates {
+                            q = q.bind(d);
+                        }
+                        $crate::indicators_sql::parse(q.fetch_one(&pool).await?)
+                    })
+                }
+                async fn join<T>(h: tokio::task::JoinHandle<$crate::StoreResult<T>>) -> $crate::StoreResult<T> {
+                    h.await.map_err(|e| $crate::StoreError::Corrupt(format!("indicator rows: {e}")))?
+                }
+                let period = vec![start, reference];
+                let c = spawn(db.clone(), children, vec![], None);
+                let m = spawn(db.clone(), measurements, period.clone(), None);
+                let e = spawn(db.clone(), enrolments, vec![], Some(school_year.to_string()));
+                let s = spawn(db.clone(), schools, vec![], None);
+                let a = spawn(db.clone(), assessments, vec![], None);
+                let d = spawn(db.clone(), disasters, vec![], None);
+                let p = spawn(db.clone(), participation, vec![start, reference, awareness_from], None);
+                let k = spawn(db.clone(), cases, period, None);
+                Ok($crate::indicators_sql::assemble(
+                    join(c).await?,
+                    join(m).await?,
+                    join(e).await?,
+                    join(s).await?,
+                    join(a).await?,
+                    join(d).await?,
+                    join(p).await?,
+                    join(k).await?,
+                ))
+            }
+        }
+    };
+}
+
+pub(crate) use indicators_sql;

@@ -1,0 +1,219 @@
+//! The indicators of a period from the stored records: rows loaded from the
+//! store, turned into the domain's facts (units as history indexes), computed
+//! and judged against the plan's targets. Shared by `treem indicators` and
+//! the pages.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use treem_domain::child::ChildStatus;
+use treem_domain::indicators::{self as ind, Facts, Period};
+use treem_domain::units::{Unit, UnitHistory};
+use treem_store::{IndicatorRows, Store, StoreError, StoredUnit};
+
+/// One indicator of one unit, as `treem indicators --format json` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub numerator: i64,
+    pub denominator: i64,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub comparison: &'static str,
+    pub status: &'static str,
+}
+
+/// A unit valid on the reference date with its fourteen figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitReport {
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    /// Keyed by indicator, in the contract's order.
+    pub indicators: Vec<(&'static str, Figure)>,
+    /// Index of the unit in the history (not serialised).
+    #[serde(skip)]
+    pub unit: usize,
+}
+
+/// The indicators of a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub period: Period,
+    pub units: Vec<UnitReport>,
+}
+
+fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
+    let children_at: HashMap<i64, usize> = rows
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let unit = |id: i64| index_of.get(&id).copied().unwrap_or(usize::MAX);
+    let child = |id: i64| children_at.get(&id).copied();
+    Facts {
+        children: rows
+            .children
+            .iter()
+            .map(|c| ind::ChildFact {
+                unit: unit(c.unit_id),
+                born: c.date_of_birth,
+                status: match c.status.as_str() {
+                    "moved" => ChildStatus::Moved,
+                    "dead" => ChildStatus::Dead,
+                    _ => ChildStatus::Active,
+                },
+                status_date: c.status_date,
+                birth_registered: c.birth_registered,
+                birth_registration_date: c.birth_registration_date,
+            })
+            .collect(),
+        measurements: rows
+            .measurements
+            .into_iter()
+            .filter_map(|m| {
+                Some(ind::MeasurementFact {
+                    child: child(m.child_id)?,
+                    measured_on: m.measured_on,
+                    age_days: m.age_days,
+                    waz: m.waz,
+                    waz_flagged: m.f_waz.unwrap_or(false),
+                    haz: m.haz,
+                    haz_flagged: m.f_haz.unwrap_or(false),
+                })
+            })
+            .collect(),
+        enrolments: rows
+            .enrolments
+            .into_iter()
+            .filter_map(|e| {
+                Some(ind::EnrolmentFact {
+                    child: child(e.child_id)?,
+                    school_year: String::new(),
+                    school_code: e.school_code,
+                    level: e.level,
+                    grade: e.grade,
+                    status: e.status,
+                })
+            })
+            .collect(),
+        schools: rows
+            .schools
+            .into_iter()
+            .map(|s| ind::SchoolFact {
+                school_code: s.school_code,
+                year: s.year,
+                unit: unit(s.unit_id),
+                sanitation_standard: s.sanitation_standard,
+                psych_support: s.psych_support,
+            })
+            .collect(),
+        assessments: rows
+            .assessments
+            .into_iter()
+            .map(|a| ind::AssessmentFact {
+                unit: unit(a.unit_id),
+                year: a.year,
+                child_friendly: a.child_friendly,
+                play_spot: a.play_spot,
+            })
+            .collect(),
+        disasters: rows
+            .disasters
+            .into_iter()
+            .map(|d| ind::DisasterFact {
+                unit: unit(d.unit_id),
+                occurred_on: d.occurred_on,
+                affected: d.children_affected,
+                supported: d.children_supported_timely,
+            })
+            .collect(),
+        participation: rows
+            .participation
+            .into_iter()
+            .filter_map(|p| {
+                Some(ind::ParticipationFact {
+                    child: child(p.child_id)?,
+                    date: p.date,
+                    kind: p.kind,
+                })
+            })
+            .collect(),
+        cases: rows
+            .cases
+            .into_iter()
+            .filter_map(|k| {
+                Some(ind::CaseFact {
+                    child: child(k.child_id)?,
+                    reported_on: k.reported_on,
+                    intervention_started_on: k.intervention_started_on,
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The history of the stored units and each stored id's index in it.
+pub fn history_of(stored: Vec<StoredUnit>) -> (UnitHistory, HashMap<i64, usize>) {
+    let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();
+    let history = UnitHistory::new(stored.into_iter().map(|s| s.unit).collect());
+    // `UnitHistory::new` keeps the order it is given.
+    let index_of = ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect();
+    (history, index_of)
+}
+
+/// Every unit's indicators for a period, judged against the plan's targets.
+pub async fn report(
+    store: &dyn Store,
+    period: Period,
+) -> Result<(Report, UnitHistory), StoreError> {
+    let (history, index_of) = history_of(store.units().await?);
+    let rows = store
+        .indicator_rows(
+            period.start(),
+            period.reference_date(),
+            &period.school_year(),
+        )
+        .await?;
+    let mut facts = facts(rows, &index_of);
+    let school_year = period.school_year();
+    for e in &mut facts.enrolments {
+        e.school_year.clone_from(&school_year);
+    }
+    let figures = ind::compute(&history, &facts, period);
+    let targets = ind::plan_targets();
+    let units = figures
+        .into_iter()
+        .map(|f| {
+            let u: &Unit = &history.all()[f.unit];
+            let indicators = ind::KEYS
+                .iter()
+                .zip(f.counts)
+                .map(|(key, count)| {
+                    let t = targets.iter().find(|t| t.key == *key);
+                    let comparison = t.map_or(ind::Comparison::AtLeast, |t| t.comparison);
+                    let target = t.and_then(|t| t.for_year(period.year));
+                    (
+                        *key,
+                        Figure {
+                            numerator: count.numerator,
+                            denominator: count.denominator,
+                            value: count.value(),
+                            target,
+                            comparison: comparison.symbol(),
+                            status: ind::status(count, target, comparison).code(),
+                        },
+                    )
+                })
+                .collect();
+            UnitReport {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level: u.level.as_str(),
+                indicators,
+                unit: f.unit,
+            }
+        })
+        .collect();
+    Ok((Report { period, units }, history))
+}

@@ -1,0 +1,207 @@
+//! `treem indicators`: the fourteen indicators of a period for every unit,
+//! as JSON, CSV or a readable Vietnamese table (shared/spec/cli.md).
+
+use anyhow::bail;
+use treem_domain::i18n::Lang;
+use treem_domain::indicators::{Period, name_vi, shown};
+use treem_web::indicator_report::{Report, UnitReport, report};
+
+use crate::admin::open;
+use crate::config::Config;
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+pub async fn run(
+    config: &Config,
+    year: i32,
+    half: Option<u8>,
+    unit: Option<String>,
+    format: Format,
+) -> anyhow::Result<()> {
+    let english = config.lang == Lang::En;
+    let half = match half {
+        None => false,
+        Some(1) => true,
+        Some(_) => bail!(if english {
+            "--half takes 1 (the first half)"
+        } else {
+            "--half chỉ nhận 1 (sáu tháng đầu năm)"
+        }),
+    };
+    if !(1990..=2100).contains(&year) {
+        bail!(if english {
+            "--year must be from 1990 to 2100"
+        } else {
+            "--year phải từ 1990 đến 2100"
+        });
+    }
+    let period = Period { year, half };
+    let store = open(config).await?;
+    let (mut rep, history) = report(store.as_ref(), period).await?;
+    if let Some(code) = unit {
+        let reference = period.reference_date();
+        let Some(root) = history.resolve(&code, reference) else {
+            bail!(if english {
+                format!("no unit has code {code} on {reference}")
+            } else {
+                format!(
+                    "không có đơn vị mang mã {code} vào ngày {}",
+                    reference.format("%d/%m/%Y")
+                )
+            });
+        };
+        rep.units.retain(|u| {
+            history
+                .ancestors(&history.all()[u.unit])
+                .iter()
+                .any(|a| std::ptr::eq(*a, root))
+        });
+    }
+    let out = match format {
+        Format::Json => json(&rep)?,
+        Format::Csv => csv_text(&rep)?,
+        Format::Table => table(&rep, english),
+    };
+    // A reader that stops early (`| head`) is not an error.
+    use std::io::Write;
+    match std::io::stdout().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn json(rep: &Report) -> anyhow::Result<String> {
+    let units: Vec<serde_json::Value> = rep
+        .units
+        .iter()
+        .map(|u: &UnitReport| {
+            let indicators: serde_json::Map<String, serde_json::Value> = u
+                .indicators
+                .iter()
+                .map(|(k, f)| Ok((k.to_string(), serde_json::to_value(f)?)))
+                .collect::<Result<_, serde_json::Error>>()?;
+            Ok(serde_json::json!({
+                "code": u.code, "name": u.name, "level": u.level, "indicators": indicators,
+            }))
+        })
+        .collect::<Result<_, serde_json::Error>>()?;
+    let doc = serde_json::json!({
+        "year": rep.period.year,
+        "period": rep.period.name(),
+        "reference_date": rep.period.reference_date().format("%Y-%m-%d").to_string(),
+        "units": units,
+    });
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+fn csv_text(rep: &Report) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "year",
+        "period",
+        "reference_date",
+        "code",
+        "name",
+        "level",
+        "indicator",
+        "numerator",
+        "denominator",
+        "value",
+        "target",
+        "comparison",
+        "status",
+    ])?;
+    let reference = rep.period.reference_date().format("%Y-%m-%d").to_string();
+    for u in &rep.units {
+        for (k, f) in &u.indicators {
+            w.write_record([
+                rep.period.year.to_string().as_str(),
+                rep.period.name(),
+                &reference,
+                &u.code,
+                &u.name,
+                u.level,
+                k,
+                &f.numerator.to_string(),
+                &f.denominator.to_string(),
+                &f.value.map(|v| v.to_string()).unwrap_or_default(),
+                &f.target.map(|v| v.to_string()).unwrap_or_default(),
+                f.comparison,
+                f.status,
+            ])?;
+        }
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+fn table(rep: &Report, english: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let reference = rep.period.reference_date().format("%d/%m/%Y");
+    let _ = writeln!(
+        out,
+        "{} {} ({} {reference})",
+        if english { "Indicators" } else { "Chỉ tiêu" },
+        if rep.period.half {
+            format!(
+                "{} {}",
+                if english {
+                    "first half"
+                } else {
+                    "6 tháng đầu năm"
+                },
+                rep.period.year
+            )
+        } else {
+            format!(
+                "{} {}",
+                if english { "year" } else { "năm" },
+                rep.period.year
+            )
+        },
+        if english {
+            "reference date"
+        } else {
+            "tính đến ngày"
+        },
+    );
+    for u in &rep.units {
+        let _ = writeln!(out, "\n{} ({})", u.name, u.code);
+        for (k, f) in &u.indicators {
+            let value = f
+                .value
+                .map(shown)
+                .map(|v| format!("{v}%"))
+                .unwrap_or_else(|| "—".into());
+            let target = f
+                .target
+                .map(|t| format!("{} {}%", f.comparison, shown(t)))
+                .unwrap_or_default();
+            let status = match (f.status, english) {
+                ("met", false) => "Đạt",
+                ("not_met", false) => "Chưa đạt",
+                (_, false) => "Không có số liệu",
+                ("met", true) => "met",
+                ("not_met", true) => "not met",
+                _ => "no data",
+            };
+            let name = if english {
+                k.to_string()
+            } else {
+                name_vi(k).to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  {name}: {}/{} = {value} (mục tiêu {target}) — {status}",
+                f.numerator, f.denominator
+            );
+        }
+    }
+    out
+}
