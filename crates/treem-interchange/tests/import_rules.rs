@@ -321,6 +321,17 @@ where
     F: Future<Output = Option<TestDb>>,
 {
     let Some(db) = open("a").await else { return };
+    // Text typed on a Mac or copied from a PDF often arrives decomposed (NFD).
+    let nfd = "child_id,full_name,sex,date_of_birth,commune_code\nN1,Nguye\u{302}\u{303}n Thi\u{323} La\u{302}\u{323}p,F,2020-05-06,03424\n";
+    let r = run(
+        &db.store,
+        folder(&[("manifest", MANIFEST), ("children", nfd)]).path(),
+        &options(),
+    )
+    .await;
+    assert_clean(&r);
+    let row = &rows(&db.store, ExportFile::Children).await[0];
+    assert_eq!(row[2], Value::Text(Some("Nguyễn Thị Lập".into())));
     // What Excel leaves of `03424` and `062320123456` when it reads them as numbers.
     let children = "child_id,full_name,sex,date_of_birth,commune_code,national_id\nZ1,Lò Thị Zin,F,2020-05-06,3424,62320123456\n";
     let r = run(
@@ -336,7 +347,7 @@ where
         .map(|c| (c.column.as_str(), c.values))
         .collect();
     assert_eq!(restored, vec![("national_id", 1)]);
-    let row = &rows(&db.store, ExportFile::Children).await[0];
+    let row = &rows(&db.store, ExportFile::Children).await[1];
     assert_eq!(row[1], Value::Text(Some("062320123456".into())));
     let units = db.store.units().await.unwrap();
     let ban_bo = units.iter().find(|u| u.id == row_unit(row)).unwrap();
