@@ -230,27 +230,15 @@ fn tally(
     }
 }
 
-/// Computes every indicator for the communes valid on the reference date
-/// that hold a record, and for their ancestors valid then.
-pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+/// For each child, each indicator she counts in (`None`: not in its
+/// denominator; `Some(yes)`: in it, and in the numerator when `yes`). The
+/// one place the child-level definitions live: the figures and the
+/// drill-down lists both come from it.
+pub fn child_memberships(facts: &Facts, period: Period) -> Vec<[Option<bool>; 14]> {
     let reference = period.reference_date();
     let start = period.start();
-    let units = history.all();
-    // Where a record's unit stands on the reference date (itself, or what it
-    // has become), by unit index; `None` when it cannot be placed.
-    let mut placed: HashMap<usize, Option<usize>> = HashMap::new();
-    let mut place = |unit: usize| -> Option<usize> {
-        *placed.entry(unit).or_insert_with(|| {
-            let u = units.get(unit)?;
-            let now = history.became(u, reference)?;
-            history.index_of(now)
-        })
-    };
-    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
-    let mut holds: HashSet<usize> = HashSet::new();
-    let child_commune: Vec<Option<usize>> = facts.children.iter().map(|c| place(c.unit)).collect();
-    holds.extend(child_commune.iter().flatten());
-
+    let mut out = vec![[None; 14]; facts.children.len()];
+    let set = |flags: &mut [Option<bool>; 14], key: usize, yes: bool| flags[key] = Some(yes);
     // Children: birth registration, participation, preschool.
     let awareness_from = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(NaiveDate::MIN);
     let mut aware = vec![false; facts.children.len()];
@@ -281,37 +269,21 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
         if !resident(c, reference) {
             continue;
         }
-        let commune = child_commune[i];
         let age_days = (reference - c.born).num_days();
         if age_days <= 1826 {
             let registered = c.birth_registered == Some(true)
                 && c.birth_registration_date.is_none_or(|d| d <= reference);
-            tally(
-                &mut communes,
-                commune,
-                at("birth_registration_u5"),
-                registered,
-            );
+            set(&mut out[i], at("birth_registration_u5"), registered);
         }
         if c.born.year() == period.year - 6 {
-            tally(&mut communes, commune, at("preschool_5yo"), preschool[i]);
+            set(&mut out[i], at("preschool_5yo"), preschool[i]);
         }
         let age = years(c.born, reference);
         if (6..=15).contains(&age) {
-            tally(
-                &mut communes,
-                commune,
-                at("participation_awareness"),
-                aware[i],
-            );
+            set(&mut out[i], at("participation_awareness"), aware[i]);
         }
         if (11..=15).contains(&age) {
-            tally(
-                &mut communes,
-                commune,
-                at("participation_11plus"),
-                active11[i],
-            );
+            set(&mut out[i], at("participation_11plus"), active11[i]);
         }
     }
 
@@ -345,7 +317,110 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
                 .get(child)
                 .is_some_and(|c| resident(c, reference))
             {
-                tally(&mut communes, child_commune[child], at(key), z < -2.0);
+                set(&mut out[child], at(key), z < -2.0);
+            }
+        }
+    }
+
+    // Protection cases reported in the period, by child.
+    let mut case_children: HashMap<usize, bool> = HashMap::new();
+    for k in &facts.cases {
+        if k.reported_on < start || k.reported_on > reference {
+            continue;
+        }
+        let helped = k.intervention_started_on.is_some_and(|d| d <= reference);
+        let e = case_children.entry(k.child).or_insert(false);
+        *e |= helped;
+    }
+    for (child, helped) in case_children {
+        if let Some(flags) = out.get_mut(child) {
+            set(flags, at("abuse_intervention"), helped);
+        }
+    }
+
+    out
+}
+
+/// The indicators that are about individual children (their drill-down is a
+/// list of children).
+pub const CHILD_KEYS: [&str; 6] = [
+    "birth_registration_u5",
+    "underweight_u5",
+    "stunting_u5",
+    "preschool_5yo",
+    "participation_awareness",
+    "participation_11plus",
+];
+
+/// The children behind one indicator of one unit (index in the history,
+/// valid on the reference date): each child of the denominator, with
+/// whether she is in the numerator.
+pub fn child_members(
+    history: &UnitHistory,
+    facts: &Facts,
+    period: Period,
+    key: &str,
+    unit: usize,
+) -> Vec<(usize, bool)> {
+    let Some(k) = KEYS.iter().position(|x| *x == key) else {
+        return Vec::new();
+    };
+    let reference = period.reference_date();
+    let units = history.all();
+    let Some(root) = units.get(unit) else {
+        return Vec::new();
+    };
+    let mut under: HashMap<usize, bool> = HashMap::new();
+    let mut is_under = |u: usize| -> bool {
+        *under.entry(u).or_insert_with(|| {
+            units
+                .get(u)
+                .and_then(|x| history.became(x, reference))
+                .is_some_and(|now| {
+                    history
+                        .ancestors(now)
+                        .iter()
+                        .any(|a| std::ptr::eq(*a, root))
+                })
+        })
+    };
+    child_memberships(facts, period)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, flags)| {
+            let yes = flags[k]?;
+            is_under(facts.children[i].unit).then_some((i, yes))
+        })
+        .collect()
+}
+
+/// Computes every indicator for the communes valid on the reference date
+/// that hold a record, and for their ancestors valid then.
+pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+    let reference = period.reference_date();
+    let start = period.start();
+    let units = history.all();
+    // Where a record's unit stands on the reference date (itself, or what it
+    // has become), by unit index; `None` when it cannot be placed.
+    let mut placed: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut place = |unit: usize| -> Option<usize> {
+        *placed.entry(unit).or_insert_with(|| {
+            let u = units.get(unit)?;
+            let now = history.became(u, reference)?;
+            history.index_of(now)
+        })
+    };
+    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
+    let mut holds: HashSet<usize> = HashSet::new();
+    let child_commune: Vec<Option<usize>> = facts.children.iter().map(|c| place(c.unit)).collect();
+    holds.extend(child_commune.iter().flatten());
+
+    let school_year = period.school_year();
+    // Indicators about children, child by child.
+    for (i, flags) in child_memberships(facts, period).iter().enumerate() {
+        for (key, yes) in flags.iter().enumerate() {
+            if let Some(yes) = yes {
+                tally(&mut communes, child_commune[i], key, *yes);
             }
         }
     }
@@ -416,25 +491,6 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
             counts[at("disaster_relief")].numerator += d.supported;
             counts[at("disaster_relief")].denominator += d.affected;
         }
-    }
-
-    // Protection cases reported in the period, by child.
-    let mut case_children: HashMap<usize, bool> = HashMap::new();
-    for k in &facts.cases {
-        if k.reported_on < start || k.reported_on > reference {
-            continue;
-        }
-        let helped = k.intervention_started_on.is_some_and(|d| d <= reference);
-        let e = case_children.entry(k.child).or_insert(false);
-        *e |= helped;
-    }
-    for (child, helped) in case_children {
-        tally(
-            &mut communes,
-            child_commune.get(child).copied().flatten(),
-            at("abuse_intervention"),
-            helped,
-        );
     }
 
     // Assessments belong to their own unit version and never pass on.

@@ -406,3 +406,38 @@ fn values_are_shown_rounded_half_up() {
     assert_eq!(shown(100.0), "100,0");
     assert!(KEYS.iter().all(|k| !name_vi(k).is_empty()));
 }
+
+#[test]
+fn drill_down_lists_the_children_behind_a_figure() {
+    let h = history();
+    let ban_bo = unit(&h, "03424", d(2025, 1, 1));
+    let then_sin = unit(&h, "03394", d(2025, 1, 1));
+    let mut unregistered = child(ban_bo, d(2024, 2, 2));
+    unregistered.birth_registered = Some(false);
+    let facts = Facts {
+        children: vec![
+            child(ban_bo, d(2024, 1, 1)),
+            unregistered,
+            child(then_sin, d(2024, 3, 3)),
+        ],
+        ..Facts::default()
+    };
+    let district = unit(&h, "106", d(2025, 1, 1));
+    assert_eq!(
+        child_members(&h, &facts, H1_2025, "birth_registration_u5", ban_bo),
+        vec![(0, true), (1, false)]
+    );
+    assert_eq!(
+        child_members(&h, &facts, H1_2025, "birth_registration_u5", district).len(),
+        3
+    );
+    // The figure and its list agree.
+    let f = compute(&h, &facts, H1_2025);
+    let listed = child_members(&h, &facts, H1_2025, "birth_registration_u5", district);
+    let shown = count(&h, &f, "106", "birth_registration_u5");
+    assert_eq!(listed.len() as i64, shown.denominator);
+    assert_eq!(
+        listed.iter().filter(|(_, yes)| *yes).count() as i64,
+        shown.numerator
+    );
+}

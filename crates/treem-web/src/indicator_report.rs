@@ -162,11 +162,16 @@ pub fn history_of(stored: Vec<StoredUnit>) -> (UnitHistory, HashMap<i64, usize>)
     (history, index_of)
 }
 
-/// Every unit's indicators for a period, judged against the plan's targets.
-pub async fn report(
-    store: &dyn Store,
-    period: Period,
-) -> Result<(Report, UnitHistory), StoreError> {
+/// What a period's indicators are computed from: the unit history, the
+/// facts, and each fact child's database id.
+pub struct Loaded {
+    pub history: UnitHistory,
+    pub facts: Facts,
+    pub child_ids: Vec<i64>,
+}
+
+/// Loads what a period's indicators are computed from.
+pub async fn load(store: &dyn Store, period: Period) -> Result<Loaded, StoreError> {
     let (history, index_of) = history_of(store.units().await?);
     let rows = store
         .indicator_rows(
@@ -175,12 +180,32 @@ pub async fn report(
             &period.school_year(),
         )
         .await?;
+    let child_ids = rows.children.iter().map(|c| c.id).collect();
     let mut facts = facts(rows, &index_of);
     let school_year = period.school_year();
     for e in &mut facts.enrolments {
         e.school_year.clone_from(&school_year);
     }
-    let figures = ind::compute(&history, &facts, period);
+    Ok(Loaded {
+        history,
+        facts,
+        child_ids,
+    })
+}
+
+/// Every unit's indicators for a period, judged against the plan's targets.
+pub async fn report(
+    store: &dyn Store,
+    period: Period,
+) -> Result<(Report, UnitHistory), StoreError> {
+    let loaded = load(store, period).await?;
+    Ok((judge(&loaded, period), loaded.history))
+}
+
+/// The figures of loaded facts, judged against the plan's targets.
+pub fn judge(loaded: &Loaded, period: Period) -> Report {
+    let history = &loaded.history;
+    let figures = ind::compute(history, &loaded.facts, period);
     let targets = ind::plan_targets();
     let units = figures
         .into_iter()
@@ -215,5 +240,5 @@ pub async fn report(
             }
         })
         .collect();
-    Ok((Report { period, units }, history))
+    Report { period, units }
 }

@@ -17,6 +17,7 @@ mod chart;
 mod child_edit;
 mod child_page;
 mod children;
+mod dashboard;
 mod datasets;
 mod duplicates_page;
 mod error;
@@ -58,6 +59,7 @@ fn router(state: AppState) -> Router {
         .merge(lists::routes())
         .merge(duplicates_page::routes())
         .merge(datasets::routes())
+        .merge(dashboard::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

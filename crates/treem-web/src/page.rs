@@ -25,8 +25,9 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 10] = [
+const NAV: [(&str, &str, Action); 11] = [
     ("/", "nav.home", Action::Authenticated),
+    ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
     ("/nutrition", "nav.nutrition", Action::ViewRegistry),
     (

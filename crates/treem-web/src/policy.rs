@@ -33,6 +33,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
         Action::EditRegistry,
     ),
     ("POST", "/children/{id}/measurements", Action::EditRegistry),
+    ("GET", "/indicators", Action::Authenticated),
+    ("GET", "/indicators/{key}", Action::ViewRegistry),
     ("GET", "/datasets", Action::EditRegistry),
     ("POST", "/datasets", Action::EditRegistry),
     ("GET", "/datasets/template.xlsx", Action::EditRegistry),

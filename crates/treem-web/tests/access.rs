@@ -20,6 +20,7 @@ fn concrete(pattern: &str, child: i64) -> String {
         .replace("{file}", "app.css")
         .replace("{code}", "vi")
         .replace("{kind}", "no-birth-registration")
+        .replace("{key}", "birth_registration_u5")
         .replace("{id}", &child.to_string())
 }
 

@@ -1,0 +1,419 @@
+//! The indicators dashboard: the fourteen indicators of the user's unit for
+//! a period against the plan's targets, a table of its communes, and a
+//! drill-down from each child figure to the children behind it (Excel too).
+//! Marks are a word and a symbol as well as a colour, for colour-blind
+//! readers and for print.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::Datelike;
+use serde::Deserialize;
+use treem_domain::access::{Action, Role, permits};
+use treem_domain::audit::AuditEvent;
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::fmt_date;
+use treem_domain::indicators::{self as ind, CHILD_KEYS, Period, name_vi, shown};
+use treem_domain::units::{Level, Unit, UnitHistory};
+
+use crate::guard::{CurrentUser, RequestInfo};
+use crate::indicator_report::{Figure, judge, load};
+use crate::page::{Page, encode};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(dashboard))
+        .route("/indicators/{key}", get(drill))
+}
+
+#[derive(Debug, Deserialize)]
+struct PeriodQuery {
+    year: Option<i32>,
+    half: Option<String>,
+    unit: Option<String>,
+    part: Option<String>,
+    format: Option<String>,
+}
+
+/// The last period whose reference date has passed.
+fn default_period() -> Period {
+    let today = vn_today();
+    let year = today.year();
+    if today >= (Period { year, half: false }).reference_date() {
+        Period { year, half: false }
+    } else if today >= (Period { year, half: true }).reference_date() {
+        Period { year, half: true }
+    } else {
+        Period {
+            year: year - 1,
+            half: false,
+        }
+    }
+}
+
+fn period_of(q: &PeriodQuery) -> Result<Period, AppError> {
+    let d = default_period();
+    let year = q.year.unwrap_or(d.year);
+    if !(2020..=2100).contains(&year) {
+        return Err(AppError::BadRequest);
+    }
+    let half = match q.half.as_deref() {
+        None if q.year.is_none() => d.half,
+        None | Some("") | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err(AppError::BadRequest),
+    };
+    Ok(Period { year, half })
+}
+
+/// The unit a user's figures are about on a date: her own unit, or what it
+/// has become by then.
+fn root<'a>(history: &'a UnitHistory, code: &str, period: Period) -> Option<&'a Unit> {
+    let reference = period.reference_date();
+    history.resolve(code, reference).or_else(|| {
+        let latest = history
+            .all()
+            .iter()
+            .filter(|u| u.code == code)
+            .max_by_key(|u| u.valid_from)?;
+        history.became(latest, reference)
+    })
+}
+
+/// Whether `unit` is `root` or under it.
+fn within(history: &UnitHistory, unit: &Unit, root: &Unit) -> bool {
+    history
+        .ancestors(unit)
+        .iter()
+        .any(|a| std::ptr::eq(*a, root))
+}
+
+struct Row {
+    number: usize,
+    key: &'static str,
+    name: &'static str,
+    numerator: i64,
+    denominator: i64,
+    value: String,
+    target: String,
+    status: &'static str,
+    mark: &'static str,
+    link: Option<String>,
+}
+
+struct CommuneRow {
+    name: String,
+    cells: Vec<(String, &'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardTemplate {
+    page: Page,
+    heading: String,
+    reference: String,
+    year: i32,
+    half: bool,
+    years: Vec<i32>,
+    rows: Vec<Row>,
+    communes: Vec<CommuneRow>,
+    numbers: Vec<usize>,
+    empty: bool,
+}
+
+fn mark(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "met" => ("met", "✔"),
+        "not_met" => ("not-met", "✘"),
+        _ => ("no-data", "—"),
+    }
+}
+
+fn status_word(page: &Page, status: &str) -> &'static str {
+    page.t(match status {
+        "met" => "dashboard.met",
+        "not_met" => "dashboard.not_met",
+        _ => "dashboard.no_data",
+    })
+}
+
+fn period_query(p: Period) -> String {
+    format!("year={}&half={}", p.year, if p.half { "1" } else { "0" })
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = period_of(&q)?;
+    let loaded = load(state.store.as_ref(), period).await?;
+    let report = judge(&loaded, period);
+    let history = &loaded.history;
+    let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
+    let root = root(history, &user.account.scope_code, period);
+    let may_list = permits(user.account.role, Action::ViewRegistry);
+    let mut rows = Vec::new();
+    let mut communes = Vec::new();
+    let mut heading = page.t("dashboard.no_unit").to_string();
+    if let Some(root) = root {
+        heading = root.name.clone();
+        if let Some(u) = report
+            .units
+            .iter()
+            .find(|u| std::ptr::eq(&history.all()[u.unit], root))
+        {
+            rows = u
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, (key, f))| row(&page, i + 1, key, f, may_list.then_some((root, period))))
+                .collect();
+        }
+        communes = report
+            .units
+            .iter()
+            .filter(|u| {
+                let unit = &history.all()[u.unit];
+                unit.level == Level::Commune
+                    && !std::ptr::eq(unit, root)
+                    && within(history, unit, root)
+            })
+            .map(|u| CommuneRow {
+                name: u.name.clone(),
+                cells: u
+                    .indicators
+                    .iter()
+                    .map(|(_, f)| {
+                        let (class, symbol) = mark(f.status);
+                        (
+                            f.value.map(shown).unwrap_or_else(|| "—".into()),
+                            class,
+                            symbol,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+    let this_year = vn_today().year();
+    let tpl = DashboardTemplate {
+        heading,
+        reference: fmt_date(period.reference_date()),
+        year: period.year,
+        half: period.half,
+        years: (2024..=this_year.max(2024)).rev().collect(),
+        empty: rows.is_empty(),
+        rows,
+        communes,
+        numbers: (1..=14).collect(),
+        page,
+    };
+    Ok(Html(tpl.render()?).into_response())
+}
+
+fn row(
+    page: &Page,
+    number: usize,
+    key: &'static str,
+    f: &Figure,
+    link: Option<(&Unit, Period)>,
+) -> Row {
+    let (class, _) = mark(f.status);
+    Row {
+        number,
+        key,
+        name: if page.lang_code() == "en" {
+            key
+        } else {
+            name_vi(key)
+        },
+        numerator: f.numerator,
+        denominator: f.denominator,
+        value: f
+            .value
+            .map(|v| format!("{}%", shown(v)))
+            .unwrap_or_else(|| "—".into()),
+        target: f
+            .target
+            .map(|t| {
+                format!(
+                    "{} {}%",
+                    if f.comparison == "<" { "<" } else { "≥" },
+                    shown(t)
+                )
+            })
+            .unwrap_or_default(),
+        status: status_word(page, f.status),
+        mark: class,
+        link: link.filter(|_| CHILD_KEYS.contains(&key)).map(|(unit, p)| {
+            format!(
+                "/indicators/{key}?{}&unit={}",
+                period_query(p),
+                encode(&unit.code)
+            )
+        }),
+    }
+}
+
+struct ChildLine {
+    id: i64,
+    name: String,
+    born: String,
+    village: String,
+    counted: bool,
+}
+
+#[derive(Template)]
+#[template(path = "drill.html")]
+struct DrillTemplate {
+    page: Page,
+    indicator: &'static str,
+    unit: String,
+    reference: String,
+    parts: Vec<(&'static str, String, bool)>,
+    back: String,
+    export: String,
+    numerator: usize,
+    denominator: usize,
+    lines: Vec<ChildLine>,
+}
+
+/// The children behind one figure: the denominator, or only those in the
+/// numerator (`part=numerator`) or outside it (`part=missing`).
+async fn drill(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(key): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let Some(key) = CHILD_KEYS.iter().find(|k| **k == key).copied() else {
+        return Err(AppError::NotFound);
+    };
+    let period = period_of(&q)?;
+    let loaded = load(state.store.as_ref(), period).await?;
+    let history = &loaded.history;
+    let reference = period.reference_date();
+    let code = q
+        .unit
+        .clone()
+        .unwrap_or_else(|| user.account.scope_code.clone());
+    let unit = history
+        .resolve(&code, reference)
+        .ok_or(AppError::NotFound)?;
+    // Only the user's unit and what is under it.
+    let own = root(history, &user.account.scope_code, period).ok_or(AppError::Forbidden)?;
+    if user.account.role != Role::Admin && !within(history, unit, own) {
+        return Err(AppError::Forbidden);
+    }
+    let index = history.index_of(unit).ok_or(AppError::NotFound)?;
+    let members = ind::child_members(history, &loaded.facts, period, key, index);
+    let part = q.part.clone().unwrap_or_else(|| "all".into());
+    let wanted: Vec<(i64, bool)> = members
+        .iter()
+        .filter(|(_, yes)| match part.as_str() {
+            "numerator" => *yes,
+            "missing" => !*yes,
+            _ => true,
+        })
+        .filter_map(|(i, yes)| loaded.child_ids.get(*i).map(|id| (*id, *yes)))
+        .collect();
+    let ids: Vec<i64> = wanted.iter().map(|(id, _)| *id).collect();
+    let mut records = state.store.children_by_id(&ids).await?;
+    records.sort_by(|a, b| {
+        treem_domain::text::name_sort_key(&a.full_name)
+            .cmp(&treem_domain::text::name_sort_key(&b.full_name))
+    });
+    let counted: std::collections::HashMap<i64, bool> = wanted.into_iter().collect();
+    let lang = info.lang;
+    let a = &user.account;
+    let action = if q.format.as_deref() == Some("xlsx") {
+        "indicator_list_exported"
+    } else {
+        "indicator_list_viewed"
+    };
+    let mut audit = AuditEvent::system(&a.username, action, "indicator", key).with_detail(format!(
+        "{} {} {}: {} children",
+        unit.code,
+        period.year,
+        period.name(),
+        records.len()
+    ));
+    audit.actor_id = Some(a.id);
+    audit.ip = Some(info.ip.clone());
+    state.store.audit(audit).await?;
+    let lines: Vec<ChildLine> = records
+        .into_iter()
+        .map(|c| ChildLine {
+            counted: counted.get(&c.id).copied().unwrap_or(false),
+            id: c.id,
+            born: fmt_date(c.date_of_birth),
+            village: c.village.unwrap_or_default(),
+            name: c.full_name,
+        })
+        .collect();
+    let indicator = if lang.code() == "en" {
+        key
+    } else {
+        name_vi(key)
+    };
+    if q.format.as_deref() == Some("xlsx") {
+        let headers = [
+            lang.t("children.name"),
+            lang.t("children.born"),
+            lang.t("children.village"),
+            lang.t("dashboard.counted"),
+        ];
+        let cells: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.name.clone(),
+                    l.born.clone(),
+                    l.village.clone(),
+                    lang.t(if l.counted {
+                        "dashboard.yes"
+                    } else {
+                        "dashboard.no"
+                    })
+                    .to_string(),
+                ]
+            })
+            .collect();
+        let bytes = crate::xlsx::table(key, &headers, &cells)?;
+        return Ok(crate::xlsx::download(
+            &format!("{key}-{}-{}", unit.code, period.year),
+            bytes,
+        ));
+    }
+    let base = format!(
+        "/indicators/{key}?{}&unit={}",
+        period_query(period),
+        encode(&unit.code)
+    );
+    let tpl = DrillTemplate {
+        page: Page::new(&info, Some(&user), indicator),
+        indicator,
+        unit: unit.name.clone(),
+        reference: fmt_date(reference),
+        numerator: members.iter().filter(|(_, y)| *y).count(),
+        denominator: members.len(),
+        back: format!("/indicators?{}", period_query(period)),
+        export: format!("{base}&part={}&format=xlsx", encode(&part)),
+        parts: [
+            ("all", "dashboard.part_all"),
+            ("numerator", "dashboard.part_numerator"),
+            ("missing", "dashboard.part_missing"),
+        ]
+        .iter()
+        .map(|(p, label)| (lang.t(label), format!("{base}&part={p}"), *p == part))
+        .collect(),
+        lines,
+    };
+    Ok(Html(tpl.render()?).into_response())
+}

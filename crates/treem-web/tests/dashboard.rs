@@ -1,0 +1,109 @@
+//! The indicators dashboard and its drill-down over a real socket: figures
+//! equal to the engine's, lists equal to the figures, scope, export.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use treem_domain::indicators::Period;
+
+async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
+    let period = Period {
+        year: 2025,
+        half: true,
+    };
+    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    let province = report.units.iter().find(|u| u.code == "12").unwrap();
+    let (_, reg) = province
+        .indicators
+        .iter()
+        .find(|(k, _)| *k == "birth_registration_u5")
+        .unwrap();
+    assert!(reg.denominator > 0, "the demo has children under five");
+
+    let c = app.signed_in("tinh").await;
+    let (status, body) = app.get(&c, "/indicators?year=2025&half=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh"));
+    let link = "/indicators/birth_registration_u5?year=2025&half=1&unit=12".to_string();
+    assert!(body.contains(&link.replace('&', "&#38;")), "{body}");
+    assert!(body.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
+    // Every commune of the district is in the table, with a mark.
+    assert!(body.contains("Xã Bản Bo") && body.contains("✔") || body.contains("✘"));
+
+    let (status, list) = app.get(&c, &link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        list.matches("href=\"/children/").count() as i64,
+        reg.denominator
+    );
+    let (_, missing) = app.get(&c, &format!("{}&part=missing", link)).await;
+    assert_eq!(
+        missing.matches("href=\"/children/").count() as i64,
+        reg.denominator - reg.numerator
+    );
+    assert!(!missing.contains("✔ Có"));
+    let res = c
+        .get(app.url(&format!("{}&format=xlsx", link)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    // Reading the list of names is in the audit log.
+    let entries = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            action: Some("indicator_list_viewed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!entries.is_empty());
+}
+
+async fn scope_and_bad_requests(app: TestApp) {
+    // A commune officer sees her commune, and no list of another one.
+    let c = app.signed_in("banbo").await;
+    let (status, body) = app.get(&c, "/indicators?year=2025&half=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Xã Bản Bo"));
+    let (status, _) = app
+        .get(
+            &c,
+            "/indicators/birth_registration_u5?year=2025&half=1&unit=03390",
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .get(&c, "/indicators/disaster_relief?year=2025&half=1")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for bad in ["year=1800", "year=2025&half=3", "year=abc"] {
+        let (status, _) = app.get(&c, &format!("/indicators?{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    // A viewer sees the figures but no names.
+    let v = app.signed_in("xem").await;
+    let (status, body) = app.get(&v, "/indicators?year=2025&half=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("/indicators/birth_registration_u5"));
+    let (status, _) = app
+        .get(
+            &v,
+            "/indicators/birth_registration_u5?year=2025&half=1&unit=12",
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+on_both!(
+    dashboard_matches_the_engine_and_drills_down,
+    scope_and_bad_requests
+);
