@@ -2,7 +2,8 @@
 //! chromedriver): `treem serve --demo`, the printed one-time password, the
 //! Vietnamese login page, the forced password change, the home page, the
 //! children's list, the nutrition list and a child's growth charts, then
-//! search → a child's page → correcting her record — on a 360-px-wide phone
+//! search → a child's page → correcting her record, then the indicators of
+//! her commune and the children behind a figure — on a 360-px-wide phone
 //! window. Screenshots land in `target/browser/`.
 //!
 //! Runs when chromedriver is installed; set `TREEM_TEST_BROWSER=1` to make
@@ -409,5 +410,44 @@ async fn first_start_login_in_chromium() {
         .await
         .unwrap();
     assert!(facts.contains("Bản Thử Nghiệm"), "{facts}");
+
+    // The indicators of her commune, and the children behind a figure.
+    browser
+        .goto(&format!("{base}/indicators?year=2025&half=1"))
+        .await
+        .unwrap();
+    let figure = browser
+        .wait()
+        .for_element(Locator::Css("tr#birth_registration_u5 a"))
+        .await
+        .unwrap();
+    let shown = figure.text().await.unwrap();
+    let denominator: usize = shown.rsplit('/').next().unwrap().parse().unwrap();
+    std::fs::write(
+        screenshot_dir().join("indicators-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    figure.click().await.unwrap();
+    wait_url(&browser, |u| {
+        u.path() == "/indicators/birth_registration_u5"
+    })
+    .await;
+    let h1 = browser
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(h1.contains("đăng ký khai sinh"), "{h1}");
+    let rows = browser.find_all(Locator::Css("tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), denominator);
+    std::fs::write(
+        screenshot_dir().join("drill-down-360.png"),
+        browser.screenshot().await.unwrap(),
+    )
+    .unwrap();
     browser.close().await.unwrap();
 }
