@@ -8,6 +8,7 @@ pub mod child;
 pub mod child_input;
 pub mod clock;
 pub mod demo;
+pub mod demo_facts;
 pub mod duplicates;
 pub mod i18n;
 pub mod indicators;

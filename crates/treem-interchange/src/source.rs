@@ -155,6 +155,34 @@ impl DataSet {
         })
     }
 
+    /// A data set made in memory: files by name (without `.csv`), each its
+    /// rows of text cells, the header first (the demo district's facts).
+    pub fn from_tables(tables: Vec<(&str, Vec<Vec<String>>)>) -> Result<Self, SourceError> {
+        let mut files = Vec::new();
+        let mut unknown = Vec::new();
+        for (name, rows) in tables {
+            let Some(file) = File::from_name(name) else {
+                unknown.push(name.to_string());
+                continue;
+            };
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for r in rows {
+                w.write_record(&r)
+                    .map_err(|e| SourceError::Io(std::io::Error::other(e)))?;
+            }
+            let bytes = w
+                .into_inner()
+                .map_err(|e| SourceError::Io(std::io::Error::other(e.to_string())))?;
+            files.push((file, bytes));
+        }
+        let present = files.iter().map(|(f, _)| *f).collect();
+        Ok(DataSet {
+            kind: Kind::Files(Arc::new(files)),
+            unknown,
+            present,
+        })
+    }
+
     /// Whether the data set holds this file.
     pub fn has(&self, file: File) -> bool {
         self.present.contains(&file)

@@ -128,5 +128,47 @@ pub async fn load_demo(
         );
         store.insert_measurements(batch, audit).await?;
     }
+    load_demo_facts(store, history, &district, seed).await?;
     Ok(ids.len() as u64)
+}
+
+/// Schools, enrolments, participation, assessments, disasters and cases of
+/// the demo district, imported as data sets (one per side of the reform)
+/// through the same importer as a district's own files.
+async fn load_demo_facts(
+    store: &dyn Store,
+    history: &UnitHistory,
+    district: &demo::DemoDistrict,
+    seed: u64,
+) -> StoreResult<()> {
+    use treem_interchange::{DataSet, Options, Quiet, import};
+    for set in treem_domain::demo_facts::facts(history, district, seed) {
+        let data = DataSet::from_tables(set.files)
+            .map_err(|e| treem_store::StoreError::Corrupt(format!("demo facts: {e}")))?;
+        let opts = Options {
+            as_of: Some(set.as_of),
+            partial: false,
+            check_only: false,
+            actor: "system".into(),
+            actor_id: None,
+            scope: None,
+            today: demo::anchor_date().max(treem_domain::clock::vn_today()),
+            reject_dir: None,
+            workbook: false,
+        };
+        let report = import(store, &data, &opts, &Quiet)
+            .await
+            .map_err(|e| match e {
+                treem_interchange::ImportError::Store(e) => e,
+                e => treem_store::StoreError::Corrupt(format!("demo facts: {e}")),
+            })?;
+        if let Some(p) = report.problems.first() {
+            // The generator makes valid rows; a rejection is a bug to see.
+            return Err(treem_store::StoreError::Corrupt(format!(
+                "demo facts rejected: {} line {} {}: {}",
+                p.file, p.line, p.column, p.message_en
+            )));
+        }
+    }
+    Ok(())
 }
