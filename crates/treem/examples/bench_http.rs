@@ -2,7 +2,10 @@
 //! search (the children's list with `q`) and open children's pages, and the
 //! latency percentiles are printed. Used by `scripts/bench-registry.sh`.
 //!
-//! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID]`
+//! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID] [PAGES]`
+//!
+//! With `PAGES` (`dashboard`), the clients load the indicators dashboard
+//! instead (`/indicators` for the periods 2024, H1 2025, 2025).
 
 use std::time::{Duration, Instant};
 
@@ -98,10 +101,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..clients {
         sessions.push(client(&base, &user, &password).await?);
     }
-    for (kind, label) in [
-        ("search", "search (/children?q=…)"),
-        ("profile", "child page (/children/{id})"),
-    ] {
+    let kinds: &[(&str, &str)] = if args.get(7).map(String::as_str) == Some("dashboard") {
+        &[("dashboard", "indicators dashboard (/indicators)")]
+    } else {
+        &[
+            ("search", "search (/children?q=…)"),
+            ("profile", "child page (/children/{id})"),
+        ]
+    };
+    for &(kind, label) in kinds {
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (n, c) in sessions.iter().cloned().enumerate() {
@@ -110,7 +118,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut rng = StdRng::seed_from_u64(n as u64);
                 let mut times = Vec::with_capacity(each);
                 for _ in 0..each {
-                    let url = if kind == "search" {
+                    let url = if kind == "dashboard" {
+                        let period = ["year=2024&half=0", "year=2025&half=1", "year=2025&half=0"]
+                            .choose(&mut rng)
+                            .copied()
+                            .unwrap_or("year=2025&half=0");
+                        format!("{base}/indicators?{period}")
+                    } else if kind == "search" {
                         format!("{base}/children?q={}", query(&mut rng).replace(' ', "+"))
                     } else {
                         format!("{base}/children/{}", rng.random_range(1..=max_id))
