@@ -84,6 +84,8 @@ pub enum Action {
     ManageUnits,
     /// Read the audit log.
     ViewAudit,
+    /// Change the plan's targets.
+    ManageTargets,
 }
 
 /// The policy table: whether `role` may perform `action` at all. Which
@@ -95,7 +97,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         Public | Authenticated | ViewUnits => true,
         ViewRegistry => matches!(role, Admin | Province | District | Commune),
         EditRegistry => matches!(role, Province | District | Commune),
-        ManageAccounts | ManageUnits | ViewAudit => role == Admin,
+        ManageAccounts | ManageUnits | ViewAudit | ManageTargets => role == Admin,
     }
 }
 

@@ -505,6 +505,24 @@ macro_rules! shared_store {
             ) -> $crate::StoreResult<$crate::IndicatorRows> {
                 self.indicator_rows_sql(start, reference, school_year).await
             }
+
+            async fn targets(&self) -> $crate::StoreResult<Vec<$crate::StoredTarget>> {
+                self.targets_sql().await
+            }
+
+            async fn set_target(
+                &self,
+                indicator: &str,
+                year: i64,
+                value: Option<f64>,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.set_target_sql(indicator, year, value, audit).await
+            }
+
+            async fn target_changes(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::TargetChange>> {
+                self.target_changes_sql(limit).await
+            }
         }
     };
 }

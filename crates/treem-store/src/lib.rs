@@ -25,12 +25,14 @@ mod model;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+mod targets_sql;
 pub mod testing;
 
 pub use export_sql::{ExportFile, Kind};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
+pub use targets_sql::{StoredTarget, TargetChange};
 
 /// What can go wrong at the storage seam.
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +267,18 @@ pub trait Store: Send + Sync {
         reference: chrono::NaiveDate,
         school_year: &str,
     ) -> StoreResult<IndicatorRows>;
+    /// The plan's milestones, by indicator and year.
+    async fn targets(&self) -> StoreResult<Vec<StoredTarget>>;
+    /// Sets (or with `None` removes) a milestone, keeping the change.
+    async fn set_target(
+        &self,
+        indicator: &str,
+        year: i64,
+        value: Option<f64>,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// The latest changes of milestones, newest first.
+    async fn target_changes(&self, limit: i64) -> StoreResult<Vec<TargetChange>>;
 }
 
 /// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare

@@ -8,6 +8,7 @@ use crate::common::{bind_child, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
+use crate::targets_sql::targets_sql;
 
 /// The PostgreSQL store.
 #[derive(Debug, Clone)]
@@ -68,3 +69,4 @@ shared_store!(
 import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[], bulk_indexes: &[]);
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");
+targets_sql!(PgStore);

@@ -17,6 +17,7 @@ use crate::common::{bind_child, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
+use crate::targets_sql::targets_sql;
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
@@ -117,3 +118,4 @@ import_sql!(
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");
+targets_sql!(SqliteStore);

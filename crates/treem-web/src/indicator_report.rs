@@ -168,6 +168,24 @@ pub struct Loaded {
     pub history: UnitHistory,
     pub facts: Facts,
     pub child_ids: Vec<i64>,
+    /// The plan's targets as stored (administrators may change them).
+    pub targets: Vec<ind::Target>,
+}
+
+/// The stored milestones as the domain's targets (each indicator's way of
+/// comparing is fixed by its definition).
+pub fn targets_of(stored: &[treem_store::StoredTarget]) -> Vec<ind::Target> {
+    ind::plan_targets()
+        .into_iter()
+        .map(|t| ind::Target {
+            milestones: stored
+                .iter()
+                .filter(|s| s.indicator == t.key)
+                .map(|s| (s.year as i32, s.value))
+                .collect(),
+            ..t
+        })
+        .collect()
 }
 
 /// Loads what a period's indicators are computed from.
@@ -186,10 +204,12 @@ pub async fn load(store: &dyn Store, period: Period) -> Result<Loaded, StoreErro
     for e in &mut facts.enrolments {
         e.school_year.clone_from(&school_year);
     }
+    let targets = targets_of(&store.targets().await?);
     Ok(Loaded {
         history,
         facts,
         child_ids,
+        targets,
     })
 }
 
@@ -206,7 +226,7 @@ pub async fn report(
 pub fn judge(loaded: &Loaded, period: Period) -> Report {
     let history = &loaded.history;
     let figures = ind::compute(history, &loaded.facts, period);
-    let targets = ind::plan_targets();
+    let targets = &loaded.targets;
     let units = figures
         .into_iter()
         .map(|f| {

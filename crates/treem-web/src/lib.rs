@@ -31,6 +31,7 @@ mod page;
 pub mod policy;
 mod registry;
 mod state;
+mod targets_page;
 mod units;
 mod xlsx;
 
@@ -60,6 +61,7 @@ fn router(state: AppState) -> Router {
         .merge(duplicates_page::routes())
         .merge(datasets::routes())
         .merge(dashboard::routes())
+        .merge(targets_page::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

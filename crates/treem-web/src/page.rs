@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 11] = [
+const NAV: [(&str, &str, Action); 12] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -40,6 +40,7 @@ const NAV: [(&str, &str, Action); 11] = [
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),
+    ("/admin/targets", "nav.targets", Action::ManageTargets),
     ("/admin/audit", "nav.audit", Action::ViewAudit),
 ];
 

@@ -42,6 +42,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/admin/units", Action::ManageUnits),
     ("GET", "/admin/accounts", Action::ManageAccounts),
     ("POST", "/admin/accounts", Action::ManageAccounts),
+    ("GET", "/admin/targets", Action::ManageTargets),
+    ("POST", "/admin/targets", Action::ManageTargets),
     ("GET", "/admin/audit", Action::ViewAudit),
     ("GET", "/admin/audit/verify", Action::ViewAudit),
     ("GET", "/api/v1/me", Action::Authenticated),
