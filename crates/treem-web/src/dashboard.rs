@@ -71,7 +71,7 @@ fn period_of(q: &PeriodQuery) -> Result<Period, AppError> {
 
 /// The unit a user's figures are about on a date: her own unit, or what it
 /// has become by then.
-fn root<'a>(history: &'a UnitHistory, code: &str, period: Period) -> Option<&'a Unit> {
+pub(crate) fn root<'a>(history: &'a UnitHistory, code: &str, period: Period) -> Option<&'a Unit> {
     let reference = period.reference_date();
     history.resolve(code, reference).or_else(|| {
         let latest = history

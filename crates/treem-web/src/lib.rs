@@ -32,6 +32,7 @@ pub mod policy;
 mod registry;
 mod state;
 mod targets_page;
+mod trend;
 mod units;
 mod xlsx;
 
@@ -62,6 +63,7 @@ fn router(state: AppState) -> Router {
         .merge(datasets::routes())
         .merge(dashboard::routes())
         .merge(targets_page::routes())
+        .merge(trend::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

@@ -68,6 +68,16 @@ async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
     assert!(!entries.is_empty());
 }
 
+async fn trend_over_the_years(app: TestApp) {
+    let c = app.signed_in("xem").await;
+    let (status, body) = app.get(&c, "/indicators/trend").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.matches("<svg").count(), 14, "one chart per indicator");
+    // Each chart says its values in words too (screen readers, print).
+    assert!(body.contains("2024: ") && body.contains("2025: "), "{body}");
+    assert!(body.contains("class=\"target\""));
+}
+
 async fn scope_and_bad_requests(app: TestApp) {
     // A commune officer sees her commune, and no list of another one.
     let c = app.signed_in("banbo").await;
@@ -105,5 +115,6 @@ async fn scope_and_bad_requests(app: TestApp) {
 
 on_both!(
     dashboard_matches_the_engine_and_drills_down,
+    trend_over_the_years,
     scope_and_bad_requests
 );

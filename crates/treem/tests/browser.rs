@@ -449,5 +449,19 @@ async fn first_start_login_in_chromium() {
         browser.screenshot().await.unwrap(),
     )
     .unwrap();
+    browser
+        .goto(&format!("{base}/indicators/trend"))
+        .await
+        .unwrap();
+    let chart = browser
+        .wait()
+        .for_element(Locator::Css(".trend figure"))
+        .await
+        .unwrap();
+    std::fs::write(
+        screenshot_dir().join("trend-360.png"),
+        chart.screenshot().await.unwrap(),
+    )
+    .unwrap();
     browser.close().await.unwrap();
 }
