@@ -106,8 +106,9 @@ async fn trend(
             }
         }
     }
+    // Room on the right for the last year and its label.
     let step = if years.len() > 1 {
-        (W - LEFT - 16.0) / (years.len() - 1) as f64
+        (W - LEFT - 40.0) / (years.len() - 1) as f64
     } else {
         0.0
     };
