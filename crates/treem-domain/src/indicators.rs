@@ -129,6 +129,7 @@ pub struct EnrolmentFact {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolFact {
     pub school_code: String,
+    pub name: String,
     pub year: i64,
     pub unit: usize,
     pub sanitation_standard: bool,
@@ -145,6 +146,8 @@ pub struct AssessmentFact {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisasterFact {
+    pub event_id: String,
+    pub kind: String,
     pub unit: usize,
     pub occurred_on: NaiveDate,
     pub affected: i64,
@@ -186,11 +189,6 @@ pub struct Count {
 }
 
 impl Count {
-    fn add(&mut self, yes: bool) {
-        self.denominator += 1;
-        self.numerator += i64::from(yes);
-    }
-
     /// The exact percentage; `None` without a denominator.
     pub fn value(self) -> Option<f64> {
         (self.denominator > 0).then(|| self.numerator as f64 / self.denominator as f64 * 100.0)
@@ -215,19 +213,6 @@ fn years(born: NaiveDate, on: NaiveDate) -> i32 {
 fn resident(c: &ChildFact, reference: NaiveDate) -> bool {
     c.born <= reference
         && !(c.status != ChildStatus::Active && c.status_date.is_none_or(|d| d <= reference))
-}
-
-/// Adds one unit of the denominator (and of the numerator when `yes`) to a
-/// commune's indicator.
-fn tally(
-    communes: &mut HashMap<usize, [Count; 14]>,
-    commune: Option<usize>,
-    key: usize,
-    yes: bool,
-) {
-    if let Some(c) = commune {
-        communes.entry(c).or_insert([Count::default(); 14])[key].add(yes);
-    }
 }
 
 /// For each child, each indicator she counts in (`None`: not in its
@@ -352,9 +337,43 @@ pub const CHILD_KEYS: [&str; 6] = [
     "participation_11plus",
 ];
 
-/// The children behind one indicator of one unit (index in the history,
-/// valid on the reference date): each child of the denominator, with
-/// whether she is in the numerator.
+/// The records behind one indicator of one unit (index in the history,
+/// valid on the reference date): every contribution of a commune under it.
+pub fn members(
+    history: &UnitHistory,
+    facts: &Facts,
+    period: Period,
+    key: &str,
+    unit: usize,
+) -> Vec<Contribution> {
+    let Some(k) = KEYS.iter().position(|x| *x == key) else {
+        return Vec::new();
+    };
+    let units = history.all();
+    let Some(root) = units.get(unit) else {
+        return Vec::new();
+    };
+    let reference = period.reference_date();
+    let mut under: HashMap<usize, bool> = HashMap::new();
+    let mut out = Vec::new();
+    each_contribution(history, facts, period, &mut |c| {
+        if c.key != k {
+            return;
+        }
+        let inside = *under.entry(c.commune).or_insert_with(|| {
+            units.get(c.commune).is_some_and(|u| {
+                u.valid_on(reference) && history.ancestors(u).iter().any(|a| std::ptr::eq(*a, root))
+            })
+        });
+        if inside {
+            out.push(c);
+        }
+    });
+    out
+}
+
+/// The children behind one of the `CHILD_KEYS` indicators of one unit:
+/// each child of the denominator, with whether she is in the numerator.
 pub fn child_members(
     history: &UnitHistory,
     facts: &Facts,
@@ -362,41 +381,59 @@ pub fn child_members(
     key: &str,
     unit: usize,
 ) -> Vec<(usize, bool)> {
-    let Some(k) = KEYS.iter().position(|x| *x == key) else {
-        return Vec::new();
-    };
-    let reference = period.reference_date();
-    let units = history.all();
-    let Some(root) = units.get(unit) else {
-        return Vec::new();
-    };
-    let mut under: HashMap<usize, bool> = HashMap::new();
-    let mut is_under = |u: usize| -> bool {
-        *under.entry(u).or_insert_with(|| {
-            units
-                .get(u)
-                .and_then(|x| history.became(x, reference))
-                .is_some_and(|now| {
-                    history
-                        .ancestors(now)
-                        .iter()
-                        .any(|a| std::ptr::eq(*a, root))
-                })
-        })
-    };
-    child_memberships(facts, period)
-        .iter()
-        .enumerate()
-        .filter_map(|(i, flags)| {
-            let yes = flags[k]?;
-            is_under(facts.children[i].unit).then_some((i, yes))
+    members(history, facts, period, key, unit)
+        .into_iter()
+        .filter_map(|c| match c.record {
+            Record::Child(i) => Some((i, c.numerator > 0)),
+            _ => None,
         })
         .collect()
 }
 
-/// Computes every indicator for the communes valid on the reference date
-/// that hold a record, and for their ancestors valid then.
-pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+/// A record's part in one indicator of the commune it counts under: how
+/// much it adds to the numerator and the denominator (a child, a school or
+/// a commune adds 1 to the denominator; a disaster its children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contribution {
+    pub commune: usize,
+    pub key: usize,
+    pub record: Record,
+    pub numerator: i64,
+    pub denominator: i64,
+}
+
+impl Contribution {
+    fn one(commune: usize, key: usize, record: Record, yes: bool) -> Self {
+        Contribution {
+            commune,
+            key,
+            record,
+            numerator: i64::from(yes),
+            denominator: 1,
+        }
+    }
+}
+
+/// The record behind a contribution (indexes into `Facts`, or a unit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Record {
+    Child(usize),
+    School(usize),
+    Enrolment(usize),
+    Disaster(usize),
+    /// A commune (its index in the history).
+    Commune(usize),
+}
+
+/// Every record's contribution to every indicator on the reference date —
+/// the one place the definitions live: the figures sum them, and the
+/// drill-down lists them. Returns the communes that hold a record.
+pub fn each_contribution(
+    history: &UnitHistory,
+    facts: &Facts,
+    period: Period,
+    emit: &mut dyn FnMut(Contribution),
+) -> HashSet<usize> {
     let reference = period.reference_date();
     let start = period.start();
     let units = history.all();
@@ -410,7 +447,6 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
             history.index_of(now)
         })
     };
-    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
     let mut holds: HashSet<usize> = HashSet::new();
     let child_commune: Vec<Option<usize>> = facts.children.iter().map(|c| place(c.unit)).collect();
     holds.extend(child_commune.iter().flatten());
@@ -419,77 +455,89 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
     // Indicators about children, child by child.
     for (i, flags) in child_memberships(facts, period).iter().enumerate() {
         for (key, yes) in flags.iter().enumerate() {
-            if let Some(yes) = yes {
-                tally(&mut communes, child_commune[i], key, *yes);
+            if let (Some(yes), Some(commune)) = (yes, child_commune[i]) {
+                emit(Contribution::one(commune, key, Record::Child(i), *yes));
             }
         }
     }
 
     // Schools: each school's latest record of year ≤ Y.
-    let mut latest_school: HashMap<&str, &SchoolFact> = HashMap::new();
-    for s in &facts.schools {
+    let mut latest_school: HashMap<&str, (usize, &SchoolFact)> = HashMap::new();
+    for (i, s) in facts.schools.iter().enumerate() {
         holds.extend(place(s.unit));
         if s.year > i64::from(period.year) {
             continue;
         }
-        let e = latest_school.entry(s.school_code.as_str()).or_insert(s);
-        if s.year > e.year {
-            *e = s;
+        let e = latest_school
+            .entry(s.school_code.as_str())
+            .or_insert((i, s));
+        if s.year > e.1.year {
+            *e = (i, s);
         }
     }
     let mut school_commune: HashMap<&str, Option<usize>> = HashMap::new();
-    for (code, s) in &latest_school {
+    for (code, (i, s)) in &latest_school {
         let commune = place(s.unit);
         school_commune.insert(code, commune);
-        tally(
-            &mut communes,
-            commune,
-            at("school_sanitation"),
-            s.sanitation_standard,
-        );
-        tally(
-            &mut communes,
-            commune,
-            at("school_psych_support"),
-            s.psych_support,
-        );
+        if let Some(c) = commune {
+            emit(Contribution::one(
+                c,
+                at("school_sanitation"),
+                Record::School(*i),
+                s.sanitation_standard,
+            ));
+            emit(Contribution::one(
+                c,
+                at("school_psych_support"),
+                Record::School(*i),
+                s.psych_support,
+            ));
+        }
     }
-    for e in &facts.enrolments {
+    for (i, e) in facts.enrolments.iter().enumerate() {
         if e.school_year != school_year || e.status == "transferred" {
             continue;
         }
-        let commune = school_commune
+        let Some(commune) = school_commune
             .get(e.school_code.as_str())
             .copied()
-            .flatten();
+            .flatten()
+        else {
+            continue;
+        };
+        let record = Record::Enrolment(i);
         match e.grade {
-            Some(5) => tally(
-                &mut communes,
+            Some(5) => emit(Contribution::one(
                 commune,
                 at("primary_completion"),
+                record,
                 e.status == "completed",
-            ),
-            Some(9) => tally(
-                &mut communes,
+            )),
+            Some(9) => emit(Contribution::one(
                 commune,
                 at("lower_secondary_graduation"),
+                record,
                 e.status == "graduated",
-            ),
+            )),
             _ => {}
         }
     }
 
     // Disasters in the period: children affected and supported in time.
-    for d in &facts.disasters {
+    for (i, d) in facts.disasters.iter().enumerate() {
         let commune = place(d.unit);
         holds.extend(commune);
         if d.occurred_on < start || d.occurred_on > reference {
             continue;
         }
         if let Some(c) = commune {
-            let counts = communes.entry(c).or_insert([Count::default(); 14]);
-            counts[at("disaster_relief")].numerator += d.supported;
-            counts[at("disaster_relief")].denominator += d.affected;
+            emit(Contribution {
+                commune: c,
+                key: at("disaster_relief"),
+                record: Record::Disaster(i),
+                numerator: d.supported,
+                denominator: d.affected,
+            });
         }
     }
 
@@ -515,10 +563,35 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
             continue;
         }
         let a = latest_assessment.get(&c);
-        let counts = communes.entry(c).or_insert([Count::default(); 14]);
-        counts[at("child_friendly_communes")].add(a.is_some_and(|a| a.child_friendly));
-        counts[at("play_spots")].add(a.is_some_and(|a| a.play_spot));
+        let friendly = a.is_some_and(|a| a.child_friendly);
+        let play = a.is_some_and(|a| a.play_spot);
+        emit(Contribution::one(
+            c,
+            at("child_friendly_communes"),
+            Record::Commune(c),
+            friendly,
+        ));
+        emit(Contribution::one(
+            c,
+            at("play_spots"),
+            Record::Commune(c),
+            play,
+        ));
     }
+    holds
+}
+
+/// Computes every indicator for the communes valid on the reference date
+/// that hold a record, and for their ancestors valid then.
+pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+    let reference = period.reference_date();
+    let units = history.all();
+    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
+    let holds = each_contribution(history, facts, period, &mut |c| {
+        let count = &mut communes.entry(c.commune).or_insert([Count::default(); 14])[c.key];
+        count.numerator += c.numerator;
+        count.denominator += c.denominator;
+    });
 
     // Sum communes into every ancestor valid on the reference date.
     let mut all: HashMap<usize, [Count; 14]> = HashMap::new();

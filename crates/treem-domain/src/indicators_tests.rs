@@ -256,6 +256,7 @@ fn schooling_by_school_year_and_the_school_unit() {
         schools: vec![
             SchoolFact {
                 school_code: "TH1".into(),
+                name: "Trường TH".into(),
                 year: 2023,
                 unit: home,
                 sanitation_standard: false,
@@ -263,6 +264,7 @@ fn schooling_by_school_year_and_the_school_unit() {
             },
             SchoolFact {
                 school_code: "TH1".into(),
+                name: "Trường TH".into(),
                 year: 2025,
                 unit: school_unit,
                 sanitation_standard: true,
@@ -270,6 +272,7 @@ fn schooling_by_school_year_and_the_school_unit() {
             },
             SchoolFact {
                 school_code: "TH1".into(),
+                name: "Trường TH".into(),
                 year: 2026,
                 unit: home,
                 sanitation_standard: false,
@@ -304,12 +307,16 @@ fn events_cases_and_participation() {
         ],
         disasters: vec![
             DisasterFact {
+                event_id: "E".into(),
+                kind: "Lũ".into(),
                 unit: u,
                 occurred_on: d(2025, 8, 2),
                 affected: 40,
                 supported: 38,
             },
             DisasterFact {
+                event_id: "E".into(),
+                kind: "Lũ".into(),
                 unit: u,
                 occurred_on: d(2024, 8, 2),
                 affected: 10,

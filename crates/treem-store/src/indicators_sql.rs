@@ -38,6 +38,7 @@ pub struct IndicatorEnrolment {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct IndicatorSchool {
     pub school_code: String,
+    pub name: String,
     pub year: i64,
     pub unit_id: i64,
     pub sanitation_standard: bool,
@@ -54,6 +55,8 @@ pub struct IndicatorAssessment {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct IndicatorDisaster {
+    pub event_id: String,
+    pub kind: String,
     pub unit_id: i64,
     pub occurred_on: NaiveDate,
     pub children_affected: i64,
@@ -135,9 +138,9 @@ type MeasurementTuple = (
     Option<Flag>,
 );
 type EnrolmentTuple = (i64, String, String, Option<i64>, String);
-type SchoolTuple = (String, i64, i64, Flag, Flag);
+type SchoolTuple = (String, String, i64, i64, Flag, Flag);
 type AssessmentTuple = (i64, i64, Flag, Flag);
-type DisasterTuple = (i64, NaiveDate, i64, i64);
+type DisasterTuple = (String, String, i64, NaiveDate, i64, i64);
 type ParticipationTuple = (i64, NaiveDate, String);
 type CaseTuple = (i64, NaiveDate, Option<NaiveDate>);
 
@@ -197,8 +200,9 @@ pub(crate) fn assemble(
             .collect(),
         schools: schools
             .into_iter()
-            .map(|(school_code, year, unit_id, s, p)| IndicatorSchool {
+            .map(|(school_code, name, year, unit_id, s, p)| IndicatorSchool {
                 school_code,
+                name,
                 year,
                 unit_id,
                 sanitation_standard: flag(s),
@@ -216,12 +220,16 @@ pub(crate) fn assemble(
             .collect(),
         disasters: disasters
             .into_iter()
-            .map(|(unit_id, occurred_on, a, s)| IndicatorDisaster {
-                unit_id,
-                occurred_on,
-                children_affected: a,
-                children_supported_timely: s,
-            })
+            .map(
+                |(event_id, kind, unit_id, occurred_on, a, s)| IndicatorDisaster {
+                    event_id,
+                    kind,
+                    unit_id,
+                    occurred_on,
+                    children_affected: a,
+                    children_supported_timely: s,
+                },
+            )
             .collect(),
         participation: participation
             .into_iter()
@@ -273,9 +281,9 @@ macro_rules! indicators_sql {
                        AND (waz IS NOT NULL OR haz IS NOT NULL)",
                 );
                 let enrolments = q("child_id, school_code, level, grade, status", "enrolments WHERE school_year = $1");
-                let schools = q("school_code, year, unit_id, sanitation_standard, psych_support", "schools");
+                let schools = q("school_code, name, year, unit_id, sanitation_standard, psych_support", "schools");
                 let assessments = q("unit_id, year, child_friendly, play_spot", "commune_assessments");
-                let disasters = q("unit_id, occurred_on, children_affected, children_supported_timely", "disasters");
+                let disasters = q("event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely", "disasters");
                 let participation = q(
                     "child_id, date, kind",
                     "participation WHERE date <= $2

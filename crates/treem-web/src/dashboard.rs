@@ -6,16 +6,15 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::Datelike;
 use serde::Deserialize;
-use treem_domain::access::{Action, Role, permits};
-use treem_domain::audit::AuditEvent;
+use treem_domain::access::{Action, permits};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
-use treem_domain::indicators::{self as ind, CHILD_KEYS, Period, name_vi, shown};
+use treem_domain::indicators::{Period, name_vi, shown};
 use treem_domain::units::{Level, Unit, UnitHistory};
 
 use crate::guard::{CurrentUser, RequestInfo};
@@ -26,16 +25,16 @@ use crate::{AppError, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/indicators", get(dashboard))
-        .route("/indicators/{key}", get(drill))
+        .route("/indicators/{key}", get(crate::drill::drill))
 }
 
 #[derive(Debug, Deserialize)]
-struct PeriodQuery {
-    year: Option<i32>,
-    half: Option<String>,
-    unit: Option<String>,
-    part: Option<String>,
-    format: Option<String>,
+pub(crate) struct PeriodQuery {
+    pub year: Option<i32>,
+    pub half: Option<String>,
+    pub unit: Option<String>,
+    pub part: Option<String>,
+    pub format: Option<String>,
 }
 
 /// The last period whose reference date has passed.
@@ -54,7 +53,7 @@ fn default_period() -> Period {
     }
 }
 
-fn period_of(q: &PeriodQuery) -> Result<Period, AppError> {
+pub(crate) fn period_of(q: &PeriodQuery) -> Result<Period, AppError> {
     let d = default_period();
     let year = q.year.unwrap_or(d.year);
     if !(2020..=2100).contains(&year) {
@@ -84,7 +83,7 @@ pub(crate) fn root<'a>(history: &'a UnitHistory, code: &str, period: Period) -> 
 }
 
 /// Whether `unit` is `root` or under it.
-fn within(history: &UnitHistory, unit: &Unit, root: &Unit) -> bool {
+pub(crate) fn within(history: &UnitHistory, unit: &Unit, root: &Unit) -> bool {
     history
         .ancestors(unit)
         .iter()
@@ -140,7 +139,7 @@ fn status_word(page: &Page, status: &str) -> &'static str {
     })
 }
 
-fn period_query(p: Period) -> String {
+pub(crate) fn period_query(p: Period) -> String {
     format!("year={}&half={}", p.year, if p.half { "1" } else { "0" })
 }
 
@@ -250,170 +249,14 @@ fn row(
             .unwrap_or_default(),
         status: status_word(page, f.status),
         mark: class,
-        link: link.filter(|_| CHILD_KEYS.contains(&key)).map(|(unit, p)| {
-            format!(
-                "/indicators/{key}?{}&unit={}",
-                period_query(p),
-                encode(&unit.code)
-            )
-        }),
+        link: link
+            .filter(|_| crate::drill::LISTED.contains(&key))
+            .map(|(unit, p)| {
+                format!(
+                    "/indicators/{key}?{}&unit={}",
+                    period_query(p),
+                    encode(&unit.code)
+                )
+            }),
     }
-}
-
-struct ChildLine {
-    id: i64,
-    name: String,
-    born: String,
-    village: String,
-    counted: bool,
-}
-
-#[derive(Template)]
-#[template(path = "drill.html")]
-struct DrillTemplate {
-    page: Page,
-    indicator: &'static str,
-    unit: String,
-    reference: String,
-    parts: Vec<(&'static str, String, bool)>,
-    back: String,
-    export: String,
-    numerator: usize,
-    denominator: usize,
-    lines: Vec<ChildLine>,
-}
-
-/// The children behind one figure: the denominator, or only those in the
-/// numerator (`part=numerator`) or outside it (`part=missing`).
-async fn drill(
-    State(state): State<AppState>,
-    info: RequestInfo,
-    user: CurrentUser,
-    Path(key): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, AppError> {
-    let Some(key) = CHILD_KEYS.iter().find(|k| **k == key).copied() else {
-        return Err(AppError::NotFound);
-    };
-    let period = period_of(&q)?;
-    let loaded = load(state.store.as_ref(), period).await?;
-    let history = &loaded.history;
-    let reference = period.reference_date();
-    let code = q
-        .unit
-        .clone()
-        .unwrap_or_else(|| user.account.scope_code.clone());
-    let unit = history
-        .resolve(&code, reference)
-        .ok_or(AppError::NotFound)?;
-    // Only the user's unit and what is under it.
-    let own = root(history, &user.account.scope_code, period).ok_or(AppError::Forbidden)?;
-    if user.account.role != Role::Admin && !within(history, unit, own) {
-        return Err(AppError::Forbidden);
-    }
-    let index = history.index_of(unit).ok_or(AppError::NotFound)?;
-    let members = ind::child_members(history, &loaded.facts, period, key, index);
-    let part = q.part.clone().unwrap_or_else(|| "all".into());
-    let wanted: Vec<(i64, bool)> = members
-        .iter()
-        .filter(|(_, yes)| match part.as_str() {
-            "numerator" => *yes,
-            "missing" => !*yes,
-            _ => true,
-        })
-        .filter_map(|(i, yes)| loaded.child_ids.get(*i).map(|id| (*id, *yes)))
-        .collect();
-    let ids: Vec<i64> = wanted.iter().map(|(id, _)| *id).collect();
-    let mut records = state.store.children_by_id(&ids).await?;
-    records.sort_by(|a, b| {
-        treem_domain::text::name_sort_key(&a.full_name)
-            .cmp(&treem_domain::text::name_sort_key(&b.full_name))
-    });
-    let counted: std::collections::HashMap<i64, bool> = wanted.into_iter().collect();
-    let lang = info.lang;
-    let a = &user.account;
-    let action = if q.format.as_deref() == Some("xlsx") {
-        "indicator_list_exported"
-    } else {
-        "indicator_list_viewed"
-    };
-    let mut audit = AuditEvent::system(&a.username, action, "indicator", key).with_detail(format!(
-        "{} {} {}: {} children",
-        unit.code,
-        period.year,
-        period.name(),
-        records.len()
-    ));
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
-    state.store.audit(audit).await?;
-    let lines: Vec<ChildLine> = records
-        .into_iter()
-        .map(|c| ChildLine {
-            counted: counted.get(&c.id).copied().unwrap_or(false),
-            id: c.id,
-            born: fmt_date(c.date_of_birth),
-            village: c.village.unwrap_or_default(),
-            name: c.full_name,
-        })
-        .collect();
-    let indicator = if lang.code() == "en" {
-        key
-    } else {
-        name_vi(key)
-    };
-    if q.format.as_deref() == Some("xlsx") {
-        let headers = [
-            lang.t("children.name"),
-            lang.t("children.born"),
-            lang.t("children.village"),
-            lang.t("dashboard.counted"),
-        ];
-        let cells: Vec<Vec<String>> = lines
-            .iter()
-            .map(|l| {
-                vec![
-                    l.name.clone(),
-                    l.born.clone(),
-                    l.village.clone(),
-                    lang.t(if l.counted {
-                        "dashboard.yes"
-                    } else {
-                        "dashboard.no"
-                    })
-                    .to_string(),
-                ]
-            })
-            .collect();
-        let bytes = crate::xlsx::table(key, &headers, &cells)?;
-        return Ok(crate::xlsx::download(
-            &format!("{key}-{}-{}", unit.code, period.year),
-            bytes,
-        ));
-    }
-    let base = format!(
-        "/indicators/{key}?{}&unit={}",
-        period_query(period),
-        encode(&unit.code)
-    );
-    let tpl = DrillTemplate {
-        page: Page::new(&info, Some(&user), indicator),
-        indicator,
-        unit: unit.name.clone(),
-        reference: fmt_date(reference),
-        numerator: members.iter().filter(|(_, y)| *y).count(),
-        denominator: members.len(),
-        back: format!("/indicators?{}", period_query(period)),
-        export: format!("{base}&part={}&format=xlsx", encode(&part)),
-        parts: [
-            ("all", "dashboard.part_all"),
-            ("numerator", "dashboard.part_numerator"),
-            ("missing", "dashboard.part_missing"),
-        ]
-        .iter()
-        .map(|(p, label)| (lang.t(label), format!("{base}&part={p}"), *p == part))
-        .collect(),
-        lines,
-    };
-    Ok(Html(tpl.render()?).into_response())
 }

@@ -102,6 +102,7 @@ fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
             .into_iter()
             .map(|s| ind::SchoolFact {
                 school_code: s.school_code,
+                name: s.name,
                 year: s.year,
                 unit: unit(s.unit_id),
                 sanitation_standard: s.sanitation_standard,
@@ -122,6 +123,8 @@ fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
             .disasters
             .into_iter()
             .map(|d| ind::DisasterFact {
+                event_id: d.event_id,
+                kind: d.kind,
                 unit: unit(d.unit_id),
                 occurred_on: d.occurred_on,
                 affected: d.children_affected,

@@ -19,6 +19,7 @@ mod child_page;
 mod children;
 mod dashboard;
 mod datasets;
+mod drill;
 mod duplicates_page;
 mod error;
 mod guard;

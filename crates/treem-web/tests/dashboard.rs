@@ -68,6 +68,52 @@ async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
     assert!(!entries.is_empty());
 }
 
+async fn every_kind_of_record_is_listed(app: TestApp) {
+    let period = Period {
+        year: 2025,
+        half: false,
+    };
+    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    let province = report.units.iter().find(|u| u.code == "12").unwrap();
+    let figure = |key: &str| {
+        province
+            .indicators
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone())
+            .unwrap()
+    };
+    let c = app.signed_in("tinh").await;
+    for (key, rows_are_denominator) in [
+        ("school_sanitation", true),
+        ("child_friendly_communes", true),
+        ("primary_completion", true),
+        ("disaster_relief", false),
+    ] {
+        let f = figure(key);
+        assert!(f.denominator > 0, "{key}: the demo has data");
+        let (status, body) = app
+            .get(&c, &format!("/indicators/{key}?year=2025&half=0&unit=12"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{key}");
+        assert!(
+            body.contains(&format!("{}/{}", f.numerator, f.denominator)),
+            "{key}"
+        );
+        let rows = body.matches("<tr class=").count() as i64;
+        if rows_are_denominator {
+            assert_eq!(rows, f.denominator, "{key}");
+        } else {
+            assert!(
+                rows > 0 && rows < f.denominator,
+                "{key}: events, not children"
+            );
+        }
+    }
+}
+
 async fn trend_over_the_years(app: TestApp) {
     let c = app.signed_in("xem").await;
     let (status, body) = app.get(&c, "/indicators/trend").await;
@@ -91,8 +137,9 @@ async fn scope_and_bad_requests(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Protection cases are not listed here (the case module keeps them).
     let (status, _) = app
-        .get(&c, "/indicators/disaster_relief?year=2025&half=1")
+        .get(&c, "/indicators/abuse_intervention?year=2025&half=1")
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     for bad in ["year=1800", "year=2025&half=3", "year=abc"] {
@@ -115,6 +162,7 @@ async fn scope_and_bad_requests(app: TestApp) {
 
 on_both!(
     dashboard_matches_the_engine_and_drills_down,
+    every_kind_of_record_is_listed,
     trend_over_the_years,
     scope_and_bad_requests
 );
