@@ -22,6 +22,7 @@ mod datasets;
 mod drill;
 mod duplicates_page;
 mod error;
+mod facts_page;
 mod guard;
 mod home;
 pub mod indicator_report;
@@ -65,6 +66,7 @@ fn router(state: AppState) -> Router {
         .merge(dashboard::routes())
         .merge(targets_page::routes())
         .merge(trend::routes())
+        .merge(facts_page::routes())
         .merge(accounts::routes())
         .merge(audit_log::routes())
         .merge(api::routes())

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 12] = [
+const NAV: [(&str, &str, Action); 13] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -36,6 +36,7 @@ const NAV: [(&str, &str, Action); 12] = [
         Action::ViewRegistry,
     ),
     ("/duplicates", "nav.duplicates", Action::ViewRegistry),
+    ("/facts", "nav.facts", Action::EditRegistry),
     ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),

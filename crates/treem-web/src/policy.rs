@@ -36,6 +36,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/indicators", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),
     ("GET", "/indicators/{key}", Action::ViewRegistry),
+    ("GET", "/facts", Action::EditRegistry),
+    ("POST", "/facts/{file}", Action::EditRegistry),
     ("GET", "/datasets", Action::EditRegistry),
     ("POST", "/datasets", Action::EditRegistry),
     ("GET", "/datasets/template.xlsx", Action::EditRegistry),
