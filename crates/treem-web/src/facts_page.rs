@@ -95,18 +95,20 @@ fn view(
     }
 }
 
-fn render(
-    page: Page,
-    lang: Lang,
-    active: Option<(File, &HashMap<String, String>, Vec<String>, bool)>,
-) -> Result<Html<String>, AppError> {
+/// The form just sent: what was typed, and what came of it.
+struct Sent<'a> {
+    file: File,
+    values: &'a HashMap<String, String>,
+    problems: Vec<String>,
+    saved: bool,
+}
+
+fn render(page: Page, lang: Lang, sent: Option<Sent<'_>>) -> Result<Html<String>, AppError> {
     let empty = HashMap::new();
     let forms = FORMS
         .iter()
-        .map(|f| match &active {
-            Some((file, values, problems, saved)) if file == f => {
-                view(lang, *f, values, problems.clone(), *saved)
-            }
+        .map(|f| match &sent {
+            Some(s) if s.file == *f => view(lang, *f, s.values, s.problems.clone(), s.saved),
             _ => view(lang, *f, &empty, Vec::new(), false),
         })
         .collect();
@@ -165,13 +167,13 @@ async fn save(
         .problems
         .iter()
         .map(|p| {
-            let label = file
-                .columns()
-                .iter()
-                .find(|c| c.name == p.column)
-                .map_or(p.column.as_str(), |c| {
-                    if lang == Lang::En { c.name } else { c.vi }
-                });
+            let label =
+                file.columns()
+                    .iter()
+                    .find(|c| c.name == p.column)
+                    .map_or(p.column.as_str(), |c| {
+                        if lang == Lang::En { c.name } else { c.vi }
+                    });
             let msg = if lang == Lang::En {
                 &p.message_en
             } else {
@@ -193,7 +195,16 @@ async fn save(
     let page = Page::new(&info, Some(&user), lang.t("facts.title"));
     Ok((
         status,
-        render(page, lang, Some((file, &values, problems, saved)))?,
+        render(
+            page,
+            lang,
+            Some(Sent {
+                file,
+                values: &values,
+                problems,
+                saved,
+            }),
+        )?,
     )
         .into_response())
 }
