@@ -81,6 +81,9 @@ pub struct IndicatorCase {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndicatorRows {
     pub children: Vec<IndicatorChild>,
+    /// Records merged into another (duplicate, survivor): their enrolments,
+    /// participation and cases count for the survivor.
+    pub merged: Vec<(i64, i64)>,
     pub measurements: Vec<IndicatorMeasurement>,
     pub enrolments: Vec<IndicatorEnrolment>,
     pub schools: Vec<IndicatorSchool>,
@@ -143,11 +146,13 @@ type AssessmentTuple = (i64, i64, Flag, Flag);
 type DisasterTuple = (String, String, i64, NaiveDate, i64, i64);
 type ParticipationTuple = (i64, NaiveDate, String);
 type CaseTuple = (i64, NaiveDate, Option<NaiveDate>);
+type MergedTuple = (i64, i64);
 
 /// The rows as parsed from their JSON, into the seam's types.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn assemble(
     children: Vec<ChildTuple>,
+    merged: Vec<MergedTuple>,
     measurements: Vec<MeasurementTuple>,
     enrolments: Vec<EnrolmentTuple>,
     schools: Vec<SchoolTuple>,
@@ -158,6 +163,7 @@ pub(crate) fn assemble(
 ) -> IndicatorRows {
     let flag = |f: Flag| Flag::get(Some(f)).unwrap_or(false);
     IndicatorRows {
+        merged,
         children: children
             .into_iter()
             .map(
@@ -273,6 +279,7 @@ macro_rules! indicators_sql {
                     "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date",
                     "children WHERE merged_into IS NULL",
                 );
+                let merged = q("id, merged_into", "children WHERE merged_into IS NOT NULL");
                 // Only what can be a child's latest measurement at 0–59
                 // months in the period.
                 let measurements = q(
@@ -317,6 +324,7 @@ macro_rules! indicators_sql {
                 }
                 let period = vec![start, reference];
                 let c = spawn(db.clone(), children, vec![], None);
+                let x = spawn(db.clone(), merged, vec![], None);
                 let m = spawn(db.clone(), measurements, period.clone(), None);
                 let e = spawn(db.clone(), enrolments, vec![], Some(school_year.to_string()));
                 let s = spawn(db.clone(), schools, vec![], None);
@@ -326,6 +334,7 @@ macro_rules! indicators_sql {
                 let k = spawn(db.clone(), cases, period, None);
                 Ok($crate::indicators_sql::assemble(
                     join(c).await?,
+                    join(x).await?,
                     join(m).await?,
                     join(e).await?,
                     join(s).await?,

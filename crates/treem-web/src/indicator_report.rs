@@ -43,12 +43,18 @@ pub struct Report {
 }
 
 fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
-    let children_at: HashMap<i64, usize> = rows
+    let mut children_at: HashMap<i64, usize> = rows
         .children
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id, i))
         .collect();
+    // A duplicate merged into another record counts as that record.
+    for (merged, survivor) in &rows.merged {
+        if let Some(i) = children_at.get(survivor).copied() {
+            children_at.insert(*merged, i);
+        }
+    }
     let unit = |id: i64| index_of.get(&id).copied().unwrap_or(usize::MAX);
     let child = |id: i64| children_at.get(&id).copied();
     Facts {

@@ -114,6 +114,68 @@ async fn every_kind_of_record_is_listed(app: TestApp) {
     }
 }
 
+async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
+    use treem_domain::audit::AuditEvent;
+    use treem_domain::indicators::child_memberships;
+    const AWARENESS: usize = 12;
+    let period = Period {
+        year: 2025,
+        half: false,
+    };
+    let figure = |r: &treem_web::indicator_report::Report| {
+        let p = r.units.iter().find(|u| u.code == "12").unwrap();
+        p.indicators
+            .iter()
+            .find(|(k, _)| *k == "participation_awareness")
+            .map(|(_, f)| (f.numerator, f.denominator))
+            .unwrap()
+    };
+    let (before, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    // Two records in the age band: one took part in an awareness session,
+    // the other did not; the first is merged into the second.
+    let loaded = treem_web::indicator_report::load(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    let m = child_memberships(&loaded.facts, period);
+    let with = |v: bool| {
+        loaded
+            .child_ids
+            .iter()
+            .zip(&m)
+            .find(|(_, m)| m[AWARENESS] == Some(v))
+            .map(|(id, _)| *id)
+            .unwrap()
+    };
+    let (merged, survivor) = (with(true), with(false));
+    app.store
+        .merge_children(
+            survivor,
+            merged,
+            AuditEvent::system("test", "merge", "child", "x"),
+        )
+        .await
+        .unwrap();
+    let loaded = treem_web::indicator_report::load(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    let at = loaded
+        .child_ids
+        .iter()
+        .position(|id| *id == survivor)
+        .unwrap();
+    assert_eq!(
+        child_memberships(&loaded.facts, period)[at][AWARENESS],
+        Some(true)
+    );
+    let (after, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    // One record fewer in the denominator; the session still counts once.
+    assert_eq!(figure(&after), (figure(&before).0, figure(&before).1 - 1));
+}
+
 async fn trend_over_the_years(app: TestApp) {
     let c = app.signed_in("xem").await;
     let (status, body) = app.get(&c, "/indicators/trend").await;
@@ -162,6 +224,7 @@ async fn scope_and_bad_requests(app: TestApp) {
 
 on_both!(
     dashboard_matches_the_engine_and_drills_down,
+    a_merged_duplicate_counts_for_the_record_it_joined,
     every_kind_of_record_is_listed,
     trend_over_the_years,
     scope_and_bad_requests
