@@ -101,6 +101,9 @@ struct Row {
     status: &'static str,
     mark: &'static str,
     link: Option<String>,
+    /// For the anthropometric indicators: the share of resident children
+    /// under five who were measured (WHO shows it beside the prevalence).
+    coverage: Option<String>,
 }
 
 struct CommuneRow {
@@ -166,11 +169,27 @@ async fn dashboard(
             .iter()
             .find(|u| std::ptr::eq(&history.all()[u.unit], root))
         {
+            let under_five = u
+                .indicators
+                .iter()
+                .find(|(k, _)| *k == "birth_registration_u5")
+                .map_or(0, |(_, f)| f.denominator);
             rows = u
                 .indicators
                 .iter()
                 .enumerate()
-                .map(|(i, (key, f))| row(&page, i + 1, key, f, may_list.then_some((root, period))))
+                .map(|(i, (key, f))| {
+                    let mut r = row(&page, i + 1, key, f, may_list.then_some((root, period)));
+                    if matches!(*key, "underweight_u5" | "stunting_u5") && under_five > 0 {
+                        let share = f.denominator as f64 / under_five as f64 * 100.0;
+                        r.coverage = Some(format!(
+                            "{} {}%",
+                            page.t("dashboard.coverage"),
+                            shown(share)
+                        ));
+                    }
+                    r
+                })
                 .collect();
         }
         communes = report
@@ -249,6 +268,7 @@ fn row(
             .unwrap_or_default(),
         status: status_word(page, f.status),
         mark: class,
+        coverage: None,
         link: link
             .filter(|_| crate::drill::LISTED.contains(&key))
             .map(|(unit, p)| {

@@ -33,6 +33,15 @@ async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
     let link = "/indicators/birth_registration_u5?year=2025&half=1&unit=12".to_string();
     assert!(body.contains(&link.replace('&', "&#38;")), "{body}");
     assert!(body.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
+    // Beside the prevalence of underweight, the share of under-fives measured.
+    let (_, under) = province
+        .indicators
+        .iter()
+        .find(|(k, _)| *k == "underweight_u5")
+        .unwrap();
+    let coverage =
+        treem_domain::indicators::shown(under.denominator as f64 / reg.denominator as f64 * 100.0);
+    assert!(body.contains(&format!("độ bao phủ {coverage}%")), "{body}");
     // Every commune of the district is in the table, with a mark.
     assert!(body.contains("Xã Bản Bo") && body.contains("✔") || body.contains("✘"));
 

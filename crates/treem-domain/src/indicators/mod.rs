@@ -453,17 +453,21 @@ pub fn each_contribution(
 pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
     let reference = period.reference_date();
     let units = history.all();
-    let mut communes: HashMap<usize, [Count; 14]> = HashMap::new();
+    // By unit index: a few hundred units take millions of contributions.
+    let mut communes: Vec<[Count; 14]> = vec![[Count::default(); 14]; units.len()];
     let holds = each_contribution(history, facts, period, &mut |c| {
-        let count = &mut communes.entry(c.commune).or_insert([Count::default(); 14])[c.key];
-        count.numerator += c.numerator;
-        count.denominator += c.denominator;
+        if let Some(counts) = communes.get_mut(c.commune) {
+            counts[c.key].numerator += c.numerator;
+            counts[c.key].denominator += c.denominator;
+        }
     });
 
     // Sum communes into every ancestor valid on the reference date.
     let mut all: HashMap<usize, [Count; 14]> = HashMap::new();
-    for (&c, counts) in &communes {
-        let Some(unit) = units.get(c) else { continue };
+    for &c in &holds {
+        let (Some(unit), Some(counts)) = (units.get(c), communes.get(c)) else {
+            continue;
+        };
         if !holds.contains(&c) || unit.level != Level::Commune || !unit.valid_on(reference) {
             continue;
         }
