@@ -24,10 +24,9 @@ pub(crate) struct Ctx<'a> {
     /// Each file's header as read, for its reject file.
     pub headers: HashMap<File, Vec<String>>,
     pub report: Report,
-    /// Child codes of children.csv rows, and of those rejected.
-    pub children_seen: HashSet<u128>,
+    /// Codes of the children and schools whose rows were rejected (a
+    /// reference to one of them says so).
     pub children_rejected: HashSet<u128>,
-    pub schools_seen: HashSet<u128>,
     pub schools_rejected: HashSet<u128>,
     pub rejects: HashMap<File, csv::Writer<std::fs::File>>,
 }

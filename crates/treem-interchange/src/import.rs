@@ -147,9 +147,7 @@ pub async fn import(
         done,
         headers: HashMap::new(),
         report,
-        children_seen: HashSet::new(),
         children_rejected: HashSet::new(),
-        schools_seen: HashSet::new(),
         schools_rejected: HashSet::new(),
         rejects: HashMap::new(),
     };

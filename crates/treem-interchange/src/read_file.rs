@@ -207,13 +207,6 @@ pub(crate) async fn read_file(
                     ),
                 });
             }
-            if file == File::Children {
-                let key = fingerprint(&cells[0]);
-                ctx.children_seen.insert(key);
-            }
-            if file == File::Schools {
-                ctx.schools_seen.insert(fingerprint(&cells[0]));
-            }
             let parsed = if errors.is_empty() {
                 parse(ctx, file, &cells)
             } else {
