@@ -43,20 +43,46 @@ pub struct Report {
 }
 
 fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
-    let mut children_at: HashMap<i64, usize> = rows
+    // Database ids are dense: a vector by id finds a child's index without
+    // hashing a million keys.
+    let top = rows
         .children
         .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
+        .map(|c| c.id)
+        .chain(rows.merged.iter().map(|(m, _)| *m))
+        .max()
+        .unwrap_or(0)
+        .clamp(0, 1 << 28) as usize;
+    let mut children_at: Vec<usize> = vec![usize::MAX; top + 1];
+    for (i, c) in rows.children.iter().enumerate() {
+        if let Some(slot) = usize::try_from(c.id)
+            .ok()
+            .and_then(|id| children_at.get_mut(id))
+        {
+            *slot = i;
+        }
+    }
     // A duplicate merged into another record counts as that record.
     for (merged, survivor) in &rows.merged {
-        if let Some(i) = children_at.get(survivor).copied() {
-            children_at.insert(*merged, i);
+        let at = usize::try_from(*survivor)
+            .ok()
+            .and_then(|s| children_at.get(s).copied());
+        if let (Some(i), Some(slot)) = (
+            at,
+            usize::try_from(*merged)
+                .ok()
+                .and_then(|m| children_at.get_mut(m)),
+        ) {
+            *slot = i;
         }
     }
     let unit = |id: i64| index_of.get(&id).copied().unwrap_or(usize::MAX);
-    let child = |id: i64| children_at.get(&id).copied();
+    let child = |id: i64| {
+        usize::try_from(id)
+            .ok()
+            .and_then(|id| children_at.get(id).copied())
+            .filter(|i| *i != usize::MAX)
+    };
     Facts {
         children: rows
             .children

@@ -141,35 +141,38 @@ pub fn child_memberships(facts: &Facts, period: Period) -> Vec<[Option<bool>; 14
 
     // Anthropometry: each resident child's latest measurement in the period
     // with a valid z-score at 0–59 months, for WAZ and HAZ separately.
-    let mut latest_waz: HashMap<usize, (NaiveDate, f64)> = HashMap::new();
-    let mut latest_haz: HashMap<usize, (NaiveDate, f64)> = HashMap::new();
+    // By child index: a million children's latest values in two vectors.
+    let n = facts.children.len();
+    let mut latest_waz: Vec<Option<(NaiveDate, f64)>> = vec![None; n];
+    let mut latest_haz: Vec<Option<(NaiveDate, f64)>> = vec![None; n];
     for m in &facts.measurements {
-        if m.measured_on < start || m.measured_on > reference || m.age_days > 1826 || m.age_days < 0
+        if m.measured_on < start
+            || m.measured_on > reference
+            || m.age_days > 1826
+            || m.age_days < 0
+            || m.child >= n
         {
             continue;
         }
-        let keep = |map: &mut HashMap<usize, (NaiveDate, f64)>, z: Option<f64>, flagged: bool| {
-            if let (Some(z), false) = (z, flagged) {
-                let e = map.entry(m.child).or_insert((m.measured_on, z));
-                if m.measured_on > e.0 {
-                    *e = (m.measured_on, z);
-                }
+        let keep = |slot: &mut Option<(NaiveDate, f64)>, z: Option<f64>, flagged: bool| {
+            if let (Some(z), false) = (z, flagged)
+                && slot.is_none_or(|(on, _)| m.measured_on > on)
+            {
+                *slot = Some((m.measured_on, z));
             }
         };
-        keep(&mut latest_waz, m.waz, m.waz_flagged);
-        keep(&mut latest_haz, m.haz, m.haz_flagged);
+        keep(&mut latest_waz[m.child], m.waz, m.waz_flagged);
+        keep(&mut latest_haz[m.child], m.haz, m.haz_flagged);
     }
-    for (map, key) in [
+    for (latest, key) in [
         (&latest_waz, "underweight_u5"),
         (&latest_haz, "stunting_u5"),
     ] {
-        for (&child, &(_, z)) in map {
-            if facts
-                .children
-                .get(child)
-                .is_some_and(|c| resident(c, reference))
+        for (child, slot) in latest.iter().enumerate() {
+            if let Some((_, z)) = slot
+                && resident(&facts.children[child], reference)
             {
-                set(&mut out[child], at(key), z < -2.0);
+                set(&mut out[child], at(key), *z < -2.0);
             }
         }
     }
