@@ -269,14 +269,12 @@ fn row(
         status: status_word(page, f.status),
         mark: class,
         coverage: None,
-        link: link
-            .filter(|_| crate::drill::LISTED.contains(&key))
-            .map(|(unit, p)| {
-                format!(
-                    "/indicators/{key}?{}&unit={}",
-                    period_query(p),
-                    encode(&unit.code)
-                )
-            }),
+        link: link.filter(|_| crate::drill::listed(key)).map(|(unit, p)| {
+            format!(
+                "/indicators/{key}?{}&unit={}",
+                period_query(p),
+                encode(&unit.code)
+            )
+        }),
     }
 }

@@ -168,22 +168,7 @@ async fn upload(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
         }
     };
-    let today = vn_today();
-    let scope = match state.units().scope_of(&user.account, today) {
-        Scope::All => None,
-        Scope::Units(ids) => Some(ids.into_iter().collect()),
-    };
-    let opts = Options {
-        as_of: None,
-        partial: false,
-        check_only,
-        actor: user.account.username.clone(),
-        actor_id: Some(user.account.id),
-        scope,
-        today,
-        reject_dir: None,
-        workbook,
-    };
+    let opts = import_options(&state, &user, check_only, workbook);
     let report = import(state.store.as_ref(), &data, &opts, &Quiet)
         .await
         .map_err(|e| AppError::Internal(format!("import: {e}")))?;
@@ -193,6 +178,32 @@ async fn upload(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Html(show(tpl, &report, lang).render()?)).into_response())
+}
+
+/// How a data set sent from the browser is imported: all or nothing, by the
+/// signed-in user, within her unit scope, codes valid today.
+pub(crate) fn import_options(
+    state: &AppState,
+    user: &CurrentUser,
+    check_only: bool,
+    workbook: bool,
+) -> Options {
+    let today = vn_today();
+    let scope = match state.units().scope_of(&user.account, today) {
+        Scope::All => None,
+        Scope::Units(ids) => Some(ids.into_iter().collect()),
+    };
+    Options {
+        as_of: None,
+        partial: false,
+        check_only,
+        actor: user.account.username.clone(),
+        actor_id: Some(user.account.id),
+        scope,
+        today,
+        reject_dir: None,
+        workbook,
+    }
 }
 
 async fn template() -> Result<Response, AppError> {

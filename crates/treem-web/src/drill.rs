@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::fmt_date;
-use treem_domain::indicators::{self as ind, Record, name_vi};
+use treem_domain::indicators::{self as ind, KEYS, Record, name_vi};
 
 use crate::dashboard::{PeriodQuery, period_of, period_query, root, within};
 use crate::guard::{CurrentUser, RequestInfo};
@@ -18,22 +18,11 @@ use crate::indicator_report::load;
 use crate::page::{Page, encode};
 use crate::{AppError, AppState};
 
-/// The indicators whose records can be listed.
-pub const LISTED: [&str; 13] = [
-    "child_friendly_communes",
-    "play_spots",
-    "school_sanitation",
-    "school_psych_support",
-    "disaster_relief",
-    "birth_registration_u5",
-    "underweight_u5",
-    "stunting_u5",
-    "preschool_5yo",
-    "primary_completion",
-    "lower_secondary_graduation",
-    "participation_awareness",
-    "participation_11plus",
-];
+/// Whether an indicator's records can be listed: all but protection cases,
+/// whose children's names stay with the case module's access rules.
+pub fn listed(key: &str) -> bool {
+    KEYS.contains(&key) && key != "abuse_intervention"
+}
 
 struct Line {
     /// A child's page to link the first cell to.
@@ -65,7 +54,7 @@ pub(crate) async fn drill(
     Path(key): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let Some(key) = LISTED.iter().find(|k| **k == key).copied() else {
+    let Some(key) = KEYS.iter().find(|k| **k == key && listed(k)).copied() else {
         return Err(AppError::NotFound);
     };
     let period = period_of(&q)?;

@@ -11,11 +11,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use std::collections::HashMap;
-use treem_domain::clock::vn_today;
 use treem_domain::i18n::Lang;
 use treem_interchange::spec::File;
-use treem_interchange::{DataSet, Options, Quiet, import};
-use treem_store::Scope;
+use treem_interchange::{DataSet, Quiet, import};
 
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::Page;
@@ -143,22 +141,7 @@ async fn save(
         .collect();
     let data = DataSet::from_tables(vec![(file.name(), vec![header, row])])
         .map_err(|e| AppError::Internal(format!("facts form: {e}")))?;
-    let today = vn_today();
-    let scope = match state.units().scope_of(&user.account, today) {
-        Scope::All => None,
-        Scope::Units(ids) => Some(ids.into_iter().collect()),
-    };
-    let opts = Options {
-        as_of: None,
-        partial: false,
-        check_only: false,
-        actor: user.account.username.clone(),
-        actor_id: Some(user.account.id),
-        scope,
-        today,
-        reject_dir: None,
-        workbook: false,
-    };
+    let opts = crate::datasets::import_options(&state, &user, false, false);
     let report = import(state.store.as_ref(), &data, &opts, &Quiet)
         .await
         .map_err(|e| AppError::Internal(format!("facts form: {e}")))?;

@@ -3,26 +3,13 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::{text, treem};
 use treem_store::testing::{TempDir, temp_dir};
-
-fn treem(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treem"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TREEM_DATABASE_URL")
-        .env_remove("TREEM_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &[u8]) -> String {
-    String::from_utf8_lossy(o).to_string()
-}
 
 fn fresh() -> TempDir {
     temp_dir().unwrap()

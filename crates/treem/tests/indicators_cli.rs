@@ -4,25 +4,12 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::{text, treem};
 use treem_store::testing::temp_dir;
-
-fn treem(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_treem"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TREEM_DATABASE_URL")
-        .env_remove("TREEM_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &[u8]) -> String {
-    String::from_utf8_lossy(o).to_string()
-}
 
 /// A small data set recorded before the reform (units of 1 March 2025).
 fn data_set(dir: &Path) {
