@@ -124,6 +124,11 @@ pub async fn run_export(config: &Config, path: &Path, xlsx: bool) -> anyhow::Res
         Target::Folder(path.to_path_buf())
     };
     let done = export(store.as_ref(), &target, vn_today(), &Bar(Mutex::new(None))).await?;
+    // Every record left the system: that is a read to remember.
+    let rows: u64 = done.rows.iter().map(|(_, n)| n).sum();
+    let audit = treem_domain::audit::AuditEvent::system("cli", "dataset.export", "dataset", "")
+        .with_detail(format!("{rows} rows"));
+    store.audit(audit).await?;
     if let Some(d) = done.as_of {
         println!("as_of: {}", d.format("%Y-%m-%d"));
     }

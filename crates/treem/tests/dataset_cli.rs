@@ -105,6 +105,25 @@ fn export_import_export_is_identical_and_reimport_changes_nothing() {
         Some(0)
     );
     assert_eq!(files(&e1), files(&e2));
+    // The export is in the audit log.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let exports = rt.block_on(async {
+        let store = treem_store::open(&format!("sqlite://{}", a.join("treem.db").display()))
+            .await
+            .unwrap();
+        store
+            .audit_entries(&treem_store::AuditQuery {
+                action: Some("dataset.export".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    });
+    assert_eq!(exports.len(), 1);
     let o = treem(&b, &["import", e1.to_str().unwrap()]);
     assert!(text(&o.stdout).contains("children.csv: 200 dòng, 0 ghi mới/cập nhật, 200 không đổi"));
     // The same through one workbook.
