@@ -1,8 +1,8 @@
 //! The indicators dashboard: the fourteen indicators of the user's unit for
-//! a period against the plan's targets, a table of its communes, and a
-//! drill-down from each child figure to the children behind it (Excel too).
-//! Marks are a word and a symbol as well as a colour, for colour-blind
-//! readers and for print.
+//! a period against the plan's targets (with the coverage of the
+//! anthropometric ones), and a table of its communes; each figure links to
+//! the records behind it (`drill.rs`). Marks are a word and a symbol as well
+//! as a colour, for colour-blind readers and for print.
 
 use askama::Template;
 use axum::Router;
