@@ -287,7 +287,12 @@ macro_rules! indicators_sql {
                     "measurements WHERE measured_on >= $1 AND measured_on <= $2 AND age_days <= 1826
                        AND (waz IS NOT NULL OR haz IS NOT NULL)",
                 );
-                let enrolments = q("child_id, school_code, level, grade, status", "enrolments WHERE school_year = $1");
+                // Only enrolments an indicator reads: preschool (the 5-year-olds)
+                // and grades 5 and 9.
+                let enrolments = q(
+                    "child_id, school_code, level, grade, status",
+                    "enrolments WHERE school_year = $1 AND (level = 'preschool' OR grade IN (5, 9))",
+                );
                 let schools = q("school_code, name, year, unit_id, sanitation_standard, psych_support", "schools");
                 let assessments = q("unit_id, year, child_friendly, play_spot", "commune_assessments");
                 let disasters = q("event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely", "disasters");
