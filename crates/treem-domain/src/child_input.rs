@@ -130,15 +130,15 @@ impl Reader {
         field: &'static str,
         value: &str,
         parse: impl Fn(&str) -> Option<T>,
-        allowed: &str,
+        (allowed_vi, allowed_en): (&str, &str),
     ) -> Option<T> {
         let v = self.text(field, value, false)?;
         let r = parse(&v);
         if r.is_none() {
             self.problems.push(problem(
                 field,
-                format!("«{v}» không hợp lệ ({allowed})"),
-                format!("'{v}' is not valid ({allowed})"),
+                format!("«{v}» không hợp lệ ({allowed_vi})"),
+                format!("'{v}' is not valid ({allowed_en})"),
             ));
         }
         r
@@ -213,7 +213,7 @@ pub fn read_child(t: &ChildText, today: NaiveDate) -> Result<Child, Vec<FieldPro
         "ethnicity",
         &t.ethnicity,
         parse_ethnicity,
-        "mã hoặc tên dân tộc",
+        ("mã hoặc tên dân tộc", "an ethnicity's code or name"),
     );
     let commune_code = r.text("commune_code", &t.commune_code, true);
     let village = r.text("village", &t.village, false);
@@ -247,7 +247,10 @@ pub fn read_child(t: &ChildText, today: NaiveDate) -> Result<Child, Vec<FieldPro
         "household_poverty",
         &t.household_poverty,
         parse_poverty,
-        "poor, near_poor, none",
+        (
+            "poor, near_poor, none (nghèo, cận nghèo, không)",
+            "poor, near_poor, none",
+        ),
     );
     let mut special = Vec::new();
     if let Some(v) = r.text("special_circumstances", &t.special_circumstances, false) {
@@ -269,7 +272,15 @@ pub fn read_child(t: &ChildText, today: NaiveDate) -> Result<Child, Vec<FieldPro
         }
     }
     let status = r
-        .coded("status", &t.status, parse_status, "active, moved, dead")
+        .coded(
+            "status",
+            &t.status,
+            parse_status,
+            (
+                "active, moved, dead (chuyển đi, tử vong)",
+                "active, moved, dead",
+            ),
+        )
         .unwrap_or(ChildStatus::Active);
     let status_date = r.date("status_date", &t.status_date, status != ChildStatus::Active);
     if let (Some(sd), Some(b)) = (status_date, born)

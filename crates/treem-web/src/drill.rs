@@ -47,6 +47,19 @@ struct DrillTemplate {
     lines: Vec<Line>,
 }
 
+/// An enrolment's result as the user reads it (the code in English, the
+/// contract's Vietnamese word otherwise).
+fn status_word(lang: treem_domain::i18n::Lang, code: &str) -> String {
+    let word = treem_interchange::cell::codes::ENROLMENT_STATUS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .and_then(|(_, words)| words.first());
+    match (lang, word) {
+        (treem_domain::i18n::Lang::Vi, Some(w)) => w.to_string(),
+        _ => code.to_string(),
+    }
+}
+
 pub(crate) async fn drill(
     State(state): State<AppState>,
     info: RequestInfo,
@@ -161,7 +174,7 @@ pub(crate) async fn drill(
                             d.full_name.clone(),
                             e.school_code.clone(),
                             e.grade.map(|g| g.to_string()).unwrap_or_default(),
-                            e.status.clone(),
+                            status_word(lang, &e.status),
                             yes_no(counted),
                         ],
                         counted,

@@ -16,19 +16,36 @@ use crate::config::Config;
 /// A spinner per file with rows per second (hidden when stderr is not a
 /// terminal). With `TREEM_TIMINGS` set, each file's time is printed on
 /// stderr (for the benchmarks in docs/performance.md).
-struct Bar(Mutex<Option<(ProgressBar, String, std::time::Instant)>>);
+struct Bar {
+    english: bool,
+    current: Mutex<Option<(ProgressBar, String, std::time::Instant)>>,
+}
+
+impl Bar {
+    fn new(english: bool) -> Self {
+        Bar {
+            english,
+            current: Mutex::new(None),
+        }
+    }
+}
 
 impl Progress for Bar {
     fn start(&self, file: &str) {
-        let b = progress_bar(None, "{spinner} {prefix} {pos} dòng · {per_sec}");
+        let template = if self.english {
+            "{spinner} {prefix} {pos} rows · {per_sec}"
+        } else {
+            "{spinner} {prefix} {pos} dòng · {per_sec}"
+        };
+        let b = progress_bar(None, template);
         b.set_prefix(file.to_string());
-        if let Ok(mut slot) = self.0.lock() {
+        if let Ok(mut slot) = self.current.lock() {
             *slot = Some((b, file.to_string(), std::time::Instant::now()));
         }
     }
 
     fn advance(&self, rows: u64) {
-        if let Ok(slot) = self.0.lock()
+        if let Ok(slot) = self.current.lock()
             && let Some((b, _, _)) = slot.as_ref()
         {
             b.inc(rows);
@@ -36,7 +53,7 @@ impl Progress for Bar {
     }
 
     fn finish(&self) {
-        if let Ok(mut slot) = self.0.lock()
+        if let Ok(mut slot) = self.current.lock()
             && let Some((b, file, started)) = slot.take()
         {
             b.finish_and_clear();
@@ -88,7 +105,7 @@ pub async fn run_import(
         reject_dir: Some(reject_dir.clone()),
         workbook,
     };
-    let report = import(store.as_ref(), &data, &opts, &Bar(Mutex::new(None))).await?;
+    let report = import(store.as_ref(), &data, &opts, &Bar::new(english)).await?;
     let text = report.render(english);
     if report.problem_count() == 0 {
         print!("{text}");
@@ -123,7 +140,7 @@ pub async fn run_export(config: &Config, path: &Path, xlsx: bool) -> anyhow::Res
     } else {
         Target::Folder(path.to_path_buf())
     };
-    let done = export(store.as_ref(), &target, vn_today(), &Bar(Mutex::new(None))).await?;
+    let done = export(store.as_ref(), &target, vn_today(), &Bar::new(english)).await?;
     // Every record left the system: that is a read to remember.
     let rows: u64 = done.rows.iter().map(|(_, n)| n).sum();
     let audit = treem_domain::audit::AuditEvent::system("cli", "dataset.export", "dataset", "")

@@ -198,8 +198,10 @@ fn table(rep: &Report, english: bool) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {name}: {}/{} = {value} (mục tiêu {target}) — {status}",
-                f.numerator, f.denominator
+                "  {name}: {}/{} = {value} ({} {target}) — {status}",
+                f.numerator,
+                f.denominator,
+                if english { "target" } else { "mục tiêu" }
             );
         }
     }
