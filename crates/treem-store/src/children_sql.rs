@@ -88,37 +88,31 @@ macro_rules! children_sql {
                     )
                 };
                 let f = &q.filters;
-                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*){filter}"))
-                    .bind(all)
-                    .bind(&ids)
-                    .bind(&tokens)
-                    .bind(&narrow)
-                    .bind(&f.sex)
-                    .bind(f.born_from)
-                    .bind(f.born_to)
-                    .bind(&f.ethnicity)
-                    .bind(&f.special)
-                    .bind(f.registered)
-                    .bind(&f.village)
+                // Parameters $1–$11, the same for the count and the page.
+                macro_rules! bind_search {
+                    ($q:expr) => {
+                        $q.bind(all)
+                            .bind(&ids)
+                            .bind(&tokens)
+                            .bind(&narrow)
+                            .bind(&f.sex)
+                            .bind(f.born_from)
+                            .bind(f.born_to)
+                            .bind(&f.ethnicity)
+                            .bind(&f.special)
+                            .bind(f.registered)
+                            .bind(&f.village)
+                    };
+                }
+                let total: i64 = bind_search!(sqlx::query_scalar(&format!("SELECT COUNT(*){filter}")))
                     .fetch_one(self.reader())
                     .await?;
                 // The whole phrase in the child's own name ranks first.
-                let rows: Vec<$crate::ChildRow> = sqlx::query_as(&format!(
+                let rows: Vec<$crate::ChildRow> = bind_search!(sqlx::query_as(&format!(
                     "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
                      ORDER BY CASE WHEN name_folded LIKE $12 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
                      LIMIT $13 OFFSET $14"
-                ))
-                .bind(all)
-                .bind(&ids)
-                .bind(&tokens)
-                .bind(&narrow)
-                .bind(&f.sex)
-                .bind(f.born_from)
-                .bind(f.born_to)
-                .bind(&f.ethnicity)
-                .bind(&f.special)
-                .bind(f.registered)
-                .bind(&f.village)
+                )))
                 .bind(&phrase)
                 .bind(q.limit)
                 .bind(q.offset)
