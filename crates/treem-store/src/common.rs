@@ -50,6 +50,28 @@ macro_rules! bind_child {
     };
 }
 
+/// Binds a measurement's 15 computed columns (`ZRecord`), in the order
+/// `age_days` … `method` of the insert and the recompute.
+macro_rules! bind_z {
+    ($q:expr, $z:expr) => {
+        $q.bind($z.age_days)
+            .bind($z.clen_cm)
+            .bind($z.c9mo_flag)
+            .bind($z.waz)
+            .bind($z.f_waz)
+            .bind($z.haz)
+            .bind($z.f_haz)
+            .bind($z.whz)
+            .bind($z.f_whz)
+            .bind($z.baz)
+            .bind($z.f_baz)
+            .bind($z.hcz)
+            .bind($z.f_hcz)
+            .bind(&$z.nutrition)
+            .bind(&$z.method)
+    };
+}
+
 /// Expands into the shared part of a backend's `Store` implementation.
 ///
 /// - `$store`: the backend type, with `fn writer(&self)` and `fn reader(&self)`
@@ -154,7 +176,7 @@ macro_rules! shared_store {
                 m: &$crate::MeasuredRow,
                 z: &$crate::ZRecord,
             ) -> $crate::StoreResult<i64> {
-                let id: i64 = sqlx::query_scalar(
+                let query = sqlx::query_scalar(
                     "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
                        age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
                        nutrition, method, created_at)
@@ -167,23 +189,9 @@ macro_rules! shared_store {
                 .bind(m.height_cm)
                 .bind(&m.position)
                 .bind(m.oedema)
-                .bind(m.head_cm)
-                .bind(z.age_days)
-                .bind(z.clen_cm)
-                .bind(z.c9mo_flag)
-                .bind(z.waz)
-                .bind(z.f_waz)
-                .bind(z.haz)
-                .bind(z.f_haz)
-                .bind(z.whz)
-                .bind(z.f_whz)
-                .bind(z.baz)
-                .bind(z.f_baz)
-                .bind(z.hcz)
-                .bind(z.f_hcz)
-                .bind(&z.nutrition)
-                .bind(&z.method)
-                .bind(chrono::Utc::now())
+                .bind(m.head_cm);
+                let id: i64 = bind_z!(query, z)
+                    .bind(chrono::Utc::now())
                 .fetch_one(&mut **tx)
                 .await?;
                 Ok(id)
@@ -528,5 +536,6 @@ macro_rules! shared_store {
 }
 
 pub(crate) use bind_child;
+pub(crate) use bind_z;
 pub(crate) use field_filters;
 pub(crate) use shared_store;

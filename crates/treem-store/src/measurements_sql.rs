@@ -72,28 +72,14 @@ macro_rules! measurements_sql {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
                 for (id, z) in rows {
-                    sqlx::query(
+                    let query = sqlx::query(
                         "UPDATE measurements SET age_days = $1, clen_cm = $2, c9mo_flag = $3, waz = $4, f_waz = $5,
                            haz = $6, f_haz = $7, whz = $8, f_whz = $9, baz = $10, f_baz = $11, hcz = $12, f_hcz = $13,
                            nutrition = $14, method = $15
                          WHERE id = $16",
-                    )
-                    .bind(z.age_days)
-                    .bind(z.clen_cm)
-                    .bind(z.c9mo_flag)
-                    .bind(z.waz)
-                    .bind(z.f_waz)
-                    .bind(z.haz)
-                    .bind(z.f_haz)
-                    .bind(z.whz)
-                    .bind(z.f_whz)
-                    .bind(z.baz)
-                    .bind(z.f_baz)
-                    .bind(z.hcz)
-                    .bind(z.f_hcz)
-                    .bind(&z.nutrition)
-                    .bind(&z.method)
-                    .bind(id)
+                    );
+                    bind_z!(query, z)
+                        .bind(id)
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -4,7 +4,7 @@
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
-use crate::common::{bind_child, shared_store};
+use crate::common::{bind_child, bind_z, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
