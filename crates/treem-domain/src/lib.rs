@@ -4,6 +4,7 @@
 pub mod access;
 pub mod anthro;
 pub mod audit;
+pub mod cases;
 pub mod child;
 pub mod child_input;
 pub mod clock;

@@ -1,0 +1,261 @@
+//! Child-protection cases under Decree 56/2017/NĐ-CP, chapter III: the
+//! vocabulary of a case, the lawful order of its steps, who may read it and
+//! its deadlines ([`deadlines`]). Pure: the web and the store only ask.
+
+pub mod deadlines;
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
+/// Declares a closed vocabulary: a stable code for storage and the API and
+/// a Vietnamese label for pages and printed forms.
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in the order forms list them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The Vietnamese label.
+            pub fn vi(self) -> &'static str {
+                match self { $($name::$variant => $vi),+ }
+            }
+
+            /// Parses a stable code.
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == s.trim())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// One step of the procedure. A case is at the step it last took.
+    Step {
+        Received = "received", "Tiếp nhận thông tin, thông báo";
+        InitialAssessment = "initial_assessment", "Đánh giá nguy cơ ban đầu";
+        EmergencyMeasures = "emergency_measures", "Áp dụng biện pháp khẩn cấp";
+        DetailedAssessment = "detailed_assessment", "Đánh giá chi tiết tình trạng, nhu cầu";
+        PlanDrafted = "plan_drafted", "Xây dựng kế hoạch hỗ trợ, can thiệp";
+        PlanReturned = "plan_returned", "Kế hoạch bị trả lại";
+        PlanApproved = "plan_approved", "Phê duyệt kế hoạch";
+        Implementation = "implementation", "Thực hiện kế hoạch";
+        Review = "review", "Theo dõi, đánh giá";
+        Replan = "replan", "Xây dựng lại kế hoạch";
+        Closed = "closed", "Đóng hồ sơ";
+    }
+}
+
+vocabulary! {
+    /// Where the report came from.
+    Source {
+        Hotline111 = "hotline_111", "Tổng đài 111";
+        Police = "police", "Công an";
+        School = "school", "Nhà trường";
+        HealthStation = "health_station", "Trạm y tế";
+        Neighbour = "neighbour", "Hàng xóm, người dân";
+        Family = "family", "Gia đình";
+        Child = "child", "Trẻ em tự báo";
+        Other = "other", "Khác";
+    }
+}
+
+vocabulary! {
+    /// The kinds of harm (the same codes as `cases.csv`).
+    Harm {
+        Violence = "violence", "Bạo lực";
+        SexualAbuse = "sexual_abuse", "Xâm hại tình dục";
+        Exploitation = "exploitation", "Bóc lột";
+        ChildLabour = "child_labour", "Lao động trẻ em";
+        Trafficking = "trafficking", "Mua bán";
+        Abandonment = "abandonment", "Bỏ rơi";
+        Neglect = "neglect", "Bỏ mặc, sao nhãng";
+        Other = "other", "Khác";
+    }
+}
+
+vocabulary! {
+    /// The risk graded at the assessments.
+    Risk {
+        High = "high", "Cao";
+        Medium = "medium", "Trung bình";
+        Low = "low", "Thấp";
+    }
+}
+
+vocabulary! {
+    /// The alleged abuser's relation to the child.
+    Relation {
+        Parent = "parent", "Cha, mẹ";
+        StepParent = "step_parent", "Cha dượng, mẹ kế";
+        Caregiver = "caregiver", "Người chăm sóc";
+        Relative = "relative", "Người thân khác";
+        Teacher = "teacher", "Giáo viên";
+        Acquaintance = "acquaintance", "Người quen";
+        Stranger = "stranger", "Người lạ";
+        Unknown = "unknown", "Chưa rõ";
+    }
+}
+
+vocabulary! {
+    /// Why an account may open a case.
+    Grant {
+        Assigned = "assigned", "Người được giao xử lý";
+        Approver = "approver", "Người phê duyệt (Chủ tịch UBND xã)";
+        Granted = "granted", "Cán bộ được cấp quyền";
+        BreakGlass = "break_glass", "Truy cập khẩn cấp";
+    }
+}
+
+impl Step {
+    /// The steps that may follow this one. `closed` ends the case; `replan`
+    /// opens a new round of planning after a review.
+    pub fn next(self) -> &'static [Step] {
+        use Step::*;
+        match self {
+            Received => &[InitialAssessment, EmergencyMeasures],
+            InitialAssessment => &[EmergencyMeasures, DetailedAssessment],
+            EmergencyMeasures => &[DetailedAssessment],
+            DetailedAssessment => &[EmergencyMeasures, PlanDrafted],
+            PlanDrafted => &[PlanApproved, PlanReturned],
+            PlanReturned => &[PlanDrafted],
+            PlanApproved => &[Implementation],
+            Implementation => &[Review],
+            Review => &[Closed, Replan],
+            Replan => &[DetailedAssessment, PlanDrafted],
+            Closed => &[],
+        }
+    }
+
+    /// Whether the procedure allows `to` after this step.
+    pub fn allows(self, to: Step) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Steps only the approver (the commune chair) may take.
+    pub fn needs_approver(self) -> bool {
+        matches!(self, Step::PlanApproved | Step::PlanReturned)
+    }
+
+    /// The printed form (Decree 56, 01–06) a step fills, if any.
+    pub fn form(self) -> Option<u8> {
+        match self {
+            Step::Received => Some(1),
+            Step::InitialAssessment => Some(2),
+            Step::DetailedAssessment => Some(3),
+            Step::PlanDrafted => Some(4),
+            Step::Review => Some(6),
+            _ => None,
+        }
+    }
+
+    /// Whether this step starts the intervention counted by the indicator
+    /// `abuse_intervention`: the first emergency measure or the start of
+    /// carrying out the plan.
+    pub fn starts_intervention(self) -> bool {
+        matches!(self, Step::EmergencyMeasures | Step::Implementation)
+    }
+}
+
+/// The titles of the six forms of Decree 56, as printed.
+pub const FORMS: [(u8, &str); 6] = [
+    (
+        1,
+        "Phiếu ghi nhận thông tin, thông báo về trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại",
+    ),
+    (2, "Biên bản đánh giá nguy cơ ban đầu"),
+    (3, "Báo cáo đánh giá tình trạng, nhu cầu của trẻ em"),
+    (4, "Kế hoạch hỗ trợ, can thiệp"),
+    (
+        5,
+        "Hồ sơ trường hợp trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại",
+    ),
+    (
+        6,
+        "Báo cáo kết quả theo dõi, đánh giá thực hiện kế hoạch hỗ trợ, can thiệp",
+    ),
+];
+
+/// The case number shown to people and used as the exchange `case_id`:
+/// per commune and year, e.g. `03208-2026-0007`.
+pub fn case_number(commune_code: &str, year: i32, seq: i64) -> String {
+    format!("{commune_code}-{year}-{seq:04}")
+}
+
+/// One account's standing on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub account_id: i64,
+    pub grant: Grant,
+    /// Break-glass access ends; other grants last until removed.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What an account may do with one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseAccess {
+    /// Read the contents (names, narrative, notes, forms).
+    pub read: bool,
+    /// Record steps other than approval.
+    pub act: bool,
+    /// Approve or return the plan.
+    pub approve: bool,
+}
+
+impl CaseAccess {
+    /// No access at all.
+    pub const NONE: CaseAccess = CaseAccess {
+        read: false,
+        act: false,
+        approve: false,
+    };
+}
+
+/// Decides an account's access from the case's standings. Contents are for
+/// the case's own people only: role and unit scope never open a case by
+/// themselves (an administrator included); break-glass access reads only,
+/// and only until it ends.
+pub fn access(
+    account_id: i64,
+    standings: &[Standing],
+    now: chrono::DateTime<chrono::Utc>,
+) -> CaseAccess {
+    let mut a = CaseAccess::NONE;
+    for s in standings.iter().filter(|s| s.account_id == account_id) {
+        match s.grant {
+            Grant::Assigned | Grant::Granted => {
+                a.read = true;
+                a.act = true;
+            }
+            Grant::Approver => {
+                a.read = true;
+                a.approve = true;
+            }
+            Grant::BreakGlass => {
+                if s.until.is_none_or(|u| now <= u) {
+                    a.read = true;
+                }
+            }
+        }
+    }
+    a
+}
+
+/// Whether an account may record `step` given its access.
+pub fn may_take(access: CaseAccess, step: Step) -> bool {
+    if step.needs_approver() {
+        access.approve
+    } else {
+        access.act
+    }
+}
