@@ -531,6 +531,72 @@ macro_rules! shared_store {
             async fn target_changes(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::TargetChange>> {
                 self.target_changes_sql(limit).await
             }
+
+            async fn create_case(
+                &self,
+                new: &$crate::NewCase,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<(i64, String)> {
+                self.create_case_sql(new, audit).await
+            }
+
+            async fn case_file(&self, id: i64) -> $crate::StoreResult<Option<$crate::CaseFile>> {
+                self.case_file_sql(id).await
+            }
+
+            async fn case_steps(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseStep>> {
+                self.case_steps_sql(id).await
+            }
+
+            async fn case_grants(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseGrant>> {
+                self.case_grants_sql(id).await
+            }
+
+            async fn case_summaries(
+                &self,
+                filter: &$crate::CaseFilter,
+            ) -> $crate::StoreResult<Vec<$crate::CaseSummary>> {
+                self.case_summaries_sql(filter).await
+            }
+
+            async fn add_case_step(
+                &self,
+                case: i64,
+                from: &str,
+                step: &$crate::NewStep,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.add_case_step_sql(case, from, step, audit).await
+            }
+
+            async fn grant_case(
+                &self,
+                case: i64,
+                grant: &$crate::NewGrant,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.grant_case_sql(case, grant, audit).await
+            }
+
+            async fn break_glass_grants(
+                &self,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<Vec<$crate::CaseGrant>> {
+                self.break_glass_grants_sql(since).await
+            }
+
+            async fn holidays(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {
+                self.holidays_sql().await
+            }
+
+            async fn set_holiday(
+                &self,
+                day: chrono::NaiveDate,
+                name: Option<&str>,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.set_holiday_sql(day, name, audit).await
+            }
         }
     };
 }

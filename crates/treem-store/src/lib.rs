@@ -14,6 +14,7 @@ use treem_domain::child::Child;
 use treem_domain::units::UnitMerge;
 
 mod accounts_sql;
+mod cases_sql;
 mod children_sql;
 mod common;
 mod export_sql;
@@ -28,6 +29,9 @@ pub mod sqlite;
 mod targets_sql;
 pub mod testing;
 
+pub use cases_sql::{
+    CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,
+};
 pub use export_sql::{ExportFile, Kind};
 pub use import_model::*;
 pub use indicators_sql::*;
@@ -279,6 +283,42 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// The latest changes of milestones, newest first.
     async fn target_changes(&self, limit: i64) -> StoreResult<Vec<TargetChange>>;
+
+    // --- child-protection cases (sealed fields stay sealed here) ---
+
+    /// Opens a case at step `received`, numbered per commune and year, with
+    /// its exchange row and its creator assigned; returns (id, case number).
+    async fn create_case(&self, new: &NewCase, audit: AuditEvent) -> StoreResult<(i64, String)>;
+    /// A case with its child's identity (scope and access are the caller's check).
+    async fn case_file(&self, id: i64) -> StoreResult<Option<CaseFile>>;
+    /// The steps a case took, in order.
+    async fn case_steps(&self, id: i64) -> StoreResult<Vec<CaseStep>>;
+    /// Who stands on a case.
+    async fn case_grants(&self, id: i64) -> StoreResult<Vec<CaseGrant>>;
+    /// Cases for lists and counts, oldest report first.
+    async fn case_summaries(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseSummary>>;
+    /// Records a step if the case is still at step `from`; `Conflict` when
+    /// someone else moved it first. Keeps the exchange row in step.
+    async fn add_case_step(
+        &self,
+        case: i64,
+        from: &str,
+        step: &NewStep,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// Gives an account a standing on a case (one approver per case).
+    async fn grant_case(&self, case: i64, grant: &NewGrant, audit: AuditEvent) -> StoreResult<()>;
+    /// Break-glass accesses granted since `since`, newest first.
+    async fn break_glass_grants(&self, since: DateTime<Utc>) -> StoreResult<Vec<CaseGrant>>;
+    /// The public holidays on record.
+    async fn holidays(&self) -> StoreResult<Vec<(chrono::NaiveDate, String)>>;
+    /// Adds, renames or (with `None`) removes a public holiday.
+    async fn set_holiday(
+        &self,
+        day: chrono::NaiveDate,
+        name: Option<&str>,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
 }
 
 /// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare

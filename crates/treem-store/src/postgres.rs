@@ -4,6 +4,7 @@
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
+use crate::cases_sql::cases_sql;
 use crate::common::{bind_child, bind_z, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
@@ -70,3 +71,4 @@ import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_ele
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");
 targets_sql!(PgStore);
+cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StoreResult;
+use crate::cases_sql::cases_sql;
 use crate::common::{bind_child, bind_z, shared_store};
 use crate::export_sql::export_sql;
 use crate::import_sql::{bind_value, import_sql};
@@ -119,3 +120,4 @@ import_sql!(
 export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");
 targets_sql!(SqliteStore);
+cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

@@ -9,52 +9,13 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use treem_domain::access::Role;
-use treem_domain::audit::{AuditEvent, ChainVerifier};
+use treem_domain::audit::AuditEvent;
 use treem_domain::demo;
 use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
-use treem_store::{AuditQuery, ChildQuery, NewAccount, Scope, Session, Store, StoreError};
+use treem_store::{AuditQuery, ChildQuery, Scope, Session, Store, StoreError};
 
-fn ev(action: &str) -> AuditEvent {
-    AuditEvent::system("test", action, "test", "1")
-}
-
-async fn load_units(store: &Arc<dyn Store>) {
-    let units = parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap();
-    let merge = merge_units(&[], units).unwrap();
-    store
-        .apply_unit_merge(&merge, ev("units_loaded"))
-        .await
-        .unwrap();
-}
-
-fn account(name: &str) -> NewAccount {
-    NewAccount {
-        username: name.into(),
-        display_name: "Lò Thị Lập".into(),
-        role: Role::Commune,
-        scope_code: "03424".into(),
-        password_hash: "$argon2id$fake".into(),
-        must_change_password: true,
-    }
-}
-
-async fn verify_chain(store: &Arc<dyn Store>) -> Result<i64, String> {
-    let mut v = ChainVerifier::default();
-    let mut after = 0;
-    loop {
-        let batch = store
-            .audit_chain(after, 100)
-            .await
-            .map_err(|e| e.to_string())?;
-        if batch.is_empty() {
-            return Ok(v.checked());
-        }
-        for e in &batch {
-            v.check(e).map_err(|e| e.to_string())?;
-            after = e.seq;
-        }
-    }
-}
+mod common;
+use common::*;
 
 async fn units_round_trip(store: Arc<dyn Store>) {
     load_units(&store).await;
@@ -822,26 +783,6 @@ async fn merging_duplicates_keeps_everything_and_can_be_undone(store: Arc<dyn St
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(verify_chain(&store).await.map(|n| n > 0), Ok(true));
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                let db = treem_store::testing::sqlite().await.unwrap();
-                super::$name(db.store.clone()).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                if let Some(db) = treem_store::testing::postgres(stringify!($name)).await.unwrap() {
-                    super::$name(db.store.clone()).await;
-                }
-            })*
-        }
-    };
 }
 
 on_both!(
