@@ -86,6 +86,13 @@ pub enum Action {
     ViewAudit,
     /// Change the plan's targets.
     ManageTargets,
+    /// Case lists and counts; a case's contents need a standing on it
+    /// (`crate::cases::access`), never just a role.
+    ViewCases,
+    /// Open a case, or ask for break-glass access, within scope.
+    OpenCases,
+    /// Keep the public holidays of the working-day calendar.
+    ManageCalendar,
 }
 
 /// The policy table: whether `role` may perform `action` at all. Which
@@ -97,7 +104,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         Public | Authenticated | ViewUnits => true,
         ViewRegistry => matches!(role, Admin | Province | District | Commune),
         EditRegistry => matches!(role, Province | District | Commune),
-        ManageAccounts | ManageUnits | ViewAudit | ManageTargets => role == Admin,
+        ManageAccounts | ManageUnits | ViewAudit | ManageTargets | ManageCalendar => role == Admin,
+        ViewCases => true,
+        OpenCases => matches!(role, Province | District | Commune),
     }
 }
 
@@ -130,6 +139,7 @@ mod tests {
             assert_eq!(permits(r, Action::ManageAccounts), admin);
             assert_eq!(permits(r, Action::ManageUnits), admin);
             assert_eq!(permits(r, Action::ViewAudit), admin);
+            assert_eq!(permits(r, Action::ManageCalendar), admin);
         }
     }
 }

@@ -38,6 +38,14 @@ impl Lang {
     pub fn t(self, key: &str) -> &'static str {
         tr(self, key)
     }
+
+    /// One of two texts made in both languages (e.g. a field problem).
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
 }
 
 type Catalogue = HashMap<String, String>;

@@ -16,6 +16,8 @@ pub struct NewCase {
     pub harm_types: String,
     pub relation: Option<String>,
     pub risk_level: Option<String>,
+    /// What the sealed fields are bound to (random, made by the caller).
+    pub seal_id: String,
     pub summary: Vec<u8>,
     pub abuser: Option<Vec<u8>>,
     pub created_by: i64,
@@ -43,6 +45,7 @@ pub struct CaseFile {
     pub relation: Option<String>,
     pub risk_level: Option<String>,
     pub step: String,
+    pub seal_id: String,
     pub summary: Vec<u8>,
     pub abuser: Option<Vec<u8>>,
     pub emergency_at: Option<DateTime<Utc>>,
@@ -127,8 +130,8 @@ pub enum CaseFilter {
 
 pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune_code, f.child_id,
     c.child_id AS child_code, c.full_name AS child_name, c.date_of_birth AS child_born,
-    f.source, f.received_at, f.harm_types, f.relation, f.risk_level, f.step, f.summary,
-    f.abuser, f.emergency_at, f.plan_at, f.closed_at";
+    f.source, f.received_at, f.harm_types, f.relation, f.risk_level, f.step, f.seal_id,
+    f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at";
 
 pub(crate) const SUMMARY_COLUMNS: &str =
     "f.id, f.case_number, f.unit_id, f.received_at, f.risk_level,
@@ -164,8 +167,8 @@ macro_rules! cases_sql {
                 .await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO case_files (case_number, exchange_id, unit_id, commune_code, year, seq, child_id,
-                        source, received_at, harm_types, relation, risk_level, step, summary, abuser, created_by)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15)
+                        source, received_at, harm_types, relation, risk_level, step, seal_id, summary, abuser, created_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16)
                      RETURNING id",
                 )
                 .bind(&number)
@@ -180,6 +183,7 @@ macro_rules! cases_sql {
                 .bind(&new.harm_types)
                 .bind(&new.relation)
                 .bind(&new.risk_level)
+                .bind(&new.seal_id)
                 .bind(&new.summary)
                 .bind(&new.abuser)
                 .bind(new.created_by)
@@ -383,6 +387,14 @@ macro_rules! cases_sql {
                 .bind(since)
                 .fetch_all(self.reader())
                 .await?)
+            }
+
+            pub(crate) async fn child_by_code_sql(&self, code: &str) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
+                let sql = format!(
+                    "SELECT {} FROM children WHERE child_id = $1 AND merged_into IS NULL",
+                    $crate::rows::CHILD_DETAIL_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(code).fetch_optional(self.reader()).await?)
             }
 
             pub(crate) async fn holidays_sql(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {

@@ -585,6 +585,10 @@ macro_rules! shared_store {
                 self.break_glass_grants_sql(since).await
             }
 
+            async fn child_by_code(&self, code: &str) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
+                self.child_by_code_sql(code).await
+            }
+
             async fn holidays(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {
                 self.holidays_sql().await
             }

@@ -310,6 +310,8 @@ pub trait Store: Send + Sync {
     async fn grant_case(&self, case: i64, grant: &NewGrant, audit: AuditEvent) -> StoreResult<()>;
     /// Break-glass accesses granted since `since`, newest first.
     async fn break_glass_grants(&self, since: DateTime<Utc>) -> StoreResult<Vec<CaseGrant>>;
+    /// The unmerged record with this child code (the interchange key).
+    async fn child_by_code(&self, code: &str) -> StoreResult<Option<ChildDetail>>;
     /// The public holidays on record.
     async fn holidays(&self) -> StoreResult<Vec<(chrono::NaiveDate, String)>>;
     /// Adds, renames or (with `None`) removes a public holiday.

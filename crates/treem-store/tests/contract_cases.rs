@@ -60,6 +60,7 @@ fn new_case(officer: i64, child: (i64, i64), commune: &str, received: &str) -> N
         harm_types: "neglect,violence".into(),
         relation: Some("parent".into()),
         risk_level: Some("high".into()),
+        seal_id: format!("{commune}-{received}"),
         summary: vec![1, 2, 3],
         abuser: Some(vec![4, 5]),
         created_by: officer,

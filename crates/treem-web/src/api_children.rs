@@ -120,7 +120,7 @@ async fn read(
     Ok(with_etag(StatusCode::OK, record(&state, &c), c.version))
 }
 
-fn problems(p: Vec<FieldProblem>) -> Response {
+pub(crate) fn problems(p: Vec<FieldProblem>) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         Json(json!({ "error": "invalid", "problems": p })),
@@ -128,7 +128,7 @@ fn problems(p: Vec<FieldProblem>) -> Response {
         .into_response()
 }
 
-fn bad_json(message: &str) -> Response {
+pub(crate) fn bad_json(message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         Json(json!({ "error": "bad_request", "message": message })),

@@ -6,9 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
-use treem_domain::access::{Action, permits};
+use treem_domain::access::{Action, Role, permits};
+use treem_domain::cases::deadlines::Urgency;
 use treem_domain::clock::vn_today;
 use treem_domain::units::Level;
+use treem_store::CaseFilter;
 
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::Page;
@@ -30,6 +32,11 @@ struct HomeTemplate {
     children: Option<i64>,
     communes: usize,
     notice: Option<&'static str>,
+    /// The user's own cases that are overdue or due soon.
+    cases_overdue: usize,
+    cases_due_soon: usize,
+    /// Overdue cases in the scope (counts only), for supervisors.
+    scope_overdue: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +72,24 @@ async fn home(
             .filter(|u| u.level == Level::Commune && u.valid_on(today))
             .count(),
     };
+    let mine = crate::cases_page::my_cases(&state, &user).await?;
+    let count = |u: Urgency| mine.iter().filter(|l| l.urgency == u).count();
+    let scope_overdue = if matches!(a.role, Role::Province | Role::District | Role::Admin) {
+        let calendar = crate::cases::calendar(&state).await?;
+        let now = chrono::Utc::now();
+        let in_scope = state
+            .store
+            .case_summaries(&CaseFilter::Scope(scope.clone()))
+            .await?;
+        Some(
+            in_scope
+                .iter()
+                .filter(|s| crate::cases::judge(s, &calendar, now).1 == Urgency::Overdue)
+                .count(),
+        )
+    } else {
+        None
+    };
     let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
     let unit_name = units.name_of(&a.scope_code, today);
     let tpl = HomeTemplate {
@@ -76,6 +101,9 @@ async fn home(
         page,
         children,
         communes,
+        cases_overdue: count(Urgency::Overdue),
+        cases_due_soon: count(Urgency::DueSoon),
+        scope_overdue,
         notice: q
             .password
             .is_some()

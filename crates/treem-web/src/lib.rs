@@ -8,11 +8,16 @@ use axum::Router;
 
 mod accounts;
 mod api;
+mod api_cases;
 mod api_children;
 mod assets;
 mod audit_log;
 pub mod auth;
 pub mod bootstrap;
+mod case_page;
+pub mod case_seal;
+mod cases;
+mod cases_page;
 mod chart;
 mod child_edit;
 mod child_page;
@@ -24,6 +29,7 @@ mod duplicates_page;
 mod error;
 mod facts_page;
 mod guard;
+mod holidays_page;
 mod home;
 pub mod indicator_report;
 mod lists;
@@ -71,6 +77,10 @@ fn router(state: AppState) -> Router {
         .merge(audit_log::routes())
         .merge(api::routes())
         .merge(api_children::routes())
+        .merge(api_cases::routes())
+        .merge(cases_page::routes())
+        .merge(case_page::routes())
+        .merge(holidays_page::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(

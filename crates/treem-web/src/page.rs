@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 13] = [
+const NAV: [(&str, &str, Action); 15] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -36,12 +36,14 @@ const NAV: [(&str, &str, Action); 13] = [
         Action::ViewRegistry,
     ),
     ("/duplicates", "nav.duplicates", Action::ViewRegistry),
+    ("/cases", "nav.cases", Action::ViewCases),
     ("/facts", "nav.facts", Action::EditRegistry),
     ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),
     ("/admin/targets", "nav.targets", Action::ManageTargets),
+    ("/admin/holidays", "nav.holidays", Action::ManageCalendar),
     ("/admin/audit", "nav.audit", Action::ViewAudit),
 ];
 

@@ -49,6 +49,16 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/admin/targets", Action::ManageTargets),
     ("GET", "/admin/audit", Action::ViewAudit),
     ("GET", "/admin/audit/verify", Action::ViewAudit),
+    ("GET", "/cases", Action::ViewCases),
+    ("GET", "/cases/new", Action::OpenCases),
+    ("POST", "/cases/new", Action::OpenCases),
+    ("GET", "/cases/{id}", Action::ViewCases),
+    ("POST", "/cases/{id}/steps", Action::ViewCases),
+    ("POST", "/cases/{id}/people", Action::ViewCases),
+    ("POST", "/cases/break-glass", Action::OpenCases),
+    ("GET", "/cases/{id}/forms/{n}", Action::ViewCases),
+    ("GET", "/admin/holidays", Action::ManageCalendar),
+    ("POST", "/admin/holidays", Action::ManageCalendar),
     ("GET", "/api/v1/me", Action::Authenticated),
     ("GET", "/api/v1/units", Action::ViewUnits),
     ("GET", "/api/v1/openapi.json", Action::Public),
@@ -56,6 +66,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/children", Action::EditRegistry),
     ("GET", "/api/v1/children/{id}", Action::ViewRegistry),
     ("PATCH", "/api/v1/children/{id}", Action::EditRegistry),
+    ("GET", "/api/v1/cases", Action::ViewCases),
+    ("POST", "/api/v1/cases", Action::OpenCases),
+    ("GET", "/api/v1/cases/{id}", Action::ViewCases),
+    ("POST", "/api/v1/cases/{id}/steps", Action::ViewCases),
 ];
 
 /// The action of a route, if it is in the table. `HEAD` is treated as `GET`.

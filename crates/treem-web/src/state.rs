@@ -29,6 +29,9 @@ pub struct WebConfig {
     pub max_failures_per_ip: i64,
     /// The throttling window.
     pub throttle_minutes: i64,
+    /// The key sealing case contents (from the data folder). Without it the
+    /// case pages refuse to work rather than store anything in clear.
+    pub case_key: Option<crate::case_seal::CaseKey>,
 }
 
 impl Default for WebConfig {
@@ -40,6 +43,7 @@ impl Default for WebConfig {
             max_failures_per_user: 5,
             max_failures_per_ip: 30,
             throttle_minutes: 15,
+            case_key: None,
         }
     }
 }

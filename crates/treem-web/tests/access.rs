@@ -14,10 +14,12 @@ use treem_domain::clock::vn_today;
 use treem_web::UnitIndex;
 use treem_web::policy::ROUTES;
 
-/// A concrete path for a route pattern, naming child `child`.
+/// A concrete path for a route pattern, naming child `child` (and, on case
+/// routes, the case with that id).
 fn concrete(pattern: &str, child: i64) -> String {
     pattern
         .replace("/facts/{file}", "/facts/schools")
+        .replace("{n}", "1")
         .replace("{file}", "app.css")
         .replace("{code}", "vi")
         .replace("{kind}", "no-birth-registration")
@@ -25,11 +27,52 @@ fn concrete(pattern: &str, child: i64) -> String {
         .replace("{id}", &child.to_string())
 }
 
+/// Opens a case on a Bản Bo child and puts `username` on it; returns its id.
+async fn case_with(app: &TestApp, username: &str) -> i64 {
+    let token = common::token(app, "banbo").await;
+    let child = &common::children_under(app, "03424").await[0].child_id;
+    let body = serde_json::json!({"child_id": child, "received_at": "2026-03-02T08:15:00+07:00",
+        "source": "police", "harm_types": ["neglect"], "summary": "x"});
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let account = app
+        .store
+        .account_by_username(username)
+        .await
+        .unwrap()
+        .unwrap();
+    let grant = treem_store::NewGrant {
+        account_id: account.id,
+        kind: "granted".into(),
+        until: None,
+        reason: None,
+        granted_by: "test".into(),
+    };
+    let ev = treem_domain::audit::AuditEvent::system("test", "case_granted", "case", "x");
+    app.store.grant_case(id, &grant, ev).await.unwrap();
+    id
+}
+
 async fn every_route_in_the_table_is_served(app: TestApp) {
     let c = app.signed_in("admin1").await;
     let child = common::children_under(&app, "03424").await[0].id;
+    // A case the administrator stands on, so its routes answer.
+    let case = case_with(&app, "admin1").await;
     for (method, pattern, _) in ROUTES {
-        let url = app.url(&concrete(pattern, child));
+        let id = if pattern.starts_with("/cases/") || pattern.starts_with("/api/v1/cases/") {
+            case
+        } else {
+            child
+        };
+        let url = app.url(&concrete(pattern, id));
         let res = match *method {
             "GET" => c.get(&url).send().await.unwrap(),
             m => c

@@ -5,26 +5,9 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, token};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use treem_domain::audit::AuditEvent;
-
-async fn token(app: &TestApp, username: &str) -> String {
-    let a = app
-        .store
-        .account_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    let t = format!("treem_test_{username}");
-    let ev = AuditEvent::system("test", "token_created", "account", "x");
-    app.store
-        .create_token(a.id, &treem_web::auth::session::digest(&t), ev)
-        .await
-        .unwrap();
-    t
-}
 
 fn new_child() -> Value {
     json!({

@@ -1,7 +1,7 @@
 //! The effective configuration: defaults, then `DATA_DIR/treem.toml`, then
 //! `TREEM_*` environment variables and command-line options.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -106,30 +106,13 @@ impl Config {
         )
     }
 
-    /// The encryption key file, created with a fresh random key on first use.
-    /// It protects case contents at rest and must be backed up with the data.
-    pub fn ensure_key(&self) -> anyhow::Result<PathBuf> {
-        let path = self.data_dir.join("treem.key");
-        if !path.exists() {
-            write_private(&path, &treem_web::auth::session::random_token())
-                .with_context(|| format!("không tạo được tệp khoá {}", path.display()))?;
-        }
-        Ok(path)
+    /// The key that seals case contents, from `treem.key` in the data
+    /// folder, created with a fresh random key on first use. It must be
+    /// backed up with the data: without it sealed case contents are lost.
+    pub fn ensure_key(&self) -> anyhow::Result<treem_web::case_seal::CaseKey> {
+        let path = self.data_dir.join(treem_web::case_seal::KEY_FILE);
+        Ok(treem_web::case_seal::CaseKey::load_or_create(&path)?)
     }
-}
-
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(contents.as_bytes())?;
-    f.sync_all()
 }
 
 /// Hides the password of `scheme://user:password@host/...`.

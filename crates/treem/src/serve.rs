@@ -10,10 +10,10 @@ use treem_web::bootstrap;
 use crate::config::Config;
 
 /// Opens the store, prepares a first start, and serves until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let lang = config.lang;
-    config.ensure_key()?;
+    config.web.case_key = Some(config.ensure_key()?);
     let store = treem_store::open(&config.database_url)
         .await
         .context("không mở được cơ sở dữ liệu")?;

@@ -18,6 +18,8 @@ CREATE TABLE case_files (
     relation TEXT,
     risk_level TEXT,
     step TEXT NOT NULL,
+    -- A random name the sealed fields are bound to (their associated data).
+    seal_id TEXT NOT NULL UNIQUE,
     summary BYTEA NOT NULL,
     abuser BYTEA,
     emergency_at TIMESTAMPTZ,

@@ -83,6 +83,12 @@ impl TestApp {
                 .await
                 .unwrap();
         }
+        let config = WebConfig {
+            case_key: config
+                .case_key
+                .or_else(|| Some(treem_web::case_seal::CaseKey::generate())),
+            ..config
+        };
         let app = treem_web::build_app(config, store.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -222,4 +228,24 @@ macro_rules! on_both {
             })*
         }
     };
+}
+
+/// A new API token for `username`.
+pub async fn token(app: &TestApp, username: &str) -> String {
+    let a = app
+        .store
+        .account_by_username(username)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = format!(
+        "treem_test_{username}_{}",
+        treem_web::auth::session::random_token()
+    );
+    let ev = AuditEvent::system("test", "token_created", "account", "x");
+    app.store
+        .create_token(a.id, &treem_web::auth::session::digest(&t), ev)
+        .await
+        .unwrap();
+    t
 }

@@ -1,0 +1,664 @@
+//! Child-protection cases behind the pages and the API: reading input,
+//! deciding access from the case's standings, sealing and opening contents,
+//! and the audit entry of every read. Pages and API differ only in how they
+//! answer.
+
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use treem_domain::access::Role;
+use treem_domain::audit::AuditEvent;
+use treem_domain::cases::deadlines::{self, Calendar, Deadlines, Progress, Urgency};
+use treem_domain::cases::{self, CaseAccess, Grant, Harm, Relation, Risk, Source, Standing, Step};
+use treem_domain::child_input::FieldProblem;
+use treem_domain::clock::{VN_OFFSET, vn_date, vn_today};
+use treem_store::{
+    CaseFile, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep, StoreError,
+};
+
+use crate::case_seal::CaseKey;
+use crate::guard::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// The longest narrative or note kept.
+const MAX_TEXT: usize = 20_000;
+/// How long a break-glass access lasts.
+pub const BREAK_GLASS_HOURS: i64 = 24;
+
+/// Why a case action did not happen.
+#[derive(Debug)]
+pub enum CaseError {
+    /// The input has problems (422).
+    Invalid(Vec<FieldProblem>),
+    /// The procedure does not allow this step now (409).
+    NotAllowed(String),
+    /// Someone else recorded a step first (409).
+    Conflict,
+    App(AppError),
+}
+
+impl From<AppError> for CaseError {
+    fn from(e: AppError) -> Self {
+        CaseError::App(e)
+    }
+}
+
+impl From<StoreError> for CaseError {
+    fn from(e: StoreError) -> Self {
+        CaseError::App(e.into())
+    }
+}
+
+fn problem(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field,
+        message_vi: vi.into(),
+        message_en: en.into(),
+    }
+}
+
+/// The key, or an error: without it nothing is stored in clear.
+pub fn key(state: &AppState) -> Result<&CaseKey, AppError> {
+    state
+        .config
+        .case_key
+        .as_ref()
+        .ok_or_else(|| AppError::Internal("case key not configured".into()))
+}
+
+/// An audit event by the current user.
+pub fn event(user: &CurrentUser, info: &RequestInfo, action: &str, id: &str) -> AuditEvent {
+    let a = &user.account;
+    let mut e = AuditEvent::system(&a.username, action, "case", id);
+    e.actor_id = Some(a.id);
+    e.ip = Some(info.ip.clone());
+    e
+}
+
+/// Reads a date-time: RFC 3339 with its offset, or a form's
+/// `YYYY-MM-DDTHH:MM[:SS]` taken as Vietnamese time.
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.to_utc());
+    }
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .and_then(|t| VN_OFFSET.from_local_datetime(&t).single())
+        .map(|t| t.to_utc())
+}
+
+/// A time a user gives for something that happened: readable, not before
+/// `after`, not in the future (five minutes of clock drift allowed); whole seconds.
+fn happened(
+    field: &'static str,
+    text: &str,
+    after: Option<DateTime<Utc>>,
+) -> Result<DateTime<Utc>, FieldProblem> {
+    let t = parse_time(text).ok_or_else(|| {
+        problem(
+            field,
+            format!("«{text}» không phải ngày giờ (vd 2026-03-02T08:15:00+07:00)"),
+            format!("'{text}' is not a date-time (e.g. 2026-03-02T08:15:00+07:00)"),
+        )
+    })?;
+    let t = t - Duration::nanoseconds(t.timestamp_subsec_nanos().into());
+    if t > Utc::now() + Duration::minutes(5) {
+        return Err(problem(
+            field,
+            "Thời điểm ở tương lai",
+            "The time is in the future",
+        ));
+    }
+    if t < DateTime::<Utc>::from_timestamp(946_684_800, 0).unwrap_or_default() {
+        return Err(problem(
+            field,
+            "Thời điểm trước năm 2000",
+            "The time is before 2000",
+        ));
+    }
+    if let Some(a) = after.filter(|a| t < *a) {
+        return Err(problem(
+            field,
+            format!("Thời điểm trước bước trước đó ({})", show_time(a)),
+            format!("The time is before the previous step ({})", show_time(a)),
+        ));
+    }
+    Ok(t)
+}
+
+fn long_text(
+    field: &'static str,
+    text: &str,
+    required: bool,
+    problems: &mut Vec<FieldProblem>,
+) -> String {
+    let t = treem_domain::text::nfc(text.trim());
+    if required && t.is_empty() {
+        problems.push(problem(field, "Bắt buộc", "Required"));
+    } else if t.chars().count() > MAX_TEXT {
+        problems.push(problem(
+            field,
+            format!("Dài quá {MAX_TEXT} ký tự"),
+            format!("Longer than {MAX_TEXT} characters"),
+        ));
+    }
+    t
+}
+
+/// A time as shown in Vietnam: `dd/mm/yyyy HH:MM`.
+pub fn show_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&VN_OFFSET)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// A time as the API gives it: RFC 3339 in Vietnamese time.
+pub fn api_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&VN_OFFSET).to_rfc3339()
+}
+
+/// What a new case is made of, as typed.
+#[derive(Debug, Default, Clone)]
+pub struct CaseInput {
+    pub child_id: String,
+    pub received_at: String,
+    pub source: String,
+    pub harm_types: Vec<String>,
+    pub relation: String,
+    pub risk_level: String,
+    pub summary: String,
+    pub abuser: String,
+}
+
+fn coded<T: Copy>(
+    field: &'static str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let v = parse(text);
+    if v.is_none() {
+        let allowed: Vec<&str> = all.iter().map(|v| code(*v)).collect();
+        problems.push(problem(
+            field,
+            format!(
+                "«{text}» không hợp lệ; chọn một trong: {}",
+                allowed.join(", ")
+            ),
+            format!("'{text}' is not allowed; one of: {}", allowed.join(", ")),
+        ));
+    }
+    v
+}
+
+/// The working-day calendar on record.
+pub async fn calendar(state: &AppState) -> Result<Calendar, AppError> {
+    Ok(Calendar::new(
+        state.store.holidays().await?.into_iter().map(|(d, _)| d),
+    ))
+}
+
+/// Opens a case for `user` within her scope (the child must be hers to see).
+pub async fn create(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    input: &CaseInput,
+) -> Result<(i64, String), CaseError> {
+    let key = key(state)?;
+    let mut p = Vec::new();
+    let today = vn_today();
+    let units = state.units();
+    let scope = units.scope_of(&user.account, today);
+    let child = match input.child_id.trim() {
+        "" => {
+            p.push(problem("child_id", "Bắt buộc", "Required"));
+            None
+        }
+        code => {
+            let found = state
+                .store
+                .child_by_code(code)
+                .await?
+                .filter(|c| scope.contains(c.unit_id));
+            if found.is_none() {
+                p.push(problem(
+                    "child_id",
+                    format!("Không có trẻ mã «{code}» trong phạm vi của bạn"),
+                    format!("No child with code '{code}' within your scope"),
+                ));
+            }
+            found
+        }
+    };
+    let received = match happened("received_at", &input.received_at, None) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            p.push(e);
+            None
+        }
+    };
+    let source = coded(
+        "source",
+        &input.source,
+        Source::parse,
+        Source::ALL,
+        Source::code,
+        &mut p,
+    );
+    if input.source.trim().is_empty() {
+        p.push(problem("source", "Bắt buộc", "Required"));
+    }
+    let mut harms: Vec<Harm> = Vec::new();
+    for h in &input.harm_types {
+        if let Some(h) = coded("harm_types", h, Harm::parse, Harm::ALL, Harm::code, &mut p)
+            && !harms.contains(&h)
+        {
+            harms.push(h);
+        }
+    }
+    if input.harm_types.iter().all(|h| h.trim().is_empty()) {
+        p.push(problem(
+            "harm_types",
+            "Chọn ít nhất một hình thức",
+            "Choose at least one kind of harm",
+        ));
+    }
+    let relation = coded(
+        "relation",
+        &input.relation,
+        Relation::parse,
+        Relation::ALL,
+        Relation::code,
+        &mut p,
+    );
+    let risk = coded(
+        "risk_level",
+        &input.risk_level,
+        Risk::parse,
+        Risk::ALL,
+        Risk::code,
+        &mut p,
+    );
+    let summary = long_text("summary", &input.summary, true, &mut p);
+    let abuser = long_text("abuser", &input.abuser, false, &mut p);
+    let (Some(child), Some(received_at), Some(source), true) =
+        (child, received, source, p.is_empty())
+    else {
+        return Err(CaseError::Invalid(p));
+    };
+    let commune = units
+        .by_id(child.unit_id)
+        .and_then(|u| units.history.became(u, today).or(Some(u)))
+        .map(|u| u.code.clone())
+        .unwrap_or_default();
+    let seal_id = crate::auth::session::random_token();
+    let new = NewCase {
+        unit_id: child.unit_id,
+        commune_code: commune,
+        year: chrono::Datelike::year(&vn_date(received_at)),
+        child_id: child.id,
+        source: source.code().into(),
+        received_at,
+        harm_types: harms.iter().map(|h| h.code()).collect::<Vec<_>>().join(","),
+        relation: relation.map(|r| r.code().to_string()),
+        risk_level: risk.map(|r| r.code().to_string()),
+        summary: key.seal(&seal_id, "summary", &summary),
+        abuser: (!abuser.is_empty()).then(|| key.seal(&seal_id, "abuser", &abuser)),
+        created_by: user.account.id,
+        created_by_name: user.account.username.clone(),
+        notes: key.seal(&seal_id, "notes", ""),
+        reported_on: vn_date(received_at),
+        seal_id,
+    };
+    Ok(state
+        .store
+        .create_case(&new, event(user, info, "case_created", ""))
+        .await?)
+}
+
+/// A case as one user may see it, contents opened.
+pub struct OpenCase {
+    pub file: CaseFile,
+    pub access: CaseAccess,
+    pub grants: Vec<CaseGrant>,
+    pub steps: Vec<(CaseStep, String)>,
+    pub summary: String,
+    pub abuser: String,
+    pub deadlines: Deadlines,
+    pub urgency: Urgency,
+}
+
+impl OpenCase {
+    pub fn step(&self) -> Option<Step> {
+        Step::parse(&self.file.step)
+    }
+
+    pub fn harms(&self) -> Vec<Harm> {
+        self.file
+            .harm_types
+            .split(',')
+            .filter_map(Harm::parse)
+            .collect()
+    }
+}
+
+fn progress_of(
+    emergency_at: Option<DateTime<Utc>>,
+    plan_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+) -> Progress {
+    Progress {
+        emergency_at,
+        plan_at,
+        closed: closed_at.is_some(),
+    }
+}
+
+/// A listed case's deadlines and urgency at `now`.
+pub fn judge(s: &CaseSummary, calendar: &Calendar, now: DateTime<Utc>) -> (Deadlines, Urgency) {
+    let d = deadlines::deadlines(
+        s.received_at,
+        s.risk_level.as_deref().and_then(Risk::parse),
+        calendar,
+    );
+    let u = deadlines::urgency(
+        &d,
+        &progress_of(s.emergency_at, s.plan_at, s.closed_at),
+        now,
+    );
+    (d, u)
+}
+
+fn standings(grants: &[CaseGrant]) -> Vec<Standing> {
+    grants
+        .iter()
+        .filter_map(|g| {
+            Some(Standing {
+                account_id: g.account_id,
+                grant: Grant::parse(&g.kind)?,
+                until: g.until,
+            })
+        })
+        .collect()
+}
+
+/// The case and the user's access to it, without reading its contents.
+/// A case the user has no standing on does not exist as far as she can
+/// tell; the attempt is audited.
+pub async fn access_of(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    id: i64,
+) -> Result<(CaseFile, Vec<CaseGrant>, CaseAccess), AppError> {
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    let grants = state.store.case_grants(id).await?;
+    let access = cases::access(user.account.id, &standings(&grants), Utc::now());
+    if !access.read {
+        state
+            .store
+            .audit(event(user, info, "case_read_denied", &id.to_string()))
+            .await?;
+        return Err(AppError::NotFound);
+    }
+    Ok((file, grants, access))
+}
+
+/// Opens a case for reading; writes `case_read` (with `what` was read) to
+/// the audit log first, so no read goes unrecorded.
+pub async fn open(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    id: i64,
+    what: &str,
+) -> Result<OpenCase, AppError> {
+    let key = key(state)?;
+    let (file, grants, access) = access_of(state, user, info, id).await?;
+    state
+        .store
+        .audit(event(user, info, "case_read", &id.to_string()).with_detail(what))
+        .await?;
+    let unreadable = "⚠ (không giải mã được)";
+    let opened = |what: &str, bytes: &[u8]| {
+        key.open(&file.seal_id, what, bytes)
+            .unwrap_or_else(|| unreadable.into())
+    };
+    let steps = state
+        .store
+        .case_steps(id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let notes = opened("notes", &s.notes);
+            (s, notes)
+        })
+        .collect();
+    let summary = opened("summary", &file.summary);
+    let abuser = file
+        .abuser
+        .as_deref()
+        .map(|a| opened("abuser", a))
+        .unwrap_or_default();
+    let calendar = calendar(state).await?;
+    let deadlines = deadlines::deadlines(
+        file.received_at,
+        file.risk_level.as_deref().and_then(Risk::parse),
+        &calendar,
+    );
+    let urgency = deadlines::urgency(
+        &deadlines,
+        &progress_of(file.emergency_at, file.plan_at, file.closed_at),
+        Utc::now(),
+    );
+    Ok(OpenCase {
+        file,
+        access,
+        grants,
+        steps,
+        summary,
+        abuser,
+        deadlines,
+        urgency,
+    })
+}
+
+/// A step as typed.
+#[derive(Debug, Default, Clone)]
+pub struct StepInput {
+    pub step: String,
+    pub at: String,
+    pub notes: String,
+    pub risk_level: String,
+}
+
+/// Records a step if the procedure allows it now and the user may take it.
+pub async fn take_step(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    id: i64,
+    input: &StepInput,
+) -> Result<(), CaseError> {
+    let key = key(state)?;
+    let (file, _, access) = access_of(state, user, info, id).await?;
+    let mut p = Vec::new();
+    let Some(to) = coded(
+        "step",
+        &input.step,
+        Step::parse,
+        Step::ALL,
+        Step::code,
+        &mut p,
+    ) else {
+        if p.is_empty() {
+            p.push(problem("step", "Bắt buộc", "Required"));
+        }
+        return Err(CaseError::Invalid(p));
+    };
+    let from = Step::parse(&file.step).ok_or_else(|| AppError::Internal("stored step".into()))?;
+    if !from.allows(to) {
+        let next: Vec<&str> = from.next().iter().map(|s| s.code()).collect();
+        return Err(CaseError::NotAllowed(format!(
+            "Không thể chuyển từ «{}» sang «{}». Bước tiếp theo hợp lệ: {} / '{}' cannot follow '{}'",
+            from.vi(),
+            to.vi(),
+            if next.is_empty() {
+                "—".to_string()
+            } else {
+                next.join(", ")
+            },
+            to.code(),
+            from.code()
+        )));
+    }
+    if !cases::may_take(access, to) {
+        return Err(CaseError::App(AppError::Forbidden));
+    }
+    let last = state.store.case_steps(id).await?.last().map(|s| s.at);
+    let at = if input.at.trim().is_empty() {
+        Ok(Utc::now() - Duration::nanoseconds(Utc::now().timestamp_subsec_nanos().into()))
+    } else {
+        happened("at", &input.at, last)
+    };
+    let at = at.map_err(|e| p.push(e)).ok();
+    let risk = coded(
+        "risk_level",
+        &input.risk_level,
+        Risk::parse,
+        Risk::ALL,
+        Risk::code,
+        &mut p,
+    );
+    let notes = long_text("notes", &input.notes, false, &mut p);
+    let (Some(at), true) = (at, p.is_empty()) else {
+        return Err(CaseError::Invalid(p));
+    };
+    let step = NewStep {
+        step: to.code().into(),
+        at,
+        author_id: user.account.id,
+        notes: key.seal(&file.seal_id, "notes", &notes),
+        risk_level: risk.map(|r| r.code().to_string()),
+        emergency: to == Step::EmergencyMeasures,
+        plan: to == Step::PlanDrafted,
+        closed: to == Step::Closed,
+        intervention_on: to.starts_intervention().then(|| vn_date(at)),
+    };
+    let audit = event(user, info, "case_step", &id.to_string()).with_detail(to.code());
+    match state
+        .store
+        .add_case_step(id, from.code(), &step, audit)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict(_)) => Err(CaseError::Conflict),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Gives another account a standing on the case. Only the case's own
+/// people may; the account must work where the case is.
+pub async fn grant(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    id: i64,
+    username: &str,
+    kind: &str,
+) -> Result<(), CaseError> {
+    let (file, _, access) = access_of(state, user, info, id).await?;
+    if !(access.act || access.approve) {
+        return Err(CaseError::App(AppError::Forbidden));
+    }
+    let bad = |vi: &str, en: &str| CaseError::Invalid(vec![problem("username", vi, en)]);
+    let kind = match Grant::parse(kind) {
+        Some(g @ (Grant::Assigned | Grant::Approver | Grant::Granted)) => g,
+        _ => {
+            return Err(CaseError::Invalid(vec![problem(
+                "kind",
+                "Quyền không hợp lệ",
+                "Not a standing",
+            )]));
+        }
+    };
+    let Some(target) = state
+        .store
+        .account_by_username(username.trim())
+        .await?
+        .filter(|a| a.active)
+    else {
+        return Err(bad("Không có tài khoản này", "No such account"));
+    };
+    let role_fits = match kind {
+        Grant::Granted => matches!(target.role, Role::Province | Role::District),
+        Grant::Assigned => matches!(
+            target.role,
+            Role::Commune | Role::CaseWorker | Role::District | Role::Province
+        ),
+        _ => target.role != Role::Admin,
+    };
+    let in_scope = state
+        .units()
+        .scope_of(&target, vn_today())
+        .contains(file.unit_id);
+    if !role_fits || !in_scope {
+        return Err(bad(
+            "Tài khoản này không thể nhận quyền đó với vụ việc của xã này",
+            "That account cannot hold this standing on a case of this commune",
+        ));
+    }
+    let g = NewGrant {
+        account_id: target.id,
+        kind: kind.code().into(),
+        until: None,
+        reason: None,
+        granted_by: user.account.username.clone(),
+    };
+    let audit = event(user, info, "case_granted", &id.to_string()).with_detail(format!(
+        "{} → {}",
+        kind.code(),
+        target.username
+    ));
+    Ok(state.store.grant_case(id, &g, audit).await?)
+}
+
+/// Break-glass access: an officer whose scope holds the case states why,
+/// and may read it for [`BREAK_GLASS_HOURS`]; supervisors see it listed.
+pub async fn break_glass(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    id: i64,
+    reason: &str,
+) -> Result<(), CaseError> {
+    let key = key(state)?;
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    let scope = state.units().scope_of(&user.account, vn_today());
+    if !scope.contains(file.unit_id) || user.account.role == Role::Admin {
+        return Err(CaseError::App(AppError::NotFound));
+    }
+    let reason = treem_domain::text::nfc(reason.trim());
+    if reason.chars().count() < 10 {
+        return Err(CaseError::Invalid(vec![problem(
+            "reason",
+            "Ghi rõ lý do (ít nhất 10 ký tự)",
+            "State the reason (at least 10 characters)",
+        )]));
+    }
+    let g = NewGrant {
+        account_id: user.account.id,
+        kind: Grant::BreakGlass.code().into(),
+        until: Some(Utc::now() + Duration::hours(BREAK_GLASS_HOURS)),
+        reason: Some(key.seal(&file.seal_id, "reason", &reason)),
+        granted_by: user.account.username.clone(),
+    };
+    let audit = event(user, info, "case_break_glass", &id.to_string());
+    Ok(state.store.grant_case(id, &g, audit).await?)
+}

@@ -1,0 +1,630 @@
+//! Child-protection cases end to end over a real socket, on SQLite and
+//! PostgreSQL: the whole procedure through the API, access for everyone
+//! who should not see a case, the audit of every read, sealed storage.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{TestApp, post_form, token};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use treem_store::{AuditQuery, ExportFile, Value as Cell};
+
+const NARRATIVE: &str = "Cháu bị cha dượng đánh bầm tím lưng, bỏ đói hai ngày — NARRATIVE-7731";
+const ABUSER: &str = "Giàng A Páo, bản Nà Tăm — ABUSER-5520";
+const NOTE: &str = "Đã đưa cháu đến trạm y tế — NOTE-9042";
+
+struct Api {
+    c: Client,
+    token: String,
+}
+
+impl Api {
+    async fn new(app: &TestApp, user: &str) -> Api {
+        Api {
+            c: Client::new(),
+            token: token(app, user).await,
+        }
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> (StatusCode, Value) {
+        let res = self
+            .c
+            .get(app.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, app: &TestApp, path: &str, body: &Value) -> (StatusCode, Value) {
+        let res = self
+            .c
+            .post(app.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn step(&self, app: &TestApp, id: i64, step: &str, at: &str) -> (StatusCode, Value) {
+        let body = json!({ "step": step, "at": at, "notes": format!("{step}: {NOTE}") });
+        self.post(app, &format!("/api/v1/cases/{id}/steps"), &body)
+            .await
+    }
+}
+
+/// A child of Bản Bo (the `banbo` officer's commune): (child code, name).
+async fn banbo_child(app: &TestApp) -> (String, String) {
+    let c = &common::children_under(app, "03424").await[0];
+    (c.child_id.clone(), c.full_name.clone())
+}
+
+async fn open_case(app: &TestApp, officer: &Api, child: &str, received: &str) -> Value {
+    let body = json!({
+        "child_id": child, "received_at": received, "source": "hotline_111",
+        "harm_types": ["violence", "neglect"], "risk_level": "high",
+        "relation": "step_parent", "summary": NARRATIVE, "abuser": ABUSER,
+    });
+    let (status, v) = officer.post(app, "/api/v1/cases", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    v
+}
+
+async fn the_whole_procedure(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let chair = Api::new(&app, "hotro").await;
+    let (child, name) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!(v["case_number"], "03424-2026-0001");
+    assert_eq!(v["step"], "received");
+    assert_eq!(v["deadlines"]["emergency_by"], "2026-03-02T20:15:00+07:00");
+    assert_eq!(v["deadlines"]["plan_by"], "2026-03-09T23:59:59+07:00");
+    assert_eq!(v["summary"], NARRATIVE);
+    assert_eq!(v["abuser"], ABUSER);
+    assert_eq!(v["child"]["full_name"], name.as_str());
+    assert_eq!(v["harm_types"], json!(["violence", "neglect"]));
+    // Unlawful transitions are refused with 409 and change nothing.
+    let (s, e) = officer
+        .step(&app, id, "plan_approved", "2026-03-02T09:00:00+07:00")
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"], "transition_not_allowed");
+    let (s, _) = officer
+        .step(&app, id, "closed", "2026-03-02T09:00:00+07:00")
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Bad input is located.
+    let (s, e) = officer
+        .step(&app, id, "approve", "2026-03-02T09:00:00+07:00")
+        .await;
+    assert_eq!(
+        (s, e["problems"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("step"))
+    );
+    let (s, e) = officer
+        .step(&app, id, "initial_assessment", "2026-03-01T09:00:00+07:00")
+        .await;
+    assert_eq!(
+        (s, e["problems"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("at")),
+        "before the report"
+    );
+    let (s, _) = officer
+        .step(&app, id, "initial_assessment", "2999-01-01T09:00:00+07:00")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "in the future");
+    let (s, _) = officer
+        .post(
+            &app,
+            &format!("/api/v1/cases/{id}/steps"),
+            &json!({"step": "review", "colour": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "unknown fields");
+    // Emergency: an initial assessment, then measures within 12 hours.
+    let (s, v) = officer.post(&app, &format!("/api/v1/cases/{id}/steps"),
+        &json!({"step": "initial_assessment", "at": "2026-03-02T10:00:00+07:00", "risk_level": "high", "notes": NOTE})).await;
+    assert_eq!(
+        (s, v["step"].as_str()),
+        (StatusCode::OK, Some("initial_assessment")),
+        "{v}"
+    );
+    let (s, v) = officer
+        .step(&app, id, "emergency_measures", "2026-03-02T20:15:00+07:00")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["emergency_at"], "2026-03-02T20:15:00+07:00");
+    for (step, at) in [
+        ("detailed_assessment", "2026-03-03T09:00:00+07:00"),
+        ("plan_drafted", "2026-03-05T09:00:00+07:00"),
+    ] {
+        assert_eq!(
+            officer.step(&app, id, step, at).await.0,
+            StatusCode::OK,
+            "{step}"
+        );
+    }
+    // Only the approver approves; the chair is not on the case yet.
+    assert_eq!(
+        officer
+            .step(&app, id, "plan_approved", "2026-03-05T10:00:00+07:00")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        chair.get(&app, &format!("/api/v1/cases/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let web = app.signed_in("banbo").await;
+    let csrf = app.csrf(&web, &format!("/cases/{id}")).await;
+    let (s, _, _) = post_form(
+        &app,
+        &web,
+        &format!("/cases/{id}/people"),
+        &[("csrf", &csrf), ("username", "hotro"), ("kind", "approver")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // The chair returns the plan; the officer drafts again; the chair approves.
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_returned", "2026-03-05T11:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_drafted", "2026-03-06T09:00:00+07:00")
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "the chair drafts no plan"
+    );
+    assert_eq!(
+        officer
+            .step(&app, id, "plan_drafted", "2026-03-06T09:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_approved", "2026-03-06T15:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // Carried out, reviewed, planned again, and closed.
+    for (who, step, at) in [
+        (&officer, "implementation", "2026-03-07T08:00:00+07:00"),
+        (&officer, "review", "2026-04-07T08:00:00+07:00"),
+        (&officer, "replan", "2026-04-07T09:00:00+07:00"),
+        (&officer, "plan_drafted", "2026-04-08T09:00:00+07:00"),
+        (&chair, "plan_approved", "2026-04-08T15:00:00+07:00"),
+        (&officer, "implementation", "2026-04-09T08:00:00+07:00"),
+        (&officer, "review", "2026-05-09T08:00:00+07:00"),
+        (&officer, "closed", "2026-05-09T09:00:00+07:00"),
+    ] {
+        let (s, v) = who.step(&app, id, step, at).await;
+        assert_eq!(s, StatusCode::OK, "{step}: {v}");
+    }
+    let (_, v) = officer.get(&app, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(v["step"], "closed");
+    assert_eq!(v["steps"].as_array().unwrap().len(), 16);
+    assert_eq!(
+        v["steps"][2]["notes"],
+        format!("emergency_measures: {NOTE}")
+    );
+    assert_eq!(v["next_steps"], json!([]));
+    assert_eq!(
+        officer
+            .step(&app, id, "review", "2026-05-10T09:00:00+07:00")
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    // The exchange row feeds abuse_intervention: reported on the day, helped from the emergency.
+    let rows = app
+        .store
+        .export_page(ExportFile::Cases, 0, 100)
+        .await
+        .unwrap();
+    let row = rows
+        .iter()
+        .map(|(_, r)| r)
+        .find(|r| r[0] == Cell::Text(Some("03424-2026-0001".into())))
+        .unwrap();
+    let day = |m, d| Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, m, d));
+    assert!(row.contains(&day(3, 2)), "{row:?}");
+    assert!(row.contains(&day(5, 9)), "closed on: {row:?}");
+    // The pages show it too: the case, a printable form, the list.
+    let (s, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("03424-2026-0001") && page.contains("Đóng hồ sơ") && page.contains(&name)
+    );
+    for n in 1..=6 {
+        let (s, form) = app.get(&web, &format!("/cases/{id}/forms/{n}")).await;
+        assert_eq!(s, StatusCode::OK, "form {n}");
+        assert!(
+            form.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && form.contains(&name),
+            "form {n}"
+        );
+    }
+    assert!(
+        app.get(&web, &format!("/cases/{id}/forms/1"))
+            .await
+            .1
+            .contains("NARRATIVE-7731")
+    );
+    assert_eq!(
+        app.get(&web, &format!("/cases/{id}/forms/7")).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn nobody_else_sees_a_case(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, name) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    // Another commune's officer, a viewer, an unassigned district officer,
+    // an unassigned case worker and the administrator: nothing, on every route.
+    for user in ["binhlu", "xem", "huyen", "hotro", "admin1"] {
+        let api = Api::new(&app, user).await;
+        let res = api
+            .c
+            .get(app.url(&format!("/api/v1/cases/{id}")))
+            .bearer_auth(&api.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{user}");
+        assert!(!res.text().await.unwrap().contains(&name), "{user}");
+        let (s, _) = api
+            .step(&app, id, "initial_assessment", "2026-03-02T10:00:00+07:00")
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{user} steps");
+        let (_, list) = api.get(&app, "/api/v1/cases?overdue=true").await;
+        assert_eq!(list["total"], 0, "{user}");
+        let web = app.signed_in(user).await;
+        for path in [format!("/cases/{id}"), format!("/cases/{id}/forms/1")] {
+            let (s, body) = app.get(&web, &path).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{user} {path}");
+            assert!(
+                !body.contains(&name) && !body.contains("NARRATIVE-7731"),
+                "{user} {path}"
+            );
+        }
+        let (s, list) = app.get(&web, "/cases").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            !list.contains(&name) && !list.contains("NARRATIVE"),
+            "{user} sees counts only"
+        );
+    }
+    // The viewer of the province sees the count.
+    let web = app.signed_in("xem").await;
+    assert!(app.get(&web, "/cases").await.1.contains("Bản Bo"));
+    // Nobody outside the scope may open a case for a child of Bản Bo.
+    let other = Api::new(&app, "binhlu").await;
+    let body = json!({"child_id": child, "received_at": "2026-03-02T08:15:00+07:00", "source": "police",
+        "harm_types": ["violence"], "summary": "x"});
+    let (s, e) = other.post(&app, "/api/v1/cases", &body).await;
+    assert_eq!(
+        (s, e["problems"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("child_id"))
+    );
+    let viewer = Api::new(&app, "xem").await;
+    assert_eq!(
+        viewer.post(&app, "/api/v1/cases", &body).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The officer's overdue list: the 12 hours have long passed.
+    let (_, list) = officer.get(&app, "/api/v1/cases?overdue=true").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["urgency"], "overdue");
+    assert!(
+        list.to_string().find(&name).is_none(),
+        "lists carry no names"
+    );
+    // Every read and every refusal is in the audit log, and the chain holds.
+    let admin = app.signed_in("admin1").await;
+    let audit = app
+        .store
+        .audit_entries(&AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let reads = audit
+        .iter()
+        .filter(|e| e.event.action == "case_read" && e.event.record_id == id.to_string())
+        .count();
+    let denied: Vec<&str> = audit
+        .iter()
+        .filter(|e| e.event.action == "case_read_denied")
+        .map(|e| e.event.actor.as_str())
+        .collect();
+    assert!(reads >= 1, "the officer's read");
+    for user in ["binhlu", "xem", "huyen", "hotro", "admin1"] {
+        assert!(denied.contains(&user), "{user} refused and logged");
+    }
+    assert!(
+        audit.iter().all(|e| !e.event.detail.contains("NARRATIVE")),
+        "no contents in the log"
+    );
+    let (s, body) = app.get(&admin, "/admin/audit/verify").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        treem_web::verify_chain(app.store.as_ref()).await.is_ok(),
+        "{body}"
+    );
+}
+
+async fn break_glass_is_granted_logged_and_shown(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, _) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    let number = v["case_number"].as_str().unwrap().to_string();
+    let district = app.signed_in("huyen").await;
+    let csrf = app.csrf(&district, "/cases").await;
+    // A reason is required; a case outside the scope does not exist.
+    let (s, _, _) = post_form(
+        &app,
+        &district,
+        "/cases/break-glass",
+        &[("csrf", &csrf), ("case_number", &number), ("reason", "gấp")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let other = app.signed_in("binhlu").await;
+    let csrf2 = app.csrf(&other, "/cases").await;
+    let (s, _, _) = post_form(
+        &app,
+        &other,
+        "/cases/break-glass",
+        &[
+            ("csrf", &csrf2),
+            ("case_number", &number),
+            (
+                "reason",
+                "Trẻ đang gặp nguy hiểm, cán bộ xã không liên lạc được",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, loc, _) = post_form(
+        &app,
+        &district,
+        "/cases/break-glass",
+        &[
+            ("csrf", &csrf),
+            ("case_number", &number),
+            (
+                "reason",
+                "Trẻ đang gặp nguy hiểm, cán bộ xã không liên lạc được",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (StatusCode::SEE_OTHER, format!("/cases/{id}").as_str())
+    );
+    let (s, page) = app.get(&district, &format!("/cases/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("NARRATIVE-7731"));
+    assert!(!page.contains("id=\"next-step\""), "break-glass reads only");
+    // The supervisor sees who broke the glass and why.
+    let province = app.signed_in("tinh").await;
+    let list = app.get(&province, "/cases").await.1;
+    assert!(
+        list.contains(&number) && list.contains("không liên lạc được") && list.contains("huyen")
+    );
+    let audit = app
+        .store
+        .audit_entries(&AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.event.action == "case_break_glass" && e.event.actor == "huyen")
+    );
+}
+
+/// The raw database holds no narrative, note or abuser's name in clear.
+async fn contents_are_sealed_at_rest(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, _) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!(
+        officer
+            .step(&app, id, "initial_assessment", "2026-03-02T10:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let needles = [
+        "NARRATIVE-7731",
+        "ABUSER-5520",
+        "NOTE-9042",
+        "cha dượng đánh",
+    ];
+    if let Some(path) = app.db.url.strip_prefix("sqlite://") {
+        // The database file and its write-ahead log, byte for byte.
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+        for n in needles {
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                "{n} in the SQLite file"
+            );
+        }
+    } else {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&app.db.url)
+            .await
+            .unwrap();
+        for table in [
+            "case_files",
+            "case_steps",
+            "case_grants",
+            "cases",
+            "audit_log",
+        ] {
+            let sql = format!("SELECT COALESCE(string_agg(t::text, '|'), '') FROM {table} t");
+            let text: String = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
+            for n in needles {
+                assert!(!text.contains(n), "{n} in {table}");
+            }
+            // bytea prints as hex: look for the hex of the needle too.
+            for n in needles {
+                assert!(!text.contains(&hex_of(n)), "{n} (hex) in {table}");
+            }
+        }
+    }
+    // And yet the officer reads it back.
+    assert_eq!(
+        officer.get(&app, &format!("/api/v1/cases/{id}")).await.1["summary"],
+        NARRATIVE
+    );
+}
+
+fn hex_of(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn the_report_form_opens_a_case(app: TestApp) {
+    let (child, _) = banbo_child(&app).await;
+    let web = app.signed_in("banbo").await;
+    let (s, page) = app.get(&web, &format!("/cases/new?child={child}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains(&child));
+    let csrf = common::csrf_of(&page);
+    // Missing and wrong values are listed; nothing is stored.
+    let (s, _, body) = post_form(
+        &app,
+        &web,
+        "/cases/new",
+        &[
+            ("csrf", &csrf),
+            ("child_id", "KHONG-CO"),
+            ("received_at", "hôm qua"),
+            ("source", ""),
+            ("summary", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        "Mã trẻ",
+        "Thời điểm tiếp nhận",
+        "Nguồn thông tin",
+        "Hình thức xâm hại",
+        "Nội dung",
+    ] {
+        assert!(body.contains(field), "{field}");
+    }
+    assert!(
+        app.store
+            .case_summaries(&treem_store::CaseFilter::Scope(treem_store::Scope::All))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (s, loc, _) = post_form(
+        &app,
+        &web,
+        "/cases/new",
+        &[
+            ("csrf", &csrf),
+            ("child_id", &child),
+            ("received_at", "2026-03-02T08:15"),
+            ("source", "school"),
+            ("harm_types", "sexual_abuse"),
+            ("harm_types", "violence"),
+            ("relation", "teacher"),
+            ("risk_level", "medium"),
+            ("summary", "<script>alert(1)</script> "),
+            ("abuser", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&web, &loc).await;
+    assert!(
+        page.contains("alert(1)") && !page.contains("<script>alert"),
+        "escaped"
+    );
+    assert!(page.contains("Xâm hại tình dục, Bạo lực"));
+    // Medium risk: no 12-hour deadline, a plan by the fifth working day.
+    assert!(!page.contains("12 giờ") && page.contains("09/03/2026 23:59"));
+    // Without the anti-forgery token nothing happens.
+    let (s, _, _) = post_form(&app, &web, "/cases/new", &[("child_id", &child)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn holidays_move_the_plan_deadline(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, _) = banbo_child(&app).await;
+    let admin = app.signed_in("admin1").await;
+    let csrf = app.csrf(&admin, "/admin/holidays").await;
+    let (s, _, _) = post_form(
+        &app,
+        &admin,
+        "/admin/holidays",
+        &[("csrf", &csrf), ("day", "31/02/2026"), ("name", "x")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for day in ["03/03/2026", "04/03/2026"] {
+        let (s, _, _) = post_form(
+            &app,
+            &admin,
+            "/admin/holidays",
+            &[("csrf", &csrf), ("day", day), ("name", "Nghỉ bù")],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    assert!(
+        app.get(&admin, "/admin/holidays")
+            .await
+            .1
+            .contains("Nghỉ bù")
+    );
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    assert_eq!(v["deadlines"]["plan_by"], "2026-03-11T23:59:59+07:00");
+    let (s, _) = app
+        .get(&app.signed_in("banbo").await, "/admin/holidays")
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+on_both!(
+    the_whole_procedure,
+    nobody_else_sees_a_case,
+    break_glass_is_granted_logged_and_shown,
+    contents_are_sealed_at_rest,
+    the_report_form_opens_a_case,
+    holidays_move_the_plan_deadline,
+);
