@@ -59,6 +59,8 @@ pub struct CaseSummary {
     pub id: i64,
     pub case_number: String,
     pub unit_id: i64,
+    /// The registry id of the child (not her name).
+    pub child_id: i64,
     pub received_at: DateTime<Utc>,
     pub risk_level: Option<String>,
     pub step: String,
@@ -134,7 +136,7 @@ pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune
     f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at";
 
 pub(crate) const SUMMARY_COLUMNS: &str =
-    "f.id, f.case_number, f.unit_id, f.received_at, f.risk_level,
+    "f.id, f.case_number, f.unit_id, f.child_id, f.received_at, f.risk_level,
     f.step, f.emergency_at, f.plan_at, f.closed_at";
 
 /// Expands into a backend's case queries.

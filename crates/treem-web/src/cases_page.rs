@@ -40,15 +40,20 @@ pub struct Line {
     pub received: String,
     pub due: String,
     pub urgency: Urgency,
+    pub closed: bool,
 }
 
 impl Line {
     pub fn urgency_code(&self) -> &'static str {
-        self.urgency.code()
+        if self.closed {
+            "closed"
+        } else {
+            self.urgency.code()
+        }
     }
 
     pub fn urgency_key(&self) -> String {
-        format!("cases.u_{}", self.urgency.code())
+        format!("cases.u_{}", self.urgency_code())
     }
 }
 
@@ -117,6 +122,7 @@ async fn lines(state: &AppState, summaries: Vec<CaseSummary>) -> Result<Vec<Line
                 received: show_time(s.received_at),
                 due: due.map(show_time).unwrap_or_else(|| "—".into()),
                 urgency: u,
+                closed: s.closed_at.is_some(),
             };
             (line, due)
         })

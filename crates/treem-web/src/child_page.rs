@@ -182,6 +182,11 @@ struct ProfileTemplate {
     charts: Vec<(String, Chart)>,
     dates: Vec<String>,
     can_edit: bool,
+    /// Whether she may record a protection report for this child.
+    can_report: bool,
+    /// Her own protection cases of this child: (id, case number). Others'
+    /// cases are not even counted here.
+    cases: Vec<(i64, String)>,
     notice: Option<&'static str>,
     history: Vec<HistoryRow>,
     /// Merges not undone: (merge id, the other record's id and name, whether
@@ -271,6 +276,15 @@ async fn profile(
             .map(|m| fmt_date(m.measured.measured_on))
             .collect(),
         can_edit: permits(user.account.role, Action::EditRegistry),
+        can_report: permits(user.account.role, Action::OpenCases),
+        cases: state
+            .store
+            .case_summaries(&treem_store::CaseFilter::Account(user.account.id))
+            .await?
+            .into_iter()
+            .filter(|s| s.child_id == id)
+            .map(|s| (s.id, s.case_number))
+            .collect(),
         notice: q.saved.as_deref().map(|s| {
             lang.t(match s {
                 "child" => "edit.saved",

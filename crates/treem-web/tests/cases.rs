@@ -314,6 +314,14 @@ async fn nobody_else_sees_a_case(app: TestApp) {
             "{user} sees counts only"
         );
     }
+    // The officer's own list shows her case as overdue.
+    let own = app.signed_in("banbo").await;
+    let (s, list) = app.get(&own, "/cases").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        list.contains("03424-2026-0001") && list.contains("Quá hạn"),
+        "{list}"
+    );
     // The viewer of the province sees the count.
     let web = app.signed_in("xem").await;
     assert!(app.get(&web, "/cases").await.1.contains("Bản Bo"));
@@ -578,6 +586,43 @@ async fn the_report_form_opens_a_case(app: TestApp) {
     assert!(page.contains("Xâm hại tình dục, Bạo lực"));
     // Medium risk: no 12-hour deadline, a plan by the fifth working day.
     assert!(!page.contains("12 giờ") && page.contains("09/03/2026 23:59"));
+    // The step form on the case page.
+    let csrf = app.csrf(&web, &loc).await;
+    let case_path = loc.split('?').next().unwrap().to_string();
+    let (s, _, body) = post_form(
+        &app,
+        &web,
+        &format!("{case_path}/steps"),
+        &[
+            ("csrf", &csrf),
+            ("step", "plan_approved"),
+            ("at", "2026-03-02T09:00"),
+            ("risk_level", ""),
+            ("notes", ""),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Bước tiếp theo hợp lệ"));
+    let (s, loc2, body) = post_form(
+        &app,
+        &web,
+        &format!("{case_path}/steps"),
+        &[
+            ("csrf", &csrf),
+            ("step", "initial_assessment"),
+            ("at", "2026-03-02T09:00"),
+            ("risk_level", "high"),
+            ("notes", "ghi chú"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let (_, page) = app.get(&web, &loc2).await;
+    assert!(
+        page.contains("Đánh giá nguy cơ ban đầu") && page.contains("12 giờ"),
+        "now high risk"
+    );
     // Without the anti-forgery token nothing happens.
     let (s, _, _) = post_form(&app, &web, "/cases/new", &[("child_id", &child)]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -12,156 +12,22 @@
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod browser_common;
 
-use fantoccini::{ClientBuilder, Locator};
-use treem_store::testing::temp_dir;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Kills a child process when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Waits until chromedriver answers its status endpoint.
-async fn wait_ready(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if reqwest::get(url)
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("chromedriver did not start");
-}
-
-/// Types into the field with this id (waiting for it to appear).
-async fn type_into(browser: &fantoccini::Client, id: &str, text: &str) {
-    let field = browser.wait().for_element(Locator::Id(id)).await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-/// Clicks the element a CSS selector names.
-async fn click(browser: &fantoccini::Client, css: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Waits until the browser shows the page at `path` (after a form submits).
-async fn wait_path(browser: &fantoccini::Client, path: &str) {
-    wait_url(browser, |u| u.path() == path).await;
-}
-
-/// Waits until the browser's address satisfies `ok`.
-async fn wait_url(browser: &fantoccini::Client, ok: impl Fn(&url::Url) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if browser.current_url().await.is_ok_and(|u| ok(&u)) {
-            // The element lookups below wait for the new document's elements.
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the browser never reached the expected page");
-}
-
-fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use browser_common::*;
+use fantoccini::Locator;
 
 #[tokio::test]
 async fn first_start_login_in_chromium() {
-    let required = std::env::var("TREEM_TEST_BROWSER").is_ok_and(|v| v == "1");
-    if !std::path::Path::new(CHROMEDRIVER).exists() {
-        assert!(
-            !required,
-            "TREEM_TEST_BROWSER=1 but {CHROMEDRIVER} is missing"
-        );
-        eprintln!("skipped: browser test ({CHROMEDRIVER} not installed)");
+    let Some(session) = launch().await else {
         return;
-    }
-    let data = temp_dir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_treem"))
-        .arg("--data-dir")
-        .arg(&data.0)
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let _server = Killed(server);
-    let ready = lines.next().unwrap().unwrap();
-    let base = ready
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    let second = lines.next().unwrap().unwrap();
-    let one_time = second.rsplit(' ').next().unwrap().to_string();
-
-    let port = free_port();
-    let driver = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _driver = Killed(driver);
-    wait_ready(&format!("http://127.0.0.1:{port}/status")).await;
-
-    let profile = temp_dir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            // A cheap phone: 360 CSS pixels wide.
-            "mobileEmulation": { "deviceMetrics": { "width": 360, "height": 780, "pixelRatio": 2.0 } },
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=360,780", format!("--user-data-dir={}", profile.0.display()),
-            ],
-        }),
+    };
+    let (browser, base, one_time, data) = (
+        &session.browser,
+        session.base.clone(),
+        session.one_time.clone(),
+        &session.data,
     );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let b = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await;
-    let browser = b.unwrap();
-
     // Any page leads to the Vietnamese login page.
     browser.goto(&format!("{base}/children")).await.unwrap();
     assert_eq!(browser.title().await.unwrap(), "Đăng nhập · treem");
@@ -313,26 +179,7 @@ async fn first_start_login_in_chromium() {
     .unwrap();
     // A commune officer (added on the command line beside the running
     // server): search without accents → the child's page → correct her record.
-    let mut add = Command::new(env!("CARGO_BIN_EXE_treem"))
-        .arg("--data-dir")
-        .arg(&data.0)
-        .args([
-            "user",
-            "add",
-            "can.bo",
-            "--role",
-            "commune",
-            "--unit",
-            "03424",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"mat-khau-can-bo-xa").unwrap();
-    assert!(add.wait().unwrap().success());
+    add_user(data, "can.bo", "commune", "03424", "mat-khau-can-bo-xa");
     click(&browser, "form[action='/logout'] button").await;
     wait_path(&browser, "/login").await;
     type_into(&browser, "username", "can.bo").await;
@@ -463,5 +310,5 @@ async fn first_start_login_in_chromium() {
         chart.screenshot().await.unwrap(),
     )
     .unwrap();
-    browser.close().await.unwrap();
+    browser.clone().close().await.unwrap();
 }
