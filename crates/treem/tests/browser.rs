@@ -38,9 +38,9 @@ async fn first_start_login_in_chromium() {
     .unwrap();
 
     // A wrong password first: a clear message, still on the login page.
-    type_into(&browser, "username", "admin").await;
-    type_into(&browser, "password", "sai-mat-khau").await;
-    click(&browser, "form[action='/login'] button").await;
+    type_into(browser, "username", "admin").await;
+    type_into(browser, "password", "sai-mat-khau").await;
+    click(browser, "form[action='/login'] button").await;
     let alert = browser
         .wait()
         .for_element(Locator::Css("[role=alert]"))
@@ -52,16 +52,16 @@ async fn first_start_login_in_chromium() {
     assert_eq!(alert, "Tên đăng nhập hoặc mật khẩu không đúng.");
 
     // The one-time password leads to the password change.
-    type_into(&browser, "password", &one_time).await;
-    click(&browser, "form[action='/login'] button").await;
-    wait_path(&browser, "/account/password").await;
-    type_into(&browser, "current", &one_time).await;
-    type_into(&browser, "new", "mat-khau-cua-toi-2026").await;
-    type_into(&browser, "repeat", "mat-khau-cua-toi-2026").await;
-    click(&browser, "form[action='/account/password'] button").await;
+    type_into(browser, "password", &one_time).await;
+    click(browser, "form[action='/login'] button").await;
+    wait_path(browser, "/account/password").await;
+    type_into(browser, "current", &one_time).await;
+    type_into(browser, "new", "mat-khau-cua-toi-2026").await;
+    type_into(browser, "repeat", "mat-khau-cua-toi-2026").await;
+    click(browser, "form[action='/account/password'] button").await;
 
     // Home: greeting, the number of children, the menu.
-    wait_path(&browser, "/").await;
+    wait_path(browser, "/").await;
     let h1 = browser
         .wait()
         .for_element(Locator::Css("h1"))
@@ -109,7 +109,7 @@ async fn first_start_login_in_chromium() {
         .click()
         .await
         .unwrap();
-    wait_path(&browser, "/children").await;
+    wait_path(browser, "/children").await;
     let total = browser
         .wait()
         .for_element(Locator::Css("main p.muted"))
@@ -180,12 +180,12 @@ async fn first_start_login_in_chromium() {
     // A commune officer (added on the command line beside the running
     // server): search without accents → the child's page → correct her record.
     add_user(data, "can.bo", "commune", "03424", "mat-khau-can-bo-xa");
-    click(&browser, "form[action='/logout'] button").await;
-    wait_path(&browser, "/login").await;
-    type_into(&browser, "username", "can.bo").await;
-    type_into(&browser, "password", "mat-khau-can-bo-xa").await;
-    click(&browser, "form[action='/login'] button").await;
-    wait_path(&browser, "/").await;
+    click(browser, "form[action='/logout'] button").await;
+    wait_path(browser, "/login").await;
+    type_into(browser, "username", "can.bo").await;
+    type_into(browser, "password", "mat-khau-can-bo-xa").await;
+    click(browser, "form[action='/login'] button").await;
+    wait_path(browser, "/").await;
     browser.goto(&format!("{base}/children")).await.unwrap();
     let first_name = browser
         .wait()
@@ -196,16 +196,16 @@ async fn first_start_login_in_chromium() {
         .await
         .unwrap();
     let typed = treem_domain::text::fold(&first_name);
-    type_into(&browser, "q", &typed).await;
-    click(&browser, "form.row button").await;
-    wait_url(&browser, |u| u.query().is_some_and(|q| q.contains("q="))).await;
+    type_into(browser, "q", &typed).await;
+    click(browser, "form.row button").await;
+    wait_url(browser, |u| u.query().is_some_and(|q| q.contains("q="))).await;
     let hit = browser
         .wait()
         .for_element(Locator::LinkText(&first_name))
         .await
         .unwrap();
     hit.click().await.unwrap();
-    wait_url(&browser, |u| u.path().starts_with("/children/")).await;
+    wait_url(browser, |u| u.path().starts_with("/children/")).await;
     let h1 = browser
         .wait()
         .for_element(Locator::Css("h1"))
@@ -222,7 +222,7 @@ async fn first_start_login_in_chromium() {
         .click()
         .await
         .unwrap();
-    wait_url(&browser, |u| u.path().ends_with("/edit")).await;
+    wait_url(browser, |u| u.path().ends_with("/edit")).await;
     let village = browser
         .wait()
         .for_element(Locator::Id("village"))
@@ -235,8 +235,8 @@ async fn first_start_login_in_chromium() {
         browser.screenshot().await.unwrap(),
     )
     .unwrap();
-    click(&browser, "form.card button[type=submit]").await;
-    wait_url(&browser, |u| {
+    click(browser, "form.card button[type=submit]").await;
+    wait_url(browser, |u| {
         u.query().is_some_and(|q| q.contains("saved=child"))
     })
     .await;
@@ -276,7 +276,7 @@ async fn first_start_login_in_chromium() {
     )
     .unwrap();
     figure.click().await.unwrap();
-    wait_url(&browser, |u| {
+    wait_url(browser, |u| {
         u.path() == "/indicators/birth_registration_u5"
     })
     .await;
