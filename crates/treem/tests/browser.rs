@@ -276,10 +276,7 @@ async fn first_start_login_in_chromium() {
     )
     .unwrap();
     figure.click().await.unwrap();
-    wait_url(browser, |u| {
-        u.path() == "/indicators/birth_registration_u5"
-    })
-    .await;
+    wait_url(browser, |u| u.path() == "/indicators/birth_registration_u5").await;
     let h1 = browser
         .wait()
         .for_element(Locator::Css("h1"))
