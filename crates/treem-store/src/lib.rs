@@ -194,16 +194,18 @@ pub trait Store: Send + Sync {
     async fn child_id_taken(&self, child_id: &str) -> StoreResult<bool>;
     /// Full records by id (merged ones included).
     async fn children_by_id(&self, ids: &[i64]) -> StoreResult<Vec<ChildDetail>>;
-    /// Merges `merged` into `survivor`: its measurements move (except on days
-    /// the survivor was measured too), it is hidden, and the merge can be
-    /// undone. `Conflict` when either is already merged.
+    /// Merges `merged` into `survivor`: its measurements, enrolments,
+    /// participation and protection cases move (except a measurement on a
+    /// day, an enrolment in a school year and level, or an activity on a day
+    /// the survivor already has), it is hidden, and the merge can be undone.
+    /// `Conflict` when either is already merged.
     async fn merge_children(
         &self,
         survivor: i64,
         merged: i64,
         audit: AuditEvent,
     ) -> StoreResult<i64>;
-    /// Undoes a merge: the measurements move back and the record reappears.
+    /// Undoes a merge: what moved moves back and the record reappears.
     async fn unmerge(&self, merge: i64, audit: AuditEvent) -> StoreResult<()>;
     /// One merge by id.
     async fn merge(&self, id: i64) -> StoreResult<Option<Merge>>;

@@ -80,6 +80,74 @@ async fn flag_review_merge_and_undo(app: TestApp) {
             .0,
         StatusCode::SEE_OTHER
     );
+    // Schooling, participation and a protection case on the record that
+    // will be merged away; one enrolment clashes with the kept record's own.
+    let facts = [
+        (
+            "INSERT INTO enrolments (child_id, school_year, level, school_code, grade, status) VALUES ($1, '2025-2026', 'preschool', 'MN01', NULL, 'enrolled') RETURNING id",
+            drop,
+        ),
+        (
+            "INSERT INTO enrolments (child_id, school_year, level, school_code, grade, status) VALUES ($1, '2024-2025', 'preschool', 'MN01', NULL, 'enrolled') RETURNING id",
+            drop,
+        ),
+        (
+            "INSERT INTO enrolments (child_id, school_year, level, school_code, grade, status) VALUES ($1, '2024-2025', 'preschool', 'MN02', NULL, 'enrolled') RETURNING id",
+            keep,
+        ),
+        (
+            "INSERT INTO participation (child_id, date, kind) VALUES ($1, '2025-06-01', 'club') RETURNING id",
+            drop,
+        ),
+    ];
+    let mut fact_ids = Vec::new();
+    for (sql, child) in facts {
+        fact_ids.push(common::sql_scalar(&app, sql, &[child]).await.unwrap());
+    }
+    let token = common::token(&app, "banbo").await;
+    let case = serde_json::json!({"child_id": "D-2", "received_at": "2026-03-02T08:15:00+07:00",
+        "source": "school", "harm_types": ["neglect"], "summary": "Trẻ bỏ học, bị bỏ mặc"});
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&case)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let owner = |table: &'static str, id: i64| {
+        let app = &app;
+        async move {
+            common::sql_scalar(
+                app,
+                &format!("SELECT child_id FROM {table} WHERE id = $1"),
+                &[id],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let case_rows = |child: i64| {
+        let app = &app;
+        async move {
+            let files = common::sql_scalar(
+                app,
+                "SELECT COUNT(*) FROM case_files WHERE child_id = $1",
+                &[child],
+            )
+            .await
+            .unwrap();
+            let rows = common::sql_scalar(
+                app,
+                "SELECT COUNT(*) FROM cases WHERE child_id = $1",
+                &[child],
+            )
+            .await
+            .unwrap();
+            (files, rows)
+        }
+    };
+    assert_eq!(case_rows(drop).await, (1, 1));
     // The review page shows the pair.
     let (status, review) = app.get(&c, "/duplicates").await;
     assert_eq!(status, StatusCode::OK);
@@ -115,6 +183,19 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     assert!(location.contains("saved=merged"));
     assert_eq!(app.store.measurements(keep).await.unwrap().len(), 1);
     assert_eq!(app.store.measurements(drop).await.unwrap().len(), 0);
+    // Schooling, participation and the case moved too, but not the clashing year.
+    assert_eq!(owner("enrolments", fact_ids[0]).await, keep);
+    assert_eq!(
+        owner("enrolments", fact_ids[1]).await,
+        drop,
+        "the survivor has 2024-2025 preschool"
+    );
+    assert_eq!(owner("enrolments", fact_ids[2]).await, keep);
+    assert_eq!(owner("participation", fact_ids[3]).await, keep);
+    assert_eq!(
+        (case_rows(keep).await, case_rows(drop).await),
+        ((1, 1), (0, 0))
+    );
     assert_eq!(
         app.store
             .count_children(&treem_store::Scope::All)
@@ -135,6 +216,18 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         common::post_form(&app, &c, &format!("/merges/{merge_id}/undo"), &undo).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(app.store.measurements(drop).await.unwrap().len(), 1);
+    for (table, i, child) in [
+        ("enrolments", 0, drop),
+        ("enrolments", 1, drop),
+        ("enrolments", 2, keep),
+        ("participation", 3, drop),
+    ] {
+        assert_eq!(owner(table, fact_ids[i]).await, child, "{table} {i} back");
+    }
+    assert_eq!(
+        (case_rows(keep).await, case_rows(drop).await),
+        ((0, 0), (1, 1))
+    );
     assert_eq!(
         app.store
             .count_children(&treem_store::Scope::All)

@@ -249,3 +249,27 @@ pub async fn token(app: &TestApp, username: &str) -> String {
         .unwrap();
     t
 }
+
+/// Runs SQL with integer parameters on the test's own database and returns
+/// the first column of the first row (for fixtures the forms do not make,
+/// and for looking at what was stored).
+pub async fn sql_scalar(app: &TestApp, sql: &str, args: &[i64]) -> Option<i64> {
+    use sqlx::Connection;
+    if let Some(path) = app.db.url.strip_prefix("sqlite://") {
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{path}"))
+            .await
+            .unwrap();
+        let mut q = sqlx::query_scalar::<_, i64>(sql);
+        for a in args {
+            q = q.bind(*a);
+        }
+        q.fetch_optional(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+        let mut q = sqlx::query_scalar::<_, i64>(sql);
+        for a in args {
+            q = q.bind(*a);
+        }
+        q.fetch_optional(&mut c).await.unwrap()
+    }
+}
