@@ -585,6 +585,14 @@ macro_rules! shared_store {
                 self.break_glass_grants_sql(since).await
             }
 
+            async fn enrolments_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::EnrolmentRow>> {
+                self.enrolments_of_sql(child).await
+            }
+
+            async fn participation_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::ParticipationRow>> {
+                self.participation_of_sql(child).await
+            }
+
             async fn child_by_code(&self, code: &str) -> $crate::StoreResult<Option<$crate::ChildDetail>> {
                 self.child_by_code_sql(code).await
             }

@@ -18,6 +18,7 @@ mod cases_sql;
 mod children_sql;
 mod common;
 mod export_sql;
+mod facts_sql;
 mod import_model;
 mod import_sql;
 mod indicators_sql;
@@ -33,6 +34,7 @@ pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,
 };
 pub use export_sql::{ExportFile, Kind};
+pub use facts_sql::{EnrolmentRow, ParticipationRow};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
@@ -211,6 +213,11 @@ pub trait Store: Send + Sync {
     async fn merge(&self, id: i64) -> StoreResult<Option<Merge>>;
     /// The merges a record took part in, newest first.
     async fn merges_of(&self, child: i64) -> StoreResult<Vec<Merge>>;
+    /// A child's school years (hers and those of records merged into her),
+    /// newest first.
+    async fn enrolments_of(&self, child: i64) -> StoreResult<Vec<EnrolmentRow>>;
+    /// The activities a child took part in (likewise), newest first.
+    async fn participation_of(&self, child: i64) -> StoreResult<Vec<ParticipationRow>>;
     /// A child's earlier versions, newest first.
     async fn child_versions(&self, id: i64) -> StoreResult<Vec<ChildVersion>>;
 

@@ -7,6 +7,7 @@ use crate::StoreResult;
 use crate::cases_sql::cases_sql;
 use crate::common::{bind_child, bind_z, shared_store};
 use crate::export_sql::export_sql;
+use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
 use crate::targets_sql::targets_sql;
@@ -71,4 +72,5 @@ import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_ele
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");
 targets_sql!(PgStore);
+facts_sql!(PgStore);
 cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -16,6 +16,7 @@ use crate::StoreResult;
 use crate::cases_sql::cases_sql;
 use crate::common::{bind_child, bind_z, shared_store};
 use crate::export_sql::export_sql;
+use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
 use crate::targets_sql::targets_sql;
@@ -120,4 +121,5 @@ import_sql!(
 export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");
 targets_sql!(SqliteStore);
+facts_sql!(SqliteStore);
 cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

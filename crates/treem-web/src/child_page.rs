@@ -13,9 +13,11 @@ use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, fmt_decimal, trf};
 use treem_domain::nutrition::Status;
 use treem_growth::Sex;
+use treem_interchange::cell::codes;
 use treem_store::{ChildDetail, StoredMeasurement};
 
 use crate::chart::{self, Chart, Indicator, Observation};
+use crate::drill::code_word;
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::Page;
 use crate::{AppError, AppState};
@@ -184,6 +186,10 @@ struct ProfileTemplate {
     can_edit: bool,
     /// Whether she may record a protection report for this child.
     can_report: bool,
+    /// School years: (year, level, school, grade, result).
+    schooling: Vec<[String; 5]>,
+    /// Activities: (date, kind, note).
+    participation: Vec<[String; 3]>,
     /// Her own protection cases of this child: (id, case number). Others'
     /// cases are not even counted here.
     cases: Vec<(i64, String)>,
@@ -277,6 +283,34 @@ async fn profile(
             .collect(),
         can_edit: permits(user.account.role, Action::EditRegistry),
         can_report: permits(user.account.role, Action::OpenCases),
+        schooling: state
+            .store
+            .enrolments_of(id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                [
+                    e.school_year,
+                    code_word(lang, codes::ENROLMENT_LEVEL, &e.level),
+                    e.school_name.unwrap_or(e.school_code),
+                    e.grade.map(|g| g.to_string()).unwrap_or_default(),
+                    code_word(lang, codes::ENROLMENT_STATUS, &e.status),
+                ]
+            })
+            .collect(),
+        participation: state
+            .store
+            .participation_of(id)
+            .await?
+            .into_iter()
+            .map(|p| {
+                [
+                    fmt_date(p.date),
+                    code_word(lang, codes::PARTICIPATION, &p.kind),
+                    p.note.unwrap_or_default(),
+                ]
+            })
+            .collect(),
         cases: state
             .store
             .case_summaries(&treem_store::CaseFilter::Account(user.account.id))

@@ -47,10 +47,14 @@ struct DrillTemplate {
     lines: Vec<Line>,
 }
 
-/// An enrolment's result as the user reads it (the code in English, the
-/// contract's Vietnamese word otherwise).
-fn status_word(lang: treem_domain::i18n::Lang, code: &str) -> String {
-    let word = treem_interchange::cell::codes::ENROLMENT_STATUS
+/// A coded value as the user reads it: the contract's Vietnamese word, or
+/// the code itself in English.
+pub(crate) fn code_word(
+    lang: treem_domain::i18n::Lang,
+    codes: treem_interchange::cell::Codes,
+    code: &str,
+) -> String {
+    let word = codes
         .iter()
         .find(|(c, _)| *c == code)
         .and_then(|(_, words)| words.first());
@@ -58,6 +62,11 @@ fn status_word(lang: treem_domain::i18n::Lang, code: &str) -> String {
         (treem_domain::i18n::Lang::Vi, Some(w)) => w.to_string(),
         _ => code.to_string(),
     }
+}
+
+/// An enrolment's result as the user reads it.
+fn status_word(lang: treem_domain::i18n::Lang, code: &str) -> String {
+    code_word(lang, treem_interchange::cell::codes::ENROLMENT_STATUS, code)
 }
 
 pub(crate) async fn drill(

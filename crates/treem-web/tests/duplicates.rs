@@ -205,6 +205,14 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     );
     let (_, kept_page) = app.get(&c, &format!("/children/{keep}")).await;
     assert!(kept_page.contains("Đã gộp hồ sơ") && kept_page.contains("Thao A Pao"));
+    // Her profile shows the schooling and activities of both records.
+    assert!(kept_page.contains("Học tập theo năm học") && kept_page.contains("2025-2026"));
+    assert_eq!(
+        kept_page.matches("2024-2025").count(),
+        2,
+        "hers and the merged record's"
+    );
+    assert!(kept_page.contains("câu lạc bộ") && kept_page.contains("đang học"));
     let (_, merged_page) = app.get(&c, &format!("/children/{drop}")).await;
     assert!(merged_page.contains("Hồ sơ này đã được gộp vào"));
     let (_, review) = app.get(&c, "/duplicates").await;
