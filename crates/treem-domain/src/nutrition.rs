@@ -51,6 +51,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order lists show them.
+    pub const ALL: [Status; 7] = [
+        Status::Underweight,
+        Status::SeverelyUnderweight,
+        Status::Stunting,
+        Status::SevereStunting,
+        Status::Wasting,
+        Status::SevereWasting,
+        Status::Overweight,
+    ];
+
     /// The stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -80,19 +91,7 @@ impl Status {
     /// Reads stored codes (`;`-separated).
     pub fn parse_list(s: &str) -> Vec<Status> {
         s.split(';')
-            .filter_map(|c| {
-                [
-                    Status::Underweight,
-                    Status::SeverelyUnderweight,
-                    Status::Stunting,
-                    Status::SevereStunting,
-                    Status::Wasting,
-                    Status::SevereWasting,
-                    Status::Overweight,
-                ]
-                .into_iter()
-                .find(|st| st.code() == c)
-            })
+            .filter_map(|c| Status::ALL.into_iter().find(|st| st.code() == c))
             .collect()
     }
 }

@@ -107,7 +107,7 @@ macro_rules! children_sql {
                     )
                 };
                 let f = &q.filters;
-                // Parameters $1–$11, the same for the count and the page.
+                // Parameters $1–$12, the same for the count and the page.
                 macro_rules! bind_search {
                     ($q:expr) => {
                         $q.bind(all)
@@ -121,6 +121,7 @@ macro_rules! children_sql {
                             .bind(&f.special)
                             .bind(f.registered)
                             .bind(&f.village)
+                            .bind(&f.nutrition)
                     };
                 }
                 let total: i64 = bind_search!(sqlx::query_scalar(&format!("SELECT COUNT(*){filter}")))
@@ -129,8 +130,8 @@ macro_rules! children_sql {
                 // The whole phrase in the child's own name ranks first.
                 let rows: Vec<$crate::ChildRow> = bind_search!(sqlx::query_as(&format!(
                     "SELECT id, child_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, status, version{filter}
-                     ORDER BY CASE WHEN name_folded LIKE $12 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
-                     LIMIT $13 OFFSET $14"
+                     ORDER BY CASE WHEN name_folded LIKE $13 ESCAPE '\\' THEN 0 ELSE 1 END, name_sort, child_id
+                     LIMIT $14 OFFSET $15"
                 )))
                 .bind(&phrase)
                 .bind(q.limit)

@@ -19,7 +19,10 @@ macro_rules! field_filters {
           AND ($8 IS NULL OR ethnicity = $8)
           AND ($9 IS NULL OR (';' || special_circumstances || ';') LIKE ('%;' || $9 || ';%'))
           AND ($10 IS NULL OR COALESCE(birth_registered, FALSE) = $10)
-          AND ($11 IS NULL OR village = $11)"
+          AND ($11 IS NULL OR village = $11)
+          AND ($12 IS NULL OR (';' || COALESCE((SELECT m.nutrition FROM measurements m WHERE m.child_id = children.id
+                                                ORDER BY m.measured_on DESC, m.id DESC LIMIT 1), '?') || ';')
+                              LIKE (CASE WHEN $12 = 'normal' THEN ';;' ELSE '%;' || $12 || ';%' END))"
     };
 }
 

@@ -110,6 +110,9 @@ pub struct ChildFilters {
     pub registered: Option<bool>,
     /// The village, exactly as recorded.
     pub village: Option<String>,
+    /// A nutrition status code (`underweight`, …) the child's latest
+    /// measurement shows, or `normal` for a latest measurement showing none.
+    pub nutrition: Option<String>,
 }
 
 /// One line of the children's list.

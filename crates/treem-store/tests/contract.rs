@@ -650,11 +650,64 @@ async fn search_ignores_accents_case_and_word_order(store: Arc<dyn Store>) {
     assert_eq!(
         filtered(treem_store::ChildFilters {
             village: Some("Bản Bo".into()),
-            ..none
+            ..none.clone()
         })
         .await,
         vec!["1"]
     );
+    // Nutrition: what the latest measurement says. Child 1 is underweight and
+    // stunted; child 2 was underweight but her latest measurement is normal;
+    // child 3 was never measured.
+    let all = store
+        .children(&ChildQuery {
+            scope: Scope::All,
+            name: String::new(),
+            filters: none.clone(),
+            limit: 10,
+            offset: 0,
+        })
+        .await
+        .unwrap()
+        .0;
+    let id_of = |code: &str| all.iter().find(|c| c.child_id == code).unwrap().id;
+    let measure = |child: i64, on: (i32, u32, u32), nutrition: &str| {
+        let store = store.clone();
+        let nutrition = nutrition.to_string();
+        async move {
+            let row = treem_store::MeasuredRow {
+                measured_on: chrono::NaiveDate::from_ymd_opt(on.0, on.1, on.2).unwrap(),
+                weight_kg: Some(9.0),
+                height_cm: Some(80.0),
+                position: Some("standing".into()),
+                oedema: false,
+                head_cm: None,
+            };
+            let z = treem_store::ZRecord {
+                nutrition,
+                ..Default::default()
+            };
+            store
+                .add_measurement(child, &row, &z, ev("measurement_added"))
+                .await
+                .unwrap();
+        }
+    };
+    measure(id_of("1"), (2024, 6, 1), "underweight;stunting").await;
+    measure(id_of("2"), (2024, 6, 1), "severely_underweight").await;
+    measure(id_of("2"), (2025, 6, 1), "").await;
+    let by = |n: &str| treem_store::ChildFilters {
+        nutrition: Some(n.into()),
+        ..none.clone()
+    };
+    assert_eq!(filtered(by("underweight")).await, vec!["1"]);
+    assert_eq!(filtered(by("stunting")).await, vec!["1"]);
+    assert_eq!(
+        filtered(by("severely_underweight")).await,
+        Vec::<String>::new(),
+        "not the latest"
+    );
+    assert_eq!(filtered(by("normal")).await, vec!["2"]);
+    assert_eq!(filtered(by("wasting")).await, Vec::<String>::new());
 }
 
 async fn merging_duplicates_keeps_everything_and_can_be_undone(store: Arc<dyn Store>) {

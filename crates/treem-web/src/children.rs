@@ -9,6 +9,7 @@ use serde::Deserialize;
 use treem_domain::child::{Sex, ethnicity_name, special_circumstance_name};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{fmt_date, trf};
+use treem_domain::nutrition::Status;
 use treem_domain::text::fold;
 use treem_store::{ChildFilters, ChildQuery};
 
@@ -34,6 +35,7 @@ struct ListQuery {
     special: Option<String>,
     registered: Option<String>,
     village: Option<String>,
+    nutrition: Option<String>,
     page: Option<i64>,
 }
 
@@ -68,6 +70,8 @@ fn filters(q: &ListQuery, today: chrono::NaiveDate) -> ChildFilters {
             _ => None,
         },
         village: some(&q.village),
+        nutrition: some(&q.nutrition)
+            .filter(|n| n == "normal" || Status::ALL.iter().any(|s| s.code() == n)),
     }
 }
 
@@ -100,6 +104,8 @@ struct ListTemplate {
     age_bands: Vec<&'static str>,
     ethnicities: Vec<(String, &'static str)>,
     specials: Vec<(&'static str, &'static str)>,
+    /// Nutrition statuses: (code, name).
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 /// What the user chose, to show the form as she left it.
@@ -111,6 +117,7 @@ struct ChosenFilters {
     special: String,
     registered: String,
     village: String,
+    nutrition: String,
 }
 
 async fn list(
@@ -176,6 +183,7 @@ async fn list(
         ("special", q.special.clone()),
         ("registered", q.registered.clone()),
         ("village", q.village.clone()),
+        ("nutrition", q.nutrition.clone()),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
@@ -210,7 +218,12 @@ async fn list(
             special: q.special.clone().unwrap_or_default(),
             registered: q.registered.clone().unwrap_or_default(),
             village: q.village.clone().unwrap_or_default(),
+            nutrition: q.nutrition.clone().unwrap_or_default(),
         },
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (s.code(), lang.t(s.label_key())))
+            .collect(),
         villages,
         age_bands: AGE_BANDS.iter().map(|(k, _, _)| *k).collect(),
         ethnicities: (1..=54)

@@ -263,6 +263,14 @@ async fn working_lists(app: TestApp) {
         body.contains("Sùng Thị Pằng"),
         "unknown values narrow nothing"
     );
+    // Nutrition: she has never been measured, so no status finds her, and
+    // a status that does not exist narrows nothing.
+    let (_, body) = app.get(&c, "/children?q=sung+pang&nutrition=normal").await;
+    assert!(!body.contains("Sùng Thị Pằng"), "never measured");
+    let (_, body) = app.get(&c, "/children?q=sung+pang&nutrition=fat").await;
+    assert!(body.contains("Sùng Thị Pằng"));
+    let (_, body) = app.get(&c, "/children?nutrition=stunting").await;
+    assert!(body.contains("option value=\"stunting\" selected"));
     let res = c
         .get(app.url("/lists/special-circumstances?format=xlsx"))
         .send()
