@@ -9,6 +9,7 @@ use axum::routing::get;
 use crate::{AppError, AppState};
 
 const APP_CSS: &str = include_str!("../assets/app.css");
+const SEARCH_JS: &str = include_str!("../assets/search.js");
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -23,6 +24,13 @@ async fn file(Path(name): Path<String>) -> Result<impl IntoResponse, AppError> {
                 (CACHE_CONTROL, "public, max-age=86400"),
             ],
             APP_CSS,
+        )),
+        "search.js" => Ok((
+            [
+                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            SEARCH_JS,
         )),
         _ => Err(AppError::NotFound),
     }
