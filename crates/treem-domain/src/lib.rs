@@ -16,5 +16,6 @@ pub mod indicators;
 pub mod national_id;
 pub mod nutrition;
 pub mod scope;
+pub mod search_index;
 pub mod text;
 pub mod units;

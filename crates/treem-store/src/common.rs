@@ -600,6 +600,18 @@ macro_rules! shared_store {
                 self.child_by_code_sql(code).await
             }
 
+            async fn search_epoch(&self) -> $crate::StoreResult<i64> {
+                self.search_epoch_sql().await
+            }
+
+            async fn search_rows(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<treem_domain::search_index::IndexRow>> {
+                self.search_rows_sql(after, limit).await
+            }
+
             async fn holidays(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {
                 self.holidays_sql().await
             }

@@ -26,6 +26,7 @@ mod measurements_sql;
 mod model;
 pub mod postgres;
 mod rows;
+mod search_sql;
 pub mod sqlite;
 mod targets_sql;
 pub mod testing;
@@ -321,6 +322,15 @@ pub trait Store: Send + Sync {
     async fn break_glass_grants(&self, since: DateTime<Utc>) -> StoreResult<Vec<CaseGrant>>;
     /// The unmerged record with this child code (the interchange key).
     async fn child_by_code(&self, code: &str) -> StoreResult<Option<ChildDetail>>;
+    /// The counter of changes to what the children's search reads.
+    async fn search_epoch(&self) -> StoreResult<i64>;
+    /// Unmerged children with id > `after`, by id, at most `limit`: what the
+    /// in-memory search index is built from.
+    async fn search_rows(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<treem_domain::search_index::IndexRow>>;
     /// The public holidays on record.
     async fn holidays(&self) -> StoreResult<Vec<(chrono::NaiveDate, String)>>;
     /// Adds, renames or (with `None`) removes a public holiday.

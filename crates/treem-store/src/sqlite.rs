@@ -19,6 +19,7 @@ use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
+use crate::search_sql::search_sql;
 use crate::targets_sql::targets_sql;
 
 /// The SQLite store.
@@ -122,4 +123,5 @@ export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");
 targets_sql!(SqliteStore);
 facts_sql!(SqliteStore);
+search_sql!(SqliteStore, agg: "json_group_array(json_array({}))");
 cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

@@ -71,7 +71,7 @@ async fn search(
         limit: q.limit.unwrap_or(20).clamp(1, 200),
         offset: q.offset.unwrap_or(0).max(0),
     };
-    let (rows, total) = state.store.children(&query).await?;
+    let (rows, total) = crate::search::children(&state, &query).await?;
     let items: Vec<Item> = rows
         .into_iter()
         .map(|c| Item {

@@ -142,7 +142,7 @@ async fn list(
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
     };
-    let (found, total) = state.store.children(&query).await?;
+    let (found, total) = crate::search::children(&state, &query).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let rows = found
         .into_iter()

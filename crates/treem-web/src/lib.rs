@@ -38,6 +38,7 @@ mod nutrition_page;
 mod page;
 pub mod policy;
 mod registry;
+pub mod search;
 mod state;
 mod targets_page;
 mod trend;

@@ -146,18 +146,24 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     units: Arc<RwLock<(Arc<UnitIndex>, Instant)>>,
     refreshing: Arc<AtomicBool>,
+    /// The in-memory children's search index.
+    pub(crate) search: Arc<crate::search::Searcher>,
 }
 
 impl AppState {
     /// Loads the unit history from the store.
     pub async fn new(config: WebConfig, store: Arc<dyn Store>) -> Result<Self, AppError> {
         let index = UnitIndex::new(store.units().await?);
-        Ok(AppState {
+        let state = AppState {
             store,
             config: Arc::new(config),
             units: Arc::new(RwLock::new((Arc::new(index), Instant::now()))),
             refreshing: Arc::new(AtomicBool::new(false)),
-        })
+            search: Arc::default(),
+        };
+        // Searches use the database until the index is ready.
+        crate::search::rebuild_soon(&state);
+        Ok(state)
     }
 
     /// The current unit index (a snapshot; never waits for the database).

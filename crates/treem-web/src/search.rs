@@ -1,0 +1,139 @@
+//! The children's search, for the list and the API: a server's in-memory
+//! index (`treem_domain::search_index`) answers when it can do so exactly —
+//! words of letters and digits, no field filters — and is current (built at
+//! the store's present search epoch); otherwise the database answers, and a
+//! new index is built in the background. Both give the same children in the
+//! same order (tests compare them).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use treem_domain::search_index::{SearchIndex, indexable};
+use treem_domain::text::fold;
+use treem_store::{ChildFilters, ChildQuery, ChildRow};
+
+use crate::{AppError, AppState};
+
+/// Rows read per round trip while building.
+const PAGE: i64 = 50_000;
+
+/// The current index (with the epoch it was built at) and whether a build runs.
+#[derive(Default)]
+pub struct Searcher {
+    current: RwLock<Option<Arc<(i64, SearchIndex)>>>,
+    building: AtomicBool,
+}
+
+impl Searcher {
+    fn snapshot(&self) -> Option<Arc<(i64, SearchIndex)>> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    fn install(&self, index: Arc<(i64, SearchIndex)>) {
+        match self.current.write() {
+            Ok(mut g) => *g = Some(index),
+            Err(p) => *p.into_inner() = Some(index),
+        }
+    }
+}
+
+/// Builds an index of the store as it is now and installs it.
+pub async fn rebuild_now(state: &AppState) -> Result<usize, AppError> {
+    let started = Instant::now();
+    let epoch = state.store.search_epoch().await?;
+    let mut rows = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.search_rows(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        rows.extend(page);
+    }
+    let index = tokio::task::spawn_blocking(move || SearchIndex::build(rows))
+        .await
+        .map_err(|e| AppError::Internal(format!("search index: {e}")))?;
+    let n = index.len();
+    // Built at `epoch`: a change made while reading makes it stale at once.
+    state.search.install(Arc::new((epoch, index)));
+    tracing::info!(
+        children = n,
+        ms = started.elapsed().as_millis() as u64,
+        "search index ready"
+    );
+    Ok(n)
+}
+
+/// Starts a build unless one is running.
+pub fn rebuild_soon(state: &AppState) {
+    if state.search.building.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = rebuild_now(&state).await {
+            tracing::warn!(error = %e, "search index build failed");
+        }
+        state.search.building.store(false, Ordering::Release);
+    });
+}
+
+/// A page of children and how many match, as [`treem_store::Store::children`].
+pub async fn children(state: &AppState, q: &ChildQuery) -> Result<(Vec<ChildRow>, i64), AppError> {
+    match from_index(state, q).await? {
+        Some(found) => Ok(found),
+        None => Ok(state.store.children(q).await?),
+    }
+}
+
+/// The index's answer, or `None` when it cannot give one exactly or is stale.
+pub async fn from_index(
+    state: &AppState,
+    q: &ChildQuery,
+) -> Result<Option<(Vec<ChildRow>, i64)>, AppError> {
+    let folded = fold(&q.name);
+    let words: Vec<String> = folded
+        .split_whitespace()
+        .take(8)
+        .map(str::to_string)
+        .collect();
+    if words.is_empty()
+        || !words.iter().all(|w| indexable(w))
+        || q.filters != ChildFilters::default()
+    {
+        return Ok(None);
+    }
+    let epoch = state.store.search_epoch().await?;
+    let Some(snapshot) = state.search.snapshot().filter(|s| s.0 == epoch) else {
+        rebuild_soon(state);
+        return Ok(None);
+    };
+    let (ids, total) = snapshot.1.search(
+        &words,
+        &folded,
+        |unit| q.scope.contains(unit),
+        q.offset.max(0) as usize,
+        q.limit.max(0) as usize,
+    );
+    let mut found = state.store.children_by_id(&ids).await?;
+    found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    let rows = found
+        .into_iter()
+        .map(|c| ChildRow {
+            id: c.id,
+            child_id: c.child_id,
+            full_name: c.full_name,
+            sex: c.sex,
+            date_of_birth: c.date_of_birth,
+            ethnicity: c.ethnicity,
+            unit_id: c.unit_id,
+            village: c.village,
+            status: c.status,
+            version: c.version,
+        })
+        .collect();
+    Ok(Some((rows, total as i64)))
+}
