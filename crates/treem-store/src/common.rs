@@ -612,6 +612,14 @@ macro_rules! shared_store {
                 self.search_rows_sql(after, limit).await
             }
 
+            async fn backup_into(&self, path: &std::path::Path) -> $crate::StoreResult<()> {
+                self.backup_into_sql(path).await
+            }
+
+            async fn close(&self) {
+                self.close_sql().await
+            }
+
             async fn holidays(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {
                 self.holidays_sql().await
             }

@@ -32,7 +32,7 @@ macro_rules! facts_sql {
                             (SELECT s.name FROM schools s WHERE s.school_code = e.school_code ORDER BY s.year DESC LIMIT 1) AS school_name,
                             e.grade, e.status
                      FROM enrolments e
-                     WHERE e.child_id = $1 OR e.child_id IN (SELECT id FROM children WHERE merged_into = $1)
+                     WHERE e.child_id IN (SELECT $1 UNION ALL SELECT id FROM children WHERE merged_into = $1)
                      ORDER BY e.school_year DESC, e.level",
                 )
                 .bind(child)
@@ -43,7 +43,7 @@ macro_rules! facts_sql {
             pub(crate) async fn participation_of_sql(&self, child: i64) -> $crate::StoreResult<Vec<$crate::ParticipationRow>> {
                 Ok(sqlx::query_as(
                     "SELECT date, kind, note FROM participation
-                     WHERE child_id = $1 OR child_id IN (SELECT id FROM children WHERE merged_into = $1)
+                     WHERE child_id IN (SELECT $1 UNION ALL SELECT id FROM children WHERE merged_into = $1)
                      ORDER BY date DESC, kind",
                 )
                 .bind(child)

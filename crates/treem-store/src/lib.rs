@@ -59,6 +59,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// The backend cannot do this (e.g. a file backup of PostgreSQL).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -331,6 +334,11 @@ pub trait Store: Send + Sync {
         after: i64,
         limit: i64,
     ) -> StoreResult<Vec<treem_domain::search_index::IndexRow>>;
+    /// Writes a consistent copy of the whole database to a new file
+    /// (SQLite's `VACUUM INTO`); PostgreSQL has its own tools (`Unsupported`).
+    async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()>;
+    /// Closes the connections (before the database file is moved).
+    async fn close(&self);
     /// The public holidays on record.
     async fn holidays(&self) -> StoreResult<Vec<(chrono::NaiveDate, String)>>;
     /// Adds, renames or (with `None`) removes a public holiday.

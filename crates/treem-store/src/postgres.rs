@@ -40,6 +40,16 @@ impl PgStore {
         &self.pool
     }
 
+    pub(crate) async fn backup_into_sql(&self, _path: &std::path::Path) -> StoreResult<()> {
+        Err(crate::StoreError::Unsupported(
+            "use pg_dump for a PostgreSQL database".into(),
+        ))
+    }
+
+    pub(crate) async fn close_sql(&self) {
+        self.pool.close().await;
+    }
+
     /// The underlying pool, for tests that tamper with rows on purpose.
     pub fn pool(&self) -> &PgPool {
         &self.pool

@@ -61,6 +61,20 @@ impl SqliteStore {
         &self.reader
     }
 
+    /// A consistent copy of the database in a new file.
+    pub(crate) async fn backup_into_sql(&self, path: &Path) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(path.to_string_lossy().to_string())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn close_sql(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
     /// The underlying write pool, for tests that tamper with rows on purpose.
     pub fn pool(&self) -> &SqlitePool {
         &self.writer

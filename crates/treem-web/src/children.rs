@@ -190,10 +190,17 @@ async fn list(
     .collect();
     let base = serde_urlencoded::to_string(&kept).unwrap_or_default();
     let link = |p: i64| format!("/children?{base}&page={p}");
-    let villages = state
-        .store
-        .villages(&units.narrow(&scope, &commune, today))
-        .await?;
+    // Village names mean something within one commune (they repeat across
+    // communes), and listing them across a province reads every record:
+    // the village filter appears once the list is one commune's.
+    let villages = if communes.len() == 1 || !commune.is_empty() {
+        state
+            .store
+            .villages(&units.narrow(&scope, &commune, today))
+            .await?
+    } else {
+        Vec::new()
+    };
     let tpl = ListTemplate {
         page: Page::new(&info, Some(&user), lang.t("children.title")),
         q: text.clone(),

@@ -109,6 +109,16 @@ pub enum Command {
     /// Administrative units
     #[command(subcommand)]
     Units(UnitsCommand),
+    /// A consistent copy of everything (database and key) in one file
+    Backup {
+        /// The backup file to write (a zip)
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty data folder
+    Restore {
+        /// The backup file
+        file: PathBuf,
+    },
     /// Show the effective configuration
     Config,
 }

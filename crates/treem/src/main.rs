@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod admin;
+mod backup;
 mod cli;
 mod config;
 mod dataset;
@@ -78,6 +79,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,
         Command::Units(cli::UnitsCommand::Load { file }) => admin::units_load(&config, &file).await,
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file).await,
         Command::Config => {
             print!("{}", config.describe());
             Ok(())
