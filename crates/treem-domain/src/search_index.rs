@@ -14,6 +14,7 @@
 //! into a bitset, and the words' bitsets are AND-ed.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 
@@ -76,7 +77,15 @@ pub struct SearchIndex {
     /// Postings: the ranks of token `t` are `post[post_at[t]..post_at[t + 1]]`.
     post: Vec<u32>,
     post_at: Vec<u32>,
+    /// The bitsets of recent words: officers type the same family names,
+    /// given names and birth years all day, and a word's bitset never
+    /// changes in an immutable index. Bounded (about 16 MB at a million
+    /// children); emptied when full.
+    recent: Mutex<HashMap<String, Arc<Vec<u64>>>>,
 }
+
+/// How many words' bitsets are kept.
+const RECENT_WORDS: usize = 128;
 
 /// Whether the index can answer a query word exactly: letters and digits
 /// only (other characters fall to the database, which matches them literally).
@@ -152,8 +161,28 @@ impl SearchIndex {
         self.ids.is_empty()
     }
 
-    /// The ranks whose search text contains `word`, as a bitset.
-    fn matching(&self, word: &str) -> Vec<u64> {
+    /// The ranks whose search text contains `word`, as a bitset (kept for
+    /// the next time the word is typed).
+    fn matching(&self, word: &str) -> Arc<Vec<u64>> {
+        if let Some(bits) = self.recent().get(word) {
+            return bits.clone();
+        }
+        let bits = Arc::new(self.compute(word));
+        let mut recent = self.recent();
+        if recent.len() >= RECENT_WORDS {
+            recent.clear();
+        }
+        recent.insert(word.to_string(), bits.clone());
+        bits
+    }
+
+    /// The cache of recent words (a poisoned lock only means a panic while
+    /// inserting; the map is still sound).
+    fn recent(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<u64>>>> {
+        self.recent.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn compute(&self, word: &str) -> Vec<u64> {
         let mut bits = vec![0u64; self.ids.len().div_ceil(64)];
         let mut tokens = Vec::new();
         if word.chars().any(char::is_alphabetic) {
@@ -190,9 +219,9 @@ impl SearchIndex {
         for w in words.iter().take(8) {
             let m = self.matching(w);
             bits = Some(match bits {
-                None => m,
+                None => m.as_ref().clone(),
                 Some(mut b) => {
-                    b.iter_mut().zip(&m).for_each(|(x, y)| *x &= y);
+                    b.iter_mut().zip(m.iter()).for_each(|(x, y)| *x &= y);
                     b
                 }
             });
