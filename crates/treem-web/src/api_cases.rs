@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use treem_domain::cases::Vocabulary;
 use treem_domain::cases::deadlines::{Deadlines, Urgency};
 use treem_store::CaseFilter;
 

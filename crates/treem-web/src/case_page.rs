@@ -12,7 +12,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use treem_domain::access::{Action, permits};
 use treem_domain::cases::deadlines::on_time;
-use treem_domain::cases::{FORMS, Grant, Relation, Risk, Source, Step, may_take};
+use treem_domain::cases::{FORMS, Grant, Relation, Risk, Source, Step, Vocabulary, may_take};
 use treem_domain::clock::VN_OFFSET;
 use treem_domain::i18n::fmt_date;
 

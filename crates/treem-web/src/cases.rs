@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_domain::cases::deadlines::{self, Calendar, Deadlines, Progress, Urgency};
-use treem_domain::cases::{self, CaseAccess, Grant, Harm, Relation, Risk, Source, Standing, Step};
+use treem_domain::cases::{
+    self, CaseAccess, Grant, Harm, Relation, Risk, Source, Standing, Step, Vocabulary,
+};
 use treem_domain::child_input::FieldProblem;
 use treem_domain::clock::{VN_OFFSET, vn_date, vn_today};
 use treem_store::{
@@ -170,20 +172,19 @@ pub struct CaseInput {
     pub abuser: String,
 }
 
-fn coded<T: Copy>(
+/// A coded value of a vocabulary, or a located problem naming the allowed
+/// codes; empty text is `None` without a problem (the caller decides).
+fn coded<T: Vocabulary>(
     field: &'static str,
     text: &str,
-    parse: fn(&str) -> Option<T>,
-    all: &[T],
-    code: fn(T) -> &'static str,
     problems: &mut Vec<FieldProblem>,
 ) -> Option<T> {
     if text.trim().is_empty() {
         return None;
     }
-    let v = parse(text);
+    let v = T::parse(text);
     if v.is_none() {
-        let allowed: Vec<&str> = all.iter().map(|v| code(*v)).collect();
+        let allowed: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
         problems.push(problem(
             field,
             format!(
@@ -243,20 +244,13 @@ pub async fn create(
             None
         }
     };
-    let source = coded(
-        "source",
-        &input.source,
-        Source::parse,
-        Source::ALL,
-        Source::code,
-        &mut p,
-    );
+    let source = coded::<Source>("source", &input.source, &mut p);
     if input.source.trim().is_empty() {
         p.push(problem("source", "Bắt buộc", "Required"));
     }
     let mut harms: Vec<Harm> = Vec::new();
     for h in &input.harm_types {
-        if let Some(h) = coded("harm_types", h, Harm::parse, Harm::ALL, Harm::code, &mut p)
+        if let Some(h) = coded::<Harm>("harm_types", h, &mut p)
             && !harms.contains(&h)
         {
             harms.push(h);
@@ -269,22 +263,8 @@ pub async fn create(
             "Choose at least one kind of harm",
         ));
     }
-    let relation = coded(
-        "relation",
-        &input.relation,
-        Relation::parse,
-        Relation::ALL,
-        Relation::code,
-        &mut p,
-    );
-    let risk = coded(
-        "risk_level",
-        &input.risk_level,
-        Risk::parse,
-        Risk::ALL,
-        Risk::code,
-        &mut p,
-    );
+    let relation = coded::<Relation>("relation", &input.relation, &mut p);
+    let risk = coded::<Risk>("risk_level", &input.risk_level, &mut p);
     let summary = long_text("summary", &input.summary, true, &mut p);
     let abuser = long_text("abuser", &input.abuser, false, &mut p);
     let (Some(child), Some(received_at), Some(source), true) =
@@ -489,14 +469,7 @@ pub async fn take_step(
     let key = key(state)?;
     let (file, _, access) = access_of(state, user, info, id).await?;
     let mut p = Vec::new();
-    let Some(to) = coded(
-        "step",
-        &input.step,
-        Step::parse,
-        Step::ALL,
-        Step::code,
-        &mut p,
-    ) else {
+    let Some(to) = coded::<Step>("step", &input.step, &mut p) else {
         if p.is_empty() {
             p.push(problem("step", "Bắt buộc", "Required"));
         }
@@ -528,14 +501,7 @@ pub async fn take_step(
         happened("at", &input.at, last)
     };
     let at = at.map_err(|e| p.push(e)).ok();
-    let risk = coded(
-        "risk_level",
-        &input.risk_level,
-        Risk::parse,
-        Risk::ALL,
-        Risk::code,
-        &mut p,
-    );
+    let risk = coded::<Risk>("risk_level", &input.risk_level, &mut p);
     let notes = long_text("notes", &input.notes, false, &mut p);
     let (Some(at), true) = (at, p.is_empty()) else {
         return Err(CaseError::Invalid(p));

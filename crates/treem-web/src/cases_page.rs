@@ -12,7 +12,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 use treem_domain::access::{Action, Role, permits};
 use treem_domain::cases::deadlines::{Urgency, next_due};
-use treem_domain::cases::{Harm, Relation, Risk, Source, Step};
+use treem_domain::cases::{Harm, Relation, Risk, Source, Step, Vocabulary};
 use treem_domain::child_input::FieldProblem;
 use treem_domain::clock::{VN_OFFSET, vn_today};
 use treem_store::{CaseFilter, CaseSummary};
@@ -293,17 +293,13 @@ pub struct Choice {
     pub chosen: bool,
 }
 
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    vi: fn(T) -> &'static str,
-    chosen: &[String],
-) -> Vec<Choice> {
-    all.iter()
+fn choices<T: Vocabulary>(chosen: &[String]) -> Vec<Choice> {
+    T::ALL
+        .iter()
         .map(|v| Choice {
-            code: code(*v),
-            label: vi(*v),
-            chosen: chosen.iter().any(|c| c == code(*v)),
+            code: v.code(),
+            label: v.vi(),
+            chosen: chosen.iter().any(|c| c == v.code()),
         })
         .collect()
 }
@@ -339,25 +335,10 @@ fn render_new(
         page: Page::new(info, Some(user), lang.t("cases.new_title")),
         child_id: input.child_id.clone(),
         received_at: input.received_at.clone(),
-        sources: choices(
-            Source::ALL,
-            Source::code,
-            Source::vi,
-            std::slice::from_ref(&input.source),
-        ),
-        harms: choices(Harm::ALL, Harm::code, Harm::vi, &input.harm_types),
-        relations: choices(
-            Relation::ALL,
-            Relation::code,
-            Relation::vi,
-            std::slice::from_ref(&input.relation),
-        ),
-        risks: choices(
-            Risk::ALL,
-            Risk::code,
-            Risk::vi,
-            std::slice::from_ref(&input.risk_level),
-        ),
+        sources: choices::<Source>(std::slice::from_ref(&input.source)),
+        harms: choices::<Harm>(&input.harm_types),
+        relations: choices::<Relation>(std::slice::from_ref(&input.relation)),
+        risks: choices::<Risk>(std::slice::from_ref(&input.risk_level)),
         summary: input.summary.clone(),
         abuser: input.abuser.clone(),
         problems: problems

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use browser_common::*;
 use fantoccini::Locator;
-use treem_domain::cases::Step;
+use treem_domain::cases::{Step, Vocabulary};
 
 const OFFICER: (&str, &str) = ("can.bo", "mat-khau-can-bo-xa");
 const CHAIR: (&str, &str) = ("chu.tich", "mat-khau-chu-tich");

@@ -8,6 +8,21 @@ mod tests;
 
 use serde::Serialize;
 
+/// A closed vocabulary of the case module: stable codes for storage and the
+/// API, Vietnamese labels for pages and printed forms.
+pub trait Vocabulary: Copy + 'static {
+    /// Every value, in the order forms list them.
+    const ALL: &'static [Self];
+    /// The stable code.
+    fn code(self) -> &'static str;
+    /// The Vietnamese label.
+    fn vi(self) -> &'static str;
+    /// Parses a stable code (surrounding spaces ignored).
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == s.trim())
+    }
+}
+
 /// Declares a closed vocabulary: a stable code for storage and the API and
 /// a Vietnamese label for pages and printed forms.
 macro_rules! vocabulary {
@@ -17,23 +32,15 @@ macro_rules! vocabulary {
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
-        impl $name {
-            /// Every value, in the order forms list them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        impl Vocabulary for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The stable code.
-            pub fn code(self) -> &'static str {
+            fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
 
-            /// The Vietnamese label.
-            pub fn vi(self) -> &'static str {
+            fn vi(self) -> &'static str {
                 match self { $($name::$variant => $vi),+ }
-            }
-
-            /// Parses a stable code.
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == s.trim())
             }
         }
     };
