@@ -16,7 +16,8 @@ use treem_domain::cases::deadlines::{Deadlines, Urgency};
 use treem_store::CaseFilter;
 
 use crate::api_children::{bad_json, problems};
-use crate::cases::{self, CaseError, CaseInput, OpenCase, StepInput, api_time};
+use crate::case_input::{CaseInput, StepInput};
+use crate::cases::{self, CaseError, OpenCase, api_time};
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 

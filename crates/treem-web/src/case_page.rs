@@ -16,7 +16,8 @@ use treem_domain::cases::{FORMS, Grant, Relation, Risk, Source, Step, Vocabulary
 use treem_domain::clock::VN_OFFSET;
 use treem_domain::i18n::fmt_date;
 
-use crate::cases::{self, CaseError, OpenCase, StepInput, show_time};
+use crate::case_input::StepInput;
+use crate::cases::{self, CaseError, OpenCase, show_time};
 use crate::cases_page::Choice;
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::Page;

@@ -3,25 +3,24 @@
 //! and the audit entry of every read. Pages and API differ only in how they
 //! answer.
 
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_domain::cases::deadlines::{self, Calendar, Deadlines, Progress, Urgency};
-use treem_domain::cases::{
-    self, CaseAccess, Grant, Harm, Relation, Risk, Source, Standing, Step, Vocabulary,
-};
+use treem_domain::cases::{self, CaseAccess, Grant, Harm, Risk, Standing, Step, Vocabulary};
 use treem_domain::child_input::FieldProblem;
 use treem_domain::clock::{VN_OFFSET, vn_date, vn_today};
 use treem_store::{
     CaseFile, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep, StoreError,
 };
 
+use crate::case_input::{
+    CaseInput, Fields, StepInput, coded, happened, long_text, problem, read_fields,
+};
 use crate::case_seal::CaseKey;
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 
-/// The longest narrative or note kept.
-const MAX_TEXT: usize = 20_000;
 /// How long a break-glass access lasts.
 pub const BREAK_GLASS_HOURS: i64 = 24;
 
@@ -49,14 +48,6 @@ impl From<StoreError> for CaseError {
     }
 }
 
-fn problem(field: &'static str, vi: impl Into<String>, en: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field,
-        message_vi: vi.into(),
-        message_en: en.into(),
-    }
-}
-
 /// The key, or an error: without it nothing is stored in clear.
 pub fn key(state: &AppState) -> Result<&CaseKey, AppError> {
     state
@@ -75,78 +66,6 @@ pub fn event(user: &CurrentUser, info: &RequestInfo, action: &str, id: &str) -> 
     e
 }
 
-/// Reads a date-time: RFC 3339 with its offset, or a form's
-/// `YYYY-MM-DDTHH:MM[:SS]` taken as Vietnamese time.
-pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.to_utc());
-    }
-    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .and_then(|t| VN_OFFSET.from_local_datetime(&t).single())
-        .map(|t| t.to_utc())
-}
-
-/// A time a user gives for something that happened: readable, not before
-/// `after`, not in the future (five minutes of clock drift allowed); whole seconds.
-fn happened(
-    field: &'static str,
-    text: &str,
-    after: Option<DateTime<Utc>>,
-) -> Result<DateTime<Utc>, FieldProblem> {
-    let t = parse_time(text).ok_or_else(|| {
-        problem(
-            field,
-            format!("«{text}» không phải ngày giờ (vd 2026-03-02T08:15:00+07:00)"),
-            format!("'{text}' is not a date-time (e.g. 2026-03-02T08:15:00+07:00)"),
-        )
-    })?;
-    let t = t - Duration::nanoseconds(t.timestamp_subsec_nanos().into());
-    if t > Utc::now() + Duration::minutes(5) {
-        return Err(problem(
-            field,
-            "Thời điểm ở tương lai",
-            "The time is in the future",
-        ));
-    }
-    if t < DateTime::<Utc>::from_timestamp(946_684_800, 0).unwrap_or_default() {
-        return Err(problem(
-            field,
-            "Thời điểm trước năm 2000",
-            "The time is before 2000",
-        ));
-    }
-    if let Some(a) = after.filter(|a| t < *a) {
-        return Err(problem(
-            field,
-            format!("Thời điểm trước bước trước đó ({})", show_time(a)),
-            format!("The time is before the previous step ({})", show_time(a)),
-        ));
-    }
-    Ok(t)
-}
-
-fn long_text(
-    field: &'static str,
-    text: &str,
-    required: bool,
-    problems: &mut Vec<FieldProblem>,
-) -> String {
-    let t = treem_domain::text::nfc(text.trim());
-    if required && t.is_empty() {
-        problems.push(problem(field, "Bắt buộc", "Required"));
-    } else if t.chars().count() > MAX_TEXT {
-        problems.push(problem(
-            field,
-            format!("Dài quá {MAX_TEXT} ký tự"),
-            format!("Longer than {MAX_TEXT} characters"),
-        ));
-    }
-    t
-}
-
 /// A time as shown in Vietnam: `dd/mm/yyyy HH:MM`.
 pub fn show_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&VN_OFFSET)
@@ -157,44 +76,6 @@ pub fn show_time(t: DateTime<Utc>) -> String {
 /// A time as the API gives it: RFC 3339 in Vietnamese time.
 pub fn api_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&VN_OFFSET).to_rfc3339()
-}
-
-/// What a new case is made of, as typed.
-#[derive(Debug, Default, Clone)]
-pub struct CaseInput {
-    pub child_id: String,
-    pub received_at: String,
-    pub source: String,
-    pub harm_types: Vec<String>,
-    pub relation: String,
-    pub risk_level: String,
-    pub summary: String,
-    pub abuser: String,
-}
-
-/// A coded value of a vocabulary, or a located problem naming the allowed
-/// codes; empty text is `None` without a problem (the caller decides).
-fn coded<T: Vocabulary>(
-    field: &'static str,
-    text: &str,
-    problems: &mut Vec<FieldProblem>,
-) -> Option<T> {
-    if text.trim().is_empty() {
-        return None;
-    }
-    let v = T::parse(text);
-    if v.is_none() {
-        let allowed: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
-        problems.push(problem(
-            field,
-            format!(
-                "«{text}» không hợp lệ; chọn một trong: {}",
-                allowed.join(", ")
-            ),
-            format!("'{text}' is not allowed; one of: {}", allowed.join(", ")),
-        ));
-    }
-    v
 }
 
 /// The working-day calendar on record.
@@ -237,41 +118,19 @@ pub async fn create(
             found
         }
     };
-    let received = match happened("received_at", &input.received_at, None) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            p.push(e);
-            None
-        }
-    };
-    let source = coded::<Source>("source", &input.source, &mut p);
-    if input.source.trim().is_empty() {
-        p.push(problem("source", "Bắt buộc", "Required"));
-    }
-    let mut harms: Vec<Harm> = Vec::new();
-    for h in &input.harm_types {
-        if let Some(h) = coded::<Harm>("harm_types", h, &mut p)
-            && !harms.contains(&h)
-        {
-            harms.push(h);
-        }
-    }
-    if input.harm_types.iter().all(|h| h.trim().is_empty()) {
-        p.push(problem(
-            "harm_types",
-            "Chọn ít nhất một hình thức",
-            "Choose at least one kind of harm",
-        ));
-    }
-    let relation = coded::<Relation>("relation", &input.relation, &mut p);
-    let risk = coded::<Risk>("risk_level", &input.risk_level, &mut p);
-    let summary = long_text("summary", &input.summary, true, &mut p);
-    let abuser = long_text("abuser", &input.abuser, false, &mut p);
-    let (Some(child), Some(received_at), Some(source), true) =
-        (child, received, source, p.is_empty())
-    else {
+    let fields = read_fields(input, &mut p);
+    let (Some(child), Some(f), true) = (child, fields, p.is_empty()) else {
         return Err(CaseError::Invalid(p));
     };
+    let Fields {
+        received_at,
+        source,
+        harms,
+        relation,
+        risk,
+        summary,
+        abuser,
+    } = f;
     let commune = units
         .by_id(child.unit_id)
         .and_then(|u| units.history.became(u, today).or(Some(u)))
@@ -447,15 +306,6 @@ pub async fn open(
         deadlines,
         urgency,
     })
-}
-
-/// A step as typed.
-#[derive(Debug, Default, Clone)]
-pub struct StepInput {
-    pub step: String,
-    pub at: String,
-    pub notes: String,
-    pub risk_level: String,
 }
 
 /// Records a step if the procedure allows it now and the user may take it.

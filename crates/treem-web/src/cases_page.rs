@@ -13,13 +13,16 @@ use serde::Deserialize;
 use treem_domain::access::{Action, Role, permits};
 use treem_domain::cases::deadlines::{Urgency, next_due};
 use treem_domain::cases::{Harm, Relation, Risk, Source, Step, Vocabulary};
-use treem_domain::child_input::FieldProblem;
+use treem_domain::child_input::{ChildText, FieldProblem};
 use treem_domain::clock::{VN_OFFSET, vn_today};
+use treem_domain::i18n::Lang;
 use treem_store::{CaseFilter, CaseSummary};
 
-use crate::cases::{self, CaseError, CaseInput, show_time};
+use crate::case_input::{CaseInput, check_fields};
+use crate::cases::{self, CaseError, show_time};
 use crate::guard::{CurrentUser, RequestInfo};
 use crate::page::Page;
+use crate::registry::{self, SaveError};
 use crate::{AppError, AppState};
 
 /// The routes of this module.
@@ -317,12 +320,27 @@ struct NewTemplate {
     summary: String,
     abuser: String,
     problems: Vec<(String, String)>,
+    /// A child not yet registered, entered on the form.
+    new_child: NewChild,
+    communes: Vec<(String, String)>,
+}
+
+/// A child registered on the spot, as typed on the report form.
+#[derive(Default)]
+struct NewChild {
+    full_name: String,
+    sex: String,
+    date_of_birth: String,
+    commune: String,
+    village: String,
 }
 
 fn render_new(
+    state: &AppState,
     info: &RequestInfo,
     user: &CurrentUser,
     input: &CaseInput,
+    new_child: NewChild,
     problems: Vec<FieldProblem>,
 ) -> Result<Response, AppError> {
     let lang = info.lang;
@@ -341,6 +359,11 @@ fn render_new(
         risks: choices::<Risk>(std::slice::from_ref(&input.risk_level)),
         summary: input.summary.clone(),
         abuser: input.abuser.clone(),
+        new_child,
+        communes: {
+            let units = state.units();
+            units.communes_in(&units.scope_of(&user.account, vn_today()), vn_today())
+        },
         problems: problems
             .into_iter()
             .map(|p| {
@@ -360,6 +383,7 @@ struct NewQuery {
 }
 
 async fn new_page(
+    State(state): State<AppState>,
     info: RequestInfo,
     user: CurrentUser,
     Query(q): Query<NewQuery>,
@@ -372,7 +396,14 @@ async fn new_page(
             .to_string(),
         ..CaseInput::default()
     };
-    render_new(&info, &user, &input, Vec::new())
+    render_new(
+        &state,
+        &info,
+        &user,
+        &input,
+        NewChild::default(),
+        Vec::new(),
+    )
 }
 
 async fn create(
@@ -402,10 +433,71 @@ async fn create(
         summary: take("summary"),
         abuser: take("abuser"),
     };
+    let new_child = NewChild {
+        full_name: take("new_full_name"),
+        sex: take("new_sex"),
+        date_of_birth: take("new_date_of_birth"),
+        commune: take("new_commune"),
+        village: take("new_village"),
+    };
+    let mut input = input;
+    if input.child_id.trim().is_empty() && !new_child.full_name.trim().is_empty() {
+        // The report's own fields first: no child is registered for a
+        // report that would be refused.
+        let p = check_fields(&input);
+        if !p.is_empty() {
+            return render_new(&state, &info, &user, &input, new_child, p);
+        }
+        match register(&state, &user, &info, &new_child).await {
+            Ok(code) => input.child_id = code,
+            Err(p) => return render_new(&state, &info, &user, &input, new_child, p),
+        }
+    }
     match cases::create(&state, &user, &info, &input).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
-        Err(CaseError::Invalid(p)) => render_new(&info, &user, &input, p),
+        Err(CaseError::Invalid(p)) => render_new(&state, &info, &user, &input, new_child, p),
         Err(CaseError::App(e)) => Err(e),
         Err(_) => Err(AppError::BadRequest),
+    }
+}
+
+/// Registers a child typed on the report form, with the registry's own
+/// reading and checks; returns her new code, or the problems (located as
+/// "new child: field").
+async fn register(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    c: &NewChild,
+) -> Result<String, Vec<FieldProblem>> {
+    let text = ChildText {
+        child_id: format!(
+            "TE-{}",
+            &crate::auth::session::random_token()[..8].to_uppercase()
+        ),
+        full_name: c.full_name.clone(),
+        sex: c.sex.clone(),
+        date_of_birth: c.date_of_birth.clone(),
+        commune_code: c.commune.clone(),
+        village: c.village.clone(),
+        status: "active".into(),
+        ..ChildText::default()
+    };
+    let located = |p: FieldProblem| {
+        let label = |lang: Lang| lang.t(&format!("field.{}", p.field));
+        FieldProblem {
+            field: "new_child",
+            message_vi: format!("{}: {}", label(Lang::Vi), p.message_vi),
+            message_en: format!("{}: {}", label(Lang::En), p.message_en),
+        }
+    };
+    match registry::create(state, user, info, &text, false).await {
+        Ok(_) => Ok(text.child_id),
+        Err(SaveError::Invalid(p)) => Err(p.into_iter().map(located).collect()),
+        Err(_) => Err(vec![located(FieldProblem {
+            field: "child_id",
+            message_vi: "không lưu được".into(),
+            message_en: "could not be saved".into(),
+        })]),
     }
 }

@@ -14,6 +14,7 @@ mod assets;
 mod audit_log;
 pub mod auth;
 pub mod bootstrap;
+mod case_input;
 mod case_page;
 pub mod case_seal;
 mod cases;

@@ -623,6 +623,62 @@ async fn the_report_form_opens_a_case(app: TestApp) {
         page.contains("Đánh giá nguy cơ ban đầu") && page.contains("12 giờ"),
         "now high risk"
     );
+    // A child not yet registered is registered with the report; a bad
+    // birth date (or a report missing its source) stores neither.
+    let before = app
+        .store
+        .count_children(&treem_store::Scope::All)
+        .await
+        .unwrap();
+    let report = |name: &'static str, born: &'static str, source: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("child_id", String::new()),
+            ("received_at", "2026-03-02T08:15".into()),
+            ("source", source.into()),
+            ("harm_types", "abandonment".into()),
+            ("summary", "Trẻ bị bỏ rơi ở chợ".into()),
+            ("new_full_name", name.into()),
+            ("new_sex", "F".into()),
+            ("new_date_of_birth", born.into()),
+            ("new_commune", "03424".into()),
+            ("new_village", "Bản Chợ".into()),
+        ]
+    };
+    let post = |form: Vec<(&'static str, String)>| {
+        let (app, web) = (&app, &web);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_form(app, web, "/cases/new", &form).await
+        }
+    };
+    let (s, _, body) = post(report("Bé Chưa Tên", "31/02/2025", "neighbour")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Trẻ em mới") && body.contains("Ngày sinh"),
+        "located"
+    );
+    let (s, _, _) = post(report("Bé Chưa Tên", "01/02/2025", "")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        before,
+        "nothing registered"
+    );
+    let (s, loc, _) = post(report("Bé Chưa Tên", "01/02/2025", "neighbour")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        before + 1
+    );
+    let (_, page) = app.get(&web, &loc).await;
+    assert!(page.contains("Bé Chưa Tên") && page.contains("Bỏ rơi"));
     // Without the anti-forgery token nothing happens.
     let (s, _, _) = post_form(&app, &web, "/cases/new", &[("child_id", &child)]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
