@@ -29,6 +29,10 @@ pub(crate) struct Ctx<'a> {
     pub children_rejected: HashSet<u128>,
     pub schools_rejected: HashSet<u128>,
     pub rejects: HashMap<File, csv::Writer<std::fs::File>>,
+    /// The data set's children, to compare for likely duplicates once stored
+    /// (up to `duplicates::MAX_COMPARED`; `too_many_children` beyond).
+    pub seen_children: Vec<crate::duplicates::SeenChild>,
+    pub too_many_children: bool,
 }
 
 /// A row waiting to be stored, with what is needed to reject it later.
@@ -39,6 +43,18 @@ pub(crate) struct Pending {
 }
 
 impl Ctx<'_> {
+    /// Keeps what likely-duplicate flagging needs of a child row.
+    pub(crate) fn note_child(&mut self, line: u64, parsed: &Parsed) {
+        if let Parsed::Child(c) = parsed {
+            if self.seen_children.len() < crate::duplicates::MAX_COMPARED {
+                self.seen_children
+                    .push(crate::duplicates::SeenChild::new(line, &c.child));
+            } else {
+                self.too_many_children = true;
+            }
+        }
+    }
+
     pub(crate) fn label(&self, file: File) -> String {
         file_label(file, self.opts.workbook)
     }

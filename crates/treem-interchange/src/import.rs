@@ -150,6 +150,8 @@ pub async fn import(
         children_rejected: HashSet::new(),
         schools_rejected: HashSet::new(),
         rejects: HashMap::new(),
+        seen_children: Vec::new(),
+        too_many_children: false,
     };
     for file in File::ALL.into_iter().filter(|f| *f != File::Manifest) {
         if data.has(file) {
@@ -167,6 +169,8 @@ pub async fn import(
     for w in ctx.rejects.values_mut() {
         w.flush().map_err(|e| ImportError::Reject(e.to_string()))?;
     }
+    let seen = std::mem::take(&mut ctx.seen_children);
+    let too_many = ctx.too_many_children;
     let mut report = ctx.report;
     let failed = report.problem_count() > 0;
     if opts.check_only || (failed && !opts.partial) {
@@ -184,6 +188,17 @@ pub async fn import(
         .join(", ");
     tx.commit(audit).await?;
     report.stored = true;
+    if !seen.is_empty() {
+        crate::duplicates::flag(
+            store,
+            &seen,
+            too_many,
+            opts.scope.as_ref(),
+            opts.workbook,
+            &mut report,
+        )
+        .await?;
+    }
     Ok(report)
 }
 

@@ -5,6 +5,7 @@
 
 pub mod cell;
 mod context;
+mod duplicates;
 pub mod export;
 pub mod import;
 pub mod legacy;

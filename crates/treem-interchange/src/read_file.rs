@@ -230,11 +230,14 @@ pub(crate) async fn read_file(
                 }
             });
             match parsed {
-                Ok(Some(p)) => pending.push(Pending {
-                    line: raw.line,
-                    raw: raw.cells,
-                    parsed: p,
-                }),
+                Ok(Some(p)) => {
+                    ctx.note_child(raw.line, &p);
+                    pending.push(Pending {
+                        line: raw.line,
+                        raw: raw.cells,
+                        parsed: p,
+                    })
+                }
                 Ok(None) => {}
                 Err(errors) => {
                     if file == File::Children {

@@ -305,7 +305,76 @@ where
     assert!(none.measurements.is_empty() && none.enrolments.is_empty() && none.cases.is_empty());
 }
 
+/// Likely duplicates are flagged as warnings once stored, never merged.
+async fn likely_duplicates_are_flagged<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    let kids = "child_id,full_name,sex,date_of_birth,commune_code,village,mother_name
+D1,Thào A Páo,M,2023-05-05,03424,Bản Hon,Thào Thị Mỷ
+D2,Thao A Pao,M,2023-05-05,03424,Bản Hon,Thào Thị Mỷ
+D3,Giàng A Sử,M,2020-01-01,03424,,
+";
+    let r = run(
+        &db.store,
+        folder(&[("manifest", MANIFEST), ("children", kids)]).path(),
+        &options(),
+    )
+    .await;
+    assert_clean(&r);
+    let flagged: Vec<&treem_interchange::Problem> = r
+        .warnings
+        .iter()
+        .filter(|w| w.message_en.contains("may be the same child"))
+        .collect();
+    assert_eq!(flagged.len(), 1, "{}", r.render(true));
+    assert!(
+        flagged[0].message_vi.contains("cùng mẹ"),
+        "{}",
+        flagged[0].message_vi
+    );
+    assert_eq!(
+        rows(&db.store, ExportFile::Children).await.len(),
+        3,
+        "nothing merged"
+    );
+    // A later data set: the newcomer is compared with what is stored.
+    let later = "child_id,full_name,sex,date_of_birth,commune_code,village,mother_name
+D4,Thào A Páo,M,2023-05-05,03424,Bản Mới,Thào Thị Mỷ
+";
+    let r = run(
+        &db.store,
+        folder(&[("manifest", MANIFEST), ("children", later)]).path(),
+        &options(),
+    )
+    .await;
+    assert_clean(&r);
+    let flagged: Vec<&str> = r
+        .warnings
+        .iter()
+        .filter(|w| w.value == "D4" && w.message_en.contains("may be the same child"))
+        .map(|w| w.message_en.as_str())
+        .collect();
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    // A check stores nothing and compares nothing.
+    let mut check = options();
+    check.check_only = true;
+    let r = run(
+        &db.store,
+        folder(&[("manifest", MANIFEST), ("children", later)]).path(),
+        &check,
+    )
+    .await;
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.message_en.contains("may be the same child"))
+    );
+}
+
 on_both!(
+    likely_duplicates_are_flagged,
     indicator_rows_come_back_typed,
     every_file_is_read_and_the_round_trip_is_exact,
     a_failure_in_the_last_file_stores_nothing,
