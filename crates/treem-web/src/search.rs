@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use treem_domain::search_index::{SearchIndex, indexable};
 use treem_domain::text::fold;
@@ -18,11 +18,18 @@ use crate::{AppError, AppState};
 /// Rows read per round trip while building.
 const PAGE: i64 = 50_000;
 
+/// The least time between the end of one background build and the start of
+/// the next: on a day of many edits the database answers meanwhile, rather
+/// than a core rebuilding without pause (3 s a build at a million children).
+const REBUILD_PAUSE: Duration = Duration::from_secs(30);
+
 /// The current index (with the epoch it was built at) and whether a build runs.
 #[derive(Default)]
 pub struct Searcher {
     current: RwLock<Option<Arc<(i64, SearchIndex)>>>,
     building: AtomicBool,
+    /// When the last background build ended.
+    last_built: std::sync::Mutex<Option<Instant>>,
 }
 
 impl Searcher {
@@ -67,15 +74,25 @@ pub async fn rebuild_now(state: &AppState) -> Result<usize, AppError> {
     Ok(n)
 }
 
-/// Starts a build unless one is running.
+/// Starts a build unless one is running or the last ended under
+/// [`REBUILD_PAUSE`] ago.
 pub fn rebuild_soon(state: &AppState) {
-    if state.search.building.swap(true, Ordering::AcqRel) {
+    let recent = state
+        .search
+        .last_built
+        .lock()
+        .map(|t| t.is_some_and(|t| t.elapsed() < REBUILD_PAUSE))
+        .unwrap_or(false);
+    if recent || state.search.building.swap(true, Ordering::AcqRel) {
         return;
     }
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(e) = rebuild_now(&state).await {
             tracing::warn!(error = %e, "search index build failed");
+        }
+        if let Ok(mut t) = state.search.last_built.lock() {
+            *t = Some(Instant::now());
         }
         state.search.building.store(false, Ordering::Release);
     });
