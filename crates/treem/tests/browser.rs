@@ -31,11 +31,7 @@ async fn first_start_login_in_chromium() {
     // Any page leads to the Vietnamese login page.
     browser.goto(&format!("{base}/children")).await.unwrap();
     assert_eq!(browser.title().await.unwrap(), "Đăng nhập · treem");
-    std::fs::write(
-        screenshot_dir().join("login-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "login-360.png").await;
 
     // A wrong password first: a clear message, still on the login page.
     type_into(browser, "username", "admin").await;
@@ -87,11 +83,7 @@ async fn first_start_login_in_chromium() {
         .await
         .unwrap();
     assert_eq!(tile, "3000");
-    std::fs::write(
-        screenshot_dir().join("home-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "home-360.png").await;
 
     // The page fits a phone: nothing wider than the window.
     let js = "return [document.documentElement.scrollWidth, window.innerWidth]";
@@ -119,11 +111,7 @@ async fn first_start_login_in_chromium() {
         .await
         .unwrap();
     assert_eq!(total, "Tổng số: 3000 trẻ");
-    std::fs::write(
-        screenshot_dir().join("children-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "children-360.png").await;
 
     // The nutrition list, lowest weight-for-age first, leads to a child
     // with measurements and her growth charts.
@@ -230,11 +218,7 @@ async fn first_start_login_in_chromium() {
         .unwrap();
     village.clear().await.unwrap();
     village.send_keys("Bản Thử Nghiệm").await.unwrap();
-    std::fs::write(
-        screenshot_dir().join("edit-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "edit-360.png").await;
     click(browser, "form.card button[type=submit]").await;
     wait_url(browser, |u| {
         u.query().is_some_and(|q| q.contains("saved=child"))
@@ -270,11 +254,7 @@ async fn first_start_login_in_chromium() {
         .unwrap();
     let shown = figure.text().await.unwrap();
     let denominator: usize = shown.rsplit('/').next().unwrap().parse().unwrap();
-    std::fs::write(
-        screenshot_dir().join("indicators-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "indicators-360.png").await;
     figure.click().await.unwrap();
     wait_url(browser, |u| u.path() == "/indicators/birth_registration_u5").await;
     let h1 = browser
@@ -288,11 +268,7 @@ async fn first_start_login_in_chromium() {
     assert!(h1.contains("đăng ký khai sinh"), "{h1}");
     let rows = browser.find_all(Locator::Css("tbody tr")).await.unwrap();
     assert_eq!(rows.len(), denominator);
-    std::fs::write(
-        screenshot_dir().join("drill-down-360.png"),
-        browser.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(browser, "drill-down-360.png").await;
     browser
         .goto(&format!("{base}/indicators/trend"))
         .await

@@ -156,11 +156,7 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
     choose(b, "kind", "approver").await;
     click(b, &format!("form[action='{case}/people'] button")).await;
     wait_url(b, |u| u.query() == Some("saved=1")).await;
-    std::fs::write(
-        screenshot_dir().join("case-360.png"),
-        b.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(b, "case-360.png").await;
 
     // The chair returns the plan; the officer drafts again; the chair approves.
     as_user(&s, CHAIR, &case).await;
@@ -198,11 +194,7 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
         .for_element(Locator::Css("table.cases"))
         .await
         .unwrap();
-    std::fs::write(
-        screenshot_dir().join("cases-360.png"),
-        b.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(b, "cases-360.png").await;
     b.goto(&format!("{}{case}/forms/1", s.base)).await.unwrap();
     let doc = b
         .wait()
@@ -217,10 +209,6 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
             && doc.contains(&name)
             && doc.contains("cháu bị đánh")
     );
-    std::fs::write(
-        screenshot_dir().join("case-form-01-360.png"),
-        b.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    shot(b, "case-form-01-360.png").await;
     s.browser.clone().close().await.unwrap();
 }

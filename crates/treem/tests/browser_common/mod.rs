@@ -217,3 +217,9 @@ pub async fn sign_out(browser: &fantoccini::Client) {
     click(browser, "form[action='/logout'] button").await;
     wait_path(browser, "/login").await;
 }
+
+/// Saves a screenshot of the page under `target/browser/`.
+pub async fn shot(browser: &fantoccini::Client, name: &str) {
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(name), png).unwrap();
+}
