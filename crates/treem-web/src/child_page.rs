@@ -343,7 +343,11 @@ async fn profile(
                     }
                 })
                 .collect();
-            let records = state.store.children_by_id(&others).await?;
+            let records = if others.is_empty() {
+                Vec::new()
+            } else {
+                state.store.children_by_id(&others).await?
+            };
             live.iter()
                 .zip(others)
                 .map(|(m, other)| {

@@ -135,7 +135,11 @@ pub async fn from_index(
         q.offset.max(0) as usize,
         q.limit.max(0) as usize,
     );
-    let mut found = state.store.children_by_id(&ids).await?;
+    let mut found = if ids.is_empty() {
+        Vec::new()
+    } else {
+        state.store.children_by_id(&ids).await?
+    };
     found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
     let rows = found
         .into_iter()
