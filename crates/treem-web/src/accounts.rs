@@ -8,7 +8,6 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use treem_domain::access::Role;
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, trf};
 use treem_domain::text::nfc;
@@ -146,12 +145,14 @@ async fn create(
         password_hash: password::hash(one_time.clone()).await?,
         must_change_password: true,
     };
-    let a = &user.account;
-    let mut audit = AuditEvent::system(&a.username, "account_created", "account", "").with_detail(
-        format!("{} {} {}", new.username, role.as_str(), new.scope_code),
-    );
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
+    let audit = user
+        .event(&info, "account_created", "account", "")
+        .with_detail(format!(
+            "{} {} {}",
+            new.username,
+            role.as_str(),
+            new.scope_code
+        ));
     match state.store.create_account(&new, audit).await {
         Ok(_) => {
             let done = created_message(info.lang, &new.username, &one_time);

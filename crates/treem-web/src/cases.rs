@@ -59,11 +59,7 @@ pub fn key(state: &AppState) -> Result<&CaseKey, AppError> {
 
 /// An audit event by the current user.
 pub fn event(user: &CurrentUser, info: &RequestInfo, action: &str, id: &str) -> AuditEvent {
-    let a = &user.account;
-    let mut e = AuditEvent::system(&a.username, action, "case", id);
-    e.actor_id = Some(a.id);
-    e.ip = Some(info.ip.clone());
-    e
+    user.event(info, action, "case", id)
 }
 
 /// A time as shown in Vietnam: `dd/mm/yyyy HH:MM`.

@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use treem_domain::access::Role;
-use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::fmt_date;
 use treem_domain::indicators::{self as ind, KEYS, Record, name_vi};
 
@@ -232,22 +231,20 @@ pub(crate) async fn drill(
     });
     let names_children = lines.iter().any(|l| l.child.is_some());
     if names_children {
-        let a = &user.account;
         let action = if q.format.as_deref() == Some("xlsx") {
             "indicator_list_exported"
         } else {
             "indicator_list_viewed"
         };
-        let mut audit =
-            AuditEvent::system(&a.username, action, "indicator", key).with_detail(format!(
+        let audit = user
+            .event(&info, action, "indicator", key)
+            .with_detail(format!(
                 "{} {} {}: {} rows",
                 unit.code,
                 period.year,
                 period.name(),
                 lines.len()
             ));
-        audit.actor_id = Some(a.id);
-        audit.ip = Some(info.ip.clone());
         state.store.audit(audit).await?;
     }
     let indicator = if lang.code() == "en" {

@@ -148,10 +148,7 @@ struct MergeForm {
 }
 
 fn event(user: &CurrentUser, info: &RequestInfo, action: &str) -> AuditEvent {
-    let mut e = AuditEvent::system(&user.account.username, action, "merge", "");
-    e.actor_id = Some(user.account.id);
-    e.ip = Some(info.ip.clone());
-    e
+    user.event(info, action, "merge", "")
 }
 
 async fn merge(

@@ -47,6 +47,24 @@ pub struct RequestInfo {
     pub here: String,
 }
 
+impl CurrentUser {
+    /// An audit event by this user, from this request's address.
+    pub fn event(
+        &self,
+        info: &RequestInfo,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+    ) -> treem_domain::audit::AuditEvent {
+        let a = &self.account;
+        let mut e =
+            treem_domain::audit::AuditEvent::system(&a.username, action, record_type, record_id);
+        e.actor_id = Some(a.id);
+        e.ip = Some(info.ip.clone());
+        e
+    }
+}
+
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
     async fn from_request_parts(

@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::fmt_date;
 
 use crate::guard::{CurrentUser, RequestInfo};
@@ -111,16 +110,9 @@ async fn save(
             .await;
         }
     };
-    let a = &user.account;
-    let mut audit = AuditEvent::system(
-        &a.username,
-        "holiday_changed",
-        "public_holiday",
-        &day.to_string(),
-    )
-    .with_detail(if name.is_some() { "set" } else { "removed" });
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
+    let audit = user
+        .event(&info, "holiday_changed", "public_holiday", &day.to_string())
+        .with_detail(if name.is_some() { "set" } else { "removed" });
     state.store.set_holiday(day, name.as_deref(), audit).await?;
     render(&state, &info, &user, None, true).await
 }

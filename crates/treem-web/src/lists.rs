@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use treem_domain::audit::AuditEvent;
 use treem_domain::child::{age_years, special_circumstance_name};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{fmt_date, trf};
@@ -124,11 +123,9 @@ async fn list(
         })
         .collect();
     if q.format.as_deref() == Some("xlsx") {
-        let a = &user.account;
-        let mut audit = AuditEvent::system(&a.username, "child_list_exported", "children", &kind)
+        let audit = user
+            .event(&info, "child_list_exported", "children", &kind)
             .with_detail(format!("{} rows", rows.len()));
-        audit.actor_id = Some(a.id);
-        audit.ip = Some(info.ip.clone());
         state.store.audit(audit).await?;
         let headers = [
             lang.t("children.name"),

@@ -11,7 +11,6 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use treem_domain::anthro::{parse_date, parse_decimal, parse_position};
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
 use treem_domain::nutrition::{Measured, Warning, assess};
@@ -187,11 +186,9 @@ async fn add(
             .collect();
         return render(Vec::new(), warnings, StatusCode::OK);
     }
-    let a = &user.account;
-    let mut audit = AuditEvent::system(&a.username, "measurement_added", "measurement", "")
+    let audit = user
+        .event(&info, "measurement_added", "measurement", "")
         .with_detail(format!("child {id}"));
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
     let row = MeasuredRow::from_measured(&measured);
     match state
         .store

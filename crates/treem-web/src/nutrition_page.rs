@@ -9,7 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, fmt_decimal, trf};
 use treem_domain::nutrition::Status;
@@ -173,12 +172,9 @@ async fn list(
         })
         .collect();
     if q.format.as_deref() == Some("xlsx") {
-        let a = &user.account;
-        let mut audit =
-            AuditEvent::system(&a.username, "nutrition_list_exported", "children", &commune)
-                .with_detail(format!("{} rows", rows.len()));
-        audit.actor_id = Some(a.id);
-        audit.ip = Some(info.ip.clone());
+        let audit = user
+            .event(&info, "nutrition_list_exported", "children", &commune)
+            .with_detail(format!("{} rows", rows.len()));
         state.store.audit(audit).await?;
         let headers = [
             lang.t("children.name"),

@@ -142,10 +142,7 @@ fn key_taken() -> FieldProblem {
 }
 
 fn event(user: &CurrentUser, info: &RequestInfo, action: &str) -> AuditEvent {
-    let mut e = AuditEvent::system(&user.account.username, action, "child", "");
-    e.actor_id = Some(user.account.id);
-    e.ip = Some(info.ip.clone());
-    e
+    user.event(info, action, "child", "")
 }
 
 fn read(text: &ChildText) -> Result<Child, SaveError> {

@@ -9,7 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::{Lang, fmt_date};
 use treem_domain::indicators::{KEYS, name_vi, plan_targets, shown};
 
@@ -175,14 +174,12 @@ async fn save(
             }
         },
     };
-    let a = &user.account;
-    let mut audit = AuditEvent::system(&a.username, "target_changed", "indicator_target", key)
+    let audit = user
+        .event(&info, "target_changed", "indicator_target", key)
         .with_detail(format!(
             "{year}: {}",
             value.map_or("removed".to_string(), |v| v.to_string())
         ));
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
     state.store.set_target(key, year, value, audit).await?;
     render(&state, &info, &user, None, true).await
 }

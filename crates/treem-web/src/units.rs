@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, trf};
 use treem_domain::units::{Level, Unit, UnitFileError, merge_units, parse_unit_file};
@@ -207,13 +206,11 @@ async fn load(
         }
     };
     let (added, changed, unchanged) = (merge.added.len(), merge.changed.len(), merge.unchanged);
-    let a = &user.account;
-    let mut audit = AuditEvent::system(&a.username, "units_loaded", "unit_file", "web")
+    let audit = user
+        .event(&info, "units_loaded", "unit_file", "web")
         .with_detail(format!(
             "added {added}, changed {changed}, unchanged {unchanged}"
         ));
-    audit.actor_id = Some(a.id);
-    audit.ip = Some(info.ip.clone());
     state.store.apply_unit_merge(&merge, audit).await?;
     state.reload_units().await?;
     let done = trf(
