@@ -225,23 +225,7 @@ async fn concurrent_audit_appends_keep_the_chain(store: Arc<dyn Store>) {
 }
 
 async fn children_respect_scope(store: Arc<dyn Store>) {
-    load_units(&store).await;
-    let stored = store.units().await.unwrap();
-    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
-    let district = demo::generate(&history, 300, 3);
-    let rows: Vec<_> = district
-        .children
-        .iter()
-        .map(|c| {
-            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
-            let id = stored.iter().find(|s| &s.unit == u).unwrap().id;
-            (c.child.clone(), id)
-        })
-        .collect();
-    let ids = store
-        .insert_children(&rows, ev("demo_loaded"))
-        .await
-        .unwrap();
+    let (rows, ids) = demo_children(&store, 300, 3).await;
     assert_eq!(ids.len(), 300);
     assert!(
         ids.windows(2).all(|w| w[0] < w[1]),
@@ -291,25 +275,7 @@ async fn measurements_store_their_zscores(store: Arc<dyn Store>) {
     use treem_domain::nutrition::{Measured, assess};
     use treem_growth::{Position, Sex};
     use treem_store::{MeasuredRow, ZRecord};
-    load_units(&store).await;
-    let stored = store.units().await.unwrap();
-    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
-    let d = demo::generate(&history, 40, 5);
-    let rows: Vec<_> = d
-        .children
-        .iter()
-        .map(|c| {
-            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
-            (
-                c.child.clone(),
-                stored.iter().find(|s| &s.unit == u).unwrap().id,
-            )
-        })
-        .collect();
-    store
-        .insert_children(&rows, ev("demo_loaded"))
-        .await
-        .unwrap();
+    demo_children(&store, 40, 5).await;
     let (page, _) = store
         .children(&ChildQuery {
             scope: Scope::All,
@@ -401,25 +367,7 @@ async fn measurements_store_their_zscores(store: Arc<dyn Store>) {
 }
 
 async fn child_edits_keep_versions_and_refuse_stale_writes(store: Arc<dyn Store>) {
-    load_units(&store).await;
-    let stored = store.units().await.unwrap();
-    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
-    let d = demo::generate(&history, 3, 2);
-    let rows: Vec<_> = d
-        .children
-        .iter()
-        .map(|c| {
-            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
-            (
-                c.child.clone(),
-                stored.iter().find(|s| &s.unit == u).unwrap().id,
-            )
-        })
-        .collect();
-    let ids = store
-        .insert_children(&rows, ev("demo_loaded"))
-        .await
-        .unwrap();
+    let (rows, ids) = demo_children(&store, 3, 2).await;
     let (id, unit) = (ids[0], rows[0].1);
     let before = store.child(id).await.unwrap().unwrap();
     assert_eq!(before.version, 1);

@@ -10,8 +10,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use common::*;
-use treem_domain::demo;
-use treem_domain::units::UnitHistory;
 use treem_store::{
     CaseFilter, ExportFile, NewCase, NewGrant, NewStep, Scope, Store, StoreError, Value,
 };
@@ -22,22 +20,7 @@ fn at(s: &str) -> DateTime<Utc> {
 
 /// Two children and an officer; returns (officer id, [(child id, unit id)]).
 async fn setup(store: &Arc<dyn Store>) -> (i64, Vec<(i64, i64)>) {
-    load_units(store).await;
-    let stored = store.units().await.unwrap();
-    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
-    let district = demo::generate(&history, 2, 5);
-    let rows: Vec<_> = district
-        .children
-        .iter()
-        .map(|c| {
-            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
-            (
-                c.child.clone(),
-                stored.iter().find(|s| &s.unit == u).unwrap().id,
-            )
-        })
-        .collect();
-    let ids = store.insert_children(&rows, ev("demo")).await.unwrap();
+    let (rows, ids) = demo_children(store, 2, 5).await;
     let officer = store
         .create_account(&account("lap"), ev("a"))
         .await

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use treem_domain::access::Role;
 use treem_domain::audit::{AuditEvent, ChainVerifier};
-use treem_domain::units::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
+use treem_domain::child::Child;
+use treem_domain::demo;
+use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
 use treem_store::{NewAccount, Store};
 
 pub fn ev(action: &str) -> AuditEvent {
@@ -73,3 +75,31 @@ macro_rules! on_both {
 }
 
 pub(crate) use on_both;
+
+/// Loads the units and `n` children of a seeded demo district, each under
+/// its unit version; returns the rows inserted and their ids, in order.
+pub async fn demo_children(
+    store: &Arc<dyn Store>,
+    n: usize,
+    seed: u64,
+) -> (Vec<(Child, i64)>, Vec<i64>) {
+    load_units(store).await;
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let rows: Vec<(Child, i64)> = demo::generate(&history, n, seed)
+        .children
+        .iter()
+        .map(|c| {
+            let u = history.resolve(&c.child.commune_code, c.as_of).unwrap();
+            (
+                c.child.clone(),
+                stored.iter().find(|s| &s.unit == u).unwrap().id,
+            )
+        })
+        .collect();
+    let ids = store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    (rows, ids)
+}
