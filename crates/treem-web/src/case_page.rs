@@ -14,7 +14,7 @@ use treem_domain::access::{Action, permits};
 use treem_domain::cases::deadlines::on_time;
 use treem_domain::cases::{FORMS, Grant, Relation, Risk, Source, Step, Vocabulary, may_take};
 use treem_domain::clock::VN_OFFSET;
-use treem_domain::i18n::fmt_date;
+use treem_domain::i18n::{Lang, fmt_date, trf};
 
 use crate::case_input::StepInput;
 use crate::cases::{self, CaseError, OpenCase, show_time};
@@ -76,7 +76,7 @@ fn deadline_state(done: Option<chrono::DateTime<Utc>>, by: chrono::DateTime<Utc>
     }
 }
 
-fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase) -> View {
+fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> View {
     let f = &c.file;
     let units = state.units();
     View {
@@ -142,7 +142,12 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase) -> View {
             .map(|g| {
                 let until = g
                     .until
-                    .map(|u| format!(" (đến {})", show_time(u)))
+                    .map(|u| {
+                        format!(
+                            " ({})",
+                            trf(lang, "cases.until", &[("time", &show_time(u))])
+                        )
+                    })
                     .unwrap_or_default();
                 (
                     format!("{} ({})", g.display_name, g.username),
@@ -216,7 +221,7 @@ async fn render(
             .to_string(),
         may_grant: c.access.act || c.access.approve,
         forms: FORMS.to_vec(),
-        v: view_of(state, user, &c),
+        v: view_of(state, user, &c, info.lang),
         problems,
         saved,
     };
@@ -329,7 +334,7 @@ async fn form(
         page: Page::new(&info, Some(&user), title),
         n,
         title,
-        v: view_of(&state, &user, &c),
+        v: view_of(&state, &user, &c, info.lang),
         today: fmt_date(treem_domain::clock::vn_today()),
     };
     Ok(Html(tpl.render()?).into_response())

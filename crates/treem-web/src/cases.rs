@@ -260,7 +260,7 @@ pub async fn open(
         .store
         .audit(event(user, info, "case_read", &id.to_string()).with_detail(what))
         .await?;
-    let unreadable = "⚠ (không giải mã được)";
+    let unreadable = "⚠ (không giải mã được / cannot be decrypted)";
     let opened = |what: &str, bytes: &[u8]| {
         key.open(&file.seal_id, what, bytes)
             .unwrap_or_else(|| unreadable.into())
