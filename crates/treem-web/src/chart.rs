@@ -2,6 +2,8 @@
 //! +3 SD for the child's sex, and the child's measurements joined in time
 //! order, implausible ones marked. Geometry here; markup in the template.
 
+use std::sync::{Arc, OnceLock};
+
 use treem_growth::{Position, Sex, curve_by_age, curve_by_length};
 
 /// The chart's drawing area, in SVG units (scales to any screen width).
@@ -32,8 +34,10 @@ pub struct Observation {
 }
 
 /// A WHO curve ready to draw.
+#[derive(Clone)]
 pub struct Curve {
-    pub points: String,
+    /// Shared: the curves of the usual y range are drawn once per server.
+    pub points: Arc<str>,
     pub label: &'static str,
     pub class: &'static str,
     pub label_y: String,
@@ -124,51 +128,136 @@ fn fmt(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The WHO lines of one chart, which depend only on the indicator and the
+/// sex: computed once per server, with the curves drawn for the y range they
+/// span alone. A child's page then draws curves again only when one of her
+/// measurements lies outside that range (about 2,600 LMS evaluations and
+/// 1,900 formatted points a page otherwise; most of a page's time).
+struct Reference {
+    xs: Vec<f64>,
+    /// The values of each of `LINES` at each of `xs`.
+    lines: Vec<Vec<Option<f64>>>,
+    /// The lowest and highest values of the ±3 SD lines.
+    envelope: (f64, f64),
+    /// The y axis (low, high) for the envelope alone, and its curves.
+    usual: (f64, f64),
+    usual_curves: Vec<Curve>,
+}
+
+const INDICATORS: [Indicator; 4] = [
+    Indicator::WeightForAge,
+    Indicator::LengthForAge,
+    Indicator::WeightForLength,
+    Indicator::WeightForHeight,
+];
+
+fn reference(indicator: Indicator, sex: Sex) -> &'static Reference {
+    static ALL: OnceLock<Vec<Reference>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        INDICATORS
+            .iter()
+            .flat_map(|&i| [Sex::Male, Sex::Female].map(|s| Reference::new(i, s)))
+            .collect()
+    });
+    let i = INDICATORS.iter().position(|&i| i == indicator).unwrap_or(0);
+    &all[i * 2 + usize::from(sex == Sex::Female)]
+}
+
+impl Reference {
+    fn new(indicator: Indicator, sex: Sex) -> Reference {
+        let xs = samples(indicator);
+        let lines: Vec<Vec<Option<f64>>> = LINES
+            .iter()
+            .map(|&(k, _, _)| xs.iter().map(|&x| curve_at(indicator, sex, x, k)).collect())
+            .collect();
+        let envelope = [&lines[0], &lines[4]]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &y| {
+                (lo.min(y), hi.max(y))
+            });
+        let mut r = Reference {
+            xs,
+            lines,
+            envelope,
+            usual: y_axis(envelope),
+            usual_curves: Vec::new(),
+        };
+        r.usual_curves = r.curves(indicator, r.usual);
+        r
+    }
+
+    /// The curves drawn for the y axis `(low, high)`.
+    fn curves(&self, indicator: Indicator, y_axis: (f64, f64)) -> Vec<Curve> {
+        let (x_lo, x_hi, _) = x_range(indicator);
+        let (sx, sy) = (scale_x(x_lo, x_hi), scale_y(y_axis));
+        LINES
+            .iter()
+            .zip(&self.lines)
+            .map(|(&(_, label, class), ys)| {
+                let pts: Vec<String> = self
+                    .xs
+                    .iter()
+                    .zip(ys)
+                    .filter_map(|(&x, y)| y.map(|y| format!("{},{}", fmt(sx(x)), fmt(sy(y)))))
+                    .collect();
+                // The label sits by the line's value at the axis's end.
+                let end = self
+                    .xs
+                    .iter()
+                    .zip(ys)
+                    .rfind(|(x, _)| **x == x_hi)
+                    .and_then(|(_, y)| *y)
+                    .map(&sy)
+                    .unwrap_or(0.0);
+                Curve {
+                    points: pts.join(" ").into(),
+                    label,
+                    class,
+                    label_y: fmt(end + 3.0),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The y axis (low, high) for values spanning `(lo, hi)`: widened to whole
+/// steps of a round size.
+fn y_axis((lo, hi): (f64, f64)) -> (f64, f64) {
+    let step = nice_step(hi - lo);
+    ((lo / step).floor() * step, (hi / step).ceil() * step)
+}
+
+fn scale_x(x_lo: f64, x_hi: f64) -> impl Fn(f64) -> f64 {
+    move |x| LEFT + (x - x_lo) / (x_hi - x_lo) * (W - LEFT - RIGHT)
+}
+
+fn scale_y((y_lo, y_hi): (f64, f64)) -> impl Fn(f64) -> f64 {
+    move |y| TOP + (y_hi - y) / (y_hi - y_lo).max(1e-9) * (H - TOP - BOTTOM)
+}
+
 /// Builds a chart for a child of `sex` with her observations.
 pub fn build(indicator: Indicator, sex: Sex, observations: &[Observation]) -> Chart {
     let (x_lo, x_hi, _) = x_range(indicator);
-    let xs = samples(indicator);
-    let mut y_lo = f64::INFINITY;
-    let mut y_hi = f64::NEG_INFINITY;
-    for &(k, _, _) in &[LINES[0], LINES[4]] {
-        for &x in &xs {
-            if let Some(y) = curve_at(indicator, sex, x, k) {
-                y_lo = y_lo.min(y);
-                y_hi = y_hi.max(y);
-            }
-        }
-    }
+    let reference = reference(indicator, sex);
     let visible: Vec<&Observation> = observations
         .iter()
         .filter(|o| o.x >= x_lo && o.x <= x_hi)
         .collect();
-    for o in &visible {
-        y_lo = y_lo.min(o.y);
-        y_hi = y_hi.max(o.y);
-    }
-    let step = nice_step(y_hi - y_lo);
-    y_lo = (y_lo / step).floor() * step;
-    y_hi = (y_hi / step).ceil() * step;
-    let sx = |x: f64| LEFT + (x - x_lo) / (x_hi - x_lo) * (W - LEFT - RIGHT);
-    let sy = |y: f64| TOP + (y_hi - y) / (y_hi - y_lo).max(1e-9) * (H - TOP - BOTTOM);
-    let curves = LINES
+    let (y_lo, y_hi) = visible
         .iter()
-        .map(|&(k, label, class)| {
-            let pts: Vec<String> = xs
-                .iter()
-                .filter_map(|&x| {
-                    curve_at(indicator, sex, x, k).map(|y| format!("{},{}", fmt(sx(x)), fmt(sy(y))))
-                })
-                .collect();
-            let end = curve_at(indicator, sex, x_hi, k).map(sy).unwrap_or(0.0);
-            Curve {
-                points: pts.join(" "),
-                label,
-                class,
-                label_y: fmt(end + 3.0),
-            }
-        })
-        .collect();
+        .fold(reference.envelope, |(lo, hi), o| (lo.min(o.y), hi.max(o.y)));
+    let axis = y_axis((y_lo, y_hi));
+    let curves = if axis == reference.usual {
+        reference.usual_curves.clone()
+    } else {
+        reference.curves(indicator, axis)
+    };
+    let step = nice_step(y_hi - y_lo);
+    let (y_lo, y_hi) = axis;
+    let sx = scale_x(x_lo, x_hi);
+    let sy = scale_y(axis);
     let mut ordered = visible.clone();
     ordered.sort_by_key(|o| o.label_index);
     let path = ordered
@@ -288,6 +377,49 @@ mod tests {
                 .points
                 .is_empty()
         );
+    }
+
+    /// The curves drawn once per server are the curves the chart's own axis
+    /// calls for; a measurement beyond ±3 SD widens the axis and redraws them.
+    #[test]
+    fn shared_curves_match_the_axis_they_are_drawn_on() {
+        // A child on the median line, half-way along the axis.
+        let median = |r: &Reference| {
+            let i = r.xs.len() / 2;
+            [Observation {
+                x: r.xs[i],
+                y: r.lines[2][i].unwrap_or(0.0),
+                flagged: false,
+                label_index: 0,
+            }]
+        };
+        for sex in [Sex::Male, Sex::Female] {
+            for indicator in INDICATORS {
+                let r = reference(indicator, sex);
+                let c = build(indicator, sex, &median(r));
+                let fresh = r.curves(indicator, r.usual);
+                let drawn: Vec<&str> = c.curves.iter().map(|c| &*c.points).collect();
+                let expected: Vec<&str> = fresh.iter().map(|c| &*c.points).collect();
+                assert_eq!(drawn, expected, "{indicator:?} {sex:?}");
+                assert!(drawn.iter().all(|p| p.split(' ').count() > 100));
+            }
+        }
+        let heavy = [Observation {
+            x: 365.0,
+            y: 40.0,
+            flagged: true,
+            label_index: 0,
+        }];
+        let usual = build(
+            Indicator::WeightForAge,
+            Sex::Male,
+            &median(reference(Indicator::WeightForAge, Sex::Male)),
+        );
+        let widened = build(Indicator::WeightForAge, Sex::Male, &heavy);
+        assert_ne!(usual.curves[0].points, widened.curves[0].points);
+        let top = |c: &Chart| c.y_ticks.last().map(|t| t.label.clone());
+        assert_eq!(top(&widened), Some("40".to_string()));
+        assert_ne!(top(&usual), top(&widened));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //!
 //! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID] [PAGES]`
 //!
-//! With `PAGES` (`dashboard`), the clients load the indicators dashboard
-//! instead (`/indicators` for the periods 2024, H1 2025, 2025).
+//! With `PAGES`, only one kind of page: `search`, `profile`, or `dashboard`
+//! (the indicators dashboard, `/indicators` for the periods 2024, H1 2025,
+//! 2025).
 
 use std::time::{Duration, Instant};
 
@@ -101,15 +102,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..clients {
         sessions.push(client(&base, &user, &password).await?);
     }
-    let kinds: &[(&str, &str)] = if args.get(7).map(String::as_str) == Some("dashboard") {
-        &[("dashboard", "indicators dashboard (/indicators)")]
-    } else {
-        &[
-            ("search", "search (/children?q=…)"),
-            ("profile", "child page (/children/{id})"),
-        ]
+    println!("{clients} clients signed in");
+    let all_kinds = [
+        ("search", "search (/children?q=…)"),
+        ("profile", "child page (/children/{id})"),
+        ("dashboard", "indicators dashboard (/indicators)"),
+    ];
+    let kinds: Vec<(&str, &str)> = match args.get(7).map(String::as_str) {
+        Some(only) => all_kinds.into_iter().filter(|k| k.0 == only).collect(),
+        None => all_kinds[..2].to_vec(),
     };
-    for &(kind, label) in kinds {
+    for (kind, label) in kinds {
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (n, c) in sessions.iter().cloned().enumerate() {
