@@ -60,6 +60,8 @@ pub struct View {
 }
 
 pub struct StepLine {
+    /// The step's code (forms find their step by it).
+    pub code: &'static str,
     pub label: &'static str,
     pub at: String,
     pub author: String,
@@ -88,25 +90,25 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
         child_born: fmt_date(f.child_born),
         child_link: permits(user.account.role, Action::ViewRegistry)
             .then(|| format!("/children/{}", f.child_id)),
-        source: Source::parse(&f.source).map_or("", |s| s.vi()),
+        source: Source::parse(&f.source).map_or("", |s| s.label(lang)),
         received: show_time(f.received_at),
         harms: c
             .harms()
             .iter()
-            .map(|h| h.vi())
+            .map(|h| h.label(lang))
             .collect::<Vec<_>>()
             .join(", "),
         relation: f
             .relation
             .as_deref()
             .and_then(Relation::parse)
-            .map_or("—", |r| r.vi()),
+            .map_or("—", |r| r.label(lang)),
         risk: f
             .risk_level
             .as_deref()
             .and_then(Risk::parse)
-            .map_or("—", |r| r.vi()),
-        step: c.step().map_or("", |s| s.vi()),
+            .map_or("—", |r| r.label(lang)),
+        step: c.step().map_or("", |s| s.label(lang)),
         summary: c.summary.clone(),
         abuser: c.abuser.clone(),
         emergency_by: c.deadlines.emergency_by.map(show_time),
@@ -125,7 +127,8 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
             .steps
             .iter()
             .map(|(s, notes)| StepLine {
-                label: Step::parse(&s.step).map_or("", |x| x.vi()),
+                code: Step::parse(&s.step).map_or("", |x| x.code()),
+                label: Step::parse(&s.step).map_or("", |x| x.label(lang)),
                 at: show_time(s.at),
                 author: s.author.clone(),
                 notes: notes.clone(),
@@ -133,7 +136,7 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
                     .risk_level
                     .as_deref()
                     .and_then(Risk::parse)
-                    .map_or("", |r| r.vi()),
+                    .map_or("", |r| r.label(lang)),
             })
             .collect(),
         people: c
@@ -151,7 +154,7 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
                     .unwrap_or_default();
                 (
                     format!("{} ({})", g.display_name, g.username),
-                    Grant::parse(&g.kind).map_or("", |k| k.vi()),
+                    Grant::parse(&g.kind).map_or("", |k| k.label(lang)),
                     until,
                 )
             })
@@ -196,7 +199,7 @@ async fn render(
         .filter(|s| may_take(c.access, **s))
         .map(|s| Choice {
             code: s.code(),
-            label: s.vi(),
+            label: s.label(info.lang),
             chosen: false,
         })
         .collect();
@@ -211,7 +214,7 @@ async fn render(
             .iter()
             .map(|r| Choice {
                 code: r.code(),
-                label: r.vi(),
+                label: r.label(info.lang),
                 chosen: false,
             })
             .collect(),
@@ -334,7 +337,8 @@ async fn form(
         page: Page::new(&info, Some(&user), title),
         n,
         title,
-        v: view_of(&state, &user, &c, info.lang),
+        // Forms are Vietnamese documents whatever the page's language.
+        v: view_of(&state, &user, &c, Lang::Vi),
         today: fmt_date(treem_domain::clock::vn_today()),
     };
     Ok(Html(tpl.render()?).into_response())
@@ -343,22 +347,20 @@ async fn form(
 impl View {
     /// The notes of the latest step of a kind (forms print them).
     pub fn notes_of(&self, step: &str) -> String {
-        let label = Step::parse(step).map_or("", |s| s.vi());
         self.steps
             .iter()
             .rev()
-            .find(|s| s.label == label)
+            .find(|s| s.code == step)
             .map(|s| s.notes.clone())
             .unwrap_or_default()
     }
 
     /// When the latest step of a kind was taken.
     pub fn at_of(&self, step: &str) -> String {
-        let label = Step::parse(step).map_or("", |s| s.vi());
         self.steps
             .iter()
             .rev()
-            .find(|s| s.label == label)
+            .find(|s| s.code == step)
             .map(|s| s.at.clone())
             .unwrap_or_default()
     }

@@ -325,7 +325,7 @@ pub async fn take_step(
     if !from.allows(to) {
         let next: Vec<&str> = from.next().iter().map(|s| s.code()).collect();
         return Err(CaseError::NotAllowed(format!(
-            "Không thể chuyển từ «{}» sang «{}». Bước tiếp theo hợp lệ: {} / '{}' cannot follow '{}'",
+            "Không thể chuyển từ «{}» sang «{}». Bước tiếp theo hợp lệ: {} / «{}» cannot follow «{}»",
             from.vi(),
             to.vi(),
             if next.is_empty() {
@@ -333,8 +333,8 @@ pub async fn take_step(
             } else {
                 next.join(", ")
             },
-            to.code(),
-            from.code()
+            to.en(),
+            from.en()
         )));
     }
     if !cases::may_take(access, to) {

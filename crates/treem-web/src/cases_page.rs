@@ -87,15 +87,23 @@ struct ListTemplate {
 }
 
 /// The user's own cases, most urgent first.
-pub async fn my_cases(state: &AppState, user: &CurrentUser) -> Result<Vec<Line>, AppError> {
+pub async fn my_cases(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+) -> Result<Vec<Line>, AppError> {
     let summaries = state
         .store
         .case_summaries(&CaseFilter::Account(user.account.id))
         .await?;
-    lines(state, summaries).await
+    lines(state, summaries, lang).await
 }
 
-async fn lines(state: &AppState, summaries: Vec<CaseSummary>) -> Result<Vec<Line>, AppError> {
+async fn lines(
+    state: &AppState,
+    summaries: Vec<CaseSummary>,
+    lang: Lang,
+) -> Result<Vec<Line>, AppError> {
     let calendar = cases::calendar(state).await?;
     let units = state.units();
     let now = Utc::now();
@@ -116,12 +124,12 @@ async fn lines(state: &AppState, summaries: Vec<CaseSummary>) -> Result<Vec<Line
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
                 number: s.case_number,
-                step: Step::parse(&s.step).map_or("", |x| x.vi()),
+                step: Step::parse(&s.step).map_or("", |x| x.label(lang)),
                 risk: s
                     .risk_level
                     .as_deref()
                     .and_then(Risk::parse)
-                    .map_or("—", |r| r.vi()),
+                    .map_or("—", |r| r.label(lang)),
                 received: show_time(s.received_at),
                 due: due.map(show_time).unwrap_or_else(|| "—".into()),
                 urgency: u,
@@ -144,7 +152,7 @@ async fn render(
     let units = state.units();
     let today = vn_today();
     let scope = units.scope_of(&user.account, today);
-    let mine = my_cases(state, user).await?;
+    let mine = my_cases(state, user, info.lang).await?;
     let calendar = cases::calendar(state).await?;
     let now = Utc::now();
     let in_scope = state
@@ -296,12 +304,12 @@ pub struct Choice {
     pub chosen: bool,
 }
 
-fn choices<T: Vocabulary>(chosen: &[String]) -> Vec<Choice> {
+fn choices<T: Vocabulary>(chosen: &[String], lang: Lang) -> Vec<Choice> {
     T::ALL
         .iter()
         .map(|v| Choice {
             code: v.code(),
-            label: v.vi(),
+            label: v.label(lang),
             chosen: chosen.iter().any(|c| c == v.code()),
         })
         .collect()
@@ -353,10 +361,10 @@ fn render_new(
         page: Page::new(info, Some(user), lang.t("cases.new_title")),
         child_id: input.child_id.clone(),
         received_at: input.received_at.clone(),
-        sources: choices::<Source>(std::slice::from_ref(&input.source)),
-        harms: choices::<Harm>(&input.harm_types),
-        relations: choices::<Relation>(std::slice::from_ref(&input.relation)),
-        risks: choices::<Risk>(std::slice::from_ref(&input.risk_level)),
+        sources: choices::<Source>(std::slice::from_ref(&input.source), lang),
+        harms: choices::<Harm>(&input.harm_types, lang),
+        relations: choices::<Relation>(std::slice::from_ref(&input.relation), lang),
+        risks: choices::<Risk>(std::slice::from_ref(&input.risk_level), lang),
         summary: input.summary.clone(),
         abuser: input.abuser.clone(),
         new_child,

@@ -72,7 +72,7 @@ async fn home(
             .filter(|u| u.level == Level::Commune && u.valid_on(today))
             .count(),
     };
-    let mine = crate::cases_page::my_cases(&state, &user).await?;
+    let mine = crate::cases_page::my_cases(&state, &user, info.lang).await?;
     let count = |u: Urgency| mine.iter().filter(|l| l.urgency == u).count();
     let scope_overdue = if matches!(a.role, Role::Province | Role::District | Role::Admin) {
         let calendar = crate::cases::calendar(&state).await?;

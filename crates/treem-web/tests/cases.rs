@@ -272,6 +272,29 @@ async fn the_whole_procedure(app: TestApp) {
         app.get(&web, &format!("/cases/{id}/forms/7")).await.0,
         StatusCode::NOT_FOUND
     );
+    // In English the pages name steps, harms and risk in English; the
+    // printed forms stay Vietnamese (they are legal documents), with each
+    // step's notes still found.
+    assert_eq!(
+        app.get(&web, "/lang/en?next=%2Fcases").await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(
+        page.contains("Case closed") && page.contains("Violence, Neglect"),
+        "{page}"
+    );
+    assert!(!page.contains("Đóng hồ sơ") && !page.contains("Bạo lực"));
+    let (_, list) = app.get(&web, "/cases").await;
+    assert!(list.contains("Case closed") && !list.contains("Đóng hồ sơ"));
+    let (_, form) = app.get(&web, &format!("/cases/{id}/forms/1")).await;
+    assert!(form.contains("Bạo lực, Bỏ mặc, sao nhãng") && !form.contains("Violence"));
+    let (_, form) = app.get(&web, &format!("/cases/{id}/forms/2")).await;
+    assert!(
+        form.contains("Thời điểm đánh giá: 02/03/2026 10:00")
+            && form.contains(&format!("<p class=\"prose box\">{NOTE}</p>")),
+        "{form}"
+    );
 }
 
 async fn nobody_else_sees_a_case(app: TestApp) {

@@ -8,25 +8,37 @@ mod tests;
 
 use serde::Serialize;
 
+use crate::i18n::Lang;
+
 /// A closed vocabulary of the case module: stable codes for storage and the
-/// API, Vietnamese labels for pages and printed forms.
+/// API, Vietnamese labels for printed forms and labels in the page's
+/// language for pages.
 pub trait Vocabulary: Copy + 'static {
     /// Every value, in the order forms list them.
     const ALL: &'static [Self];
     /// The stable code.
     fn code(self) -> &'static str;
-    /// The Vietnamese label.
+    /// The Vietnamese label (printed forms use it whatever the language).
     fn vi(self) -> &'static str;
+    /// The English label.
+    fn en(self) -> &'static str;
+    /// The label in a page's language.
+    fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi(),
+            Lang::En => self.en(),
+        }
+    }
     /// Parses a stable code (surrounding spaces ignored).
     fn parse(s: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|v| v.code() == s.trim())
     }
 }
 
-/// Declares a closed vocabulary: a stable code for storage and the API and
-/// a Vietnamese label for pages and printed forms.
+/// Declares a closed vocabulary: a stable code for storage and the API, a
+/// Vietnamese and an English label.
 macro_rules! vocabulary {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $vi:literal, $en:literal;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
@@ -42,6 +54,10 @@ macro_rules! vocabulary {
             fn vi(self) -> &'static str {
                 match self { $($name::$variant => $vi),+ }
             }
+
+            fn en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
         }
     };
 }
@@ -49,78 +65,78 @@ macro_rules! vocabulary {
 vocabulary! {
     /// One step of the procedure. A case is at the step it last took.
     Step {
-        Received = "received", "Tiếp nhận thông tin, thông báo";
-        InitialAssessment = "initial_assessment", "Đánh giá nguy cơ ban đầu";
-        EmergencyMeasures = "emergency_measures", "Áp dụng biện pháp khẩn cấp";
-        DetailedAssessment = "detailed_assessment", "Đánh giá chi tiết tình trạng, nhu cầu";
-        PlanDrafted = "plan_drafted", "Xây dựng kế hoạch hỗ trợ, can thiệp";
-        PlanReturned = "plan_returned", "Kế hoạch bị trả lại";
-        PlanApproved = "plan_approved", "Phê duyệt kế hoạch";
-        Implementation = "implementation", "Thực hiện kế hoạch";
-        Review = "review", "Theo dõi, đánh giá";
-        Replan = "replan", "Xây dựng lại kế hoạch";
-        Closed = "closed", "Đóng hồ sơ";
+        Received = "received", "Tiếp nhận thông tin, thông báo", "Report received";
+        InitialAssessment = "initial_assessment", "Đánh giá nguy cơ ban đầu", "Initial risk assessment";
+        EmergencyMeasures = "emergency_measures", "Áp dụng biện pháp khẩn cấp", "Emergency measures";
+        DetailedAssessment = "detailed_assessment", "Đánh giá chi tiết tình trạng, nhu cầu", "Detailed assessment of situation and needs";
+        PlanDrafted = "plan_drafted", "Xây dựng kế hoạch hỗ trợ, can thiệp", "Support and intervention plan drafted";
+        PlanReturned = "plan_returned", "Kế hoạch bị trả lại", "Plan returned";
+        PlanApproved = "plan_approved", "Phê duyệt kế hoạch", "Plan approved";
+        Implementation = "implementation", "Thực hiện kế hoạch", "Plan carried out";
+        Review = "review", "Theo dõi, đánh giá", "Monitoring and review";
+        Replan = "replan", "Xây dựng lại kế hoạch", "Plan redrafted";
+        Closed = "closed", "Đóng hồ sơ", "Case closed";
     }
 }
 
 vocabulary! {
     /// Where the report came from.
     Source {
-        Hotline111 = "hotline_111", "Tổng đài 111";
-        Police = "police", "Công an";
-        School = "school", "Nhà trường";
-        HealthStation = "health_station", "Trạm y tế";
-        Neighbour = "neighbour", "Hàng xóm, người dân";
-        Family = "family", "Gia đình";
-        Child = "child", "Trẻ em tự báo";
-        Other = "other", "Khác";
+        Hotline111 = "hotline_111", "Tổng đài 111", "Hotline 111";
+        Police = "police", "Công an", "Police";
+        School = "school", "Nhà trường", "School";
+        HealthStation = "health_station", "Trạm y tế", "Health station";
+        Neighbour = "neighbour", "Hàng xóm, người dân", "Neighbour, resident";
+        Family = "family", "Gia đình", "Family";
+        Child = "child", "Trẻ em tự báo", "The child herself";
+        Other = "other", "Khác", "Other";
     }
 }
 
 vocabulary! {
     /// The kinds of harm (the same codes as `cases.csv`).
     Harm {
-        Violence = "violence", "Bạo lực";
-        SexualAbuse = "sexual_abuse", "Xâm hại tình dục";
-        Exploitation = "exploitation", "Bóc lột";
-        ChildLabour = "child_labour", "Lao động trẻ em";
-        Trafficking = "trafficking", "Mua bán";
-        Abandonment = "abandonment", "Bỏ rơi";
-        Neglect = "neglect", "Bỏ mặc, sao nhãng";
-        Other = "other", "Khác";
+        Violence = "violence", "Bạo lực", "Violence";
+        SexualAbuse = "sexual_abuse", "Xâm hại tình dục", "Sexual abuse";
+        Exploitation = "exploitation", "Bóc lột", "Exploitation";
+        ChildLabour = "child_labour", "Lao động trẻ em", "Child labour";
+        Trafficking = "trafficking", "Mua bán", "Trafficking";
+        Abandonment = "abandonment", "Bỏ rơi", "Abandonment";
+        Neglect = "neglect", "Bỏ mặc, sao nhãng", "Neglect";
+        Other = "other", "Khác", "Other";
     }
 }
 
 vocabulary! {
     /// The risk graded at the assessments.
     Risk {
-        High = "high", "Cao";
-        Medium = "medium", "Trung bình";
-        Low = "low", "Thấp";
+        High = "high", "Cao", "High";
+        Medium = "medium", "Trung bình", "Medium";
+        Low = "low", "Thấp", "Low";
     }
 }
 
 vocabulary! {
     /// The alleged abuser's relation to the child.
     Relation {
-        Parent = "parent", "Cha, mẹ";
-        StepParent = "step_parent", "Cha dượng, mẹ kế";
-        Caregiver = "caregiver", "Người chăm sóc";
-        Relative = "relative", "Người thân khác";
-        Teacher = "teacher", "Giáo viên";
-        Acquaintance = "acquaintance", "Người quen";
-        Stranger = "stranger", "Người lạ";
-        Unknown = "unknown", "Chưa rõ";
+        Parent = "parent", "Cha, mẹ", "Parent";
+        StepParent = "step_parent", "Cha dượng, mẹ kế", "Step-parent";
+        Caregiver = "caregiver", "Người chăm sóc", "Caregiver";
+        Relative = "relative", "Người thân khác", "Other relative";
+        Teacher = "teacher", "Giáo viên", "Teacher";
+        Acquaintance = "acquaintance", "Người quen", "Acquaintance";
+        Stranger = "stranger", "Người lạ", "Stranger";
+        Unknown = "unknown", "Chưa rõ", "Not known";
     }
 }
 
 vocabulary! {
     /// Why an account may open a case.
     Grant {
-        Assigned = "assigned", "Người được giao xử lý";
-        Approver = "approver", "Người phê duyệt (Chủ tịch UBND xã)";
-        Granted = "granted", "Cán bộ được cấp quyền";
-        BreakGlass = "break_glass", "Truy cập khẩn cấp";
+        Assigned = "assigned", "Người được giao xử lý", "Assigned to the case";
+        Approver = "approver", "Người phê duyệt (Chủ tịch UBND xã)", "Approver (commune chair)";
+        Granted = "granted", "Cán bộ được cấp quyền", "Officer granted access";
+        BreakGlass = "break_glass", "Truy cập khẩn cấp", "Emergency access";
     }
 }
 

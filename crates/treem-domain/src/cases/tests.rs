@@ -73,6 +73,30 @@ fn codes_round_trip_and_unknown_codes_are_refused() {
     assert_eq!(case_number("03208", 2026, 7), "03208-2026-0007");
 }
 
+/// Every value reads differently from the others in each language (a
+/// choice list with two equal labels could not be answered).
+fn labels_are_distinct<T: Vocabulary>() {
+    for lang in [Lang::Vi, Lang::En] {
+        let mut labels: Vec<&str> = T::ALL.iter().map(|v| v.label(lang)).collect();
+        assert!(labels.iter().all(|l| !l.trim().is_empty()));
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), T::ALL.len(), "{lang:?}: {labels:?}");
+    }
+}
+
+#[test]
+fn every_vocabulary_has_distinct_labels_in_both_languages() {
+    labels_are_distinct::<Step>();
+    labels_are_distinct::<Source>();
+    labels_are_distinct::<Harm>();
+    labels_are_distinct::<Risk>();
+    labels_are_distinct::<Relation>();
+    labels_are_distinct::<Grant>();
+    assert_eq!(Step::Closed.label(Lang::En), "Case closed");
+    assert_eq!(Step::Closed.label(Lang::Vi), "Đóng hồ sơ");
+}
+
 #[test]
 fn twelve_hours_are_exact_to_the_second() {
     let received = at("2026-03-02T08:15:00+07:00");
