@@ -85,6 +85,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: crate::indicators::Format,
     },
+    /// The 6-month or annual report: a DOCX (Decree 30/2020 format) and an XLSX annex
+    Report {
+        /// The report year
+        #[arg(long)]
+        year: i32,
+        /// 1: the 6-month report (reference date 30 June)
+        #[arg(long)]
+        half: Option<u8>,
+        /// The reporting unit (valid on the reference date); default: the highest with figures
+        #[arg(long)]
+        unit: Option<String>,
+        /// The report to write (.docx; never replaces a file)
+        #[arg(long)]
+        out: PathBuf,
+        /// The annex to write: every indicator for every unit (.xlsx)
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
     /// WHO 2006 z-scores for a CSV file of measurements
     Zscore {
         /// The measurements (CSV with a header)

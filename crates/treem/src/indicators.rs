@@ -4,6 +4,7 @@
 use anyhow::bail;
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Period, name_vi, shown};
+use treem_domain::units::UnitHistory;
 use treem_web::indicator_report::{Report, UnitReport, report};
 
 use crate::admin::open;
@@ -24,6 +25,28 @@ pub async fn run(
     unit: Option<String>,
     format: Format,
 ) -> anyhow::Result<()> {
+    let (rep, _) = select(config, year, half, unit).await?;
+    let out = match format {
+        Format::Json => json(&rep)?,
+        Format::Csv => csv_text(&rep)?,
+        Format::Table => table(&rep, config.lang == Lang::En),
+    };
+    // A reader that stops early (`| head`) is not an error.
+    use std::io::Write;
+    match std::io::stdout().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The figures of a period (`--half 1`: the first half) for every unit, or
+/// for one unit and the units under it, with the units' history.
+pub async fn select(
+    config: &Config,
+    year: i32,
+    half: Option<u8>,
+    unit: Option<String>,
+) -> anyhow::Result<(Report, UnitHistory)> {
     let english = config.lang == Lang::En;
     let half = match half {
         None => false,
@@ -63,17 +86,7 @@ pub async fn run(
                 .any(|a| std::ptr::eq(*a, root))
         });
     }
-    let out = match format {
-        Format::Json => json(&rep)?,
-        Format::Csv => csv_text(&rep)?,
-        Format::Table => table(&rep, english),
-    };
-    // A reader that stops early (`| head`) is not an error.
-    use std::io::Write;
-    match std::io::stdout().write_all(out.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
+    Ok((rep, history))
 }
 
 fn json(rep: &Report) -> anyhow::Result<String> {

@@ -11,6 +11,8 @@ mod cli;
 mod config;
 mod dataset;
 mod indicators;
+mod report;
+mod report_docx;
 mod serve;
 mod zscore;
 
@@ -63,6 +65,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             unit,
             format,
         } => indicators::run(&config, year, half, unit, format).await,
+        Command::Report {
+            year,
+            half,
+            unit,
+            out,
+            xlsx,
+        } => report::run(&config, year, half, unit, &out, xlsx.as_deref()).await,
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add {
             name,
