@@ -124,6 +124,8 @@ struct DashboardTemplate {
     communes: Vec<CommuneRow>,
     numbers: Vec<usize>,
     empty: bool,
+    /// The period as a query (for the report's links).
+    query: String,
 }
 
 fn mark(status: &str) -> (&'static str, &'static str) {
@@ -229,6 +231,7 @@ async fn dashboard(
         rows,
         communes,
         numbers: (1..=14).collect(),
+        query: period_query(period),
         page,
     };
     Ok(Html(tpl.render()?).into_response())

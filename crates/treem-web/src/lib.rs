@@ -39,6 +39,9 @@ mod nutrition_page;
 mod page;
 pub mod policy;
 mod registry;
+pub mod report_annex;
+pub mod report_docx;
+mod reports;
 pub mod search;
 mod state;
 mod targets_page;
@@ -62,6 +65,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(auth::routes())
         .merge(home::routes())
+        .merge(reports::routes())
         .merge(units::routes())
         .merge(children::routes())
         .merge(child_edit::routes())

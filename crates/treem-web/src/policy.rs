@@ -34,6 +34,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ),
     ("POST", "/children/{id}/measurements", Action::EditRegistry),
     ("GET", "/indicators", Action::Authenticated),
+    ("GET", "/indicators/report", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),
     ("GET", "/indicators/{key}", Action::ViewRegistry),
     ("GET", "/facts", Action::EditRegistry),

@@ -231,7 +231,118 @@ async fn scope_and_bad_requests(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// The text of `word/document.xml` in a DOCX.
+fn document_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+async fn download(
+    app: &TestApp,
+    c: &reqwest::Client,
+    query: &str,
+) -> (StatusCode, String, Vec<u8>) {
+    let res = c
+        .get(app.url(&format!("/indicators/report?{query}")))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, disposition, res.bytes().await.unwrap().to_vec())
+}
+
+async fn the_periodic_report_downloads_within_scope(app: TestApp) {
+    let period = Period {
+        year: 2025,
+        half: true,
+    };
+    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+        .await
+        .unwrap();
+    let figure = |code: &str| {
+        let u = report.units.iter().find(|u| u.code == code).unwrap();
+        let (_, f) = u
+            .indicators
+            .iter()
+            .find(|(k, _)| *k == "birth_registration_u5")
+            .unwrap();
+        format!(">{}/{}<", f.numerator, f.denominator)
+    };
+    // The dashboard links to the report of the period it shows.
+    let c = app.signed_in("tinh").await;
+    let (_, body) = app.get(&c, "/indicators?year=2025&half=1").await;
+    assert!(
+        body.contains("/indicators/report?year=2025&#38;half=1&#38;format=docx"),
+        "{body}"
+    );
+    let (s, name, bytes) = download(&app, &c, "year=2025&half=1&format=docx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        name,
+        "attachment; filename=\"bao-cao-6-thang-2025-12.docx\""
+    );
+    let xml = document_xml(&bytes);
+    assert!(xml.contains("TỈNH LAI CHÂU") && xml.contains("6 tháng đầu năm 2025"));
+    assert!(xml.contains(&figure("12")), "the province's own figures");
+    let (s, name, bytes) = download(&app, &c, "year=2025&half=1&format=xlsx").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(name.ends_with("-phu-luc.xlsx\"") && bytes.starts_with(b"PK"));
+    // A unit under hers.
+    let (s, _, bytes) = download(&app, &c, "year=2025&half=1&format=docx&unit=03424").await;
+    assert_eq!(s, StatusCode::OK);
+    let xml = document_xml(&bytes);
+    assert!(xml.contains("XÃ BẢN BO") && xml.contains(&figure("03424")));
+
+    // A commune officer gets her commune's, and nothing of other units.
+    let b = app.signed_in("banbo").await;
+    let (s, _, bytes) = download(&app, &b, "year=2025&half=1&format=docx").await;
+    assert_eq!(s, StatusCode::OK);
+    let xml = document_xml(&bytes);
+    assert!(xml.contains("XÃ BẢN BO") && !xml.contains("TỈNH LAI CHÂU"));
+    for other in ["12", "03390", "99999"] {
+        let q = format!("year=2025&half=1&format=docx&unit={other}");
+        assert_eq!(
+            download(&app, &b, &q).await.0,
+            StatusCode::NOT_FOUND,
+            "{other}"
+        );
+    }
+    for bad in [
+        "year=2025&half=1",
+        "year=2025&format=pdf",
+        "year=1800&format=docx",
+        "year=2025&half=7&format=xlsx",
+    ] {
+        assert_eq!(
+            download(&app, &b, bad).await.0,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    // The committee (a viewer) reads it too; nobody signed out does.
+    let v = app.signed_in("xem").await;
+    assert_eq!(
+        download(&app, &v, "year=2025&format=xlsx").await.0,
+        StatusCode::OK
+    );
+    let (s, _, bytes) = download(&app, &app.client(), "year=2025&format=docx").await;
+    assert_ne!(s, StatusCode::OK);
+    assert!(!bytes.starts_with(b"PK"));
+}
+
 on_both!(
+    the_periodic_report_downloads_within_scope,
     dashboard_matches_the_engine_and_drills_down,
     a_merged_duplicate_counts_for_the_record_it_joined,
     every_kind_of_record_is_listed,

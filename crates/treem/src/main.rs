@@ -12,7 +12,6 @@ mod config;
 mod dataset;
 mod indicators;
 mod report;
-mod report_docx;
 mod serve;
 mod zscore;
 

@@ -2,7 +2,8 @@
 //! 30/2020/NĐ-CP: A4, margins 20/20/30/15 mm, Times New Roman 14, the
 //! issuing body and the national heading side by side, the place and date,
 //! the title, the body, the recipients and the signature block. The report
-//! is Vietnamese whatever `--lang` says: it is an official document.
+//! is Vietnamese whatever the language of the command or the page: it is an
+//! official document.
 
 use std::io::Cursor;
 
@@ -12,9 +13,10 @@ use docx_rs::{
     WidthType,
 };
 use treem_domain::indicators::{name_vi, shown};
-use treem_web::indicator_report::{Figure, Report, UnitReport};
+use treem_domain::units::UnitHistory;
 
-use crate::report::status_vi;
+use crate::AppError;
+use crate::indicator_report::{Figure, Report, UnitReport};
 
 /// Twentieths of a point: A4 and the margins of Decree 30 (appendix I).
 const A4: (u32, u32) = (11906, 16838);
@@ -54,6 +56,32 @@ fn cell(p: Paragraph, width: usize) -> TableCell {
     TableCell::new()
         .add_paragraph(p)
         .width(width, WidthType::Dxa)
+}
+
+/// The report's own unit: the highest of those with figures (the province,
+/// or the unit named by `--unit`).
+pub fn root_of<'a>(rep: &'a Report, history: &UnitHistory) -> Option<&'a UnitReport> {
+    rep.units
+        .iter()
+        .min_by_key(|u| history.ancestors(&history.all()[u.unit]).len())
+}
+
+/// The status of a figure in words.
+pub fn status_vi(status: &str) -> &'static str {
+    match status {
+        "met" => "Đạt",
+        "not_met" => "Chưa đạt",
+        _ => "Chưa có số liệu",
+    }
+}
+
+/// The level of a unit in words.
+pub fn level_vi(level: &str) -> &'static str {
+    match level {
+        "province" => "Tỉnh",
+        "district" => "Huyện",
+        _ => "Xã",
+    }
 }
 
 /// "6 tháng đầu năm 2025" or "năm 2025".
@@ -240,7 +268,7 @@ pub fn document(
     root: &UnitReport,
     today: NaiveDate,
     with_annex: bool,
-) -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<u8>, AppError> {
     let reference = rep.period.reference_date().format("%d/%m/%Y");
     let met = root
         .indicators
@@ -325,6 +353,7 @@ pub fn document(
             .set_grid(vec![left, right]),
     );
     let mut bytes = Cursor::new(Vec::new());
-    doc.pack(&mut bytes)?;
+    doc.pack(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("docx: {e}")))?;
     Ok(bytes.into_inner())
 }
