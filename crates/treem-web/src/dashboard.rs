@@ -18,7 +18,7 @@ use treem_domain::indicators::{Period, name_vi, shown};
 use treem_domain::units::{Level, Unit, UnitHistory};
 
 use crate::guard::{CurrentUser, RequestInfo};
-use crate::indicator_report::{Figure, judge, load};
+use crate::indicator_report::{Figure, judge, load, status_key};
 use crate::page::{Page, encode};
 use crate::{AppError, AppState};
 
@@ -137,11 +137,7 @@ fn mark(status: &str) -> (&'static str, &'static str) {
 }
 
 fn status_word(page: &Page, status: &str) -> &'static str {
-    page.t(match status {
-        "met" => "dashboard.met",
-        "not_met" => "dashboard.not_met",
-        _ => "dashboard.no_data",
-    })
+    page.t(status_key(status))
 }
 
 pub(crate) fn period_query(p: Period) -> String {

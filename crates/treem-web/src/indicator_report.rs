@@ -35,6 +35,15 @@ pub struct UnitReport {
     pub unit: usize,
 }
 
+/// The catalogue key of a figure's verdict (`met`, `not_met`, `no_data`).
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "met" => "dashboard.met",
+        "not_met" => "dashboard.not_met",
+        _ => "dashboard.no_data",
+    }
+}
+
 /// The indicators of a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

@@ -12,11 +12,12 @@ use docx_rs::{
     AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
     WidthType,
 };
+use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi, shown};
 use treem_domain::units::UnitHistory;
 
 use crate::AppError;
-use crate::indicator_report::{Figure, Report, UnitReport};
+use crate::indicator_report::{Figure, Report, UnitReport, status_key};
 
 /// Twentieths of a point: A4 and the margins of Decree 30 (appendix I).
 const A4: (u32, u32) = (11906, 16838);
@@ -66,13 +67,9 @@ pub fn root_of<'a>(rep: &'a Report, history: &UnitHistory) -> Option<&'a UnitRep
         .min_by_key(|u| history.ancestors(&history.all()[u.unit]).len())
 }
 
-/// The status of a figure in words.
+/// The verdict of a figure in words.
 pub fn status_vi(status: &str) -> &'static str {
-    match status {
-        "met" => "Đạt",
-        "not_met" => "Chưa đạt",
-        _ => "Chưa có số liệu",
-    }
+    Lang::Vi.t(status_key(status))
 }
 
 /// The level of a unit in words.

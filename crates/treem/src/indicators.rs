@@ -5,7 +5,7 @@ use anyhow::bail;
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Period, name_vi, shown};
 use treem_domain::units::UnitHistory;
-use treem_web::indicator_report::{Report, UnitReport, report};
+use treem_web::indicator_report::{Report, UnitReport, report, status_key};
 
 use crate::admin::open;
 use crate::config::Config;
@@ -196,14 +196,8 @@ fn table(rep: &Report, english: bool) -> String {
                 .target
                 .map(|t| format!("{} {}%", f.comparison, shown(t)))
                 .unwrap_or_default();
-            let status = match (f.status, english) {
-                ("met", false) => "Đạt",
-                ("not_met", false) => "Chưa đạt",
-                (_, false) => "Không có số liệu",
-                ("met", true) => "met",
-                ("not_met", true) => "not met",
-                _ => "no data",
-            };
+            let lang = if english { Lang::En } else { Lang::Vi };
+            let status = lang.t(status_key(f.status));
             let name = if english {
                 k.to_string()
             } else {
