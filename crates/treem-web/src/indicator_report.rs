@@ -44,6 +44,19 @@ pub fn status_key(status: &str) -> &'static str {
     }
 }
 
+impl UnitReport {
+    /// How many indicators are met, and how many have data at all.
+    pub fn tally(&self) -> (usize, usize) {
+        let count = |s: &str| {
+            self.indicators
+                .iter()
+                .filter(|(_, f)| f.status == s)
+                .count()
+        };
+        (count("met"), self.indicators.len() - count("no_data"))
+    }
+}
+
 /// The indicators of a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

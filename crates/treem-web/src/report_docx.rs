@@ -267,17 +267,8 @@ pub fn document(
     with_annex: bool,
 ) -> Result<Vec<u8>, AppError> {
     let reference = rep.period.reference_date().format("%d/%m/%Y");
-    let met = root
-        .indicators
-        .iter()
-        .filter(|(_, f)| f.status == "met")
-        .count();
-    let missing = root
-        .indicators
-        .iter()
-        .filter(|(_, f)| f.status == "no_data")
-        .count();
-    let with_data = root.indicators.len() - missing;
+    let (met, with_data) = root.tally();
+    let missing = root.indicators.len() - with_data;
     let mut doc = Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(

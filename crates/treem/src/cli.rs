@@ -28,6 +28,20 @@ pub struct Global {
     pub lang: Option<String>,
 }
 
+/// The period and unit of `indicators` and `report`.
+#[derive(Args, Debug)]
+pub struct PeriodArgs {
+    /// The report year
+    #[arg(long)]
+    pub year: i32,
+    /// 1: the first half (reference date 30 June)
+    #[arg(long)]
+    pub half: Option<u8>,
+    /// Only this unit (valid on the reference date) and the units under it
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the web application
@@ -72,30 +86,16 @@ pub enum Command {
     },
     /// The fourteen indicators on the reference date (31/12/Y, or 30/06/Y with --half 1)
     Indicators {
-        /// The report year
-        #[arg(long)]
-        year: i32,
-        /// 1: the first half (reference date 30 June)
-        #[arg(long)]
-        half: Option<u8>,
-        /// Only this unit (valid on the reference date) and the units under it
-        #[arg(long)]
-        unit: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// json, csv or table
         #[arg(long, value_enum, default_value = "table")]
         format: crate::indicators::Format,
     },
     /// The 6-month or annual report: a DOCX (Decree 30/2020 format) and an XLSX annex
     Report {
-        /// The report year
-        #[arg(long)]
-        year: i32,
-        /// 1: the 6-month report (reference date 30 June)
-        #[arg(long)]
-        half: Option<u8>,
-        /// The reporting unit (valid on the reference date); default: the highest with figures
-        #[arg(long)]
-        unit: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
         /// The report to write (.docx; never replaces a file)
         #[arg(long)]
         out: PathBuf,

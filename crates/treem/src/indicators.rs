@@ -8,6 +8,7 @@ use treem_domain::units::UnitHistory;
 use treem_web::indicator_report::{Report, UnitReport, report, status_key};
 
 use crate::admin::open;
+use crate::cli::PeriodArgs;
 use crate::config::Config;
 
 /// `--format`.
@@ -18,14 +19,8 @@ pub enum Format {
     Table,
 }
 
-pub async fn run(
-    config: &Config,
-    year: i32,
-    half: Option<u8>,
-    unit: Option<String>,
-    format: Format,
-) -> anyhow::Result<()> {
-    let (rep, _) = select(config, year, half, unit).await?;
+pub async fn run(config: &Config, period: PeriodArgs, format: Format) -> anyhow::Result<()> {
+    let (rep, _) = select(config, period).await?;
     let out = match format {
         Format::Json => json(&rep)?,
         Format::Csv => csv_text(&rep)?,
@@ -43,9 +38,7 @@ pub async fn run(
 /// for one unit and the units under it, with the units' history.
 pub async fn select(
     config: &Config,
-    year: i32,
-    half: Option<u8>,
-    unit: Option<String>,
+    PeriodArgs { year, half, unit }: PeriodArgs,
 ) -> anyhow::Result<(Report, UnitHistory)> {
     let english = config.lang == Lang::En;
     let half = match half {

@@ -58,19 +58,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check,
         } => dataset::run_import(&config, &path, partial, as_of, check).await,
         Command::Export { path, xlsx } => dataset::run_export(&config, &path, xlsx).await,
-        Command::Indicators {
-            year,
-            half,
-            unit,
-            format,
-        } => indicators::run(&config, year, half, unit, format).await,
-        Command::Report {
-            year,
-            half,
-            unit,
-            out,
-            xlsx,
-        } => report::run(&config, year, half, unit, &out, xlsx.as_deref()).await,
+        Command::Indicators { period, format } => indicators::run(&config, period, format).await,
+        Command::Report { period, out, xlsx } => {
+            report::run(&config, period, &out, xlsx.as_deref()).await
+        }
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add {
             name,

@@ -11,14 +11,13 @@ use treem_web::report_annex::annex;
 use treem_web::report_docx::{self, root_of};
 
 use crate::admin::progress_bar;
+use crate::cli::PeriodArgs;
 use crate::config::Config;
 use crate::indicators::select;
 
 pub async fn run(
     config: &Config,
-    year: i32,
-    half: Option<u8>,
-    unit: Option<String>,
+    period: PeriodArgs,
     out: &Path,
     xlsx: Option<&Path>,
 ) -> anyhow::Result<()> {
@@ -34,7 +33,7 @@ pub async fn run(
         "đang tính các chỉ tiêu…"
     });
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let (rep, history) = select(config, year, half, unit).await?;
+    let (rep, history) = select(config, period).await?;
     let Some(root) = root_of(&rep, &history) else {
         bar.finish_and_clear();
         bail!(if english {
@@ -60,16 +59,7 @@ pub async fn run(
         return Err(e);
     }
     bar.finish_and_clear();
-    let met = root
-        .indicators
-        .iter()
-        .filter(|(_, f)| f.status == "met")
-        .count();
-    let with_data = root
-        .indicators
-        .iter()
-        .filter(|(_, f)| f.status != "no_data")
-        .count();
+    let (met, with_data) = root.tally();
     println!(
         "{}",
         if english {
