@@ -124,6 +124,24 @@ pub fn fmt_decimal(x: f64, places: usize, lang: Lang) -> String {
     }
 }
 
+/// A whole number with its thousands grouped: `1.234.567` in Vietnamese,
+/// `1,234,567` in English.
+pub fn fmt_count(n: i64, lang: Lang) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mark = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(mark);
+        }
+        out.push(d);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 fn round_half_up(x: f64, places: usize) -> f64 {
     let f = 10f64.powi(places as i32);
     (x * f).round() / f
@@ -143,6 +161,16 @@ pub fn keys(lang: Lang) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_thousands_in_each_language() {
+        assert_eq!(fmt_count(1_000_000, Lang::Vi), "1.000.000");
+        assert_eq!(fmt_count(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(fmt_count(999, Lang::Vi), "999");
+        assert_eq!(fmt_count(1000, Lang::Vi), "1.000");
+        assert_eq!(fmt_count(0, Lang::En), "0");
+        assert_eq!(fmt_count(-12_345, Lang::Vi), "-12.345");
+    }
 
     #[test]
     fn catalogues_parse() {

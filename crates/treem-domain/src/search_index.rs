@@ -161,6 +161,12 @@ impl SearchIndex {
         self.ids.is_empty()
     }
 
+    /// How many children lie in the units `in_scope` accepts.
+    pub fn count(&self, in_scope: impl Fn(i64) -> bool) -> usize {
+        let allowed: Vec<bool> = self.unit_ids.iter().map(|&u| in_scope(u)).collect();
+        self.units.iter().filter(|&&u| allowed[u as usize]).count()
+    }
+
     /// The ranks whose search text contains `word`, as a bitset (kept for
     /// the next time the word is typed).
     fn matching(&self, word: &str) -> Arc<Vec<u64>> {
@@ -335,6 +341,9 @@ mod tests {
         let (all, _) = idx.search(&words("thi"), "thi", |_| true, 0, 50);
         assert_eq!(page, all[1..3].to_vec());
         assert_eq!(idx.search(&[], "", |_| true, 0, 10), (vec![], 0));
+        assert_eq!(idx.count(|u| u == 11), 2);
+        assert_eq!(idx.count(|_| true), idx.len());
+        assert_eq!(idx.count(|_| false), 0);
     }
 
     #[test]

@@ -29,7 +29,8 @@ struct HomeTemplate {
     page: Page,
     welcome: String,
     scope: String,
-    children: Option<i64>,
+    /// The children in scope, thousands grouped.
+    children: Option<String>,
     communes: usize,
     notice: Option<&'static str>,
     /// The user's own cases that are overdue or due soon.
@@ -55,7 +56,8 @@ async fn home(
     let a = &user.account;
     let scope = units.scope_of(a, today);
     let children = if permits(a.role, Action::ViewRegistry) {
-        Some(state.store.count_children(&scope).await?)
+        let n = crate::search::count_children(&state, &scope).await?;
+        Some(treem_domain::i18n::fmt_count(n, info.lang))
     } else {
         None
     };

@@ -204,7 +204,8 @@ async fn commune_officer_never_sees_another_commune(app: TestApp) {
         )
         .await
         .unwrap();
-    assert!(home.contains(&format!("<span class=\"big\">{expected}</span>")));
+    let shown = treem_domain::i18n::fmt_count(expected, treem_domain::i18n::Lang::Vi);
+    assert!(home.contains(&format!("<span class=\"big\">{shown}</span>")));
 }
 
 async fn new_commune_sees_children_of_the_communes_it_took_over(app: TestApp) {

@@ -97,6 +97,13 @@ async fn the_index_answers_as_the_database_does(app: TestApp) {
         }
     }
     assert!(compared > 100, "{compared}");
+    for scope in &scopes {
+        assert_eq!(
+            search::count_children(&state, scope).await.unwrap(),
+            app.store.count_children(scope).await.unwrap(),
+            "{scope:?}"
+        );
+    }
     // A new child: the index is stale, the database answers, nothing is missed.
     let c = app.signed_in("banbo").await;
     let csrf = app.csrf(&c, "/children/new").await;
@@ -120,6 +127,11 @@ async fn the_index_answers_as_the_database_does(app: TestApp) {
         "stale"
     );
     let found = search::children(&state, &q).await.unwrap();
+    assert_eq!(
+        search::count_children(&state, &Scope::All).await.unwrap(),
+        app.store.count_children(&Scope::All).await.unwrap(),
+        "a stale index does not count"
+    );
     assert_eq!(
         found
             .0
