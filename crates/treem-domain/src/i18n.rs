@@ -134,7 +134,7 @@ pub fn fmt_count(n: i64, lang: Lang) -> String {
     };
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(mark);
         }
         out.push(d);

@@ -82,7 +82,7 @@ async fn first_start_login_in_chromium() {
         .text()
         .await
         .unwrap();
-    assert_eq!(tile, "3000");
+    assert_eq!(tile, "3.000");
     shot(browser, "home-360.png").await;
 
     // The page fits a phone: nothing wider than the window.
