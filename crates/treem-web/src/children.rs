@@ -8,7 +8,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use treem_domain::child::{Sex, ethnicity_name, special_circumstance_name};
 use treem_domain::clock::vn_today;
-use treem_domain::i18n::{fmt_date, trf};
+use treem_domain::i18n::{fmt_count, fmt_date, trf};
 use treem_domain::nutrition::Status;
 use treem_domain::text::fold;
 use treem_store::{ChildFilters, ChildQuery};
@@ -207,7 +207,7 @@ async fn list(
         commune: commune.clone(),
         communes,
         rows,
-        total: trf(lang, "children.total", &[("n", &total.to_string())]),
+        total: trf(lang, "children.total", &[("n", &fmt_count(total, lang))]),
         page_label: trf(
             lang,
             "children.page",

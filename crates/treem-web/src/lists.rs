@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use treem_domain::child::{age_years, special_circumstance_name};
 use treem_domain::clock::vn_today;
-use treem_domain::i18n::{fmt_date, trf};
+use treem_domain::i18n::{fmt_count, fmt_date, trf};
 use treem_store::ChildList;
 
 use crate::guard::{CurrentUser, RequestInfo};
@@ -162,7 +162,11 @@ async fn list(
             .iter()
             .map(|(k, _, t)| (*k, lang.t(t), *k == kind))
             .collect(),
-        total: trf(lang, "children.total", &[("n", &rows.len().to_string())]),
+        total: trf(
+            lang,
+            "children.total",
+            &[("n", &fmt_count(rows.len() as i64, lang))],
+        ),
         export_link: format!("/lists/{kind}?commune={}&format=xlsx", encode(&commune)),
         communes: units.communes_in(&scope, today),
         kind,

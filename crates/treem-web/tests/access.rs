@@ -217,7 +217,8 @@ async fn new_commune_sees_children_of_the_communes_it_took_over(app: TestApp) {
     let total_marker = "Tổng số: ";
     let n: usize = body[body.find(total_marker).unwrap() + total_marker.len()..]
         .chars()
-        .take_while(|c| c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .filter(char::is_ascii_digit)
         .collect::<String>()
         .parse()
         .unwrap();

@@ -110,7 +110,7 @@ async fn first_start_login_in_chromium() {
         .text()
         .await
         .unwrap();
-    assert_eq!(total, "Tổng số: 3000 trẻ");
+    assert_eq!(total, "Tổng số: 3.000 trẻ");
     shot(browser, "children-360.png").await;
 
     // The nutrition list, lowest weight-for-age first, leads to a child
