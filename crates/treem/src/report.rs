@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use indicatif::ProgressFinish;
 use treem_domain::i18n::Lang;
 use treem_web::report_annex::annex;
 use treem_web::report_docx::{self, root_of};
@@ -26,7 +27,8 @@ pub async fn run(
     if let Some(x) = xlsx {
         check_target(x, "xlsx", english)?;
     }
-    let bar = progress_bar(None, "{spinner} {msg}");
+    // Cleared however the command ends (an error included).
+    let bar = progress_bar(None, "{spinner} {msg}").with_finish(ProgressFinish::AndClear);
     bar.set_message(if english {
         "computing the indicators…"
     } else {
@@ -35,7 +37,6 @@ pub async fn run(
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let (rep, history) = select(config, period).await?;
     let Some(root) = root_of(&rep, &history) else {
-        bar.finish_and_clear();
         bail!(if english {
             "no unit has figures for this period"
         } else {
@@ -58,7 +59,7 @@ pub async fn run(
         let _ = std::fs::remove_file(out);
         return Err(e);
     }
-    bar.finish_and_clear();
+    drop(bar);
     let (met, with_data) = root.tally();
     println!(
         "{}",
