@@ -10,14 +10,17 @@ use common::TestApp;
 use reqwest::StatusCode;
 use treem_domain::indicators::Period;
 
-async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
-    let period = Period {
-        year: 2025,
-        half: true,
-    };
+/// The engine's figures of 2025 (`half`: the first half).
+async fn figures(app: &TestApp, half: bool) -> treem_web::indicator_report::Report {
+    let period = Period { year: 2025, half };
     let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
         .await
         .unwrap();
+    report
+}
+
+async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
+    let report = figures(&app, true).await;
     let province = report.units.iter().find(|u| u.code == "12").unwrap();
     let (_, reg) = province
         .indicators
@@ -78,13 +81,7 @@ async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
 }
 
 async fn every_kind_of_record_is_listed(app: TestApp) {
-    let period = Period {
-        year: 2025,
-        half: false,
-    };
-    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
-        .await
-        .unwrap();
+    let report = figures(&app, false).await;
     let province = report.units.iter().find(|u| u.code == "12").unwrap();
     let figure = |key: &str| {
         province
@@ -263,13 +260,7 @@ async fn download(
 }
 
 async fn the_periodic_report_downloads_within_scope(app: TestApp) {
-    let period = Period {
-        year: 2025,
-        half: true,
-    };
-    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
-        .await
-        .unwrap();
+    let report = figures(&app, true).await;
     let figure = |code: &str| {
         let u = report.units.iter().find(|u| u.code == code).unwrap();
         let (_, f) = u
