@@ -313,10 +313,13 @@ pub fn document(
             "Đạt {met}/{with_data} chỉ tiêu có số liệu; {missing} chỉ tiêu chưa có số liệu."
         )))
         .add_table(indicator_table(root))
-        .add_paragraph(line(""))
-        .add_paragraph(heading("II. CÁC XÃ CHƯA ĐẠT MỤC TIÊU"));
-    for p in findings(rep, root) {
-        doc = doc.add_paragraph(p.align(AlignmentType::Both));
+        .add_paragraph(line(""));
+    // A commune's own report has no communes under it to name.
+    if root.level != "commune" {
+        doc = doc.add_paragraph(heading("II. CÁC XÃ CHƯA ĐẠT MỤC TIÊU"));
+        for p in findings(rep, root) {
+            doc = doc.add_paragraph(p.align(AlignmentType::Both));
+        }
     }
     if with_annex {
         doc = doc.add_paragraph(line(

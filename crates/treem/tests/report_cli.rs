@@ -73,6 +73,7 @@ fn the_report_and_its_annex_carry_the_indicators() {
         "Ủy ban nhân dân tỉnh Lai Châu",
         "Số liệu tính đến ngày 31/12/2025",
         "xem Phụ lục",
+        "II. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
         "TM. ỦY BAN NHÂN DÂN",
     ] {
         assert!(xml.contains(needle), "{needle}");
@@ -93,6 +94,28 @@ fn the_report_and_its_annex_carry_the_indicators() {
         met += usize::from(f["status"] == "met");
     }
     assert!(xml.contains(&format!("Đạt {met}/")), "the summary counts");
+    // The communes below target are counted and named, lowest first.
+    let below: Vec<(&str, f64)> = units
+        .iter()
+        .filter(|u| u["level"] == "commune")
+        .filter_map(|u| {
+            let f = &u["indicators"]["birth_registration_u5"];
+            (f["status"] == "not_met")
+                .then(|| (u["name"].as_str().unwrap(), f["value"].as_f64().unwrap()))
+        })
+        .collect();
+    assert!(!below.is_empty(), "the demo has a commune below target");
+    let lowest = below
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)))
+        .unwrap();
+    let finding = format!(
+        "{} xã chưa đạt: {} ({}%)",
+        below.len(),
+        lowest.0,
+        shown(lowest.1)
+    );
+    assert!(xml.contains(&finding), "{finding}");
 
     // The annex: a rate per unit and indicator, and every figure in detail.
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
@@ -151,7 +174,7 @@ fn the_report_and_its_annex_carry_the_indicators() {
     let xml = document_xml(&h1);
     assert!(xml.contains("6 tháng đầu năm 2025") && xml.contains("30/06/2025"));
     assert!(xml.contains(&name.to_uppercase()) && !xml.contains("TỈNH LAI CHÂU"));
-    assert!(!xml.contains("xem Phụ lục"));
+    assert!(!xml.contains("xem Phụ lục") && !xml.contains("CÁC XÃ CHƯA ĐẠT"));
 }
 
 #[test]
