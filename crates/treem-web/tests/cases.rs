@@ -648,11 +648,7 @@ async fn the_report_form_opens_a_case(app: TestApp) {
     );
     // A child not yet registered is registered with the report; a bad
     // birth date (or a report missing its source) stores neither.
-    let before = app
-        .store
-        .count_children(&treem_store::Scope::All)
-        .await
-        .unwrap();
+    let before = app.children_total().await;
     let report = |name: &'static str, born: &'static str, source: &'static str| {
         vec![
             ("csrf", csrf.clone()),
@@ -683,23 +679,10 @@ async fn the_report_form_opens_a_case(app: TestApp) {
     );
     let (s, _, _) = post(report("Bé Chưa Tên", "01/02/2025", "")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        app.store
-            .count_children(&treem_store::Scope::All)
-            .await
-            .unwrap(),
-        before,
-        "nothing registered"
-    );
+    assert_eq!(app.children_total().await, before, "nothing registered");
     let (s, loc, _) = post(report("Bé Chưa Tên", "01/02/2025", "neighbour")).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.store
-            .count_children(&treem_store::Scope::All)
-            .await
-            .unwrap(),
-        before + 1
-    );
+    assert_eq!(app.children_total().await, before + 1);
     let (_, page) = app.get(&web, &loc).await;
     assert!(page.contains("Bé Chưa Tên") && page.contains("Bỏ rơi"));
     // Without the anti-forgery token nothing happens.

@@ -39,24 +39,14 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         common::post_form(&app, &c, "/children/new", &form(&csrf, "D-1", "Thào A Páo")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let keep = id_of(&first);
-    let before = app
-        .store
-        .count_children(&treem_store::Scope::All)
-        .await
-        .unwrap();
+    let before = app.children_total().await;
     // The same child typed again without accents: flagged, not stored.
     let (status, _, body) =
         common::post_form(&app, &c, "/children/new", &form(&csrf, "D-2", "Thao A Pao")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Có thể trùng với hồ sơ đã có"));
     assert!(body.contains("Thào A Páo") && body.contains("cùng mẹ"));
-    assert_eq!(
-        app.store
-            .count_children(&treem_store::Scope::All)
-            .await
-            .unwrap(),
-        before
-    );
+    assert_eq!(app.children_total().await, before);
     // Confirmed as another child: stored.
     let mut confirmed = form(&csrf, "D-2", "Thao A Pao");
     confirmed.push(("not_duplicate", "on"));
@@ -196,13 +186,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         (case_rows(keep).await, case_rows(drop).await),
         ((1, 1), (0, 0))
     );
-    assert_eq!(
-        app.store
-            .count_children(&treem_store::Scope::All)
-            .await
-            .unwrap(),
-        before
-    );
+    assert_eq!(app.children_total().await, before);
     let (_, kept_page) = app.get(&c, &format!("/children/{keep}")).await;
     assert!(kept_page.contains("Đã gộp hồ sơ") && kept_page.contains("Thao A Pao"));
     // Her profile shows the schooling and activities of both records.
@@ -236,13 +220,7 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         (case_rows(keep).await, case_rows(drop).await),
         ((0, 0), (1, 1))
     );
-    assert_eq!(
-        app.store
-            .count_children(&treem_store::Scope::All)
-            .await
-            .unwrap(),
-        before + 1
-    );
+    assert_eq!(app.children_total().await, before + 1);
     assert_eq!(
         common::post_form(&app, &c, &format!("/merges/{merge_id}/undo"), &undo)
             .await

@@ -59,11 +59,7 @@ async fn create_in_scope_only(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Họ và tên: bắt buộc"));
     assert!(body.contains("Ngày sinh: «31/02/2022» không phải ngày"));
-    let total = app
-        .store
-        .count_children(&treem_store::Scope::All)
-        .await
-        .unwrap();
+    let total = app.children_total().await;
     assert_eq!(total, 400);
     // A good record.
     let (status, location, _) = common::post_form(

@@ -45,6 +45,15 @@ pub enum Backend {
 }
 
 impl TestApp {
+    /// How many children the store holds (records merged into others not
+    /// counted).
+    pub async fn children_total(&self) -> i64 {
+        self.store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap()
+    }
+
     /// Starts the app on `backend`, or returns `None` when PostgreSQL is not
     /// configured (the harness says so).
     pub async fn spawn(backend: Backend, test: &str) -> Option<TestApp> {
