@@ -17,6 +17,18 @@ pub struct Identity<'a> {
     pub village: Option<&'a str>,
 }
 
+impl<'a> From<&'a crate::child::Child> for Identity<'a> {
+    fn from(c: &'a crate::child::Child) -> Self {
+        Identity {
+            national_id: c.national_id.as_deref(),
+            full_name: &c.full_name,
+            date_of_birth: c.date_of_birth,
+            mother_name: c.mother_name.as_deref(),
+            village: c.village.as_deref(),
+        }
+    }
+}
+
 /// Why two records look like one child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

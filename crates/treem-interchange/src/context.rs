@@ -47,8 +47,10 @@ impl Ctx<'_> {
     pub(crate) fn note_child(&mut self, line: u64, parsed: &Parsed) {
         if let Parsed::Child(c) = parsed {
             if self.seen_children.len() < crate::duplicates::MAX_COMPARED {
-                self.seen_children
-                    .push(crate::duplicates::SeenChild::new(line, &c.child));
+                self.seen_children.push(crate::duplicates::SeenChild {
+                    line,
+                    child: c.child.clone(),
+                });
             } else {
                 self.too_many_children = true;
             }

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use treem_domain::child::Child;
 use treem_domain::duplicates::{Identity, Likeness, likeness};
 use treem_store::Store;
 
@@ -17,40 +17,11 @@ use crate::spec::File;
 /// first load); the duplicates page still finds their pairs.
 pub const MAX_COMPARED: usize = 5_000;
 
-/// What is compared of a child of the data set.
+/// A child of the data set and its line, to compare once stored.
 #[derive(Debug, Clone)]
 pub(crate) struct SeenChild {
     pub line: u64,
-    pub child_id: String,
-    pub national_id: Option<String>,
-    pub full_name: String,
-    pub date_of_birth: NaiveDate,
-    pub mother_name: Option<String>,
-    pub village: Option<String>,
-}
-
-impl SeenChild {
-    pub fn new(line: u64, c: &treem_domain::child::Child) -> Self {
-        SeenChild {
-            line,
-            child_id: c.child_id.clone(),
-            national_id: c.national_id.clone(),
-            full_name: c.full_name.clone(),
-            date_of_birth: c.date_of_birth,
-            mother_name: c.mother_name.clone(),
-            village: c.village.clone(),
-        }
-    }
-
-    fn identity(&self) -> Identity<'_> {
-        Identity {
-            national_id: self.national_id.as_deref(),
-            full_name: &self.full_name,
-            date_of_birth: self.date_of_birth,
-            mother_name: self.mother_name.as_deref(),
-            village: self.village.as_deref(),
-        }
-    }
+    pub child: Child,
 }
 
 fn reason(l: Likeness) -> (&'static str, &'static str) {
@@ -96,19 +67,12 @@ pub(crate) async fn flag(
     }
     let mut pairs: HashSet<(String, String)> = HashSet::new();
     let mut hidden: HashMap<String, usize> = HashMap::new();
-    for s in seen {
+    for SeenChild { line, child: s } in seen {
         let candidates = store
             .duplicate_candidates(s.national_id.as_deref(), s.date_of_birth)
             .await?;
         for c in candidates.iter().filter(|c| c.child_id != s.child_id) {
-            let other = Identity {
-                national_id: c.national_id.as_deref(),
-                full_name: &c.full_name,
-                date_of_birth: c.date_of_birth,
-                mother_name: c.mother_name.as_deref(),
-                village: c.village.as_deref(),
-            };
-            let Some(why) = likeness(&s.identity(), &other) else {
+            let Some(why) = likeness(&Identity::from(s), &c.identity()) else {
                 continue;
             };
             if scope.is_some_and(|u| !u.contains(&c.unit_id)) {
@@ -126,7 +90,7 @@ pub(crate) async fn flag(
             let (vi, en) = reason(why);
             report.warnings.push(Problem {
                 file: file.clone(),
-                line: s.line,
+                line: *line,
                 column: "child_id".into(),
                 value: s.child_id.clone(),
                 message_vi: format!(
@@ -140,11 +104,11 @@ pub(crate) async fn flag(
             });
         }
     }
-    for s in seen {
+    for SeenChild { line, child: s } in seen {
         if let Some(n) = hidden.get(&s.child_id) {
             report.warnings.push(Problem {
                 file: file.clone(),
-                line: s.line,
+                line: *line,
                 column: "child_id".into(),
                 value: s.child_id.clone(),
                 message_vi: format!("có thể trùng với {n} hồ sơ ngoài phạm vi của bạn"),

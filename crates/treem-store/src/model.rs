@@ -168,6 +168,19 @@ pub struct ChildDetail {
     pub merged_into: Option<i64>,
 }
 
+impl ChildDetail {
+    /// What the record is compared on when looking for duplicates.
+    pub fn identity(&self) -> treem_domain::duplicates::Identity<'_> {
+        treem_domain::duplicates::Identity {
+            national_id: self.national_id.as_deref(),
+            full_name: &self.full_name,
+            date_of_birth: self.date_of_birth,
+            mother_name: self.mother_name.as_deref(),
+            village: self.village.as_deref(),
+        }
+    }
+}
+
 /// The z-score columns of a measurement, as stored.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, sqlx::FromRow)]
 pub struct ZRecord {

@@ -27,17 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/merges/{id}/undo", post(undo))
 }
 
-/// What a record is compared on.
-pub fn identity(c: &ChildDetail) -> Identity<'_> {
-    Identity {
-        national_id: c.national_id.as_deref(),
-        full_name: &c.full_name,
-        date_of_birth: c.date_of_birth,
-        mother_name: c.mother_name.as_deref(),
-        village: c.village.as_deref(),
-    }
-}
-
 /// Likely duplicates of a record being created, split into those the user
 /// may see (id, name, why) and a count of those outside her scope.
 pub async fn likely_duplicates_of(
@@ -49,18 +38,12 @@ pub async fn likely_duplicates_of(
         .store
         .duplicate_candidates(c.national_id.as_deref(), c.date_of_birth)
         .await?;
-    let me = Identity {
-        national_id: c.national_id.as_deref(),
-        full_name: &c.full_name,
-        date_of_birth: c.date_of_birth,
-        mother_name: c.mother_name.as_deref(),
-        village: c.village.as_deref(),
-    };
+    let me = Identity::from(c);
     let scope = state.units().scope_of(&user.account, vn_today());
     let mut visible = Vec::new();
     let mut hidden = 0;
     for other in &candidates {
-        if let Some(why) = likeness(&me, &identity(other)) {
+        if let Some(why) = likeness(&me, &other.identity()) {
             if scope.contains(other.unit_id) {
                 visible.push((other.id, other.full_name.clone(), why));
             } else {
@@ -124,7 +107,7 @@ async fn review(
         .iter()
         .filter_map(|(a, b)| {
             let (a, b) = (find(*a)?, find(*b)?);
-            let why = likeness(&identity(a), &identity(b))?;
+            let why = likeness(&a.identity(), &b.identity())?;
             Some(Pair {
                 a: a.id,
                 b: b.id,
