@@ -11,9 +11,19 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use treem_domain::audit::AuditEvent;
+use treem_domain::i18n::Lang;
 use treem_web::case_seal::{CaseKey, KEY_FILE};
 
 use crate::config::Config;
+
+/// A message in the command's language (`--lang`).
+fn say(config: &Config, vi: impl Into<String>, en: impl Into<String>) -> String {
+    if config.lang == Lang::En {
+        en.into()
+    } else {
+        vi.into()
+    }
+}
 
 /// The manifest's format name; a restore refuses any other.
 const FORMAT: &str = "treem-backup-1";
@@ -43,14 +53,31 @@ fn sqlite_file(config: &Config) -> anyhow::Result<std::path::PathBuf> {
         .map(std::path::PathBuf::from);
     match path {
         Some(p) if p == default => Ok(p),
-        Some(_) => bail!(
-            "sao lưu/khôi phục chỉ dùng cho cơ sở dữ liệu trong thư mục dữ liệu ({}) / only the data folder's database",
-            default.display()
-        ),
-        None => bail!(
-            "với PostgreSQL hãy dùng pg_dump/pg_restore và sao lưu kèm tệp khóa {} / use pg_dump for PostgreSQL and keep the key file with it",
-            config.data_dir.join(KEY_FILE).display()
-        ),
+        Some(_) => bail!(say(
+            config,
+            format!(
+                "sao lưu/khôi phục chỉ dùng cho cơ sở dữ liệu trong thư mục dữ liệu ({})",
+                default.display()
+            ),
+            format!(
+                "backup and restore apply only to the data folder's database ({})",
+                default.display()
+            ),
+        )),
+        None => {
+            let key = config.data_dir.join(KEY_FILE);
+            bail!(say(
+                config,
+                format!(
+                    "với PostgreSQL hãy dùng pg_dump/pg_restore và sao lưu kèm tệp khóa {}",
+                    key.display()
+                ),
+                format!(
+                    "with PostgreSQL use pg_dump/pg_restore, and keep the key file {} with the dump",
+                    key.display()
+                ),
+            ))
+        }
     }
 }
 
@@ -58,22 +85,38 @@ fn sqlite_file(config: &Config) -> anyhow::Result<std::path::PathBuf> {
 pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
     sqlite_file(config)?;
     if file.exists() {
-        bail!(
-            "tệp {} đã có; chọn tên khác / the file exists",
-            file.display()
-        );
+        bail!(say(
+            config,
+            format!("tệp {} đã có; chọn tên khác", file.display()),
+            format!("{} already exists; choose another name", file.display()),
+        ));
     }
     let store = crate::admin::open(config).await?;
-    let key = std::fs::read(config.data_dir.join(KEY_FILE)).context("không đọc được tệp khóa")?;
+    let key = std::fs::read(config.data_dir.join(KEY_FILE)).with_context(|| {
+        say(
+            config,
+            "không đọc được tệp khóa",
+            "cannot read the key file",
+        )
+    })?;
     let copy = file.with_extension("db-copy");
     let _ = std::fs::remove_file(&copy);
-    store
-        .backup_into(&copy)
-        .await
-        .context("không sao được cơ sở dữ liệu")?;
+    store.backup_into(&copy).await.with_context(|| {
+        say(
+            config,
+            "không sao được cơ sở dữ liệu",
+            "cannot copy the database",
+        )
+    })?;
     let db = std::fs::read(&copy);
     let _ = std::fs::remove_file(&copy);
-    let db = db.context("không đọc được bản sao cơ sở dữ liệu")?;
+    let db = db.with_context(|| {
+        say(
+            config,
+            "không đọc được bản sao cơ sở dữ liệu",
+            "cannot read the database copy",
+        )
+    })?;
     let manifest = Manifest {
         format: FORMAT.into(),
         created_at: chrono::Utc::now().to_rfc3339(),
@@ -81,8 +124,13 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
         database_sha256: sha256(&db),
         key_sha256: sha256(&key),
     };
-    let out = std::fs::File::create(file)
-        .with_context(|| format!("không tạo được tệp {}", file.display()))?;
+    let out = std::fs::File::create(file).with_context(|| {
+        say(
+            config,
+            format!("không tạo được tệp {}", file.display()),
+            format!("cannot create {}", file.display()),
+        )
+    })?;
     let mut zip = zip::ZipWriter::new(out);
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -104,17 +152,36 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
         .audit(AuditEvent::system("cli", "backup_created", "backup", &name))
         .await?;
     println!(
-        "Đã sao lưu {} trẻ em, cơ sở dữ liệu và tệp khóa vào {} / backed up",
-        manifest.children,
-        file.display()
+        "{}",
+        say(
+            config,
+            format!(
+                "Đã sao lưu {} trẻ em, cơ sở dữ liệu và tệp khóa vào {}",
+                manifest.children,
+                file.display()
+            ),
+            format!(
+                "Backed up {} children, the database and the key file to {}",
+                manifest.children,
+                file.display()
+            ),
+        )
     );
     Ok(())
 }
 
-fn entry(zip: &mut zip::ZipArchive<std::fs::File>, name: &str) -> anyhow::Result<Vec<u8>> {
-    let mut f = zip
-        .by_name(name)
-        .with_context(|| format!("bản sao lưu thiếu {name} / the backup lacks {name}"))?;
+fn entry(
+    config: &Config,
+    zip: &mut zip::ZipArchive<std::fs::File>,
+    name: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let mut f = zip.by_name(name).with_context(|| {
+        say(
+            config,
+            format!("bản sao lưu thiếu {name}"),
+            format!("the backup lacks {name}"),
+        )
+    })?;
     let mut out = Vec::new();
     f.read_to_end(&mut out)?;
     Ok(out)
@@ -125,27 +192,54 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     let db_path = sqlite_file(config)?;
     let key_path = config.data_dir.join(KEY_FILE);
     if db_path.exists() || key_path.exists() {
-        bail!(
-            "thư mục dữ liệu {} đã có cơ sở dữ liệu hoặc tệp khóa; chỉ khôi phục vào thư mục trống / restore only into an empty data folder",
-            config.data_dir.display()
-        );
+        let folder = config.data_dir.display();
+        bail!(say(
+            config,
+            format!(
+                "thư mục dữ liệu {folder} đã có cơ sở dữ liệu hoặc tệp khóa; chỉ khôi phục vào thư mục trống"
+            ),
+            format!(
+                "the data folder {folder} already has a database or a key file; restore only into an empty data folder"
+            ),
+        ));
     }
-    let f =
-        std::fs::File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
-    let mut zip =
-        zip::ZipArchive::new(f).context("không phải bản sao lưu của treem / not a treem backup")?;
-    let manifest: Manifest = serde_json::from_slice(&entry(&mut zip, "manifest.json")?)
-        .context("bản kê của bản sao lưu hỏng / the manifest is unreadable")?;
+    let f = std::fs::File::open(file).with_context(|| {
+        say(
+            config,
+            format!("không mở được {}", file.display()),
+            format!("cannot open {}", file.display()),
+        )
+    })?;
+    let mut zip = zip::ZipArchive::new(f).with_context(|| {
+        say(
+            config,
+            "không phải bản sao lưu của treem",
+            "not a treem backup",
+        )
+    })?;
+    let manifest: Manifest = serde_json::from_slice(&entry(config, &mut zip, "manifest.json")?)
+        .with_context(|| {
+            say(
+                config,
+                "bản kê của bản sao lưu hỏng",
+                "the backup's manifest is unreadable",
+            )
+        })?;
     if manifest.format != FORMAT {
-        bail!(
-            "định dạng {} không được hỗ trợ / unsupported backup format",
-            manifest.format
-        );
+        bail!(say(
+            config,
+            format!("định dạng {} không được hỗ trợ", manifest.format),
+            format!("unsupported backup format {}", manifest.format),
+        ));
     }
-    let db = entry(&mut zip, DB_FILE)?;
-    let key = entry(&mut zip, KEY_FILE)?;
+    let db = entry(config, &mut zip, DB_FILE)?;
+    let key = entry(config, &mut zip, KEY_FILE)?;
     if sha256(&db) != manifest.database_sha256 || sha256(&key) != manifest.key_sha256 {
-        bail!("bản sao lưu bị hỏng (sai mã kiểm tra) / the backup is damaged (checksum)");
+        bail!(say(
+            config,
+            "bản sao lưu bị hỏng (sai mã kiểm tra)",
+            "the backup is damaged (a checksum differs)",
+        ));
     }
     // Written under temporary names, renamed only once everything checks out.
     let tmp_db = config.data_dir.join("treem.db.restoring");
@@ -158,19 +252,35 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&tmp_key);
     options.open(&tmp_key)?.write_all(&key)?;
     let checked = async {
-        CaseKey::load_or_create(&tmp_key).context("tệp khóa trong bản sao lưu hỏng")?;
+        CaseKey::load_or_create(&tmp_key).with_context(|| {
+            say(
+                config,
+                "tệp khóa trong bản sao lưu hỏng",
+                "the backup's key file is damaged",
+            )
+        })?;
         let url = format!("sqlite://{}", tmp_db.display());
-        let store = treem_store::open(&url)
-            .await
-            .context("không mở được cơ sở dữ liệu đã khôi phục")?;
+        let store = treem_store::open(&url).await.with_context(|| {
+            say(
+                config,
+                "không mở được cơ sở dữ liệu đã khôi phục",
+                "cannot open the restored database",
+            )
+        })?;
         if let Err(what) = treem_web::verify_chain(store.as_ref()).await? {
-            bail!(
-                "nhật ký kiểm toán trong bản sao lưu bị hỏng: {what} / the audit chain is broken"
-            );
+            bail!(say(
+                config,
+                format!("nhật ký kiểm toán trong bản sao lưu bị hỏng: {what}"),
+                format!("the backup's audit chain is broken: {what}"),
+            ));
         }
         let children = store.count_children(&treem_store::Scope::All).await?;
         if children != manifest.children {
-            bail!("số trẻ em không khớp bản kê / the children do not match the manifest");
+            bail!(say(
+                config,
+                "số trẻ em không khớp bản kê",
+                "the number of children does not match the manifest",
+            ));
         }
         store.close().await;
         anyhow::Ok(children)
@@ -200,8 +310,18 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
         ))
         .await?;
     println!(
-        "Đã khôi phục {children} trẻ em (bản sao lưu lúc {}) / restored",
-        manifest.created_at
+        "{}",
+        say(
+            config,
+            format!(
+                "Đã khôi phục {children} trẻ em (bản sao lưu lúc {})",
+                manifest.created_at
+            ),
+            format!(
+                "Restored {children} children (backup taken at {})",
+                manifest.created_at
+            ),
+        )
     );
     Ok(())
 }

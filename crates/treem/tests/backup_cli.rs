@@ -19,9 +19,14 @@ fn a_backup_restores_into_an_empty_folder() {
     let o = treem(&src.0, &["backup", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("Đã sao lưu 150 trẻ em"));
-    // Never over an existing file.
+    // Never over an existing file (said in the command's language).
     let o = treem(&src.0, &["backup", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("đã có; chọn tên khác"));
+    let o = treem(&src.0, &["--lang", "en", "backup", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("already exists; choose another name"));
+    assert!(!text(&o.stderr).contains("đã có"), "{}", text(&o.stderr));
 
     let dst = temp_dir().unwrap();
     let o = treem(&dst.0, &["restore", file.to_str().unwrap()]);
