@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use treem_domain::cases::Vocabulary;
 use treem_domain::cases::deadlines::{Deadlines, Urgency};
+use treem_domain::i18n::Lang;
 use treem_store::CaseFilter;
 
 use crate::api_children::{bad_json, problems};
@@ -75,7 +76,7 @@ fn case_json(state: &AppState, c: &OpenCase) -> Value {
     })
 }
 
-fn case_error(e: CaseError) -> Result<Response, AppError> {
+fn case_error(e: CaseError, lang: Lang) -> Result<Response, AppError> {
     match e {
         CaseError::Invalid(p) => Ok(problems(p)),
         CaseError::NotAllowed(message) => Ok((
@@ -85,7 +86,7 @@ fn case_error(e: CaseError) -> Result<Response, AppError> {
             .into_response()),
         CaseError::Conflict => Ok((
             StatusCode::CONFLICT,
-            Json(json!({ "error": "conflict", "message": "Vụ việc vừa được người khác cập nhật / the case changed meanwhile" })),
+            Json(json!({ "error": "conflict", "message": lang.t("cases.conflict") })),
         )
             .into_response()),
         CaseError::App(e) => Err(e),
@@ -130,7 +131,7 @@ async fn create(
     };
     let (id, _) = match cases::create(&state, &user, &info, &input).await {
         Ok(v) => v,
-        Err(e) => return case_error(e),
+        Err(e) => return case_error(e, info.lang),
     };
     let c = cases::open(&state, &user, &info, id, "api").await?;
     let mut res = (StatusCode::CREATED, Json(case_json(&state, &c))).into_response();
@@ -180,7 +181,7 @@ async fn step(
         risk_level: j.risk_level.unwrap_or_default(),
     };
     if let Err(e) = cases::take_step(&state, &user, &info, id, &input).await {
-        return case_error(e);
+        return case_error(e, info.lang);
     }
     let c = cases::open(&state, &user, &info, id, "api").await?;
     Ok(Json(case_json(&state, &c)).into_response())

@@ -10,6 +10,7 @@ use treem_domain::cases::deadlines::{self, Calendar, Deadlines, Progress, Urgenc
 use treem_domain::cases::{self, CaseAccess, Grant, Harm, Risk, Standing, Step, Vocabulary};
 use treem_domain::child_input::FieldProblem;
 use treem_domain::clock::{VN_OFFSET, vn_date, vn_today};
+use treem_domain::i18n::Lang;
 use treem_store::{
     CaseFile, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep, StoreError,
 };
@@ -260,10 +261,10 @@ pub async fn open(
         .store
         .audit(event(user, info, "case_read", &id.to_string()).with_detail(what))
         .await?;
-    let unreadable = "⚠ (không giải mã được / cannot be decrypted)";
+    let unreadable = format!("⚠ ({})", info.lang.t("cases.unreadable"));
     let opened = |what: &str, bytes: &[u8]| {
         key.open(&file.seal_id, what, bytes)
-            .unwrap_or_else(|| unreadable.into())
+            .unwrap_or_else(|| unreadable.clone())
     };
     let steps = state
         .store
@@ -323,19 +324,26 @@ pub async fn take_step(
     };
     let from = Step::parse(&file.step).ok_or_else(|| AppError::Internal("stored step".into()))?;
     if !from.allows(to) {
-        let next: Vec<&str> = from.next().iter().map(|s| s.code()).collect();
-        return Err(CaseError::NotAllowed(format!(
-            "Không thể chuyển từ «{}» sang «{}». Bước tiếp theo hợp lệ: {} / «{}» cannot follow «{}»",
-            from.vi(),
-            to.vi(),
-            if next.is_empty() {
-                "—".to_string()
-            } else {
-                next.join(", ")
-            },
-            to.en(),
-            from.en()
-        )));
+        // In the request's language; the lawful next steps with their codes
+        // (what an API client sends).
+        let lang = info.lang;
+        let next: Vec<String> = from
+            .next()
+            .iter()
+            .map(|s| format!("«{}» ({})", s.label(lang), s.code()))
+            .collect();
+        let next = if next.is_empty() {
+            "—".to_string()
+        } else {
+            next.join(", ")
+        };
+        let (a, b) = (from.label(lang), to.label(lang));
+        return Err(CaseError::NotAllowed(match lang {
+            Lang::Vi => {
+                format!("Không thể chuyển từ «{a}» sang «{b}». Bước tiếp theo hợp lệ: {next}")
+            }
+            Lang::En => format!("«{b}» cannot follow «{a}». Lawful next steps: {next}"),
+        }));
     }
     if !cases::may_take(access, to) {
         return Err(CaseError::App(AppError::Forbidden));

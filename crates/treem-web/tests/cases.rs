@@ -98,6 +98,14 @@ async fn the_whole_procedure(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"], "transition_not_allowed");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "Không thể chuyển từ «Tiếp nhận thông tin, thông báo» sang «Phê duyệt kế hoạch»"
+        ) && message.contains("«Đánh giá nguy cơ ban đầu» (initial_assessment)")
+            && !message.contains("cannot"),
+        "{message}"
+    );
     let (s, _) = officer
         .step(&app, id, "closed", "2026-03-02T09:00:00+07:00")
         .await;
@@ -537,6 +545,35 @@ async fn contents_are_sealed_at_rest(app: TestApp) {
     assert_eq!(
         officer.get(&app, &format!("/api/v1/cases/{id}")).await.1["summary"],
         NARRATIVE
+    );
+    // A damaged ciphertext is shown as such, never as garbage or an error.
+    let damaged = vec![7u8; 64];
+    let sql = "UPDATE case_files SET summary = $1 WHERE id = $2";
+    if app.db.url.starts_with("sqlite://") {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.db.url)
+            .await
+            .unwrap();
+        sqlx::query(sql)
+            .bind(&damaged)
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    } else {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&app.db.url)
+            .await
+            .unwrap();
+        sqlx::query(sql)
+            .bind(&damaged)
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let (s, v) = officer.get(&app, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(
+        (s, v["summary"].as_str()),
+        (StatusCode::OK, Some("⚠ (không giải mã được)"))
     );
 }
 
