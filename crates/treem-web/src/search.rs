@@ -110,14 +110,21 @@ pub async fn children(state: &AppState, q: &ChildQuery) -> Result<(Vec<ChildRow>
 /// current (a provincial officer's home page read a million rows for it,
 /// 0.2 s), by the database otherwise.
 pub async fn count_children(state: &AppState, scope: &Scope) -> Result<i64, AppError> {
-    let epoch = state.store.search_epoch().await?;
-    match state.search.snapshot().filter(|s| s.0 == epoch) {
+    match current(state).await? {
         Some(snapshot) => Ok(snapshot.1.count(|unit| scope.contains(unit)) as i64),
-        None => {
-            rebuild_soon(state);
-            Ok(state.store.count_children(scope).await?)
-        }
+        None => Ok(state.store.count_children(scope).await?),
     }
+}
+
+/// The index if it is current (built at the store's present search epoch);
+/// otherwise `None`, and a rebuild is started.
+async fn current(state: &AppState) -> Result<Option<Arc<(i64, SearchIndex)>>, AppError> {
+    let epoch = state.store.search_epoch().await?;
+    let snapshot = state.search.snapshot().filter(|s| s.0 == epoch);
+    if snapshot.is_none() {
+        rebuild_soon(state);
+    }
+    Ok(snapshot)
 }
 
 /// The index's answer, or `None` when it cannot give one exactly or is stale.
@@ -137,9 +144,7 @@ pub async fn from_index(
     {
         return Ok(None);
     }
-    let epoch = state.store.search_epoch().await?;
-    let Some(snapshot) = state.search.snapshot().filter(|s| s.0 == epoch) else {
-        rebuild_soon(state);
+    let Some(snapshot) = current(state).await? else {
         return Ok(None);
     };
     let (ids, total) = snapshot.1.search(
