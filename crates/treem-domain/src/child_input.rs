@@ -94,6 +94,11 @@ struct Reader {
 impl Reader {
     fn text(&mut self, field: &'static str, value: &str, required: bool) -> Option<String> {
         let v = nfc(value.trim());
+        if let Some(c) = crate::text::forbidden_char(&v) {
+            let (vi, en) = crate::text::forbidden_char_message(c);
+            self.problems.push(problem(field, vi, en));
+            return None;
+        }
         if v.chars().count() > MAX_FIELD_CHARS {
             self.problems.push(problem(
                 field,

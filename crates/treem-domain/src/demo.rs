@@ -55,6 +55,10 @@ fn normal(rng: &mut StdRng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
+/// The heaviest weight a typing error of the demo makes (the import takes
+/// up to 200 kg).
+const MAX_TYPO_KG: f64 = 150.0;
+
 /// A child's campaign measurements: each child keeps her own growth track
 /// (z-scores near the mountain districts' averages: many stunted, some
 /// underweight), most campaigns reach her, and a few values are typing
@@ -80,8 +84,16 @@ fn measurements_of(rng: &mut StdRng, index: usize, c: &Child) -> Vec<(usize, Mea
         let height = curve_by_age("lhfa", sex, age, zh);
         let mut weight = curve_by_age("wfa", sex, age, zw);
         if rng.random_bool(0.005) {
-            // A misplaced decimal point.
-            weight = weight.map(|w| w * 10.0);
+            // A misplaced decimal point, one way or the other: implausible
+            // for her age, but inside what any data set may hold, so the
+            // demo exports and imports back whole.
+            weight = weight.map(|w| {
+                if w * 10.0 <= MAX_TYPO_KG {
+                    w * 10.0
+                } else {
+                    w / 10.0
+                }
+            });
         }
         let position = match (lying, rng.random_bool(0.95)) {
             (true, true) | (false, false) => Position::Lying,
@@ -380,6 +392,32 @@ mod tests {
         };
         assert_eq!(names(&a), names(&b));
         assert_ne!(names(&a), names(&generate(&h, 200, 8)));
+    }
+
+    #[test]
+    fn typing_errors_stay_inside_what_an_import_takes() {
+        // Large enough for both kinds of misplaced decimal point.
+        let d = generate(&history(), 6000, 3);
+        let (mut heavier, mut lighter) = (0, 0);
+        for (i, m) in &d.measurements {
+            let Some(w) = m.weight_kg else { continue };
+            assert!((0.2..=200.0).contains(&w), "{w} kg");
+            let c = &d.children[*i].child;
+            let age = (m.measured_on - c.date_of_birth).num_days();
+            let sex = match c.sex {
+                Sex::Male => GrowthSex::Male,
+                Sex::Female => GrowthSex::Female,
+            };
+            let Some(usual) = curve_by_age("wfa", sex, age, 0.0) else {
+                continue;
+            };
+            if w > usual * 4.0 {
+                heavier += 1;
+            } else if w < usual / 4.0 {
+                lighter += 1;
+            }
+        }
+        assert!(heavier > 0 && lighter > 0, "{heavier} {lighter}");
     }
 
     #[test]

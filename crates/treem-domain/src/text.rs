@@ -9,6 +9,27 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// The first character of `s` that no typed text may hold: a control
+/// character other than tab, carriage return and line feed (a line break
+/// inside a spreadsheet cell is kept as typed), or a bidirectional embedding,
+/// override or isolate (U+202A–202E, U+2066–2069), which can make a name
+/// read differently from what is stored.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// The message for a character `forbidden_char` found: (Vietnamese, English).
+pub fn forbidden_char_message(c: char) -> (String, String) {
+    let code = format!("U+{:04X}", u32::from(c));
+    (
+        format!("có ký tự điều khiển hoặc ký tự đảo chiều không được phép ({code})"),
+        format!("holds a control or bidirectional character that is not allowed ({code})"),
+    )
+}
+
 /// Folds text for search: no accents, lower case, `đ` = `d`, runs of
 /// white space collapsed. "Nguyễn Thị Lập" → "nguyen thi lap".
 pub fn fold(s: &str) -> String {
@@ -68,5 +89,30 @@ mod tests {
         let mut names = vec!["Nguyễn Văn Bình", "Lò Thị An", "Giàng A Châu"];
         names.sort_by_key(|n| name_sort_key(n));
         assert_eq!(names, vec!["Lò Thị An", "Nguyễn Văn Bình", "Giàng A Châu"]);
+    }
+}
+
+#[cfg(test)]
+mod hygiene_tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_are_found() {
+        for bad in [
+            "Lò\u{0}Mai",
+            "\u{1b}[31mMai",
+            "Mai\u{7f}",
+            "Mai\u{85}",
+            "\u{202e}iaM",
+            "Mai\u{2066}",
+            "\u{202a}x",
+            "x\u{2069}",
+        ] {
+            assert!(forbidden_char(bad).is_some(), "{bad:?}");
+        }
+        for good in ["Lò Thị Mai", "Bản\tNà", "dòng 1\r\ndòng 2", "Nà\nTăm", "0912 345 678", ""] {
+            assert_eq!(forbidden_char(good), None, "{good:?}");
+        }
+        assert_eq!(forbidden_char_message('\u{0}').1, "holds a control or bidirectional character that is not allowed (U+0000)");
     }
 }

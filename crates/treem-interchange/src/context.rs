@@ -11,7 +11,10 @@ use crate::records::FieldError;
 use crate::report::{Problem, Report, file_label};
 use crate::spec::File;
 use crate::units::{UnitError, Units};
-use crate::write_rows::{Done, Job, MISSING_CHILD_EN, MISSING_SCHOOL_EN, Parsed};
+use crate::write_rows::{
+    Done, Job, MISSING_CHILD_EN, MISSING_CHILD_IN_SCOPE_EN, MISSING_SCHOOL_EN, OUTSIDE_EN,
+    OUTSIDE_VI, Parsed,
+};
 
 /// What every file's reading shares.
 pub(crate) struct Ctx<'a> {
@@ -141,7 +144,9 @@ impl Ctx<'_> {
         for mut r in done.refused {
             // A reference to a row this data set holds but rejected says so.
             let code = fingerprint(&r.error.value);
-            if r.error.en == MISSING_CHILD_EN && self.children_rejected.contains(&code) {
+            if (r.error.en == MISSING_CHILD_EN || r.error.en == MISSING_CHILD_IN_SCOPE_EN)
+                && self.children_rejected.contains(&code)
+            {
                 r.error.vi = "dòng của trẻ này trong tệp trẻ em bị từ chối".into();
                 r.error.en = "this child's row in the children file was rejected".into();
             }
@@ -182,10 +187,7 @@ impl Ctx<'_> {
 
     pub(crate) fn in_scope(&self, unit: i64) -> Result<(), (String, String)> {
         match &self.opts.scope {
-            Some(s) if !s.contains(&unit) => Err((
-                "ngoài phạm vi đơn vị của tài khoản".into(),
-                "outside the account's unit".into(),
-            )),
+            Some(s) if !s.contains(&unit) => Err((OUTSIDE_VI.into(), OUTSIDE_EN.into())),
             _ => Ok(()),
         }
     }

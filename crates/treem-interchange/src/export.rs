@@ -67,8 +67,9 @@ const FILES: [(File, ExportFile); 8] = [
 /// The text of a value in a column.
 fn cell(v: &Value, col: &Column) -> String {
     match v {
-        Value::Text(Some(s)) if col.text => escape(s).into_owned(),
-        Value::Text(Some(s)) => s.clone(),
+        // No file leaves with a NUL, whatever an older version stored.
+        Value::Text(Some(s)) if col.text => escape(&s.replace('\0', "")).into_owned(),
+        Value::Text(Some(s)) => s.replace('\0', ""),
         Value::Int(Some(i)) => i.to_string(),
         Value::Real(Some(x)) => x.to_string(),
         Value::Bool(Some(b)) => if *b { "yes" } else { "no" }.to_string(),

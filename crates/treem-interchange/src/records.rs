@@ -134,6 +134,11 @@ impl<'a> Check<'a> {
 
     fn text(&mut self, column: &'static str, required: bool) -> Option<String> {
         let v = self.cells.get(column);
+        if let Some(c) = treem_domain::text::forbidden_char(v) {
+            let (vi, en) = treem_domain::text::forbidden_char_message(c);
+            self.fail(column, vi, en);
+            return None;
+        }
         if v.is_empty() {
             if required {
                 self.fail(column, "bắt buộc, đang để trống", "is required but empty");

@@ -49,6 +49,20 @@ impl Parsed {
         (key, value)
     }
 
+    /// The column and value a row's key is first known by, for messages.
+    fn key_field(&self) -> (&'static str, &str) {
+        match self {
+            Parsed::Child(c) => ("child_id", &c.child.child_id),
+            Parsed::Measurement(m) => ("child_id", &m.child_id),
+            Parsed::Enrolment(e) => ("child_id", &e.child_id),
+            Parsed::School(s, _) => ("school_code", &s.school_code),
+            Parsed::Assessment(a, _) => ("commune_code", &a.commune_code),
+            Parsed::Disaster(d, _) => ("event_id", &d.event_id),
+            Parsed::Participation(p) => ("child_id", &p.child_id),
+            Parsed::Case(c) => ("case_id", &c.case_id),
+        }
+    }
+
     fn child_code(&self) -> Option<&str> {
         match self {
             Parsed::Measurement(m) => Some(&m.child_id),
@@ -95,7 +109,7 @@ fn values(p: &Parsed, child: Option<&ChildFacts>) -> Result<Vec<Value>, FieldErr
     Ok(match p {
         Parsed::Child(_) => Vec::new(),
         Parsed::Measurement(m) => {
-            let c = child.ok_or_else(|| missing_child(&m.child_id))?;
+            let c = child.ok_or_else(|| missing_child(None, &m.child_id))?;
             if m.measured.measured_on < c.date_of_birth {
                 return Err(FieldError {
                     column: "measured_on",
@@ -171,12 +185,25 @@ fn values(p: &Parsed, child: Option<&ChildFacts>) -> Result<Vec<Value>, FieldErr
     })
 }
 
-fn missing_child(code: &str) -> FieldError {
+/// A reference to a child that is not stored — or, in an import within a
+/// unit scope, not stored within it: one message for both, so that an
+/// officer cannot learn which codes other units hold.
+fn missing_child(scope: Option<&HashSet<i64>>, code: &str) -> FieldError {
+    let (vi, en) = match scope {
+        None => (
+            "không có trẻ mang mã này trong bộ dữ liệu hay trong hệ thống",
+            MISSING_CHILD_EN,
+        ),
+        Some(_) => (
+            "không có trẻ mang mã này trong bộ dữ liệu hay trong đơn vị của tài khoản",
+            MISSING_CHILD_IN_SCOPE_EN,
+        ),
+    };
     FieldError {
         column: "child_id",
         value: code.to_string(),
-        vi: "không có trẻ mang mã này trong bộ dữ liệu hay trong hệ thống".into(),
-        en: MISSING_CHILD_EN.into(),
+        vi: vi.into(),
+        en: en.into(),
     }
 }
 
@@ -241,27 +268,71 @@ async fn store_batch(
 ) -> Result<Done, treem_store::StoreError> {
     let mut refused = Vec::new();
     let upserted = if job.file == File::Children {
-        let batch: Vec<NewChild> = job
-            .rows
-            .into_iter()
-            .filter_map(|p| match p.parsed {
-                Parsed::Child(c) => Some(*c),
-                _ => None,
-            })
-            .collect();
+        let stored = match scope {
+            Some(_) => {
+                let codes: Vec<String> = job
+                    .rows
+                    .iter()
+                    .filter_map(|p| match &p.parsed {
+                        Parsed::Child(c) => Some(c.child.child_id.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let found = tx.child_facts(&codes).await?;
+                found.into_iter().map(|f| (f.child_id.clone(), f)).collect()
+            }
+            None => HashMap::new(),
+        };
+        let mut batch = Vec::with_capacity(job.rows.len());
+        for p in job.rows {
+            let Parsed::Child(c) = p.parsed else { continue };
+            match stored.get(&c.child.child_id) {
+                Some(s) if !in_scope(scope, s.unit_id) => refused.push(Refused {
+                    line: p.line,
+                    raw: p.raw,
+                    error: outside("child_id", &c.child.child_id),
+                }),
+                _ => batch.push(*c),
+            }
+        }
         tx.upsert_children(&batch, actor).await?
     } else if let Some(table) = table(job.file) {
         let children = lookup_children(tx, &job.rows).await?;
         let schools = lookup_schools(tx, &job.rows).await?;
-        let mut batch = Vec::with_capacity(job.rows.len());
+        let mut checked = Vec::with_capacity(job.rows.len());
         for p in job.rows {
             match check_row(scope, &p.parsed, &children, &schools) {
-                Ok(v) => batch.push(v),
+                Ok(v) => checked.push((p, v)),
                 Err(error) => refused.push(Refused {
                     line: p.line,
                     raw: p.raw,
                     error,
                 }),
+            }
+        }
+        // A stored row is changed only when it is the importer's too.
+        let owners = match scope {
+            Some(_) => {
+                let keys: Vec<Vec<Value>> = checked
+                    .iter()
+                    .map(|(_, v)| v[..table.keys.len()].to_vec())
+                    .collect();
+                tx.stored_owners(table, &keys).await?
+            }
+            None => vec![None; checked.len()],
+        };
+        let mut batch = Vec::with_capacity(checked.len());
+        for ((p, v), owner) in checked.into_iter().zip(owners) {
+            match owner {
+                Some(unit) if !in_scope(scope, unit) => refused.push(Refused {
+                    line: p.line,
+                    error: {
+                        let (column, value) = p.parsed.key_field();
+                        outside(column, value)
+                    },
+                    raw: p.raw,
+                }),
+                _ => batch.push(v),
             }
         }
         tx.upsert_facts(table, &batch).await?
@@ -274,6 +345,24 @@ async fn store_batch(
         refused,
     })
 }
+
+fn in_scope(scope: Option<&HashSet<i64>>, unit: i64) -> bool {
+    scope.is_none_or(|s| s.contains(&unit))
+}
+
+/// A row that would change, or name, a record outside the importer's unit.
+/// The same words whether the other unit's record exists or not.
+pub(crate) fn outside(column: &'static str, value: &str) -> FieldError {
+    FieldError {
+        column,
+        value: value.to_string(),
+        vi: OUTSIDE_VI.into(),
+        en: OUTSIDE_EN.into(),
+    }
+}
+
+pub(crate) const OUTSIDE_VI: &str = "ngoài phạm vi đơn vị của tài khoản";
+pub(crate) const OUTSIDE_EN: &str = "outside the account's unit";
 
 async fn lookup_children(
     tx: &mut dyn ImportTx,
@@ -308,6 +397,8 @@ async fn lookup_schools(
 
 /// The messages of a reference to a child or school that is not stored.
 pub(crate) const MISSING_CHILD_EN: &str = "no child with this code in the data set or stored";
+pub(crate) const MISSING_CHILD_IN_SCOPE_EN: &str =
+    "no child with this code in the data set or in the account's unit";
 pub(crate) const MISSING_SCHOOL_EN: &str = "no school with this code in the data set or stored";
 
 /// Checks a row's references and scope, and gives its values.
@@ -319,16 +410,9 @@ fn check_row(
 ) -> Result<Vec<Value>, FieldError> {
     let child = match parsed.child_code() {
         Some(code) => match children.get(code) {
-            Some(c) if scope.is_some_and(|s| !s.contains(&c.unit_id)) => {
-                return Err(FieldError {
-                    column: "child_id",
-                    value: code.to_string(),
-                    vi: "trẻ ngoài phạm vi đơn vị của tài khoản".into(),
-                    en: "the child is outside the account's unit".into(),
-                });
-            }
+            Some(c) if !in_scope(scope, c.unit_id) => return Err(missing_child(scope, code)),
             Some(c) => Some(c),
-            None => return Err(missing_child(code)),
+            None => return Err(missing_child(scope, code)),
         },
         None => None,
     };

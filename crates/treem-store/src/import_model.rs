@@ -30,7 +30,16 @@ pub struct FactTable {
     pub values: &'static [&'static str],
     /// A column set to the time of the import when a row is first stored.
     pub created: Option<&'static str>,
+    /// The unit that owns a stored row, as an SQL expression over the
+    /// table aliased `t`: an import within a unit scope may change a stored
+    /// row only when this unit is in the scope.
+    pub owner: &'static str,
 }
+
+/// The owner of a row that belongs to a child: the child's unit.
+const CHILD_OWNER: &str = "(SELECT c.unit_id FROM children c WHERE c.id = t.child_id)";
+/// The owner of a row that names its own commune.
+const UNIT_OWNER: &str = "t.unit_id";
 
 pub const MEASUREMENTS: FactTable = FactTable {
     table: "measurements",
@@ -57,6 +66,7 @@ pub const MEASUREMENTS: FactTable = FactTable {
         "method",
     ],
     created: Some("created_at"),
+    owner: CHILD_OWNER,
 };
 pub const SCHOOLS: FactTable = FactTable {
     table: "schools",
@@ -69,18 +79,21 @@ pub const SCHOOLS: FactTable = FactTable {
         "psych_support",
     ],
     created: None,
+    owner: UNIT_OWNER,
 };
 pub const ENROLMENTS: FactTable = FactTable {
     table: "enrolments",
     keys: &["child_id", "school_year", "level"],
     values: &["school_code", "grade", "status"],
     created: None,
+    owner: CHILD_OWNER,
 };
 pub const ASSESSMENTS: FactTable = FactTable {
     table: "commune_assessments",
     keys: &["commune_code", "year"],
     values: &["unit_id", "child_friendly", "play_spot"],
     created: None,
+    owner: UNIT_OWNER,
 };
 pub const DISASTERS: FactTable = FactTable {
     table: "disasters",
@@ -93,12 +106,14 @@ pub const DISASTERS: FactTable = FactTable {
         "children_supported_timely",
     ],
     created: None,
+    owner: UNIT_OWNER,
 };
 pub const PARTICIPATION: FactTable = FactTable {
     table: "participation",
     keys: &["child_id", "date", "kind"],
     values: &["note"],
     created: None,
+    owner: CHILD_OWNER,
 };
 pub const CASES: FactTable = FactTable {
     table: "cases",
@@ -111,6 +126,7 @@ pub const CASES: FactTable = FactTable {
         "closed_on",
     ],
     created: None,
+    owner: CHILD_OWNER,
 };
 
 /// How many rows of a batch were written (new or changed) and how many were
@@ -172,6 +188,13 @@ pub trait ImportTx: Send {
     /// The stored children with these codes (those written earlier in this
     /// transaction included).
     async fn child_facts(&mut self, child_ids: &[String]) -> StoreResult<Vec<ChildFacts>>;
+    /// For each key (the key columns of `table`, in order), the unit that
+    /// owns the stored row with that key, or `None` when none is stored.
+    async fn stored_owners(
+        &mut self,
+        table: FactTable,
+        keys: &[Vec<Value>],
+    ) -> StoreResult<Vec<Option<i64>>>;
     /// The school codes among these that have a stored record.
     async fn known_schools(&mut self, codes: &[String]) -> StoreResult<Vec<String>>;
     /// Inserts or updates rows of a fact table by its key; each row holds the

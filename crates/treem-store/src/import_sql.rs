@@ -364,6 +364,37 @@ macro_rules! import_sql {
                 Ok(out)
             }
 
+            async fn stored_owners(
+                &mut self,
+                table: $crate::FactTable,
+                keys: &[Vec<$crate::Value>],
+            ) -> $crate::StoreResult<Vec<Option<i64>>> {
+                let matches: Vec<String> = table
+                    .keys
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| format!("t.{k} = ${}", i + 1))
+                    .collect();
+                let sql = format!(
+                    "SELECT {} FROM {} t WHERE {}",
+                    table.owner,
+                    table.table,
+                    matches.join(" AND ")
+                );
+                let mut out = Vec::with_capacity(keys.len());
+                for key in keys {
+                    if key.len() != table.keys.len() {
+                        return Err($crate::StoreError::Corrupt(format!("{} key values for {}", key.len(), table.table)));
+                    }
+                    let mut q = sqlx::query_scalar::<_, Option<i64>>(&sql);
+                    for v in key {
+                        q = bind_value!(q, v);
+                    }
+                    out.push(q.fetch_optional(&mut *self.tx).await?.flatten());
+                }
+                Ok(out)
+            }
+
             async fn known_schools(&mut self, codes: &[String]) -> $crate::StoreResult<Vec<String>> {
                 let json = serde_json::to_string(codes).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
                 Ok(sqlx::query_scalar(concat!(

@@ -84,7 +84,10 @@ pub(crate) fn long_text(
     problems: &mut Vec<FieldProblem>,
 ) -> String {
     let t = treem_domain::text::nfc(text.trim());
-    if required && t.is_empty() {
+    if let Some(c) = treem_domain::text::forbidden_char(&t) {
+        let (vi, en) = treem_domain::text::forbidden_char_message(c);
+        problems.push(problem(field, vi, en));
+    } else if required && t.is_empty() {
         problems.push(problem(field, "Bắt buộc", "Required"));
     } else if t.chars().count() > MAX_TEXT {
         problems.push(problem(

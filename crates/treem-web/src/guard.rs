@@ -21,8 +21,17 @@ use crate::error::ErrorPage;
 use crate::page::{self, ErrorTemplate};
 use crate::{AppError, AppState, policy};
 
-/// The largest request body accepted (unit files, later data sets).
+/// The largest request body accepted (unit files, data sets), from a
+/// signed-in user.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// The largest request body read before sign-in (the login form is a few
+/// hundred bytes): an anonymous request cannot make the server buffer more.
+pub const PUBLIC_MAX_BODY: usize = 16 * 1024;
+
+/// How many requests are served at once; the others wait their turn
+/// without their bodies being read.
+pub const MAX_CONCURRENT_REQUESTS: usize = 256;
 
 /// The name of the anti-forgery field in every form.
 pub const CSRF_FIELD: &str = "csrf";
@@ -137,7 +146,12 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 req.extensions_mut().insert(user);
             }
             req.extensions_mut().insert(info.clone());
-            let response = match check_csrf(req, &info).await {
+            let limit = if user.is_some() {
+                MAX_BODY
+            } else {
+                PUBLIC_MAX_BODY
+            };
+            let response = match check_csrf(req, &info, limit).await {
                 Ok(req) => next.run(req).await,
                 Err(e) => e.into_response(),
             };
@@ -245,14 +259,22 @@ fn mark_csrf_exempt(req: &mut Request) {
 
 /// Checks the anti-forgery token of a state-changing request, reading it from
 /// the form body (URL-encoded or multipart) and putting the body back.
-async fn check_csrf(req: Request, info: &RequestInfo) -> Result<Request, AppError> {
+async fn check_csrf(req: Request, info: &RequestInfo, limit: usize) -> Result<Request, AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.extensions().get::<CsrfExempt>().is_some()
     {
         return Ok(req);
     }
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::TooLarge);
+    }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| AppError::TooLarge)?;
     let content_type = parts

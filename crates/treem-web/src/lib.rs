@@ -30,6 +30,7 @@ mod duplicates_page;
 mod error;
 mod facts_page;
 mod guard;
+mod headers;
 mod holidays_page;
 mod home;
 pub mod indicator_report;
@@ -62,7 +63,7 @@ pub async fn build_app(config: WebConfig, store: Arc<dyn Store>) -> Result<Route
 }
 
 fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(auth::routes())
         .merge(home::routes())
         .merge(reports::routes())
@@ -96,6 +97,10 @@ fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             guard::MAX_BODY,
         ))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new());
+    headers::add(routes)
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            guard::MAX_CONCURRENT_REQUESTS,
+        ))
         .with_state(state)
 }

@@ -108,12 +108,35 @@ pub fn encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A local path that is safe to redirect to after login (no other host).
+/// A path of this site that is safe to redirect to (after login, after
+/// choosing a language): one slash, then no second slash or backslash, and
+/// no control or space characters (browsers drop a tab or a line break, so
+/// `/<tab>/host` would become `//host`) — checked as sent and once decoded.
 pub fn safe_next(next: Option<&str>) -> String {
+    fn local(n: &str) -> bool {
+        let mut chars = n.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\' || is_invisible(c))
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if local(n)
+                && percent_encoding::percent_decode_str(n)
+                    .decode_utf8()
+                    .is_ok_and(|d| local(&d)) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
+}
+
+/// Characters a browser may drop or reorder while reading a URL.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// The friendly error page.
@@ -139,6 +162,33 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
+        // The known bypasses: control characters browsers strip, a
+        // backslash read as a slash, and each of them percent-encoded.
+        for bad in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r//evil.example",
+            "\t//evil.example",
+            "/%09/evil.example/x",
+            "/%0a/evil.example",
+            "/%0d%0a/evil.example",
+            "/%2f/evil.example",
+            "/%2F%2Fevil.example",
+            "/%5cevil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{202e}/evil.example",
+            "%2F%2Fevil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        for good in ["/", "/children?q=l%C3%B2+th%E1%BB%8B", "/cases/12#steps"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
     }
 
     #[test]

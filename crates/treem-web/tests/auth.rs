@@ -26,6 +26,22 @@ async fn health_and_vietnamese_login_page(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/login");
+    // Never to another site, however the address is disguised.
+    for bad in [
+        "/%09/evil.example/x",
+        "/%0A/evil.example",
+        "%2F%2Fevil.example",
+        "/%5C/evil.example",
+        "/%252F%252Fevil.example",
+        "https://evil.example",
+    ] {
+        let res = c
+            .get(app.url(&format!("/lang/en?next={bad}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/", "{bad}");
+    }
     let (_, body) = app.get(&c, "/login").await;
     assert!(body.contains("Sign in"));
     assert_eq!(app.get(&c, "/lang/fr").await.0, StatusCode::NOT_FOUND);
