@@ -110,9 +110,19 @@ mod hygiene_tests {
         ] {
             assert!(forbidden_char(bad).is_some(), "{bad:?}");
         }
-        for good in ["Lò Thị Mai", "Bản\tNà", "dòng 1\r\ndòng 2", "Nà\nTăm", "0912 345 678", ""] {
+        for good in [
+            "Lò Thị Mai",
+            "Bản\tNà",
+            "dòng 1\r\ndòng 2",
+            "Nà\nTăm",
+            "0912 345 678",
+            "",
+        ] {
             assert_eq!(forbidden_char(good), None, "{good:?}");
         }
-        assert_eq!(forbidden_char_message('\u{0}').1, "holds a control or bidirectional character that is not allowed (U+0000)");
+        assert_eq!(
+            forbidden_char_message('\u{0}').1,
+            "holds a control or bidirectional character that is not allowed (U+0000)"
+        );
     }
 }

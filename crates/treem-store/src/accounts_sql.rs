@@ -205,27 +205,71 @@ macro_rules! accounts_sql {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            pub(crate) async fn recent_login_failures_sql(
+            pub(crate) async fn count_login_attempt_sql(
                 &self,
-                username: &str,
-                ip: &str,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<(i64, i64)> {
-                let by_user: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND record_id = $1 AND at > $2",
+                key: &str,
+                window_from: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<i64> {
+                // One statement: the row lock of the upsert orders concurrent
+                // attempts, each sees the count with its own.
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO login_counters (key, window_start, count) VALUES ($1, $2, 1)
+                     ON CONFLICT (key) DO UPDATE SET
+                       count = CASE WHEN login_counters.window_start < $3 THEN 1 ELSE login_counters.count + 1 END,
+                       window_start = CASE WHEN login_counters.window_start < $3 THEN $2 ELSE login_counters.window_start END
+                     RETURNING count",
                 )
-                .bind(username)
-                .bind(since)
-                .fetch_one(self.reader())
-                .await?;
-                let by_ip: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND ip = $1 AND at > $2",
+                .bind(key)
+                .bind(now)
+                .bind(window_from)
+                .fetch_one(self.writer())
+                .await?)
+            }
+
+            pub(crate) async fn take_login_slot_sql(
+                &self,
+                key: &str,
+                free_before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<bool> {
+                let taken: Option<String> = sqlx::query_scalar(
+                    "UPDATE login_counters SET slot_at = $2
+                     WHERE key = $1 AND (slot_at IS NULL OR slot_at <= $3) RETURNING key",
                 )
-                .bind(ip)
-                .bind(since)
-                .fetch_one(self.reader())
+                .bind(key)
+                .bind(now)
+                .bind(free_before)
+                .fetch_optional(self.writer())
                 .await?;
-                Ok((by_user, by_ip))
+                Ok(taken.is_some())
+            }
+
+            pub(crate) async fn forget_login_attempts_sql(
+                &self,
+                forget: &[String],
+                one_less: &[String],
+                stale_before: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                for key in forget {
+                    sqlx::query("DELETE FROM login_counters WHERE key = $1")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for key in one_less {
+                    sqlx::query("UPDATE login_counters SET count = count - 1 WHERE key = $1 AND count > 0")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM login_counters WHERE window_start < $1")
+                    .bind(stale_before)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -350,13 +350,31 @@ macro_rules! shared_store {
                 self.audit_chain_sql(after, limit).await
             }
 
-            async fn recent_login_failures(
+            async fn count_login_attempt(
                 &self,
-                username: &str,
-                ip: &str,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<(i64, i64)> {
-                self.recent_login_failures_sql(username, ip, since).await
+                key: &str,
+                window_from: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<i64> {
+                self.count_login_attempt_sql(key, window_from, now).await
+            }
+
+            async fn take_login_slot(
+                &self,
+                key: &str,
+                free_before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<bool> {
+                self.take_login_slot_sql(key, free_before, now).await
+            }
+
+            async fn forget_login_attempts(
+                &self,
+                forget: &[String],
+                one_less: &[String],
+                stale_before: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<()> {
+                self.forget_login_attempts_sql(forget, one_less, stale_before).await
             }
 
             async fn insert_children(

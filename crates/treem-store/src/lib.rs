@@ -141,13 +141,32 @@ pub trait Store: Send + Sync {
     async fn audit_entries(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
     /// Entries with `seq` > `after`, oldest first, at most `limit` (for verifying).
     async fn audit_chain(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
-    /// Failed logins since `since` for a username and for an address.
-    async fn recent_login_failures(
+    /// Counts a sign-in attempt under `key`, atomically: returns the count
+    /// in the key's window with this attempt, a window that started before
+    /// `window_from` starting again at `now`.
+    async fn count_login_attempt(
         &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<(i64, i64)>;
+        key: &str,
+        window_from: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Lets one attempt through a counted key if none was let through since
+    /// `free_before`; true if this one was.
+    async fn take_login_slot(
+        &self,
+        key: &str,
+        free_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// After a successful sign-in: forgets the counts of `forget`, takes one
+    /// attempt off each of `one_less`, and drops windows older than
+    /// `stale_before`.
+    async fn forget_login_attempts(
+        &self,
+        forget: &[String],
+        one_less: &[String],
+        stale_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     // --- children ---
 

@@ -184,29 +184,88 @@ async fn audit_chain_verifies_and_filters(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(older.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 1]);
-    let since = Utc::now() - Duration::minutes(15);
-    assert_eq!(
+}
+
+async fn login_attempts_are_counted_atomically(store: Arc<dyn Store>) {
+    let now = Utc::now();
+    let from = now - Duration::minutes(15);
+    // Forty attempts at once: each gets its own count, 1 to 40.
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.count_login_attempt("p:lap|10.0.0.9", from, now)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap());
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=40).collect::<Vec<i64>>());
+    // A window that began before `window_from` starts again.
+    let later = now + Duration::minutes(16);
+    let count = store
+        .count_login_attempt("p:lap|10.0.0.9", later - Duration::minutes(15), later)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // One slot at a time: twenty asking at once, one let through.
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.take_login_slot("p:lap|10.0.0.9", later - Duration::seconds(5), later)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut granted = 0;
+    for t in tasks {
+        granted += usize::from(t.await.unwrap());
+    }
+    assert_eq!(granted, 1);
+    let after = later + Duration::seconds(6);
+    assert!(
         store
-            .recent_login_failures("lap", "10.0.0.9", since)
+            .take_login_slot("p:lap|10.0.0.9", after - Duration::seconds(5), after)
             .await
-            .unwrap(),
-        (3, 3)
+            .unwrap()
     );
-    assert_eq!(
-        store
-            .recent_login_failures("x", "10.0.0.1", since)
-            .await
-            .unwrap(),
-        (0, 0)
-    );
-    let later = Utc::now() + Duration::minutes(1);
-    assert_eq!(
-        store
-            .recent_login_failures("lap", "10.0.0.9", later)
-            .await
-            .unwrap(),
-        (0, 0)
-    );
+    // After a success: forgotten, one less, stale ones dropped.
+    store
+        .count_login_attempt("a:10.0.0.9", from, now)
+        .await
+        .unwrap();
+    store
+        .count_login_attempt("a:10.0.0.9", from, now)
+        .await
+        .unwrap();
+    store
+        .forget_login_attempts(&["p:lap|10.0.0.9".into()], &["a:10.0.0.9".into()], from)
+        .await
+        .unwrap();
+    let c = store
+        .count_login_attempt("p:lap|10.0.0.9", from, now)
+        .await
+        .unwrap();
+    assert_eq!(c, 1);
+    let c = store
+        .count_login_attempt("a:10.0.0.9", from, now)
+        .await
+        .unwrap();
+    assert_eq!(c, 2);
+    store
+        .forget_login_attempts(&[], &[], now + Duration::days(1))
+        .await
+        .unwrap();
+    let c = store
+        .count_login_attempt("a:10.0.0.9", from, now)
+        .await
+        .unwrap();
+    assert_eq!(c, 1);
 }
 
 async fn concurrent_audit_appends_keep_the_chain(store: Arc<dyn Store>) {
@@ -794,6 +853,7 @@ on_both!(
     tokens_find_their_account,
     audit_chain_verifies_and_filters,
     concurrent_audit_appends_keep_the_chain,
+    login_attempts_are_counted_atomically,
     children_respect_scope,
     measurements_store_their_zscores,
     child_edits_keep_versions_and_refuse_stale_writes,

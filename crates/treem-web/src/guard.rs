@@ -112,11 +112,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         .and_then(|l| Lang::parse(&l))
         .unwrap_or_default();
     let path = req.uri().path().to_string();
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = client_ip(&req, &state.config.trusted_proxies);
     let tls = session::over_tls(req.headers(), &state.config);
     let pattern = req
         .extensions()
@@ -166,6 +162,37 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         response.headers_mut().append(SET_COOKIE, v);
     }
     response
+}
+
+/// The client's address: the socket's, or — when the socket is a trusted
+/// proxy — the last `X-Forwarded-For` entry that is not itself a trusted
+/// proxy. A header from anyone else is ignored (it is the sender's to
+/// write).
+fn client_ip(req: &Request, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return String::new();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map_while(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+        .to_string()
 }
 
 type Authorized = (Option<CurrentUser>, Option<String>);

@@ -23,12 +23,24 @@ pub struct WebConfig {
     /// Always mark cookies `Secure` (behind TLS). When false, they are marked
     /// `Secure` only for requests that arrived over HTTPS via a proxy.
     pub secure_cookies: bool,
-    /// Failed logins for one username within the window before refusing.
+    /// Sign-in attempts for one username from one address within the
+    /// window before that pair is refused until the window ends.
     pub max_failures_per_user: i64,
-    /// Failed logins from one address within the window before refusing.
+    /// Failed sign-ins from one address within the window before refusing.
     pub max_failures_per_ip: i64,
+    /// Attempts for one username from every address within the window
+    /// after which it is slowed down (never locked: its owner signs in from
+    /// another address).
+    pub slow_user_after: i64,
+    /// While slowed down, one attempt for the username every this many
+    /// seconds.
+    pub slow_user_seconds: i64,
     /// The throttling window.
     pub throttle_minutes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: the client's
+    /// address is the last entry a trusted proxy added; anyone else's
+    /// header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The key sealing case contents (from the data folder). Without it the
     /// case pages refuse to work rather than store anything in clear.
     pub case_key: Option<crate::case_seal::CaseKey>,
@@ -42,7 +54,10 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_failures_per_user: 5,
             max_failures_per_ip: 30,
+            slow_user_after: 10,
+            slow_user_seconds: 5,
             throttle_minutes: 15,
+            trusted_proxies: Vec::new(),
             case_key: None,
         }
     }

@@ -37,12 +37,12 @@ async fn a_demo_district_exports_and_imports_back_whole() {
         .await
         .unwrap();
     let dir = treem_store::testing::temp_dir().unwrap();
-    let first = export_to(a.store.as_ref(), &dir.path().join("1")).await;
+    let first = export_to(a.store.as_ref(), &dir.0.join("1")).await;
     assert!(!first.values().any(|t| t.contains('\0')));
 
     let b = treem_store::testing::sqlite().await.unwrap();
     bootstrap::ensure_units(b.store.as_ref()).await.unwrap();
-    let data = DataSet::open(&dir.path().join("1")).unwrap();
+    let data = DataSet::open(&dir.0.join("1")).unwrap();
     let opts = Options {
         as_of: None,
         partial: false,
@@ -54,9 +54,11 @@ async fn a_demo_district_exports_and_imports_back_whole() {
         reject_dir: None,
         workbook: false,
     };
-    let report = import(b.store.as_ref(), &data, &opts, &Quiet).await.unwrap();
+    let report = import(b.store.as_ref(), &data, &opts, &Quiet)
+        .await
+        .unwrap();
     assert_eq!(report.problem_count(), 0, "{:?}", report.problems);
-    let second = export_to(b.store.as_ref(), &dir.path().join("2")).await;
+    let second = export_to(b.store.as_ref(), &dir.0.join("2")).await;
     for (name, text) in &first {
         if name != "manifest.csv" {
             assert!(second[name] == *text, "{name} differs after the round trip");

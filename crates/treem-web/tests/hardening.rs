@@ -54,9 +54,8 @@ async fn bodies_before_sign_in_are_small(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // The same without a declared length (chunked) is cut at the limit.
-    let chunks = futures_util::stream::iter(
-        (0..64).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 16 * 1024])),
-    );
+    let chunks =
+        futures_util::stream::iter((0..64).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 16 * 1024])));
     let res = c
         .post(app.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")

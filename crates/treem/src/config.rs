@@ -20,6 +20,7 @@ struct FileConfig {
     session_hours: Option<i64>,
     idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The configuration every command runs with.
@@ -30,6 +31,30 @@ pub struct Config {
     pub listen: Option<String>,
     pub lang: Lang,
     pub web: WebConfig,
+}
+
+/// The trusted proxies: `TREEM_TRUSTED_PROXIES` (comma-separated) or the
+/// file's `trusted_proxies` list; each an IP address.
+fn trusted_proxies(file: Option<Vec<String>>) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    let listed = match std::env::var("TREEM_TRUSTED_PROXIES") {
+        Ok(v) => v
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect(),
+        Err(_) => file.unwrap_or_default(),
+    };
+    listed
+        .iter()
+        .map(|a| {
+            a.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "trusted_proxies: «{a}» không phải địa chỉ IP / is not an IP address"
+                )
+            })
+        })
+        .collect()
 }
 
 fn env_parse<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
@@ -81,6 +106,7 @@ impl Config {
             secure_cookies: env_parse("TREEM_SECURE_COOKIES")?
                 .or(file.secure_cookies)
                 .unwrap_or(defaults.secure_cookies),
+            trusted_proxies: trusted_proxies(file.trusted_proxies)?,
             ..defaults
         };
         Ok(Config {
@@ -95,7 +121,7 @@ impl Config {
     /// The configuration as text, with any password in the database URL hidden.
     pub fn describe(&self) -> String {
         format!(
-            "data_dir = {}\ndatabase_url = {}\nlisten = {}\nlang = {}\nsession_hours = {}\nidle_minutes = {}\nsecure_cookies = {}\n",
+            "data_dir = {}\ndatabase_url = {}\nlisten = {}\nlang = {}\nsession_hours = {}\nidle_minutes = {}\nsecure_cookies = {}\ntrusted_proxies = {:?}\n",
             self.data_dir.display(),
             redact(&self.database_url),
             self.listen.as_deref().unwrap_or("127.0.0.1:8080"),
@@ -103,6 +129,11 @@ impl Config {
             self.web.session_hours,
             self.web.idle_minutes,
             self.web.secure_cookies,
+            self.web
+                .trusted_proxies
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
         )
     }
 

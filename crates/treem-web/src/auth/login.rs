@@ -106,12 +106,7 @@ async fn login(
         Ok((status, Html(tpl.render()?)).into_response())
     };
     let cfg = &state.config;
-    let since = Utc::now() - Duration::minutes(cfg.throttle_minutes);
-    let (by_user, by_ip) = state
-        .store
-        .recent_login_failures(&username, &info.ip, since)
-        .await?;
-    if by_user >= cfg.max_failures_per_user || by_ip >= cfg.max_failures_per_ip {
+    if let Some(wait) = throttle(&state, &username, &info.ip).await? {
         state
             .store
             .audit(event(
@@ -122,8 +117,16 @@ async fn login(
                 &username,
             ))
             .await?;
-        let minutes = cfg.throttle_minutes.to_string();
-        let msg = trf(lang, "login.throttled", &[("minutes", &minutes)]);
+        let msg = match wait {
+            Wait::Window => {
+                let minutes = cfg.throttle_minutes.to_string();
+                trf(lang, "login.throttled", &[("minutes", &minutes)])
+            }
+            Wait::Slowed => {
+                let seconds = cfg.slow_user_seconds.to_string();
+                trf(lang, "login.slowed", &[("seconds", &seconds)])
+            }
+        };
         return render_error(msg, StatusCode::TOO_MANY_REQUESTS);
     }
     let account = state
@@ -143,6 +146,16 @@ async fn login(
             .await?;
         return render_error(lang.t("login.failed").to_string(), StatusCode::UNAUTHORIZED);
     };
+    let now = Utc::now();
+    let keys = Keys::new(&username, &info.ip);
+    state
+        .store
+        .forget_login_attempts(
+            &[keys.pair, keys.user],
+            &[keys.address],
+            now - Duration::minutes(cfg.throttle_minutes),
+        )
+        .await?;
     let value = session::start(state.store.as_ref(), account.id, cfg).await?;
     state
         .store
@@ -161,6 +174,57 @@ async fn login(
     };
     let cookie = session::set_cookie(session::SESSION_COOKIE, &value, info.tls, None);
     redirect_with_cookie(&target, &cookie)
+}
+
+/// Why an attempt is refused before its password is looked at.
+enum Wait {
+    /// This username from this address, or this address, tried too often:
+    /// until the window ends.
+    Window,
+    /// The username is being tried from many addresses: a few seconds.
+    Slowed,
+}
+
+/// The counters an attempt is counted under.
+struct Keys {
+    pair: String,
+    address: String,
+    user: String,
+}
+
+impl Keys {
+    fn new(username: &str, ip: &str) -> Self {
+        Keys {
+            pair: format!("p:{username}|{ip}"),
+            address: format!("a:{ip}"),
+            user: format!("u:{username}"),
+        }
+    }
+}
+
+/// Counts the attempt (before the password is checked, atomically in the
+/// database, so concurrent guesses on any server see each other) and says
+/// whether it must wait. The owner of an account under attack from
+/// elsewhere is never locked out: her own address is counted apart.
+async fn throttle(state: &AppState, username: &str, ip: &str) -> Result<Option<Wait>, AppError> {
+    let cfg = &state.config;
+    let store = state.store.as_ref();
+    let now = Utc::now();
+    let from = now - Duration::minutes(cfg.throttle_minutes);
+    let keys = Keys::new(username, ip);
+    if store.count_login_attempt(&keys.pair, from, now).await? > cfg.max_failures_per_user {
+        return Ok(Some(Wait::Window));
+    }
+    if store.count_login_attempt(&keys.address, from, now).await? > cfg.max_failures_per_ip {
+        return Ok(Some(Wait::Window));
+    }
+    if store.count_login_attempt(&keys.user, from, now).await? > cfg.slow_user_after {
+        let free_before = now - Duration::seconds(cfg.slow_user_seconds);
+        if !store.take_login_slot(&keys.user, free_before, now).await? {
+            return Ok(Some(Wait::Slowed));
+        }
+    }
+    Ok(None)
 }
 
 fn redirect_with_cookie(target: &str, cookie: &str) -> Result<Response, AppError> {
