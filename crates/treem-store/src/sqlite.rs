@@ -4,7 +4,7 @@
 //! for SQLite's single write lock (no `SQLITE_BUSY` under load) and the audit
 //! chain needs no extra lock; reads use their own pool and never block.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -22,6 +22,21 @@ use crate::indicators_sql::indicators_sql;
 use crate::search_sql::search_sql;
 use crate::targets_sql::targets_sql;
 
+/// The database file and its WAL companions: owner only.
+fn private_file(path: &Path) {
+    #[cfg(unix)]
+    for p in [
+        path.to_path_buf(),
+        PathBuf::from(format!("{}-wal", path.display())),
+        PathBuf::from(format!("{}-shm", path.display())),
+    ] {
+        use std::os::unix::fs::PermissionsExt;
+        if p.exists() {
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
 /// The SQLite store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -36,13 +51,26 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // A commit is on disk before it is acknowledged: with NORMAL, a
+            // full disk could lose writes already answered 2xx.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A commit that failed (a full disk) can leave the connection
+            // inside a transaction that every later write would join and
+            // never commit: such a connection is closed, not reused.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options.clone())
             .await?;
+        private_file(path);
         sqlx::migrate!("migrations/sqlite").run(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)

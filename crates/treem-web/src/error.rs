@@ -22,12 +22,16 @@ pub enum AppError {
     TooLarge,
     #[error("internal: {0}")]
     Internal(String),
+    /// The database cannot write now (a full disk): nothing was stored.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Unavailable(detail) => AppError::Unavailable(detail),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -49,6 +53,7 @@ impl AppError {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -62,6 +67,7 @@ impl AppError {
             AppError::BadRequest => "error.bad_request",
             AppError::TooLarge => "error.too_large",
             AppError::Internal(_) => "error.internal",
+            AppError::Unavailable(_) => "error.unavailable",
         }
     }
 }
@@ -73,8 +79,12 @@ pub struct ErrorPage(pub &'static str);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
+        match &self {
+            AppError::Internal(detail) => tracing::error!(%detail, "request failed"),
+            AppError::Unavailable(detail) => {
+                tracing::error!(%detail, "storage unavailable: nothing stored")
+            }
+            _ => {}
         }
         let mut res = self.status().into_response();
         res.extensions_mut().insert(ErrorPage(self.message_key()));

@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use age::secrecy::SecretString;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,8 +26,11 @@ fn say(config: &Config, vi: impl Into<String>, en: impl Into<String>) -> String 
     }
 }
 
-/// The manifest's format name; a restore refuses any other.
-const FORMAT: &str = "treem-backup-1";
+/// The manifest's format name: a zip encrypted with age under a
+/// passphrase. A restore also takes format 1 (the same zip, unencrypted)
+/// and refuses any other.
+const FORMAT: &str = "treem-backup-2";
+const FORMAT_UNSEALED: &str = "treem-backup-1";
 const DB_FILE: &str = "treem.db";
 
 #[derive(Serialize, Deserialize)]
@@ -81,8 +85,87 @@ fn sqlite_file(config: &Config) -> anyhow::Result<std::path::PathBuf> {
     }
 }
 
-/// `treem backup FILE`.
-pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
+/// The environment variable a backup's passphrase may come from.
+pub const PASSPHRASE_ENV: &str = "TREEM_BACKUP_PASSPHRASE";
+/// The shortest passphrase accepted for a new backup.
+const MIN_PASSPHRASE: usize = 12;
+
+/// The passphrase of a backup: from `--passphrase-file` (its first line) or
+/// `TREEM_BACKUP_PASSPHRASE`; none is an error that says how to give one.
+fn passphrase(config: &Config, file: Option<&Path>, new: bool) -> anyhow::Result<SecretString> {
+    let text = match file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).with_context(|| {
+                say(
+                    config,
+                    format!("không đọc được tệp mật khẩu {}", f.display()),
+                    format!("cannot read the passphrase file {}", f.display()),
+                )
+            })?;
+            text.lines().next().unwrap_or_default().to_string()
+        }
+        None => std::env::var(PASSPHRASE_ENV).unwrap_or_default(),
+    };
+    if text.is_empty() {
+        bail!(say(
+            config,
+            format!(
+                "bản sao lưu được mã hóa bằng mật khẩu: đặt biến môi trường {PASSPHRASE_ENV} hoặc dùng --passphrase-file TỆP"
+            ),
+            format!(
+                "backups are encrypted with a passphrase: set {PASSPHRASE_ENV} or give --passphrase-file FILE"
+            ),
+        ));
+    }
+    if new && text.chars().count() < MIN_PASSPHRASE {
+        bail!(say(
+            config,
+            format!("mật khẩu sao lưu phải dài ít nhất {MIN_PASSPHRASE} ký tự"),
+            format!("a backup passphrase needs at least {MIN_PASSPHRASE} characters"),
+        ));
+    }
+    Ok(SecretString::from(text))
+}
+
+/// A file only its owner may read, never replacing one.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Removes a SQLite file and its companions, if they are there.
+fn remove_sqlite(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// Retries a step that another process's write may briefly lock out.
+async fn patiently<T, F, Fut>(mut step: F) -> treem_store::StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = treem_store::StoreResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match step().await {
+            Err(e) if tries < 20 && e.to_string().contains("locked") => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// `treem backup FILE`: the snapshot, its own count of children, and the
+/// key, zipped and encrypted under the passphrase. Whatever fails, no file
+/// is left behind: neither FILE nor a copy of the database.
+pub async fn backup(config: &Config, file: &Path, pass_file: Option<&Path>) -> anyhow::Result<()> {
     sqlite_file(config)?;
     if file.exists() {
         bail!(say(
@@ -91,6 +174,7 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
             format!("{} already exists; choose another name", file.display()),
         ));
     }
+    let secret = passphrase(config, pass_file, true)?;
     let store = crate::admin::open(config).await?;
     let key = std::fs::read(config.data_dir.join(KEY_FILE)).with_context(|| {
         say(
@@ -99,70 +183,85 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
             "cannot read the key file",
         )
     })?;
-    let copy = file.with_extension("db-copy");
-    let _ = std::fs::remove_file(&copy);
-    store.backup_into(&copy).await.with_context(|| {
-        say(
-            config,
-            "không sao được cơ sở dữ liệu",
-            "cannot copy the database",
-        )
-    })?;
-    let db = std::fs::read(&copy);
-    let _ = std::fs::remove_file(&copy);
-    let db = db.with_context(|| {
-        say(
-            config,
-            "không đọc được bản sao cơ sở dữ liệu",
-            "cannot read the database copy",
-        )
-    })?;
-    let manifest = Manifest {
-        format: FORMAT.into(),
-        created_at: chrono::Utc::now().to_rfc3339(),
-        children: store.count_children(&treem_store::Scope::All).await?,
-        database_sha256: sha256(&db),
-        key_sha256: sha256(&key),
-    };
-    let out = std::fs::File::create(file).with_context(|| {
-        say(
-            config,
-            format!("không tạo được tệp {}", file.display()),
-            format!("cannot create {}", file.display()),
-        )
-    })?;
-    let mut zip = zip::ZipWriter::new(out);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .unix_permissions(0o600);
-    for (name, bytes) in [
-        ("manifest.json", serde_json::to_vec_pretty(&manifest)?),
-        (DB_FILE, db),
-        (KEY_FILE, key),
-    ] {
-        zip.start_file(name, opts)?;
-        zip.write_all(&bytes)?;
+    let copy = config.data_dir.join(format!(
+        "backup-{}.db-copy",
+        treem_web::auth::session::random_token()
+    ));
+    let partial = std::path::PathBuf::from(format!("{}.partial", file.display()));
+    let written = async {
+        patiently(|| store.backup_into(&copy))
+            .await
+            .with_context(|| {
+                say(
+                    config,
+                    "không sao được cơ sở dữ liệu",
+                    "cannot copy the database",
+                )
+            })?;
+        // Counted in the snapshot itself: the server may write meanwhile.
+        let snapshot = treem_store::open(&format!("sqlite://{}", copy.display())).await?;
+        let children = snapshot.count_children(&treem_store::Scope::All).await?;
+        snapshot.close().await;
+        let db = std::fs::read(&copy)?;
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            created_at: chrono::Utc::now().to_rfc3339(),
+            children,
+            database_sha256: sha256(&db),
+            key_sha256: sha256(&key),
+        };
+        let out = create_private(&partial).with_context(|| {
+            say(
+                config,
+                format!("không tạo được tệp {}", partial.display()),
+                format!("cannot create {}", partial.display()),
+            )
+        })?;
+        let mut sealed = age::Encryptor::with_user_passphrase(secret).wrap_output(out)?;
+        {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .unix_permissions(0o600);
+            for (name, bytes) in [
+                ("manifest.json", serde_json::to_vec_pretty(&manifest)?),
+                (DB_FILE, db),
+                (KEY_FILE, key),
+            ] {
+                zip.start_file(name, opts)?;
+                zip.write_all(&bytes)?;
+            }
+            sealed.write_all(&zip.finish()?.into_inner())?;
+        }
+        sealed.finish()?.sync_all()?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        patiently(|| store.audit(AuditEvent::system("cli", "backup_created", "backup", &name)))
+            .await?;
+        std::fs::rename(&partial, file)?;
+        anyhow::Ok(manifest.children)
     }
-    zip.finish()?.sync_all()?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    store
-        .audit(AuditEvent::system("cli", "backup_created", "backup", &name))
-        .await?;
+    .await;
+    remove_sqlite(&copy);
+    let children = match written {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     println!(
         "{}",
         say(
             config,
             format!(
-                "Đã sao lưu {} trẻ em, cơ sở dữ liệu và tệp khóa vào {}",
-                manifest.children,
+                "Đã sao lưu {children} trẻ em, cơ sở dữ liệu và tệp khóa (mã hóa bằng mật khẩu) vào {}",
                 file.display()
             ),
             format!(
-                "Backed up {} children, the database and the key file to {}",
-                manifest.children,
+                "Backed up {children} children, the database and the key file (encrypted with the passphrase) to {}",
                 file.display()
             ),
         )
@@ -172,7 +271,7 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
 
 fn entry(
     config: &Config,
-    zip: &mut zip::ZipArchive<std::fs::File>,
+    zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>,
     name: &str,
 ) -> anyhow::Result<Vec<u8>> {
     let mut f = zip.by_name(name).with_context(|| {
@@ -187,8 +286,42 @@ fn entry(
     Ok(out)
 }
 
+/// The zip inside a backup: decrypted with the passphrase (a backup of
+/// format 1, made before backups were encrypted, is a plain zip).
+fn unsealed(config: &Config, file: &Path, pass_file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(file).with_context(|| {
+        say(
+            config,
+            format!("không mở được {}", file.display()),
+            format!("cannot open {}", file.display()),
+        )
+    })?;
+    if !bytes.starts_with(b"age-encryption.org/") {
+        return Ok(bytes);
+    }
+    let secret = passphrase(config, pass_file, false)?;
+    let wrong = || {
+        say(
+            config,
+            "không giải mã được bản sao lưu: sai mật khẩu hoặc tệp hỏng",
+            "cannot decrypt the backup: wrong passphrase or a damaged file",
+        )
+    };
+    let decryptor = age::Decryptor::new(&bytes[..]).with_context(wrong)?;
+    let mut identity = age::scrypt::Identity::new(secret);
+    // Never more work than a backup of this program asks for (a hostile
+    // file could ask for hours).
+    identity.set_max_work_factor(22);
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .with_context(wrong)?;
+    let mut out = Vec::new();
+    reader.read_to_end(&mut out).with_context(wrong)?;
+    Ok(out)
+}
+
 /// `treem restore FILE`: only into a data folder with no database and no key.
-pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
+pub async fn restore(config: &Config, file: &Path, pass_file: Option<&Path>) -> anyhow::Result<()> {
     let db_path = sqlite_file(config)?;
     let key_path = config.data_dir.join(KEY_FILE);
     if db_path.exists() || key_path.exists() {
@@ -203,14 +336,8 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
             ),
         ));
     }
-    let f = std::fs::File::open(file).with_context(|| {
-        say(
-            config,
-            format!("không mở được {}", file.display()),
-            format!("cannot open {}", file.display()),
-        )
-    })?;
-    let mut zip = zip::ZipArchive::new(f).with_context(|| {
+    let bytes = unsealed(config, file, pass_file)?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).with_context(|| {
         say(
             config,
             "không phải bản sao lưu của treem",
@@ -225,7 +352,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
                 "the backup's manifest is unreadable",
             )
         })?;
-    if manifest.format != FORMAT {
+    if manifest.format != FORMAT && manifest.format != FORMAT_UNSEALED {
         bail!(say(
             config,
             format!("định dạng {} không được hỗ trợ", manifest.format),
@@ -243,14 +370,11 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     }
     // Written under temporary names, renamed only once everything checks out.
     let tmp_db = config.data_dir.join("treem.db.restoring");
-    std::fs::write(&tmp_db, &db)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    remove_sqlite(&tmp_db);
+    create_private(&tmp_db)?.write_all(&db)?;
     let tmp_key = config.data_dir.join("treem.key.restoring");
     let _ = std::fs::remove_file(&tmp_key);
-    options.open(&tmp_key)?.write_all(&key)?;
+    create_private(&tmp_key)?.write_all(&key)?;
     let checked = async {
         CaseKey::load_or_create(&tmp_key).with_context(|| {
             say(
@@ -289,12 +413,8 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     let children = match checked {
         Ok(n) => n,
         Err(e) => {
-            for p in [&tmp_db, &tmp_key] {
-                let _ = std::fs::remove_file(p);
-            }
-            for suffix in ["-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", tmp_db.display()));
-            }
+            remove_sqlite(&tmp_db);
+            let _ = std::fs::remove_file(&tmp_key);
             return Err(e);
         }
     };

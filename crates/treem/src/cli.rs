@@ -129,13 +129,21 @@ pub enum Command {
     Units(UnitsCommand),
     /// A consistent copy of everything (database and key) in one file
     Backup {
-        /// The backup file to write (a zip)
+        /// The backup file to write (a zip encrypted with the passphrase)
         file: PathBuf,
+        /// A file whose first line is the passphrase (else
+        /// TREEM_BACKUP_PASSPHRASE)
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
     /// Restore a backup into an empty data folder
     Restore {
         /// The backup file
         file: PathBuf,
+        /// A file whose first line is the passphrase (else
+        /// TREEM_BACKUP_PASSPHRASE)
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
     /// Show the effective configuration
     Config,

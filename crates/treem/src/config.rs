@@ -76,6 +76,13 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("treem-data"));
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("không tạo được thư mục dữ liệu {}", data_dir.display()))?;
+        // Children's records live here: the owner only.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("không đặt được quyền cho {}", data_dir.display()))?;
+        }
         let file_path = data_dir.join("treem.toml");
         let file: FileConfig = match std::fs::read_to_string(&file_path) {
             Ok(text) => toml::from_str(&text)

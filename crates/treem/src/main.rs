@@ -78,8 +78,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,
         Command::Units(cli::UnitsCommand::Load { file }) => admin::units_load(&config, &file).await,
-        Command::Backup { file } => backup::backup(&config, &file).await,
-        Command::Restore { file } => backup::restore(&config, &file).await,
+        Command::Backup {
+            file,
+            passphrase_file,
+        } => backup::backup(&config, &file, passphrase_file.as_deref()).await,
+        Command::Restore {
+            file,
+            passphrase_file,
+        } => backup::restore(&config, &file, passphrase_file.as_deref()).await,
         Command::Config => {
             print!("{}", config.describe());
             Ok(())

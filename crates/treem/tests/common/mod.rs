@@ -12,9 +12,13 @@ pub fn treem(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env_remove("TREEM_DATABASE_URL")
         .env_remove("TREEM_LANG")
+        .env("TREEM_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
         .output()
         .unwrap_or_else(|e| panic!("treem did not run: {e}"))
 }
+
+/// The passphrase the tests' backups are made with.
+pub const BACKUP_PASSPHRASE: &str = "cau mat khau sao luu thu nghiem";
 
 /// Output as text.
 pub fn text(o: &[u8]) -> String {
