@@ -9,6 +9,7 @@ mod duplicates;
 pub mod export;
 pub mod import;
 pub mod legacy;
+pub mod limits;
 mod read_file;
 pub mod records;
 pub mod report;
@@ -19,5 +20,6 @@ pub mod units;
 mod write_rows;
 
 pub use import::{ImportError, Options, Progress, Quiet, import};
+pub use limits::Limits;
 pub use report::{Problem, Report};
 pub use source::DataSet;

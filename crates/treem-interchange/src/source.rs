@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use calamine::{DataRef, Reader, Xlsx};
 
+use crate::limits::{Budget, Counted, Limits};
 use crate::spec::File;
 
 /// The most a row may hold before it is refused unread (every field may be
@@ -46,20 +47,31 @@ pub enum SourceError {
         "{0}: tệp UTF-16 chưa được hỗ trợ, hãy lưu dạng CSV UTF-8 / UTF-16 files are not supported, save as CSV UTF-8"
     )]
     Utf16(String),
+    /// A limit of `Limits` passed: what, and the limit.
+    #[error(
+        "bộ dữ liệu vượt quá giới hạn ({0}: tối đa {1}); hãy chia thành nhiều tệp nhỏ hơn / the data set is over a limit ({0}: at most {1}); split it into smaller files"
+    )]
+    TooMuch(String, u64),
+    #[error("tệp zip có hai mục cùng tên «{0}» / the zip holds two entries named «{0}»")]
+    DuplicateEntry(String),
 }
 
 #[derive(Debug, Clone)]
 enum Kind {
     Folder(PathBuf),
     Workbook(Arc<Vec<u8>>),
-    /// The CSV files of a zip, read into memory (uploads are small).
+    /// CSV files made in memory.
     Files(Arc<Vec<(File, Vec<u8>)>>),
+    /// A zip of CSV files: each entry (by its index) decompressed while it
+    /// is read, every byte counted against the data set's limit.
+    Zip(Arc<Vec<u8>>, Arc<Vec<(File, usize)>>, Budget),
 }
 
 /// An opened data set.
 #[derive(Debug, Clone)]
 pub struct DataSet {
     kind: Kind,
+    limits: Limits,
     /// Files or sheets present that are not part of the format.
     pub unknown: Vec<String>,
     present: Vec<File>,
@@ -89,6 +101,7 @@ impl DataSet {
             unknown.sort();
             return Ok(DataSet {
                 kind: Kind::Folder(path.to_path_buf()),
+                limits: Limits::default(),
                 unknown,
                 present,
             });
@@ -98,15 +111,29 @@ impl DataSet {
         Self::from_bytes(&name, bytes)
     }
 
-    /// A data set uploaded as one file (a workbook or a zip of CSVs).
+    /// A data set given as one file (a workbook or a zip of CSVs), with the
+    /// operator's limits.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Self, SourceError> {
+        Self::from_bytes_limited(name, bytes, Limits::default())
+    }
+
+    /// A data set given as one file, within `limits` (an upload's are
+    /// `Limits::upload`). A zip with a repeated entry name is refused; a
+    /// workbook is decompressed and counted before it is opened.
+    pub fn from_bytes_limited(
+        name: &str,
+        bytes: Vec<u8>,
+        limits: Limits,
+    ) -> Result<Self, SourceError> {
         if !bytes.starts_with(b"PK") {
             return Err(SourceError::NotADataSet(name.to_string()));
         }
         let mut zip = zip::ZipArchive::new(Cursor::new(&bytes))
             .map_err(|e| SourceError::Zip(e.to_string()))?;
+        crate::limits::unique_names(&mut zip)?;
         let is_workbook = zip.by_name("xl/workbook.xml").is_ok();
         if is_workbook {
+            crate::limits::check_workbook(&bytes, &limits)?;
             let mut present = Vec::new();
             let mut unknown = Vec::new();
             for sheet in read_xlsx_names(&bytes)? {
@@ -117,14 +144,15 @@ impl DataSet {
             }
             return Ok(DataSet {
                 kind: Kind::Workbook(Arc::new(bytes)),
+                limits,
                 unknown,
                 present,
             });
         }
-        let mut files = Vec::new();
+        let mut files: Vec<(File, usize)> = Vec::new();
         let mut unknown = Vec::new();
         for i in 0..zip.len() {
-            let mut entry = zip
+            let entry = zip
                 .by_index(i)
                 .map_err(|e| SourceError::Zip(e.to_string()))?;
             if entry.is_dir() {
@@ -133,23 +161,20 @@ impl DataSet {
             let full = entry.name().map(|n| n.to_string()).unwrap_or_default();
             let base = full.rsplit('/').next().unwrap_or(&full).to_string();
             match File::from_name(&base).filter(|_| base.to_lowercase().ends_with(".csv")) {
-                Some(f) => {
-                    // Bounded: an upload is limited in size before it gets here,
-                    // and a zip bomb stops at the row limit times a margin.
-                    let mut data = Vec::new();
-                    entry
-                        .by_ref()
-                        .take(4 << 30)
-                        .read_to_end(&mut data)
-                        .map_err(|e| SourceError::Zip(e.to_string()))?;
-                    files.push((f, data));
+                // Two entries of one file (in two folders) are one too many.
+                Some(f) if files.iter().any(|(g, _)| *g == f) => {
+                    return Err(SourceError::DuplicateEntry(base));
                 }
+                Some(f) => files.push((f, i)),
                 None => unknown.push(full),
             }
         }
+        drop(zip);
         let present = files.iter().map(|(f, _)| *f).collect();
+        let budget = Budget::new(limits.max_unzipped_bytes, "unzipped");
         Ok(DataSet {
-            kind: Kind::Files(Arc::new(files)),
+            kind: Kind::Zip(Arc::new(bytes), Arc::new(files), budget),
+            limits,
             unknown,
             present,
         })
@@ -178,6 +203,7 @@ impl DataSet {
         let present = files.iter().map(|(f, _)| *f).collect();
         Ok(DataSet {
             kind: Kind::Files(Arc::new(files)),
+            limits: Limits::default(),
             unknown,
             present,
         })
@@ -213,6 +239,7 @@ impl DataSet {
     ) -> tokio::sync::mpsc::Receiver<Result<Vec<RawRow>, SourceError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         let kind = self.kind.clone();
+        let limits = self.limits;
         std::thread::spawn(move || {
             let mut header_sent = false;
             let mut send = |mut batch: Vec<RawRow>| {
@@ -242,7 +269,14 @@ impl DataSet {
                     Some((_, data)) => read_csv(Cursor::new(data.as_slice()), file, &mut send),
                     None => Ok(()),
                 },
-                Kind::Workbook(bytes) => read_sheet(Cursor::new(bytes.as_slice()), file, &mut send),
+                Kind::Zip(bytes, files, budget) => match files.iter().find(|(f, _)| *f == file) {
+                    Some((_, index)) => zip_entry_rows(&bytes, *index, budget, file, &mut send),
+                    None => Ok(()),
+                },
+                Kind::Workbook(bytes) => {
+                    let cells = Budget::new(limits.max_cells, "cells");
+                    read_sheet(Cursor::new(bytes.as_slice()), file, &cells, &mut send)
+                }
             };
             if let Err(e) = result {
                 let _ = tx.blocking_send(Err(e));
@@ -250,6 +284,33 @@ impl DataSet {
         });
         rx
     }
+}
+
+/// The rows of one CSV entry of a zip, decompressed as they are read.
+fn zip_entry_rows(
+    bytes: &[u8],
+    index: usize,
+    budget: Budget,
+    file: File,
+    send: &mut dyn FnMut(Vec<RawRow>) -> bool,
+) -> Result<(), SourceError> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SourceError::Zip(e.to_string()))?;
+    let entry = zip
+        .by_index(index)
+        .map_err(|e| SourceError::Zip(e.to_string()))?;
+    read_csv(
+        Counted {
+            inner: entry,
+            budget,
+        },
+        file,
+        send,
+    )
+    .map_err(|e| match e {
+        SourceError::Io(io) => crate::limits::from_io(io),
+        other => other,
+    })
 }
 
 fn find_csv(dir: &Path, file: File) -> Result<PathBuf, SourceError> {
@@ -438,6 +499,7 @@ fn cell_text(v: &DataRef<'_>) -> String {
 fn read_sheet<RS: Read + Seek>(
     input: RS,
     file: File,
+    cells_left: &Budget,
     send: &mut dyn FnMut(Vec<RawRow>) -> bool,
 ) -> Result<(), SourceError> {
     let mut wb = Xlsx::new(input).map_err(|e| SourceError::Workbook(e.to_string()))?;
@@ -462,6 +524,7 @@ fn read_sheet<RS: Read + Seek>(
         .next_cell()
         .map_err(|e| SourceError::Workbook(e.to_string()))?
     {
+        cells_left.take(1)?;
         let (r, c) = cell.get_position();
         let line = u64::from(r) + 1;
         if current.as_ref().is_some_and(|row| row.line != line) {

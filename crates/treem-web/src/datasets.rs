@@ -11,6 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::Lang;
+use treem_interchange::ImportError;
+use treem_interchange::source::SourceError;
 use treem_interchange::{DataSet, Options, Quiet, Report, import};
 use treem_store::Scope;
 
@@ -158,20 +160,38 @@ async fn upload(
         return Ok((StatusCode::BAD_REQUEST, Html(tpl.render()?)).into_response());
     };
     let workbook = !name.to_lowercase().ends_with(".zip");
-    let data = match DataSet::from_bytes(&name, bytes) {
+    let data = match DataSet::from_bytes_limited(&name, bytes, state.config.upload_limits) {
         Ok(d) => d,
-        Err(_) => {
+        Err(e) => {
+            let key = match e {
+                SourceError::TooMuch(..) => "datasets.too_much",
+                SourceError::DuplicateEntry(_) => "datasets.duplicate_entry",
+                _ => "datasets.unreadable",
+            };
             let tpl = DatasetTemplate {
-                error: Some(lang.t("datasets.unreadable")),
+                error: Some(lang.t(key)),
                 ..tpl
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
         }
     };
     let opts = import_options(&state, &user, check_only, workbook);
-    let report = import(state.store.as_ref(), &data, &opts, &Quiet)
-        .await
-        .map_err(|e| AppError::Internal(format!("import: {e}")))?;
+    let report = match import(state.store.as_ref(), &data, &opts, &Quiet).await {
+        Ok(r) => r,
+        // A limit passed while the file was unpacked: said, nothing stored.
+        Err(ImportError::Source(e @ (SourceError::TooMuch(..) | SourceError::Zip(_)))) => {
+            let key = match e {
+                SourceError::TooMuch(..) => "datasets.too_much",
+                _ => "datasets.unreadable",
+            };
+            let tpl = DatasetTemplate {
+                error: Some(lang.t(key)),
+                ..tpl
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
+        }
+        Err(e) => return Err(AppError::Internal(format!("import: {e}"))),
+    };
     let status = if report.problem_count() == 0 {
         StatusCode::OK
     } else {

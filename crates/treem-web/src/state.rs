@@ -41,6 +41,8 @@ pub struct WebConfig {
     /// address is the last entry a trusted proxy added; anyone else's
     /// header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// What an uploaded data set may hold once unpacked.
+    pub upload_limits: treem_interchange::Limits,
     /// The key sealing case contents (from the data folder). Without it the
     /// case pages refuse to work rather than store anything in clear.
     pub case_key: Option<crate::case_seal::CaseKey>,
@@ -58,6 +60,7 @@ impl Default for WebConfig {
             slow_user_seconds: 5,
             throttle_minutes: 15,
             trusted_proxies: Vec::new(),
+            upload_limits: treem_interchange::Limits::upload(),
             case_key: None,
         }
     }
