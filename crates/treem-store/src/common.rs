@@ -638,6 +638,31 @@ macro_rules! shared_store {
                 self.close_sql().await
             }
 
+            async fn key_fingerprint(&self) -> $crate::StoreResult<Option<String>> {
+                self.key_fingerprint_sql().await
+            }
+
+            async fn set_key_fingerprint(
+                &self,
+                fingerprint: &str,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.set_key_fingerprint_sql(fingerprint, audit).await
+            }
+
+            async fn sealed_values(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::SealedValue>> {
+                self.sealed_values_sql(limit).await
+            }
+
+            async fn reseal(
+                &self,
+                values: &[$crate::SealedValue],
+                fingerprint: &str,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                self.reseal_sql(values, fingerprint, audit).await
+            }
+
             async fn holidays(&self) -> $crate::StoreResult<Vec<(chrono::NaiveDate, String)>> {
                 self.holidays_sql().await
             }

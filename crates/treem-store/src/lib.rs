@@ -26,6 +26,7 @@ mod measurements_sql;
 mod model;
 pub mod postgres;
 mod rows;
+mod seal_sql;
 mod search_sql;
 pub mod sqlite;
 mod targets_sql;
@@ -39,6 +40,7 @@ pub use facts_sql::{EnrolmentRow, ParticipationRow};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
+pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
 
 /// What can go wrong at the storage seam.
@@ -379,6 +381,24 @@ pub trait Store: Send + Sync {
     async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()>;
     /// Closes the connections (before the database file is moved).
     async fn close(&self);
+
+    // --- the key that seals case contents ---
+
+    /// The fingerprint of the sealing key the database was last used with.
+    async fn key_fingerprint(&self) -> StoreResult<Option<String>>;
+    /// Records the fingerprint of the sealing key.
+    async fn set_key_fingerprint(&self, fingerprint: &str, audit: AuditEvent) -> StoreResult<()>;
+    /// Sealed values, at most `limit` (all of them for a rotation; one to
+    /// try a key on).
+    async fn sealed_values(&self, limit: i64) -> StoreResult<Vec<SealedValue>>;
+    /// Replaces sealed values (sealed again under a new key) and the key's
+    /// fingerprint, in one transaction with its audit entry.
+    async fn reseal(
+        &self,
+        values: &[SealedValue],
+        fingerprint: &str,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
     /// The public holidays on record.
     async fn holidays(&self) -> StoreResult<Vec<(chrono::NaiveDate, String)>>;
     /// Adds, renames or (with `None`) removes a public holiday.

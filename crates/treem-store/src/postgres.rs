@@ -10,6 +10,7 @@ use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
+use crate::seal_sql::seal_sql;
 use crate::search_sql::search_sql;
 use crate::targets_sql::targets_sql;
 
@@ -85,4 +86,8 @@ indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::t
 targets_sql!(PgStore);
 facts_sql!(PgStore);
 search_sql!(PgStore, agg: "json_agg(json_build_array({}))::text");
+seal_sql!(PgStore);
+impl crate::seal_sql::Backend for PgStore {
+    type Db = sqlx::Postgres;
+}
 cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -19,6 +19,7 @@ use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};
 use crate::indicators_sql::indicators_sql;
+use crate::seal_sql::seal_sql;
 use crate::search_sql::search_sql;
 use crate::targets_sql::targets_sql;
 
@@ -166,4 +167,8 @@ indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({})
 targets_sql!(SqliteStore);
 facts_sql!(SqliteStore);
 search_sql!(SqliteStore, agg: "json_group_array(json_array({}))");
+seal_sql!(SqliteStore);
+impl crate::seal_sql::Backend for SqliteStore {
+    type Db = sqlx::Sqlite;
+}
 cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

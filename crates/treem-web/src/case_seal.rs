@@ -19,6 +19,8 @@ const NONCE: usize = 24;
 #[derive(Clone)]
 pub struct CaseKey {
     cipher: XChaCha20Poly1305,
+    /// A one-way digest of the key, stored in the database to recognise it.
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for CaseKey {
@@ -36,6 +38,16 @@ pub enum KeyError {
         "tệp khóa {0} không đúng định dạng (64 chữ số hex) / the key file is not 64 hex digits"
     )]
     Malformed(String),
+    #[error(
+        "không có tệp khóa {0} nhưng cơ sở dữ liệu có nội dung vụ việc đã niêm phong: hãy chép lại đúng tệp treem.key (từ bản sao lưu) vào thư mục dữ liệu; treem không tạo khóa mới vì như vậy các ghi chú mới sẽ không đọc được khi khóa đúng trở lại / the key file {0} is missing but the database holds sealed case contents: put the right treem.key (from a backup) back into the data folder; treem makes no new key, which would leave new notes unreadable once the right key returns"
+    )]
+    Missing(String),
+    #[error(
+        "tệp khóa {0} không khớp với cơ sở dữ liệu (nội dung vụ việc được niêm phong bằng một khóa khác): hãy chép lại đúng tệp treem.key (từ bản sao lưu) / the key file {0} does not match the database (case contents were sealed with another key): put the right treem.key (from a backup) back"
+    )]
+    Mismatch(String),
+    #[error("{0}")]
+    Store(#[from] treem_store::StoreError),
 }
 
 impl CaseKey {
@@ -47,39 +59,59 @@ impl CaseKey {
     }
 
     fn from_bytes(bytes: &[u8; 32]) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new()
+            .chain_update(b"treem-seal-key-fingerprint-v1:")
+            .chain_update(bytes)
+            .finalize();
         CaseKey {
             cipher: XChaCha20Poly1305::new(bytes.into()),
+            fingerprint: hex::encode(&digest[..16]),
         }
+    }
+
+    /// The key's fingerprint (it cannot be turned back into the key).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Reads an existing key file; an error when there is none.
+    pub fn load(path: &Path) -> Result<Self, KeyError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| KeyError::Io(name.clone(), e))?;
+        let raw = hex::decode(text.trim()).map_err(|_| KeyError::Malformed(name.clone()))?;
+        let bytes: [u8; 32] = raw.try_into().map_err(|_| KeyError::Malformed(name))?;
+        Ok(Self::from_bytes(&bytes))
+    }
+
+    /// Makes a new random key in a file that must not exist yet (owner only,
+    /// written to disk before it is used).
+    pub fn create(path: &Path) -> Result<Self, KeyError> {
+        let name = path.display().to_string();
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(path)
+            .map_err(|e| KeyError::Io(name.clone(), e))?;
+        writeln!(file, "{}", hex::encode(bytes))
+            .and_then(|_| file.sync_all())
+            .map_err(|e| KeyError::Io(name, e))?;
+        Ok(Self::from_bytes(&bytes))
     }
 
     /// Reads the key file, or creates it (readable by its owner only) when
     /// there is none. An unreadable or malformed file is an error: a new key
     /// would make every sealed case unreadable.
     pub fn load_or_create(path: &Path) -> Result<Self, KeyError> {
-        let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let raw =
-                    hex::decode(text.trim()).map_err(|_| KeyError::Malformed(name.clone()))?;
-                let bytes: [u8; 32] = raw.try_into().map_err(|_| KeyError::Malformed(name))?;
-                Ok(Self::from_bytes(&bytes))
+        match Self::load(path) {
+            Err(KeyError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Self::create(path)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                rand::rng().fill_bytes(&mut bytes);
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut file = options
-                    .open(path)
-                    .map_err(|e| KeyError::Io(name.clone(), e))?;
-                writeln!(file, "{}", hex::encode(bytes))
-                    .and_then(|_| file.sync_all())
-                    .map_err(|e| KeyError::Io(name, e))?;
-                Ok(Self::from_bytes(&bytes))
-            }
-            Err(e) => Err(KeyError::Io(name, e)),
+            other => other,
         }
     }
 

@@ -34,6 +34,7 @@ mod headers;
 mod holidays_page;
 mod home;
 pub mod indicator_report;
+pub mod key_check;
 mod lists;
 mod measure_page;
 mod nutrition_page;

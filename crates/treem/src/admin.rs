@@ -19,12 +19,22 @@ use treem_web::bootstrap;
 use crate::config::Config;
 
 pub(crate) async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    config.ensure_key()?;
     let store = treem_store::open(&config.database_url)
         .await
         .context("không mở được cơ sở dữ liệu")?;
+    config.checked_key(store.as_ref()).await?;
     bootstrap::ensure_units(store.as_ref()).await?;
     Ok(store)
+}
+
+/// `treem key rotate`.
+pub async fn key_rotate(config: &Config) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let path = config.data_dir.join(treem_web::case_seal::KEY_FILE);
+    let n = treem_web::key_check::rotate(store.as_ref(), &path, "cli").await?;
+    let n = n.to_string();
+    println!("{}", msg(config.lang, "cli.key_rotated", &[("n", &n)]));
+    Ok(())
 }
 
 fn msg(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {

@@ -121,6 +121,9 @@ pub enum Command {
     /// API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The key that seals case contents
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -183,6 +186,13 @@ pub enum TokenCommand {
         /// The account's username
         name: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Seal every case content again under a new key, in one transaction
+    /// (stop every server first; back up again afterwards)
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]

@@ -145,11 +145,15 @@ impl Config {
     }
 
     /// The key that seals case contents, from `treem.key` in the data
-    /// folder, created with a fresh random key on first use. It must be
-    /// backed up with the data: without it sealed case contents are lost.
-    pub fn ensure_key(&self) -> anyhow::Result<treem_web::case_seal::CaseKey> {
+    /// folder (made on first use), checked against the database's
+    /// fingerprint: a missing or different key is refused once sealed
+    /// contents exist. It must be backed up with the data.
+    pub async fn checked_key(
+        &self,
+        store: &dyn treem_store::Store,
+    ) -> anyhow::Result<treem_web::case_seal::CaseKey> {
         let path = self.data_dir.join(treem_web::case_seal::KEY_FILE);
-        Ok(treem_web::case_seal::CaseKey::load_or_create(&path)?)
+        Ok(treem_web::key_check::key_for(store, &path).await?)
     }
 }
 

@@ -76,6 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cli::TokenCommand::Create { name }) => {
             admin::token_create(&config, &name).await
         }
+        Command::Key(cli::KeyCommand::Rotate) => admin::key_rotate(&config).await,
         Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,
         Command::Units(cli::UnitsCommand::Load { file }) => admin::units_load(&config, &file).await,
         Command::Backup {

@@ -13,10 +13,10 @@ use crate::config::Config;
 pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let lang = config.lang;
-    config.web.case_key = Some(config.ensure_key()?);
     let store = treem_store::open(&config.database_url)
         .await
         .context("không mở được cơ sở dữ liệu")?;
+    config.web.case_key = Some(config.checked_key(store.as_ref()).await?);
     bootstrap::ensure_units(store.as_ref()).await?;
     if demo {
         let n = bootstrap::load_demo(store.as_ref(), 3000, 2025, &|_| {}).await?;

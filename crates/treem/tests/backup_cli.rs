@@ -263,3 +263,30 @@ fn postgres_is_pointed_to_its_own_tools() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("pg_dump"), "{}", text(&o.stderr));
 }
+
+/// While nothing is sealed, a lost key costs nothing: a new one is made
+/// and recorded (the refusals once cases are sealed are tested in
+/// treem-web's key_check tests); the key can be rotated.
+#[test]
+fn without_sealed_contents_a_new_key_is_recorded_and_rotates() {
+    let d = temp_dir().unwrap();
+    let o = treem(&d.0, &["demo", "--children", "10", "--seed", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let key = d.0.join("treem.key");
+    std::fs::remove_file(&key).unwrap();
+    let out = d.0.join("out");
+    let o = treem(&d.0, &["export", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let made = std::fs::read(&key).unwrap();
+    let o = treem(&d.0, &["key", "rotate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("Đã niêm phong lại 0"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_ne!(std::fs::read(&key).unwrap(), made);
+    assert!(!d.0.join("treem.key.new").exists());
+    let o = treem(&d.0, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}

@@ -282,3 +282,16 @@ pub async fn sql_scalar(app: &TestApp, sql: &str, args: &[i64]) -> Option<i64> {
         q.fetch_optional(&mut c).await.unwrap()
     }
 }
+
+/// A temporary folder removed when dropped.
+pub struct TempFolder(treem_store::testing::TempDir);
+
+impl TempFolder {
+    pub fn new() -> Self {
+        TempFolder(treem_store::testing::temp_dir().unwrap())
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0.0
+    }
+}
