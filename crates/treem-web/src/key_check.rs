@@ -75,7 +75,7 @@ pub async fn rotate(store: &dyn Store, key_path: &Path, actor: &str) -> Result<u
         v.bytes = new.seal(&v.seal_id, v.column, &text);
     }
     let ev = AuditEvent::system(actor, "seal_key_rotated", "seal_key", "1")
-        .with_detail(&format!("{} values", values.len()));
+        .with_detail(format!("{} values", values.len()));
     if let Err(e) = store.reseal(&values, new.fingerprint(), ev).await {
         let _ = std::fs::remove_file(&pending);
         return Err(e.into());
