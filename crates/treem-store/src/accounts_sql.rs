@@ -13,8 +13,8 @@ macro_rules! accounts_sql {
             ) -> $crate::StoreResult<i64> {
                 let mut tx = self.writer().begin().await?;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO accounts (username, display_name, role, scope_code, password_hash, must_change_password, active, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id",
+                    "INSERT INTO accounts (username, display_name, role, scope_code, password_hash, must_change_password, active, created_at, commune_chair)
+                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8) RETURNING id",
                 )
                 .bind(&new.username)
                 .bind(&new.display_name)
@@ -23,6 +23,7 @@ macro_rules! accounts_sql {
                 .bind(&new.password_hash)
                 .bind(new.must_change_password)
                 .bind(chrono::Utc::now())
+                .bind(new.commune_chair)
                 .fetch_one(&mut *tx)
                 .await?;
                 let mut audit = audit;
@@ -69,11 +70,8 @@ macro_rules! accounts_sql {
                 if done.rows_affected() == 0 {
                     return Err($crate::StoreError::NotFound);
                 }
-                // A new password ends every other session of the account.
-                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                // A new password ends every other session and every token.
+                Self::end_access(&mut tx, id).await?;
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(())
@@ -142,28 +140,124 @@ macro_rules! accounts_sql {
                 &self,
                 account_id: i64,
                 token_hash: &str,
+                expires_at: chrono::DateTime<chrono::Utc>,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                let mut tx = self.writer().begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO api_tokens (account_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(token_hash)
+                .bind(chrono::Utc::now())
+                .bind(expires_at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut audit = audit;
+                audit.detail = format!("{} token {id}", audit.detail).trim().to_string();
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub(crate) async fn account_by_token_sql(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {
+                // Only a live token of an active account: not revoked, not
+                // past its end (one without an end is from before ends).
+                let sql = format!(
+                    "SELECT {} FROM accounts WHERE active AND id = (SELECT account_id FROM api_tokens
+                       WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2)",
+                    $crate::rows::ACCOUNT_COLUMNS
+                );
+                let row: Option<$crate::rows::AccountRow> = sqlx::query_as(&sql)
+                    .bind(token_hash)
+                    .bind(chrono::Utc::now())
+                    .fetch_optional(self.reader())
+                    .await?;
+                row.map(|r| r.into_account()).transpose()
+            }
+
+            /// Ends every session and token of an account.
+            async fn end_access(tx: &mut sqlx::Transaction<'static, $db>, id: i64) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL")
+                    .bind(id)
+                    .bind(chrono::Utc::now())
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn change_account_sql(
+                &self,
+                id: i64,
+                change: $crate::AccountChange,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
-                sqlx::query("INSERT INTO api_tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3)")
-                    .bind(account_id)
-                    .bind(token_hash)
-                    .bind(chrono::Utc::now())
-                    .execute(&mut *tx)
-                    .await?;
+                let (sql, value) = match change {
+                    $crate::AccountChange::Active(v) => ("UPDATE accounts SET active = $1 WHERE id = $2", v),
+                    $crate::AccountChange::CommuneChair(v) => ("UPDATE accounts SET commune_chair = $1 WHERE id = $2", v),
+                };
+                let done = sqlx::query(sql).bind(value).bind(id).execute(&mut *tx).await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                if change == $crate::AccountChange::Active(false) {
+                    Self::end_access(&mut tx, id).await?;
+                }
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            pub(crate) async fn account_by_token_sql(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {
-                let sql = format!(
-                    "SELECT {} FROM accounts WHERE id = (SELECT account_id FROM api_tokens WHERE token_hash = $1)",
-                    $crate::rows::ACCOUNT_COLUMNS
+            pub(crate) async fn tokens_sql(&self) -> $crate::StoreResult<Vec<$crate::TokenInfo>> {
+                type Row = (
+                    i64,
+                    i64,
+                    String,
+                    chrono::DateTime<chrono::Utc>,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                    Option<chrono::DateTime<chrono::Utc>>,
                 );
-                let row: Option<$crate::rows::AccountRow> =
-                    sqlx::query_as(&sql).bind(token_hash).fetch_optional(self.reader()).await?;
-                row.map(|r| r.into_account()).transpose()
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT t.id, t.account_id, a.username, t.created_at, t.expires_at, t.revoked_at
+                     FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
+                )
+                .fetch_all(self.reader())
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, account_id, username, created_at, expires_at, revoked_at)| $crate::TokenInfo {
+                        id,
+                        account_id,
+                        username,
+                        created_at,
+                        expires_at,
+                        revoked_at,
+                    })
+                    .collect())
+            }
+
+            pub(crate) async fn revoke_token_sql(
+                &self,
+                id: i64,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.writer().begin().await?;
+                let done = sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(id)
+                    .bind(chrono::Utc::now())
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             pub(crate) async fn audit_sql(&self, event: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {

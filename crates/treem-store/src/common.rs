@@ -326,9 +326,27 @@ macro_rules! shared_store {
                 &self,
                 account_id: i64,
                 token_hash: &str,
+                expires_at: chrono::DateTime<chrono::Utc>,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<i64> {
+                self.create_token_sql(account_id, token_hash, expires_at, audit).await
+            }
+
+            async fn tokens(&self) -> $crate::StoreResult<Vec<$crate::TokenInfo>> {
+                self.tokens_sql().await
+            }
+
+            async fn revoke_token(&self, id: i64, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<bool> {
+                self.revoke_token_sql(id, audit).await
+            }
+
+            async fn change_account(
+                &self,
+                id: i64,
+                change: $crate::AccountChange,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                self.create_token_sql(account_id, token_hash, audit).await
+                self.change_account_sql(id, change, audit).await
             }
 
             async fn account_by_token(&self, token_hash: &str) -> $crate::StoreResult<Option<$crate::Account>> {

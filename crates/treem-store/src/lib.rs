@@ -151,10 +151,24 @@ pub trait Store: Send + Sync {
         &self,
         account_id: i64,
         token_hash: &str,
+        expires_at: DateTime<Utc>,
+        audit: AuditEvent,
+    ) -> StoreResult<i64>;
+    /// The active account a live API token (not revoked, not expired)
+    /// belongs to.
+    async fn account_by_token(&self, token_hash: &str) -> StoreResult<Option<Account>>;
+    /// Every API token, oldest first (never their values).
+    async fn tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+    /// Revokes a token; false when there is no live token with that id.
+    async fn revoke_token(&self, id: i64, audit: AuditEvent) -> StoreResult<bool>;
+    /// Enables or disables an account (disabling ends its sessions and
+    /// tokens), or sets whether it is the commune chair.
+    async fn change_account(
+        &self,
+        id: i64,
+        change: AccountChange,
         audit: AuditEvent,
     ) -> StoreResult<()>;
-    /// The account an API token belongs to.
-    async fn account_by_token(&self, token_hash: &str) -> StoreResult<Option<Account>>;
 
     // --- audit log ---
 

@@ -25,6 +25,28 @@ pub struct Account {
     pub must_change_password: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The commune People's Committee chair, who approves case plans.
+    pub commune_chair: bool,
+}
+
+/// An API token as listed (never its value, which is not stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub account_id: i64,
+    pub username: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A change an administrator makes to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Enabled or disabled (disabling ends its sessions and tokens).
+    Active(bool),
+    /// Made, or no longer, the commune chair.
+    CommuneChair(bool),
 }
 
 /// What it takes to create an account.
@@ -36,6 +58,7 @@ pub struct NewAccount {
     pub scope_code: String,
     pub password_hash: String,
     pub must_change_password: bool,
+    pub commune_chair: bool,
 }
 
 /// A login session. The cookie holds a random value; only its hash is stored.

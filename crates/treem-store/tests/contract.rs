@@ -12,6 +12,7 @@ use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_domain::demo;
 use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_store::AccountChange;
 use treem_store::{AuditQuery, ChildQuery, Scope, Session, Store, StoreError};
 
 mod common;
@@ -137,20 +138,76 @@ async fn tokens_find_their_account(store: Arc<dyn Store>) {
         .create_account(&account("lap"), ev("account_created"))
         .await
         .unwrap();
-    store
-        .create_token(id, "tokenhash", ev("token_created"))
+    let later = Utc::now() + Duration::days(90);
+    let t1 = store
+        .create_token(id, "tokenhash", later, ev("token_created"))
         .await
         .unwrap();
-    assert_eq!(
+    let found = |h: &'static str| {
+        let s = store.clone();
+        async move { s.account_by_token(h).await.unwrap().map(|a| a.id) }
+    };
+    assert_eq!(found("tokenhash").await, Some(id));
+    assert_eq!(found("other").await, None);
+    // A token past its end is not accepted.
+    store
+        .create_token(
+            id,
+            "old",
+            Utc::now() - Duration::seconds(1),
+            ev("token_created"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found("old").await, None);
+    // Revoked: refused, and revoking twice says so.
+    assert!(store.revoke_token(t1, ev("token_revoked")).await.unwrap());
+    assert_eq!(found("tokenhash").await, None);
+    assert!(!store.revoke_token(t1, ev("token_revoked")).await.unwrap());
+    // A password change ends every token; so does disabling the account.
+    store
+        .create_token(id, "second", later, ev("token_created"))
+        .await
+        .unwrap();
+    assert_eq!(found("second").await, Some(id));
+    store
+        .set_password(id, "$argon2id$new", false, ev("password_changed"))
+        .await
+        .unwrap();
+    assert_eq!(found("second").await, None);
+    store
+        .create_token(id, "third", later, ev("token_created"))
+        .await
+        .unwrap();
+    store
+        .change_account(id, AccountChange::Active(false), ev("account_disabled"))
+        .await
+        .unwrap();
+    assert_eq!(found("third").await, None);
+    assert!(!store.account(id).await.unwrap().unwrap().active);
+    store
+        .change_account(id, AccountChange::Active(true), ev("account_enabled"))
+        .await
+        .unwrap();
+    assert_eq!(found("third").await, None, "re-enabling revives no token");
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 4);
+    assert!(listed.iter().all(|t| t.username == "lap"));
+    // The expired one too: a password change revokes every live-or-not token.
+    assert_eq!(listed.iter().filter(|t| t.revoked_at.is_some()).count(), 4);
+    // The commune chair is an attribute an administrator sets.
+    assert!(!store.account(id).await.unwrap().unwrap().commune_chair);
+    store
+        .change_account(id, AccountChange::CommuneChair(true), ev("account_chair"))
+        .await
+        .unwrap();
+    assert!(store.account(id).await.unwrap().unwrap().commune_chair);
+    assert!(matches!(
         store
-            .account_by_token("tokenhash")
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-        id
-    );
-    assert!(store.account_by_token("other").await.unwrap().is_none());
+            .change_account(999_999, AccountChange::CommuneChair(true), ev("x"))
+            .await,
+        Err(treem_store::StoreError::NotFound)
+    ));
 }
 
 async fn audit_chain_verifies_and_filters(store: Arc<dyn Store>) {

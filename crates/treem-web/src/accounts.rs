@@ -1,4 +1,7 @@
-//! Account administration: list accounts, create one with a one-time password.
+//! Account administration: list accounts, create one with a one-time
+//! password; disable or enable one, give it a new one-time password, make it
+//! the commune chair; list API tokens and revoke them
+//! (the actions are in `accounts_actions`).
 
 use askama::Template;
 use axum::extract::State;
@@ -20,7 +23,9 @@ use crate::{AppError, AppState};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/accounts", get(list).post(create))
+    Router::new()
+        .route("/admin/accounts", get(list).post(create))
+        .merge(crate::accounts_actions::routes())
 }
 
 /// Whether a username is acceptable: 3–64 of `a-z 0-9 . _ -`.
@@ -31,11 +36,24 @@ pub fn valid_username(s: &str) -> bool {
 }
 
 struct Row {
+    id: i64,
     username: String,
     display_name: String,
     role: &'static str,
     unit: String,
     created: String,
+    active: bool,
+    chair: bool,
+    commune: bool,
+}
+
+struct TokenRow {
+    id: i64,
+    username: String,
+    created: String,
+    expires: String,
+    state: &'static str,
+    live: bool,
 }
 
 #[derive(Template)]
@@ -43,6 +61,7 @@ struct Row {
 struct AccountsTemplate {
     page: Page,
     rows: Vec<Row>,
+    tokens: Vec<TokenRow>,
     roles: Vec<(&'static str, &'static str)>,
     done: Option<String>,
     error: Option<&'static str>,
@@ -50,14 +69,15 @@ struct AccountsTemplate {
 }
 
 #[derive(Deserialize, Default)]
-struct AccountForm {
+pub(crate) struct AccountForm {
     username: String,
     display_name: String,
     role: String,
     unit: String,
+    commune_chair: Option<String>,
 }
 
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     info: &RequestInfo,
     user: &CurrentUser,
@@ -65,6 +85,30 @@ async fn render(
     error: Option<&'static str>,
     form: AccountForm,
 ) -> Result<Html<String>, AppError> {
+    let now = chrono::Utc::now();
+    let date = |d: chrono::DateTime<chrono::Utc>| fmt_date(treem_domain::clock::vn_date(d));
+    let lang_t = info.lang;
+    let tokens = state
+        .store
+        .tokens()
+        .await?
+        .into_iter()
+        .map(|t| {
+            let live = t.revoked_at.is_none() && t.expires_at.is_some_and(|e| e > now);
+            TokenRow {
+                id: t.id,
+                username: t.username,
+                created: date(t.created_at),
+                expires: t.expires_at.map(date).unwrap_or_else(|| "—".into()),
+                state: lang_t.t(match (t.revoked_at, live) {
+                    (Some(_), _) => "tokens.revoked",
+                    (None, true) => "tokens.live",
+                    _ => "tokens.expired",
+                }),
+                live,
+            }
+        })
+        .collect();
     let lang = info.lang;
     let today = vn_today();
     let units = state.units();
@@ -74,9 +118,13 @@ async fn render(
         .await?
         .into_iter()
         .map(|a| Row {
+            id: a.id,
             unit: format!("{} ({})", units.name_of(&a.scope_code, today), a.scope_code),
             role: lang.t(a.role.label_key()),
             created: fmt_date(a.created_at.date_naive()),
+            active: a.active,
+            chair: a.commune_chair,
+            commune: a.role == Role::Commune,
             username: a.username,
             display_name: a.display_name,
         })
@@ -84,6 +132,7 @@ async fn render(
     let tpl = AccountsTemplate {
         page: Page::new(info, Some(user), lang.t("accounts.title")),
         rows,
+        tokens,
         roles: Role::ALL
             .iter()
             .map(|r| (r.as_str(), lang.t(r.label_key())))
@@ -111,6 +160,9 @@ fn check(state: &AppState, f: &AccountForm) -> Result<Role, &'static str> {
         return Err("accounts.missing_name");
     }
     let role = Role::parse(&f.role).ok_or("accounts.bad_role")?;
+    if f.commune_chair.is_some() && role != Role::Commune {
+        return Err("accounts.chair_commune_only");
+    }
     if state
         .units()
         .history
@@ -144,6 +196,7 @@ async fn create(
         scope_code: f.unit.trim().to_string(),
         password_hash: password::hash(one_time.clone()).await?,
         must_change_password: true,
+        commune_chair: f.commune_chair.is_some(),
     };
     let audit = user
         .event(&info, "account_created", "account", "")

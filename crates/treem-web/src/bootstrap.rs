@@ -43,6 +43,7 @@ pub async fn ensure_admin(store: &dyn Store) -> Result<Option<String>, AppError>
         scope_code: "12".into(),
         password_hash: password::hash(one_time.clone()).await?,
         must_change_password: true,
+        commune_chair: false,
     };
     store
         .create_account(

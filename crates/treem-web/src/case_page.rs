@@ -142,6 +142,8 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
         people: c
             .grants
             .iter()
+            // An approver grant of old confers nothing: the chair approves.
+            .filter(|g| g.kind != "approver")
             .map(|g| {
                 let until = g
                     .until
@@ -159,11 +161,13 @@ fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> Vi
                 )
             })
             .collect(),
+        // Who approved the plan last (the commune chair).
         approver: c
-            .grants
+            .steps
             .iter()
-            .find(|g| g.kind == "approver")
-            .map(|g| g.display_name.clone())
+            .rev()
+            .find(|(s, _)| s.step == Step::PlanApproved.code())
+            .map(|(s, _)| s.author.clone())
             .unwrap_or_default(),
     }
 }
@@ -222,7 +226,7 @@ async fn render(
             .with_timezone(&VN_OFFSET)
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
-        may_grant: c.access.act || c.access.approve,
+        may_grant: crate::case_people::supervises(state, &user.account, c.file.unit_id),
         forms: FORMS.to_vec(),
         v: view_of(state, user, &c, info.lang),
         problems,
@@ -300,15 +304,16 @@ async fn people(
     Path(id): Path<i64>,
     Form(f): Form<PeopleForm>,
 ) -> Result<Response, AppError> {
-    let problems = match cases::grant(&state, &user, &info, id, &f.username, &f.kind).await {
-        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
-        Err(CaseError::Invalid(p)) => p
-            .iter()
-            .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())
-            .collect(),
-        Err(CaseError::App(e)) => return Err(e),
-        Err(_) => return Err(AppError::BadRequest),
-    };
+    let problems =
+        match crate::case_people::grant(&state, &user, &info, id, &f.username, &f.kind).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
+            Err(CaseError::Invalid(p)) => p
+                .iter()
+                .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())
+                .collect(),
+            Err(CaseError::App(e)) => return Err(e),
+            Err(_) => return Err(AppError::BadRequest),
+        };
     render(&state, &info, &user, id, problems, false).await
 }
 

@@ -224,6 +224,19 @@ fn standings(grants: &[CaseGrant]) -> Vec<Standing> {
         .collect()
 }
 
+/// Whether an account is the People's Committee chair of the commune a
+/// case belongs to: the attribute an administrator sets, on an active
+/// commune account whose scope holds the case.
+pub(crate) fn is_chair_of(state: &AppState, account: &treem_store::Account, unit_id: i64) -> bool {
+    account.commune_chair
+        && account.active
+        && account.role == Role::Commune
+        && state
+            .units()
+            .scope_of(account, vn_today())
+            .contains(unit_id)
+}
+
 /// The case and the user's access to it, without reading its contents.
 /// A case the user has no standing on does not exist as far as she can
 /// tell; the attempt is audited.
@@ -235,7 +248,19 @@ pub async fn access_of(
 ) -> Result<(CaseFile, Vec<CaseGrant>, CaseAccess), AppError> {
     let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
     let grants = state.store.case_grants(id).await?;
-    let access = cases::access(user.account.id, &standings(&grants), Utc::now());
+    let mut standings = standings(&grants);
+    // Approval is the commune chair's alone: a stored approver grant counts
+    // for nobody else, and the chair of the case's commune holds it always.
+    let chair = is_chair_of(state, &user.account, file.unit_id);
+    standings.retain(|s| s.grant != Grant::Approver);
+    if chair {
+        standings.push(Standing {
+            account_id: user.account.id,
+            grant: Grant::Approver,
+            until: None,
+        });
+    }
+    let access = cases::access(user.account.id, &standings, Utc::now());
     if !access.read {
         state
             .store
@@ -348,7 +373,18 @@ pub async fn take_step(
     if !cases::may_take(access, to) {
         return Err(CaseError::App(AppError::Forbidden));
     }
-    let last = state.store.case_steps(id).await?.last().map(|s| s.at);
+    let steps = state.store.case_steps(id).await?;
+    // Whoever drafted the plan does not approve or return it.
+    if to.needs_approver()
+        && steps
+            .iter()
+            .rev()
+            .find(|s| s.step == Step::PlanDrafted.code())
+            .is_some_and(|s| s.author == user.account.username)
+    {
+        return Err(CaseError::App(AppError::Forbidden));
+    }
+    let last = steps.last().map(|s| s.at);
     let at = if input.at.trim().is_empty() {
         Ok(Utc::now() - Duration::nanoseconds(Utc::now().timestamp_subsec_nanos().into()))
     } else {
@@ -381,72 +417,6 @@ pub async fn take_step(
         Err(StoreError::Conflict(_)) => Err(CaseError::Conflict),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Gives another account a standing on the case. Only the case's own
-/// people may; the account must work where the case is.
-pub async fn grant(
-    state: &AppState,
-    user: &CurrentUser,
-    info: &RequestInfo,
-    id: i64,
-    username: &str,
-    kind: &str,
-) -> Result<(), CaseError> {
-    let (file, _, access) = access_of(state, user, info, id).await?;
-    if !(access.act || access.approve) {
-        return Err(CaseError::App(AppError::Forbidden));
-    }
-    let bad = |vi: &str, en: &str| CaseError::Invalid(vec![problem("username", vi, en)]);
-    let kind = match Grant::parse(kind) {
-        Some(g @ (Grant::Assigned | Grant::Approver | Grant::Granted)) => g,
-        _ => {
-            return Err(CaseError::Invalid(vec![problem(
-                "kind",
-                "Quyền không hợp lệ",
-                "Not a standing",
-            )]));
-        }
-    };
-    let Some(target) = state
-        .store
-        .account_by_username(username.trim())
-        .await?
-        .filter(|a| a.active)
-    else {
-        return Err(bad("Không có tài khoản này", "No such account"));
-    };
-    let role_fits = match kind {
-        Grant::Granted => matches!(target.role, Role::Province | Role::District),
-        Grant::Assigned => matches!(
-            target.role,
-            Role::Commune | Role::CaseWorker | Role::District | Role::Province
-        ),
-        _ => target.role != Role::Admin,
-    };
-    let in_scope = state
-        .units()
-        .scope_of(&target, vn_today())
-        .contains(file.unit_id);
-    if !role_fits || !in_scope {
-        return Err(bad(
-            "Tài khoản này không thể nhận quyền đó với vụ việc của xã này",
-            "That account cannot hold this standing on a case of this commune",
-        ));
-    }
-    let g = NewGrant {
-        account_id: target.id,
-        kind: kind.code().into(),
-        until: None,
-        reason: None,
-        granted_by: user.account.username.clone(),
-    };
-    let audit = event(user, info, "case_granted", &id.to_string()).with_detail(format!(
-        "{} → {}",
-        kind.code(),
-        target.username
-    ));
-    Ok(state.store.grant_case(id, &g, audit).await?)
 }
 
 /// Break-glass access: an officer whose scope holds the case states why,

@@ -212,11 +212,16 @@ async fn authorize(
     let store = state.store.as_ref();
     let internal = |e: treem_store::StoreError| AppError::from(e).into_response();
 
-    // API clients authenticate with a bearer token and need no CSRF token.
-    if let Some(token_account) = session::bearer(store, req.headers())
-        .await
-        .map_err(internal)?
-    {
+    // API clients authenticate with a bearer token and need no CSRF token;
+    // a token opens the API only (a page answers as if none were sent).
+    let bearer = if is_api(&path) {
+        session::bearer(store, req.headers())
+            .await
+            .map_err(internal)?
+    } else {
+        None
+    };
+    if let Some(token_account) = bearer {
         let Some(account) = token_account else {
             return Err(AppError::Unauthorized.into_response());
         };

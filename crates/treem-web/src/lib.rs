@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 
 mod accounts;
+mod accounts_actions;
 mod api;
 mod api_cases;
 mod api_children;
@@ -16,6 +17,7 @@ pub mod auth;
 pub mod bootstrap;
 mod case_input;
 mod case_page;
+mod case_people;
 pub mod case_seal;
 mod cases;
 mod cases_page;

@@ -46,6 +46,18 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/admin/units", Action::ManageUnits),
     ("GET", "/admin/accounts", Action::ManageAccounts),
     ("POST", "/admin/accounts", Action::ManageAccounts),
+    (
+        "POST",
+        "/admin/accounts/{id}/active",
+        Action::ManageAccounts,
+    ),
+    (
+        "POST",
+        "/admin/accounts/{id}/password",
+        Action::ManageAccounts,
+    ),
+    ("POST", "/admin/accounts/{id}/chair", Action::ManageAccounts),
+    ("POST", "/admin/tokens/{id}/revoke", Action::ManageAccounts),
     ("GET", "/admin/targets", Action::ManageTargets),
     ("POST", "/admin/targets", Action::ManageTargets),
     ("GET", "/admin/audit", Action::ViewAudit),

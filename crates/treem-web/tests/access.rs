@@ -91,7 +91,7 @@ async fn every_route_in_the_table_is_served(app: TestApp) {
 
 async fn roles_get_exactly_what_the_table_allows(app: TestApp) {
     let child = common::children_under(&app, "03424").await[0].id;
-    for (username, role, _) in ACCOUNTS {
+    for (username, role, _, _) in ACCOUNTS {
         let c = app.signed_in(username).await;
         let csrf = app.csrf(&c, "/").await;
         for (method, pattern, action) in ROUTES {

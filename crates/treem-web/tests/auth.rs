@@ -291,7 +291,12 @@ async fn bearer_tokens(app: TestApp) {
     let token = "treem_abc123";
     let ev = treem_domain::audit::AuditEvent::system("test", "token_created", "account", "x");
     app.store
-        .create_token(account.id, &treem_web::auth::session::digest(token), ev)
+        .create_token(
+            account.id,
+            &treem_web::auth::session::digest(token),
+            chrono::Utc::now() + chrono::Duration::days(90),
+            ev,
+        )
         .await
         .unwrap();
     let c = reqwest::Client::new();

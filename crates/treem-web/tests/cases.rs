@@ -80,7 +80,7 @@ async fn open_case(app: &TestApp, officer: &Api, child: &str, received: &str) ->
 
 async fn the_whole_procedure(app: TestApp) {
     let officer = Api::new(&app, "banbo").await;
-    let chair = Api::new(&app, "hotro").await;
+    let chair = Api::new(&app, "chutich").await;
     let (child, name) = banbo_child(&app).await;
     let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
     let id = v["id"].as_i64().unwrap();
@@ -161,7 +161,8 @@ async fn the_whole_procedure(app: TestApp) {
             "{step}"
         );
     }
-    // Only the approver approves; the chair is not on the case yet.
+    // Only the commune chair approves; the officer cannot approve her own
+    // plan. The chair needs no one to add her: she reads the case.
     assert_eq!(
         officer
             .step(&app, id, "plan_approved", "2026-03-05T10:00:00+07:00")
@@ -171,18 +172,9 @@ async fn the_whole_procedure(app: TestApp) {
     );
     assert_eq!(
         chair.get(&app, &format!("/api/v1/cases/{id}")).await.0,
-        StatusCode::NOT_FOUND
+        StatusCode::OK
     );
     let web = app.signed_in("banbo").await;
-    let csrf = app.csrf(&web, &format!("/cases/{id}")).await;
-    let (s, _, _) = post_form(
-        &app,
-        &web,
-        &format!("/cases/{id}/people"),
-        &[("csrf", &csrf), ("username", "hotro"), ("kind", "approver")],
-    )
-    .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
     // The chair returns the plan; the officer drafts again; the chair approves.
     assert_eq!(
         chair
@@ -764,7 +756,155 @@ async fn holidays_move_the_plan_deadline(app: TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
+/// The attacks the hardening found: an officer granting herself approver,
+/// a viewer or case worker made approver, the author approving her own
+/// plan — all refused; only supervisors add people.
+async fn nobody_approves_but_the_chair(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let chair = Api::new(&app, "chutich").await;
+    let (child, _) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    let web = app.signed_in("banbo").await;
+    let csrf = app.csrf(&web, &format!("/cases/{id}")).await;
+    // The assigned officer adds no one — not herself as approver, not a
+    // viewer, not a case worker.
+    for (who, kind) in [
+        ("banbo", "approver"),
+        ("xem", "approver"),
+        ("hotro", "approver"),
+        ("hotro", "assigned"),
+    ] {
+        let (s, _, _) = post_form(
+            &app,
+            &web,
+            &format!("/cases/{id}/people"),
+            &[("csrf", &csrf), ("username", who), ("kind", kind)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who} as {kind}");
+    }
+    // Even stored directly, an approver grant gives a non-chair nothing.
+    for who in ["banbo", "xem", "hotro"] {
+        let acc = app.store.account_by_username(who).await.unwrap().unwrap();
+        let g = treem_store::NewGrant {
+            account_id: acc.id,
+            kind: "approver".into(),
+            until: None,
+            reason: None,
+            granted_by: "attacker".into(),
+        };
+        let ev = treem_domain::audit::AuditEvent::system("x", "case_granted", "case", "");
+        app.store.grant_case(id, &g, ev).await.unwrap();
+    }
+    for (step, at) in [
+        ("initial_assessment", "2026-03-02T10:00:00+07:00"),
+        ("detailed_assessment", "2026-03-03T09:00:00+07:00"),
+        ("plan_drafted", "2026-03-05T09:00:00+07:00"),
+    ] {
+        assert_eq!(officer.step(&app, id, step, at).await.0, StatusCode::OK);
+    }
+    assert_eq!(
+        officer
+            .step(&app, id, "plan_approved", "2026-03-05T10:00:00+07:00")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    for who in ["xem", "hotro"] {
+        let api = Api::new(&app, who).await;
+        let (s, _) = api
+            .step(&app, id, "plan_approved", "2026-03-05T10:00:00+07:00")
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{who} approves");
+        assert_eq!(
+            api.get(&app, &format!("/api/v1/cases/{id}")).await.0,
+            StatusCode::NOT_FOUND,
+            "{who} reads"
+        );
+    }
+    // The chair, by her attribute alone, may; she adds the case worker as
+    // assigned (a supervisor), but not herself.
+    let chair_web = app.signed_in("chutich").await;
+    let csrf = app.csrf(&chair_web, &format!("/cases/{id}")).await;
+    let (s, _, _) = post_form(
+        &app,
+        &chair_web,
+        &format!("/cases/{id}/people"),
+        &[("csrf", &csrf), ("username", "hotro"), ("kind", "assigned")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _, body) = post_form(
+        &app,
+        &chair_web,
+        &format!("/cases/{id}/people"),
+        &[
+            ("csrf", &csrf),
+            ("username", "chutich"),
+            ("kind", "assigned"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A chair who drafted the plan herself does not approve it either.
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_returned", "2026-03-05T11:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let acc = app
+        .store
+        .account_by_username("chutich")
+        .await
+        .unwrap()
+        .unwrap();
+    let ev = treem_domain::audit::AuditEvent::system("x", "case_granted", "case", "");
+    let g = treem_store::NewGrant {
+        account_id: acc.id,
+        kind: "assigned".into(),
+        until: None,
+        reason: None,
+        granted_by: "tinh".into(),
+    };
+    app.store.grant_case(id, &g, ev).await.unwrap();
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_drafted", "2026-03-06T09:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        chair
+            .step(&app, id, "plan_approved", "2026-03-06T10:00:00+07:00")
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "the author approves"
+    );
+    // No longer chair: no longer approver.
+    let admin = app.signed_in("admin1").await;
+    let csrf = app.csrf(&admin, "/admin/accounts").await;
+    let (s, _, body) = post_form(
+        &app,
+        &admin,
+        &format!("/admin/accounts/{}/chair", acc.id),
+        &[("csrf", &csrf), ("value", "0")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let other_chair = Api::new(&app, "chutich").await;
+    let (s, _) = other_chair
+        .step(&app, id, "plan_returned", "2026-03-06T11:00:00+07:00")
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
 on_both!(
+    nobody_approves_but_the_chair,
     the_whole_procedure,
     nobody_else_sees_a_case,
     break_glass_is_granted_logged_and_shown,

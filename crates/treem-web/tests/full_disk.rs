@@ -84,13 +84,19 @@ async fn a_full_disk_never_answers_success_and_the_server_recovers() {
         scope_code: "03424".into(),
         password_hash: hash,
         must_change_password: false,
+        commune_chair: false,
     };
     let ev = AuditEvent::system("test", "account_created", "account", "");
     let account = shared.create_account(&new, ev).await.unwrap();
     let token = format!("treem_full_{}", treem_web::auth::session::random_token());
     let ev = AuditEvent::system("test", "token_created", "account", "x");
     shared
-        .create_token(account, &treem_web::auth::session::digest(&token), ev)
+        .create_token(
+            account,
+            &treem_web::auth::session::digest(&token),
+            chrono::Utc::now() + chrono::Duration::days(1),
+            ev,
+        )
         .await
         .unwrap();
     let app = treem_web::build_app(WebConfig::default(), shared.clone())

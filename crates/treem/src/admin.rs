@@ -13,7 +13,7 @@ use treem_domain::i18n::{Lang, trf};
 use treem_domain::text::nfc;
 use treem_domain::units::{Unit, merge_units, parse_unit_file};
 use treem_store::{NewAccount, Store, StoreError};
-use treem_web::auth::{password, session};
+use treem_web::auth::password;
 use treem_web::bootstrap;
 
 use crate::config::Config;
@@ -135,20 +135,17 @@ pub(crate) fn progress_bar(len: Option<u64>, template: &str) -> ProgressBar {
 }
 
 /// `treem user add`.
-pub async fn user_add(
-    config: &Config,
-    name: &str,
-    role: &str,
-    unit: &str,
-    display_name: Option<String>,
-    password_stdin: bool,
-) -> anyhow::Result<()> {
+pub async fn user_add(config: &Config, args: crate::cli::UserAdd) -> anyhow::Result<()> {
     let lang = config.lang;
-    let username = name.trim().to_lowercase();
+    let unit = args.unit.as_str();
+    let username = args.name.trim().to_lowercase();
     if !treem_web::valid_username(&username) {
         bail!(lang.t("accounts.bad_username"));
     }
-    let role = Role::parse(role).with_context(|| lang.t("accounts.bad_role"))?;
+    if args.chair && args.role != "commune" {
+        bail!(lang.t("accounts.chair_commune_only"));
+    }
+    let role = Role::parse(&args.role).with_context(|| lang.t("accounts.bad_role"))?;
     let store = open(config).await?;
     let units: Vec<Unit> = store.units().await?.into_iter().map(|s| s.unit).collect();
     if !units
@@ -157,24 +154,27 @@ pub async fn user_add(
     {
         bail!("{} ({unit})", lang.t("accounts.unknown_unit"));
     }
-    let (secret, must_change) = if password_stdin {
+    let display_name = nfc(args.display_name.as_deref().unwrap_or(&username).trim());
+    let (secret, must_change) = if args.password_stdin {
         let mut p = String::new();
         std::io::stdin().read_to_string(&mut p).context("stdin")?;
         let p = p.trim_end_matches(['\r', '\n']).to_string();
-        if !password::long_enough(&p) {
-            bail!(lang.t("password.too_short"));
+        if let Err(why) = password::acceptable(&p, &[&username, &display_name]) {
+            bail!(lang.t(why));
         }
-        (p, false)
+        // The operator's provisioning: final unless asked otherwise.
+        (p, args.one_time)
     } else {
         (password::one_time_password(), true)
     };
     let new = NewAccount {
         username: username.clone(),
-        display_name: nfc(display_name.as_deref().unwrap_or(&username).trim()),
+        display_name,
         role,
         scope_code: unit.to_string(),
         password_hash: password::hash(secret.clone()).await?,
         must_change_password: must_change,
+        commune_chair: args.chair,
     };
     let audit = AuditEvent::system("cli", "account_created", "account", "")
         .with_detail(format!("{username} {} {unit}", role.as_str()));
@@ -187,29 +187,9 @@ pub async fn user_add(
         "{}",
         msg(lang, "cli.user_created", &[("username", &username)])
     );
-    if must_change {
+    if !args.password_stdin {
         println!("{}: {secret}", lang.t("login.password"));
     }
-    Ok(())
-}
-
-/// `treem token create`.
-pub async fn token_create(config: &Config, name: &str) -> anyhow::Result<()> {
-    let store = open(config).await?;
-    let Some(account) = store
-        .account_by_username(&name.trim().to_lowercase())
-        .await?
-    else {
-        bail!("{}: {name}", config.lang.t("login.failed"));
-    };
-    let token = format!("treem_{}", session::random_token());
-    let mut audit = AuditEvent::system("cli", "token_created", "account", &account.id.to_string());
-    audit.detail = account.username.clone();
-    store
-        .create_token(account.id, &session::digest(&token), audit)
-        .await?;
-    eprintln!("{}", config.lang.t("cli.token_created"));
-    println!("{token}");
     Ok(())
 }
 

@@ -155,22 +155,58 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Create an account (prints a one-time password unless --password-stdin)
-    Add {
-        /// The username (a-z, 0-9, . _ -)
+    Add(UserAdd),
+    /// Disable an account: its sessions and API tokens end at once
+    Disable {
+        /// The username
         name: String,
-        /// admin, province, district, commune, viewer or case_worker
-        #[arg(long)]
-        role: String,
-        /// The code of the unit the account works in
-        #[arg(long)]
-        unit: String,
-        /// The person's full name [default: the username]
-        #[arg(long)]
-        display_name: Option<String>,
-        /// Read the password from standard input
-        #[arg(long)]
-        password_stdin: bool,
     },
+    /// Enable a disabled account again
+    Enable {
+        /// The username
+        name: String,
+    },
+    /// Give an account a new one-time password (printed; changed at the
+    /// next sign-in); its sessions and tokens end
+    ResetPassword {
+        /// The username
+        name: String,
+    },
+    /// Make a commune account its People's Committee chair (who approves
+    /// case plans), or no longer with --remove
+    Chair {
+        /// The username
+        name: String,
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+/// `treem user add`.
+#[derive(clap::Args, Debug)]
+pub struct UserAdd {
+    /// The username (a-z, 0-9, . _ -)
+    pub name: String,
+    /// admin, province, district, commune, viewer or case_worker
+    #[arg(long)]
+    pub role: String,
+    /// The code of the unit the account works in
+    #[arg(long)]
+    pub unit: String,
+    /// The person's full name [default: the username]
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Read the password from standard input (a final password unless
+    /// --one-time)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The password read from standard input must be changed at first
+    /// sign-in
+    #[arg(long)]
+    pub one_time: bool,
+    /// The commune People's Committee chair (a commune account)
+    #[arg(long)]
+    pub chair: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -185,6 +221,16 @@ pub enum TokenCommand {
     Create {
         /// The account's username
         name: String,
+        /// Days until the token ends
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=366))]
+        days: i64,
+    },
+    /// List every token (never their values)
+    List,
+    /// Revoke a token by its number (from `treem token list`)
+    Revoke {
+        /// The token's number
+        id: i64,
     },
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod accounts;
 mod admin;
 mod backup;
 mod cli;
@@ -63,18 +64,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             report::run(&config, period, &out, xlsx.as_deref()).await
         }
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
-        Command::User(cli::UserCommand::Add {
-            name,
-            role,
-            unit,
-            display_name,
-            password_stdin,
-        }) => admin::user_add(&config, &name, &role, &unit, display_name, password_stdin).await,
+        Command::User(cli::UserCommand::Add(args)) => admin::user_add(&config, args).await,
+        Command::User(cli::UserCommand::Disable { name }) => {
+            accounts::set_active(&config, &name, false).await
+        }
+        Command::User(cli::UserCommand::Enable { name }) => {
+            accounts::set_active(&config, &name, true).await
+        }
+        Command::User(cli::UserCommand::ResetPassword { name }) => {
+            accounts::reset_password(&config, &name).await
+        }
+        Command::User(cli::UserCommand::Chair { name, remove }) => {
+            accounts::set_chair(&config, &name, !remove).await
+        }
         Command::Measurements(cli::MeasurementsCommand::Recompute) => {
             admin::recompute(&config).await
         }
-        Command::Token(cli::TokenCommand::Create { name }) => {
-            admin::token_create(&config, &name).await
+        Command::Token(cli::TokenCommand::Create { name, days }) => {
+            accounts::token_create(&config, &name, days).await
+        }
+        Command::Token(cli::TokenCommand::List) => accounts::token_list(&config).await,
+        Command::Token(cli::TokenCommand::Revoke { id }) => {
+            accounts::token_revoke(&config, id).await
         }
         Command::Key(cli::KeyCommand::Rotate) => admin::key_rotate(&config).await,
         Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,

@@ -33,6 +33,7 @@ pub fn account(name: &str) -> NewAccount {
         scope_code: "03424".into(),
         password_hash: "$argon2id$fake".into(),
         must_change_password: true,
+        commune_chair: false,
     }
 }
 

@@ -304,8 +304,8 @@ async fn change_password(
     let a = &user.account;
     let problem = if !password::verify(f.current.clone(), Some(a.password_hash.clone())).await {
         Some("password.wrong_current")
-    } else if !password::long_enough(&f.new) {
-        Some("password.too_short")
+    } else if let Err(why) = password::acceptable(&f.new, &[&a.username, &a.display_name]) {
+        Some(why)
     } else if f.new != f.repeat {
         Some("password.mismatch")
     } else if f.new == f.current {

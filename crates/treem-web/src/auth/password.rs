@@ -167,14 +167,54 @@ pub fn one_time_password() -> String {
         .collect()
 }
 
-/// The rule for new passwords: at least 10 characters.
-pub fn long_enough(p: &str) -> bool {
-    p.chars().count() >= 10
+/// The shortest password accepted.
+pub const MIN_CHARS: usize = 10;
+
+/// The rule for new passwords: at least 10 characters, and not one that is
+/// guessed early — a common password, a keyboard run, a repetition, a date
+/// or the person's own name (zxcvbn's bundled lists of common passwords,
+/// words and names; at least "safely unguessable", score 3). `context`
+/// holds the username and name, which must not carry the password. Returns
+/// the message key of the refusal.
+pub fn acceptable(p: &str, context: &[&str]) -> Result<(), &'static str> {
+    if p.chars().count() < MIN_CHARS {
+        return Err("password.too_short");
+    }
+    if zxcvbn::zxcvbn(p, context).score() < zxcvbn::Score::Three {
+        return Err("password.too_weak");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for (weak, why) in [
+            ("1234567890", "password.too_weak"),
+            ("123456789", "password.too_short"),
+            ("password123", "password.too_weak"),
+            ("qwertyuiop", "password.too_weak"),
+            ("aaaaaaaaaaaa", "password.too_weak"),
+            ("lothilap2024", "password.too_weak"),
+            ("matkhau123456", "password.too_weak"),
+        ] {
+            assert_eq!(
+                acceptable(weak, &["lothilap", "Lò Thị Lập"]),
+                Err(why),
+                "{weak}"
+            );
+        }
+        for strong in [
+            "mat-khau-thu-nghiem",
+            "Bản Bo mùa lúa chín 2026",
+            "tre-em-la-tuong-lai",
+        ] {
+            assert_eq!(acceptable(strong, &["lothilap"]), Ok(()), "{strong}");
+        }
+    }
 
     #[tokio::test]
     async fn hashes_verify_with_the_argon2_crate_too() {
@@ -202,7 +242,7 @@ mod tests {
     fn one_time_passwords_are_readable_and_long() {
         let p = one_time_password();
         assert_eq!(p.len(), 14);
-        assert!(long_enough(&p));
+        assert_eq!(acceptable(&p, &[]), Ok(()));
         assert!(!p.contains(['0', 'o', '1', 'l', 'i']));
         assert_ne!(p, one_time_password());
     }

@@ -17,17 +17,20 @@ use treem_web::{WebConfig, bootstrap};
 /// The password of every test account.
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
 
-/// The accounts created for tests: (username, role, scope unit code).
-pub const ACCOUNTS: &[(&str, Role, &str)] = &[
-    ("admin1", Role::Admin, "12"),
-    ("tinh", Role::Province, "12"),
-    ("huyen", Role::District, "106"),
+/// The accounts created for tests: (username, role, scope unit code,
+/// commune chair).
+pub const ACCOUNTS: &[(&str, Role, &str, bool)] = &[
+    ("admin1", Role::Admin, "12", false),
+    ("tinh", Role::Province, "12", false),
+    ("huyen", Role::District, "106", false),
     // Xã Bản Bo after the reform: took over Bản Bo and Nà Tăm.
-    ("banbo", Role::Commune, "03424"),
+    ("banbo", Role::Commune, "03424", false),
     // Xã Bình Lư after the reform: Tam Đường town, Bình Lư, Sơn Bình.
-    ("binhlu", Role::Commune, "03390"),
-    ("xem", Role::Viewer, "12"),
-    ("hotro", Role::CaseWorker, "03424"),
+    ("binhlu", Role::Commune, "03390", false),
+    ("xem", Role::Viewer, "12", false),
+    ("hotro", Role::CaseWorker, "03424", false),
+    // The chair of Bản Bo's People's Committee: approves its case plans.
+    ("chutich", Role::Commune, "03424", true),
 ];
 
 /// A running application.
@@ -75,7 +78,7 @@ impl TestApp {
         let hash = treem_web::auth::password::hash(PASSWORD.into())
             .await
             .unwrap();
-        for (name, role, unit) in ACCOUNTS {
+        for (name, role, unit, chair) in ACCOUNTS {
             let new = NewAccount {
                 username: name.to_string(),
                 display_name: format!("Cán bộ {name}"),
@@ -83,6 +86,7 @@ impl TestApp {
                 scope_code: unit.to_string(),
                 password_hash: hash.clone(),
                 must_change_password: false,
+                commune_chair: *chair,
             };
             store
                 .create_account(
@@ -253,7 +257,12 @@ pub async fn token(app: &TestApp, username: &str) -> String {
     );
     let ev = AuditEvent::system("test", "token_created", "account", "x");
     app.store
-        .create_token(a.id, &treem_web::auth::session::digest(&t), ev)
+        .create_token(
+            a.id,
+            &treem_web::auth::session::digest(&t),
+            chrono::Utc::now() + chrono::Duration::days(90),
+            ev,
+        )
         .await
         .unwrap();
     t

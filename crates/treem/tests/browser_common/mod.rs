@@ -203,6 +203,19 @@ pub fn add_user(data: &TempDir, name: &str, role: &str, unit: &str, password: &s
     assert!(add.wait().unwrap().success());
 }
 
+/// Makes an account its commune's People's Committee chair.
+pub fn make_chair(data: &TempDir, name: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .arg("--data-dir")
+        .arg(&data.0)
+        .args(["user", "chair", name])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 /// Signs in through the login form and waits for the home page.
 pub async fn sign_in(browser: &fantoccini::Client, base: &str, name: &str, password: &str) {
     browser.goto(&format!("{base}/login")).await.unwrap();
