@@ -83,7 +83,157 @@ async fn bodies_before_sign_in_are_small(app: TestApp) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// An administrator's levers on an account, and what they end: disabling
+/// ends its sessions and tokens at once; a reset password is one-time;
+/// a token opens the API only, and a revoked one nothing.
+async fn accounts_are_disabled_reset_and_tokens_end(app: TestApp) {
+    let officer = app.signed_in("banbo").await;
+    assert_eq!(app.get(&officer, "/children").await.0, StatusCode::OK);
+    let token = common::token(&app, "banbo").await;
+    let api = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let me = || api.get(app.url("/api/v1/me")).bearer_auth(&token).send();
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+    // A token is no key to the pages.
+    let page = api
+        .get(app.url("/children"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::SEE_OTHER,
+        "a page asks to sign in"
+    );
+    let id = app
+        .store
+        .account_by_username("banbo")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = app.signed_in("admin1").await;
+    let (_, accounts) = app.get(&admin, "/admin/accounts").await;
+    assert!(accounts.contains(&format!("/admin/accounts/{id}/active")));
+    assert!(accounts.contains("/revoke"), "tokens are listed");
+    let csrf = common::csrf_of(&accounts);
+    // Disabled: her open session and her token end at once.
+    let (s, _, body) = common::post_form(
+        &app,
+        &admin,
+        &format!("/admin/accounts/{id}/active"),
+        &[("csrf", &csrf), ("value", "0")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("Đã vô hiệu hóa tài khoản banbo"), "{body}");
+    assert_eq!(
+        app.get(&officer, "/children").await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let res = app.login(&app.client(), "banbo", common::PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // The administrator cannot disable herself.
+    let own = app
+        .store
+        .account_by_username("admin1")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (s, _, body) = common::post_form(
+        &app,
+        &admin,
+        &format!("/admin/accounts/{own}/active"),
+        &[("csrf", &csrf), ("value", "0")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Không thể tự vô hiệu hóa"), "{body}");
+    // Enabled and given a new one-time password: she signs in with it and
+    // must change it first.
+    common::post_form(
+        &app,
+        &admin,
+        &format!("/admin/accounts/{id}/active"),
+        &[("csrf", &csrf), ("value", "1")],
+    )
+    .await;
+    let (s, _, body) = common::post_form(
+        &app,
+        &admin,
+        &format!("/admin/accounts/{id}/password"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let marker = "Mật khẩu dùng một lần mới của banbo: ";
+    let start = body.find(marker).unwrap() + marker.len();
+    let one_time: String = body[start..].chars().take_while(|c| *c != ' ').collect();
+    let c = app.client();
+    let res = app.login(&c, "banbo", &one_time).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/account/password");
+    // A weak new password is refused with the reason.
+    let csrf_own = app.csrf(&c, "/account/password").await;
+    let (s, _, body) = common::post_form(
+        &app,
+        &c,
+        "/account/password",
+        &[
+            ("csrf", &csrf_own),
+            ("current", &one_time),
+            ("new", "1234567890"),
+            ("repeat", "1234567890"),
+        ],
+    )
+    .await;
+    assert_ne!(s, StatusCode::SEE_OTHER);
+    assert!(body.contains("quá dễ đoán"), "{body}");
+    // Revoking a token from the page.
+    let t2 = common::token(&app, "tinh").await;
+    let tid: i64 = app
+        .store
+        .tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.username == "tinh")
+        .map(|t| t.id)
+        .max()
+        .unwrap();
+    let (s, _, body) = common::post_form(
+        &app,
+        &admin,
+        &format!("/admin/tokens/{tid}/revoke"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let res = api
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&t2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Not for anyone but an administrator.
+    let (s, _, _) = common::post_form(
+        &app,
+        &app.signed_in("tinh").await,
+        &format!("/admin/accounts/{id}/chair"),
+        &[("csrf", &csrf), ("value", "1")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
 on_both!(
     every_response_carries_the_security_headers,
-    bodies_before_sign_in_are_small
+    bodies_before_sign_in_are_small,
+    accounts_are_disabled_reset_and_tokens_end
 );
