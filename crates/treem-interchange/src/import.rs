@@ -42,6 +42,24 @@ pub struct Options {
     pub workbook: bool,
 }
 
+impl Options {
+    /// An import as the operator runs it (`treem import`): all or nothing,
+    /// the whole scope, the manifest's date, nothing but storing.
+    pub fn operator(actor: &str, today: NaiveDate) -> Self {
+        Options {
+            as_of: None,
+            partial: false,
+            check_only: false,
+            actor: actor.to_string(),
+            actor_id: None,
+            scope: None,
+            today,
+            reject_dir: None,
+            workbook: false,
+        }
+    }
+}
+
 /// Told about progress (a terminal bar; nothing on a web request).
 pub trait Progress: Send + Sync {
     fn start(&self, file: &str);

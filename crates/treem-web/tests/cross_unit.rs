@@ -104,17 +104,7 @@ async fn a_case_of_binh_lu(app: &TestApp, child_id: &str) {
     let data =
         treem_interchange::DataSet::from_bytes("cases.zip", zip_of("cases.csv", &header, &[row]))
             .unwrap();
-    let opts = treem_interchange::Options {
-        as_of: None,
-        partial: false,
-        check_only: false,
-        actor: "operator".into(),
-        actor_id: None,
-        scope: None,
-        today: treem_domain::clock::vn_today(),
-        reject_dir: None,
-        workbook: false,
-    };
+    let opts = treem_interchange::Options::operator("operator", treem_domain::clock::vn_today());
     let report =
         treem_interchange::import(app.store.as_ref(), &data, &opts, &treem_interchange::Quiet)
             .await

@@ -43,17 +43,7 @@ async fn a_demo_district_exports_and_imports_back_whole() {
     let b = treem_store::testing::sqlite().await.unwrap();
     bootstrap::ensure_units(b.store.as_ref()).await.unwrap();
     let data = DataSet::open(&dir.0.join("1")).unwrap();
-    let opts = Options {
-        as_of: None,
-        partial: false,
-        check_only: false,
-        actor: "test".into(),
-        actor_id: None,
-        scope: None,
-        today: treem_domain::clock::vn_today(),
-        reject_dir: None,
-        workbook: false,
-    };
+    let opts = Options::operator("test", treem_domain::clock::vn_today());
     let report = import(b.store.as_ref(), &data, &opts, &Quiet)
         .await
         .unwrap();

@@ -131,24 +131,7 @@ async fn a_rotation_seals_everything_again(backend: Backend) {
     );
 }
 
-macro_rules! both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await;
-            })*
-        }
-    };
-}
-
-both!(
+on_both_backends!(
     a_wrong_or_missing_key_is_refused,
     a_rotation_seals_everything_again
 );

@@ -156,24 +156,7 @@ async fn forwarded_for_from_anyone_else_is_ignored(backend: Backend) {
     assert!(body.contains("Đăng nhập sai quá nhiều lần"), "{body}");
 }
 
-macro_rules! both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await;
-            })*
-        }
-    };
-}
-
-both!(
+on_both_backends!(
     a_burst_of_guesses_and_the_owner_elsewhere,
     many_addresses_slow_a_username_down,
     forwarded_for_from_anyone_else_is_ignored

@@ -28,17 +28,7 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn options() -> Options {
-    Options {
-        as_of: None,
-        partial: false,
-        check_only: false,
-        actor: "test".into(),
-        actor_id: None,
-        scope: None,
-        today: today(),
-        reject_dir: None,
-        workbook: false,
-    }
+    Options::operator("test", today())
 }
 
 /// A data set folder with these files (name without `.csv`, content).

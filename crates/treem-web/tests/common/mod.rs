@@ -243,6 +243,26 @@ macro_rules! on_both {
     };
 }
 
+/// Runs each listed test function — an `async fn(Backend)` that starts
+/// its own application — on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::common::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::common::Backend::Postgres).await;
+            })*
+        }
+    };
+}
+
 /// A new API token for `username`.
 pub async fn token(app: &TestApp, username: &str) -> String {
     let a = app
