@@ -33,8 +33,8 @@ for f in bomb.zip same-name.zip strings.xlsx cells.xlsx; do
     -F "csrf=$C" -F "file=@$WORK/$f" "$URL/datasets" || echo "---")
   end=$(date +%s.%N)
   rss=$(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$PID/status)
-  msg=$(grep -o 'notice error" role="alert">[^<]*' "$D/out.html" 2>/dev/null | sed 's/.*">//' | head -c 90 || true)
-  [ -z "$msg" ] && msg=$(sed 's/<[^>]*>/ /g' "$D/out.html" | tr -s ' \n' ' ' | head -c 90)
+  msg=$(grep -o 'role="alert"><p>[^<]*' "$D/out.html" 2>/dev/null | sed 's/.*<p>//' | head -n 1 || true)
+  [ -z "$msg" ] && msg=$(grep -o 'notice error">[^<]*' "$D/out.html" | sed 's/.*">//' | head -n 1 || true)
   size=$(du -h "$WORK/$f" | cut -f1)
   printf '| %s | %s | %s | %s | %.1f | %s |\n' "$f" "$size" "$code" "$msg" "$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')" "$rss"
   kill $PID; wait $PID 2>/dev/null || true

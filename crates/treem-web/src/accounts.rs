@@ -45,6 +45,8 @@ struct Row {
     active: bool,
     chair: bool,
     commune: bool,
+    /// The administrator's own account (she does not disable herself).
+    own: bool,
 }
 
 struct TokenRow {
@@ -125,6 +127,7 @@ pub(crate) async fn render(
             active: a.active,
             chair: a.commune_chair,
             commune: a.role == Role::Commune,
+            own: a.id == user.account.id,
             username: a.username,
             display_name: a.display_name,
         })

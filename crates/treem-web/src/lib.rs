@@ -93,12 +93,14 @@ fn router(state: AppState) -> Router {
         .merge(holidays_page::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
+        // Inside the guard, so an oversized body is answered with the
+        // error page in the user's language.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            guard::MAX_BODY,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            guard::MAX_BODY,
         ))
         .layer(tower_http::compression::CompressionLayer::new());
     headers::add(routes)

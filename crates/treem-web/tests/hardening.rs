@@ -81,6 +81,21 @@ async fn bodies_before_sign_in_are_small(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Past 32 MB, even signed in: refused unread, with the page in her
+    // language.
+    let csrf = app.csrf(&ok, "/datasets").await;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![b'x'; 33 * 1024 * 1024]).file_name("x.zip"),
+    );
+    let res = ok
+        .post(app.url("/datasets"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().await.unwrap().contains("Tệp quá lớn"));
 }
 
 /// An administrator's levers on an account, and what they end: disabling
