@@ -195,3 +195,51 @@ async fn a_workbook_over_its_strings_or_cells_is_refused() {
         "{err}"
     );
 }
+
+/// NUL, ESC and the other control characters, and the bidirectional
+/// overrides, are refused in names, villages and phone numbers; a tab or a
+/// line break typed inside a cell is kept.
+#[tokio::test]
+async fn control_and_bidi_characters_are_refused() {
+    let db = treem_store::testing::sqlite().await.unwrap();
+    with_units(&db.store).await;
+    let head = "child_id,full_name,sex,date_of_birth,commune_code,village,caregiver_phone\n";
+    for (column, value) in [
+        ("full_name", "Lò\u{0}Mai"),
+        ("full_name", "\u{1b}[31mMai"),
+        ("full_name", "\u{202e}iaM ìhT òL"),
+        ("village", "Nà\u{2066}Tăm"),
+        ("caregiver_phone", "0912\u{7}345678"),
+    ] {
+        let mut row = [
+            "C-1",
+            "Lò Thị Mai",
+            "F",
+            "2022-01-01",
+            "03424",
+            "Nà Tăm",
+            "0912345678",
+        ];
+        let i = ["full_name", "village", "caregiver_phone"]
+            .iter()
+            .position(|c| *c == column)
+            .map(|p| [1, 5, 6][p])
+            .unwrap();
+        row[i] = value;
+        let csv = format!("{head}\"{}\"\n", row.join("\",\""));
+        let dir = folder(&[("children", &csv)]);
+        let r = run(&db.store, dir.path(), &options()).await;
+        assert!(!r.stored, "{column}: {value:?}");
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.column == column && p.message_vi.contains("ký tự điều khiển")),
+            "{column}: {}",
+            r.render(true)
+        );
+    }
+    let csv = format!("{head}\"C-2\",\"Lò Thị Mai\",F,2022-01-01,03424,\"Bản\tNà\nTăm\",\"\"\n");
+    let dir = folder(&[("children", &csv)]);
+    let r = run(&db.store, dir.path(), &options()).await;
+    assert_clean(&r);
+}
