@@ -15,7 +15,7 @@ URL=http://127.0.0.1:$PORT
 PASS="ban-bo-mua-lua-chin-vang"
 python3 scripts/hostile_files.py "$WORK"
 printf '| file | size | answer | message | seconds | server peak RSS |\n|---|---|---|---|---|---|\n'
-for f in bomb.zip same-name.zip strings.xlsx cells.xlsx; do
+for f in bomb.zip same-name.zip strings-20m.xlsx strings-5m.xlsx cells.xlsx; do
   D=$(mktemp -d -p "$WORK")
   "$BIN" --data-dir "$D" demo --children 300 >/dev/null 2>&1
   echo "$PASS" | "$BIN" --data-dir "$D" user add banbo --role commune --unit 03424 --password-stdin >/dev/null

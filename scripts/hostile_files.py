@@ -1,6 +1,6 @@
 """Writes the hostile data sets of scripts/hostile-uploads.sh into a folder:
-a zip bomb, one entry name three times, a workbook of twenty million shared
-strings and one of fifty million cells. Standard library only."""
+a zip bomb, one entry name three times, workbooks of twenty and of five
+million shared strings and one of fifty million cells. Standard library only."""
 import io
 import sys
 import zipfile
@@ -59,5 +59,7 @@ def workbook(path, strings, cells):
             f.write(b"</sheetData></worksheet>")
 
 
-workbook(f"{out}/strings.xlsx", 20_000_000, 10)
+workbook(f"{out}/strings-20m.xlsx", 20_000_000, 10)
+# Small enough to pass the upload limit, so the strings limit is what stops it.
+workbook(f"{out}/strings-5m.xlsx", 5_000_000, 10)
 workbook(f"{out}/cells.xlsx", 10, 50_000_000)
