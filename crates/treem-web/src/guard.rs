@@ -179,20 +179,25 @@ fn client_ip(req: &Request, trusted: &[std::net::IpAddr]) -> String {
     if !trusted.contains(&peer) {
         return peer.to_string();
     }
-    let forwarded: Vec<std::net::IpAddr> = req
+    // From the right: the entries trusted proxies appended, then the one
+    // the first of them saw (what the client wrote further left is hers
+    // to invent, and never read).
+    let entries: Vec<String> = req
         .headers()
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map_while(|a| a.trim().parse().ok())
+        .map(|a| a.trim().to_string())
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|a| !trusted.contains(a))
-        .unwrap_or(peer)
-        .to_string()
+    for entry in entries.iter().rev() {
+        match entry.parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return a.to_string(),
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
 }
 
 type Authorized = (Option<CurrentUser>, Option<String>);

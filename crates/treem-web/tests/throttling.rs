@@ -129,6 +129,37 @@ async fn many_addresses_slow_a_username_down(backend: Backend) {
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
+/// Behind a trusted proxy, what a client writes into the header herself is
+/// never read: a made-up entry does not count her under the proxy's address
+/// (which would lock out everyone behind it) nor under someone else's.
+async fn a_client_cannot_choose_her_address_behind_the_proxy(backend: Backend) {
+    let Some(app) = behind_proxy(backend, "forged_forwarded").await else {
+        return;
+    };
+    for i in 0..35 {
+        let c = app.client();
+        // What the proxy received "garbage, 10.9.9.{i}" from the client and
+        // appended the client's real address to.
+        let forged = format!("garbage, 10.9.9.{i}, 203.0.113.77");
+        let status = login_from(&app, &c, &forged, "xem", "sai").await;
+        if i >= 30 {
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "attempt {i}");
+        }
+    }
+    // The attacker is limited at her own address; everyone else behind
+    // the same proxy signs in.
+    let c = app.client();
+    let status = login_from(&app, &c, "198.51.100.9", "banbo", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = app.client();
+    let status = login_from(&app, &c, "garbage", "banbo", PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "counted under the proxy's own address"
+    );
+}
+
 async fn forwarded_for_from_anyone_else_is_ignored(backend: Backend) {
     // No trusted proxy: the header cannot make one client many.
     let Some(app) = TestApp::spawn(backend, "forwarded_ignored").await else {
@@ -157,6 +188,7 @@ async fn forwarded_for_from_anyone_else_is_ignored(backend: Backend) {
 }
 
 on_both_backends!(
+    a_client_cannot_choose_her_address_behind_the_proxy,
     a_burst_of_guesses_and_the_owner_elsewhere,
     many_addresses_slow_a_username_down,
     forwarded_for_from_anyone_else_is_ignored

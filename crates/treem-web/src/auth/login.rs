@@ -212,10 +212,11 @@ async fn throttle(state: &AppState, username: &str, ip: &str) -> Result<Option<W
     let now = Utc::now();
     let from = now - Duration::minutes(cfg.throttle_minutes);
     let keys = Keys::new(username, ip);
-    if store.count_login_attempt(&keys.pair, from, now).await? > cfg.max_failures_per_user {
+    // The address first: past its limit, nothing more is counted or kept.
+    if store.count_login_attempt(&keys.address, from, now).await? > cfg.max_failures_per_ip {
         return Ok(Some(Wait::Window));
     }
-    if store.count_login_attempt(&keys.address, from, now).await? > cfg.max_failures_per_ip {
+    if store.count_login_attempt(&keys.pair, from, now).await? > cfg.max_failures_per_user {
         return Ok(Some(Wait::Window));
     }
     if store.count_login_attempt(&keys.user, from, now).await? > cfg.slow_user_after {
