@@ -6,14 +6,14 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use treem_store::StoreError;
 
-use crate::import::{ImportError, Options, fingerprint};
+use crate::job::{ImportError, Options, Parsed, Pending, fingerprint};
 use crate::records::FieldError;
 use crate::report::{Problem, Report, file_label};
 use crate::spec::File;
 use crate::units::{UnitError, Units};
 use crate::write_rows::{
     Done, Job, MISSING_CHILD_EN, MISSING_CHILD_IN_SCOPE_EN, MISSING_SCHOOL_EN, OUTSIDE_EN,
-    OUTSIDE_VI, Parsed,
+    OUTSIDE_VI,
 };
 
 /// What every file's reading shares.
@@ -36,13 +36,6 @@ pub(crate) struct Ctx<'a> {
     /// (up to `duplicates::MAX_COMPARED`; `too_many_children` beyond).
     pub seen_children: Vec<crate::duplicates::SeenChild>,
     pub too_many_children: bool,
-}
-
-/// A row waiting to be stored, with what is needed to reject it later.
-pub(crate) struct Pending {
-    pub line: u64,
-    pub raw: Vec<String>,
-    pub parsed: Parsed,
 }
 
 impl Ctx<'_> {

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Workbook, Worksheet};
 use treem_store::{ExportFile, Store, Value};
 
 use crate::cell::escape;
-use crate::import::Progress;
+use crate::job::Progress;
 use crate::spec::{Column, File};
 use crate::units::Units;
 

@@ -4,122 +4,20 @@
 //! files). See shared/spec/interchange.md.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use treem_domain::audit::AuditEvent;
 use treem_domain::text::nfc;
-use treem_store::{Store, StoreError};
+use treem_store::Store;
 
 use crate::context::Ctx;
+use crate::job::{ImportError, Options, Progress};
 use crate::read_file::read_file;
 use crate::report::{Problem, Report, file_label};
-use crate::source::{DataSet, RawRow, SourceError};
+use crate::source::{DataSet, RawRow};
 use crate::spec::{ColumnMap, File};
 use crate::units::Units;
 use crate::write_rows::writer;
-
-/// How an import runs.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Overrides the manifest's `as_of`.
-    pub as_of: Option<NaiveDate>,
-    /// Store the valid rows even when others are rejected.
-    pub partial: bool,
-    /// Check everything, store nothing.
-    pub check_only: bool,
-    /// Who imports (for the audit log and versions).
-    pub actor: String,
-    pub actor_id: Option<i64>,
-    /// The unit versions the importer may write to (`None`: all).
-    pub scope: Option<HashSet<i64>>,
-    /// Today in Vietnam: nothing may be dated after it.
-    pub today: NaiveDate,
-    /// Where `partial` writes rejected rows (one CSV per file).
-    pub reject_dir: Option<PathBuf>,
-    /// Whether the data set is a workbook (how files are named in reports).
-    pub workbook: bool,
-}
-
-impl Options {
-    /// An import as the operator runs it (`treem import`): all or nothing,
-    /// the whole scope, the manifest's date, nothing but storing.
-    pub fn operator(actor: &str, today: NaiveDate) -> Self {
-        Options {
-            as_of: None,
-            partial: false,
-            check_only: false,
-            actor: actor.to_string(),
-            actor_id: None,
-            scope: None,
-            today,
-            reject_dir: None,
-            workbook: false,
-        }
-    }
-}
-
-/// Told about progress (a terminal bar; nothing on a web request).
-pub trait Progress: Send + Sync {
-    fn start(&self, file: &str);
-    fn advance(&self, rows: u64);
-    fn finish(&self);
-}
-
-/// No progress shown.
-pub struct Quiet;
-
-impl Progress for Quiet {
-    fn start(&self, _: &str) {}
-    fn advance(&self, _: u64) {}
-    fn finish(&self) {}
-}
-
-/// An import that could not run (as opposed to a data set with errors,
-/// which is a report).
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error(transparent)]
-    Source(#[from] SourceError),
-    #[error("database: {0}")]
-    Store(#[from] StoreError),
-    #[error("reject file: {0}")]
-    Reject(String),
-}
-
-/// A 128-bit fingerprint, for keys and values seen (5 million keys fit in
-/// a little memory, and a collision is out of reach).
-pub(crate) fn fingerprint(value: &impl Hash) -> u128 {
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    0u8.hash(&mut a);
-    1u8.hash(&mut b);
-    value.hash(&mut a);
-    value.hash(&mut b);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
-}
-
-/// The fingerprint of a value's `Debug` form, written straight into the
-/// hashers (no string is built: this runs for every row).
-pub(crate) fn fingerprint_debug(value: &impl std::fmt::Debug) -> u128 {
-    struct Both(
-        std::collections::hash_map::DefaultHasher,
-        std::collections::hash_map::DefaultHasher,
-    );
-    impl std::fmt::Write for Both {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            self.1.write(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut b = Both(Default::default(), Default::default());
-    0u8.hash(&mut b.0);
-    1u8.hash(&mut b.1);
-    let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{value:?}"));
-    (u128::from(b.0.finish()) << 64) | u128::from(b.1.finish())
-}
 
 /// Imports a data set into the store.
 pub async fn import(

@@ -9,7 +9,7 @@ use std::io::{Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::source::SourceError;
+use crate::raw::SourceError;
 
 /// The limits of one data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

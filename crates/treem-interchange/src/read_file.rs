@@ -6,14 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::context::{Ctx, Pending};
-use crate::import::{ImportError, Progress, fingerprint};
+use crate::context::Ctx;
+use crate::job::{ImportError, Parsed, Pending, Progress, fingerprint};
 use crate::legacy::{self, Detector, Legacy};
 use crate::records::{self, Cells, FieldError};
 use crate::report::{Conversion, FileReport, Problem};
 use crate::source::DataSet;
 use crate::spec::{ColumnMap, File};
-use crate::write_rows::Parsed;
 
 /// Rows checked before they are stored together.
 const FLUSH_ROWS: usize = 2000;

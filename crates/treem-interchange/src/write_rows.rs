@@ -7,72 +7,15 @@ use std::collections::{HashMap, HashSet};
 
 use treem_domain::nutrition::assess;
 use treem_store::{
-    ASSESSMENTS, CASES, ChildFacts, DISASTERS, ENROLMENTS, FactTable, MEASUREMENTS, NewChild,
-    PARTICIPATION, SCHOOLS, Upserted, Value, ZRecord,
+    ASSESSMENTS, CASES, ChildFacts, DISASTERS, ENROLMENTS, FactTable, MEASUREMENTS, PARTICIPATION,
+    SCHOOLS, Upserted, Value, ZRecord,
 };
 
 use treem_store::ImportTx;
 
-use crate::context::Pending;
-use crate::import::fingerprint;
+use crate::job::{Parsed, Pending};
 use crate::records::*;
 use crate::spec::File;
-
-/// A checked row of any file (with its unit version where it names one).
-#[derive(Debug, Clone)]
-pub(crate) enum Parsed {
-    Child(Box<NewChild>),
-    Measurement(MeasurementRecord),
-    Enrolment(EnrolmentRecord),
-    School(SchoolRecord, i64),
-    Assessment(AssessmentRecord, i64),
-    Disaster(DisasterRecord, i64),
-    Participation(ParticipationRecord),
-    Case(CaseRecord),
-}
-
-impl Parsed {
-    /// The fingerprints of the row's key (as the contract defines each
-    /// file's key) and of everything it says.
-    pub(crate) fn key_and_value(&self) -> (u128, u128) {
-        let value = crate::import::fingerprint_debug(self);
-        let key = match self {
-            Parsed::Child(c) => fingerprint(&c.child.child_id),
-            Parsed::Measurement(m) => fingerprint(&(&m.child_id, m.measured.measured_on)),
-            Parsed::Enrolment(e) => fingerprint(&(&e.child_id, &e.school_year, e.level)),
-            Parsed::School(s, _) => fingerprint(&(&s.school_code, s.year)),
-            Parsed::Assessment(a, _) => fingerprint(&(&a.commune_code, a.year)),
-            Parsed::Disaster(d, _) => fingerprint(&(&d.event_id, &d.commune_code)),
-            Parsed::Participation(p) => fingerprint(&(&p.child_id, p.date, p.kind)),
-            Parsed::Case(c) => fingerprint(&c.case_id),
-        };
-        (key, value)
-    }
-
-    /// The column and value a row's key is first known by, for messages.
-    fn key_field(&self) -> (&'static str, &str) {
-        match self {
-            Parsed::Child(c) => ("child_id", &c.child.child_id),
-            Parsed::Measurement(m) => ("child_id", &m.child_id),
-            Parsed::Enrolment(e) => ("child_id", &e.child_id),
-            Parsed::School(s, _) => ("school_code", &s.school_code),
-            Parsed::Assessment(a, _) => ("commune_code", &a.commune_code),
-            Parsed::Disaster(d, _) => ("event_id", &d.event_id),
-            Parsed::Participation(p) => ("child_id", &p.child_id),
-            Parsed::Case(c) => ("case_id", &c.case_id),
-        }
-    }
-
-    fn child_code(&self) -> Option<&str> {
-        match self {
-            Parsed::Measurement(m) => Some(&m.child_id),
-            Parsed::Enrolment(e) => Some(&e.child_id),
-            Parsed::Participation(p) => Some(&p.child_id),
-            Parsed::Case(c) => Some(&c.child_id),
-            _ => None,
-        }
-    }
-}
 
 fn text(s: &str) -> Value {
     Value::Text(Some(s.to_string()))

@@ -94,14 +94,14 @@ macro_rules! children_sql {
                 let filter = if narrow.is_empty() {
                     concat!(
                         " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
-                          AND $4 = ''", $crate::common::field_filters!(), "
+                          AND $4 = ''", $crate::binds::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                     )
                 } else {
                     concat!(
                         " FROM children WHERE ", $prefilter, " AND merged_into IS NULL
-                          AND ($1 OR unit_id IN (", $ids, "))", $crate::common::field_filters!(), "
+                          AND ($1 OR unit_id IN (", $ids, "))", $crate::binds::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                     )

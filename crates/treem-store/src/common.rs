@@ -4,76 +4,10 @@
 //! `Store` implementation, where each body is type-checked against that
 //! backend's own driver. What differs (audit locking, passing a list of ids,
 //! the search index) is given to the macro by each backend. The queries of
-//! each feature live in their own file (`accounts_sql.rs`, `children_sql.rs`,
-//! `measurements_sql.rs`) as inherent methods that the `Store` methods here
-//! call; rows and shared column lists are in `rows.rs`.
-
-/// The field filters of the children's list, parameters `$5`–`$11`
-/// (see `ChildFilters`); a NULL parameter narrows nothing.
-macro_rules! field_filters {
-    () => {
-        "
-          AND ($5 IS NULL OR sex = $5)
-          AND ($6 IS NULL OR date_of_birth >= $6)
-          AND ($7 IS NULL OR date_of_birth <= $7)
-          AND ($8 IS NULL OR ethnicity = $8)
-          AND ($9 IS NULL OR (';' || special_circumstances || ';') LIKE ('%;' || $9 || ';%'))
-          AND ($10 IS NULL OR COALESCE(birth_registered, FALSE) = $10)
-          AND ($11 IS NULL OR village = $11)
-          AND ($12 IS NULL OR (';' || COALESCE((SELECT m.nutrition FROM measurements m WHERE m.child_id = children.id
-                                                ORDER BY m.measured_on DESC, m.id DESC LIMIT 1), '?') || ';')
-                              LIKE (CASE WHEN $12 = 'normal' THEN ';;' ELSE '%;' || $12 || ';%' END))"
-    };
-}
-
-/// Binds a child's 20 stored columns, in the order `$1`…`$20` of the insert
-/// and the update (`unit_id` is the record's unit version).
-macro_rules! bind_child {
-    ($q:expr, $c:expr, $unit:expr) => {
-        $q.bind(&$c.child_id)
-            .bind(&$c.national_id)
-            .bind(&$c.full_name)
-            .bind(treem_domain::text::fold(&$c.full_name))
-            .bind(treem_domain::text::name_sort_key(&$c.full_name))
-            .bind($c.sex.code())
-            .bind($c.date_of_birth)
-            .bind(&$c.ethnicity)
-            .bind($unit)
-            .bind(&$c.village)
-            .bind($c.birth_registered)
-            .bind($c.birth_registration_date)
-            .bind(&$c.mother_name)
-            .bind(&$c.father_name)
-            .bind(&$c.caregiver_name)
-            .bind(&$c.caregiver_phone)
-            .bind($c.household_poverty.map(|p| p.code()))
-            .bind($c.special_circumstances.join(";"))
-            .bind($c.status.code())
-            .bind($c.status_date)
-    };
-}
-
-/// Binds a measurement's 15 computed columns (`ZRecord`), in the order
-/// `age_days` … `method` of the insert and the recompute.
-macro_rules! bind_z {
-    ($q:expr, $z:expr) => {
-        $q.bind($z.age_days)
-            .bind($z.clen_cm)
-            .bind($z.c9mo_flag)
-            .bind($z.waz)
-            .bind($z.f_waz)
-            .bind($z.haz)
-            .bind($z.f_haz)
-            .bind($z.whz)
-            .bind($z.f_whz)
-            .bind($z.baz)
-            .bind($z.f_baz)
-            .bind($z.hcz)
-            .bind($z.f_hcz)
-            .bind(&$z.nutrition)
-            .bind(&$z.method)
-    };
-}
+//! each feature live in their own file (`accounts_sql.rs`, `audit_sql.rs`,
+//! `units_sql.rs`, `children_sql.rs`, `measurements_sql.rs`, `cases_sql.rs`…)
+//! as inherent methods that the `Store` methods here call; rows and shared
+//! column lists are in `rows.rs`, binding helpers in `binds.rs`.
 
 /// Expands into the shared part of a backend's `Store` implementation.
 ///
@@ -103,6 +37,8 @@ macro_rules! shared_store {
             prefilter_value: $prefilter_value
         );
         $crate::accounts_sql::accounts_sql!($store, $db);
+        $crate::audit_sql::audit_sql!($store, $db, audit_lock: $lock);
+        $crate::units_sql::units_sql!($store);
         $crate::measurements_sql::measurements_sql!(
             $store,
             $db,
@@ -112,95 +48,6 @@ macro_rules! shared_store {
             prefilter_value: $prefilter_value
         );
 
-        impl $store {
-            /// Fills the search text of rows stored before it existed.
-            async fn backfill_search_text(&self) -> $crate::StoreResult<()> {
-                loop {
-                    let sql = format!(
-                        "SELECT {} FROM children WHERE search_text = '' LIMIT 5000",
-                        $crate::rows::CHILD_DETAIL_COLUMNS
-                    );
-                    let rows: Vec<$crate::ChildDetail> = sqlx::query_as(&sql).fetch_all(self.writer()).await?;
-                    if rows.is_empty() {
-                        return Ok(());
-                    }
-                    let mut tx = self.writer().begin().await?;
-                    for r in &rows {
-                        let text = $crate::rows::detail_search_text(r);
-                        sqlx::query("UPDATE children SET search_text = $1 WHERE id = $2")
-                            .bind(text)
-                            .bind(r.id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    tx.commit().await?;
-                }
-            }
-
-            /// Appends an audit entry inside a transaction, after the last one.
-            async fn append_audit(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                event: treem_domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<()> {
-                let lock: Option<&str> = $lock;
-                if let Some(sql) = lock {
-                    sqlx::query(sql).execute(&mut **tx).await?;
-                }
-                let last: Option<(i64, String)> =
-                    sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                let prev = last.as_ref().map(|(s, h)| (*s, h.as_str()));
-                let e = treem_domain::audit::next_entry(prev, chrono::Utc::now(), event);
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor_id, actor, action, record_type, record_id, ip, detail, prev_hash, hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(e.seq)
-                .bind(e.at)
-                .bind(e.event.actor_id)
-                .bind(&e.event.actor)
-                .bind(&e.event.action)
-                .bind(&e.event.record_type)
-                .bind(&e.event.record_id)
-                .bind(&e.event.ip)
-                .bind(&e.event.detail)
-                .bind(&e.prev_hash)
-                .bind(&e.hash)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
-            /// Inserts one measurement inside a transaction.
-            async fn insert_measurement(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                child: i64,
-                m: &$crate::MeasuredRow,
-                z: &$crate::ZRecord,
-            ) -> $crate::StoreResult<i64> {
-                let query = sqlx::query_scalar(
-                    "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
-                       age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
-                       nutrition, method, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-                     RETURNING id",
-                )
-                .bind(child)
-                .bind(m.measured_on)
-                .bind(m.weight_kg)
-                .bind(m.height_cm)
-                .bind(&m.position)
-                .bind(m.oedema)
-                .bind(m.head_cm);
-                let id: i64 = bind_z!(query, z)
-                    .bind(chrono::Utc::now())
-                .fetch_one(&mut **tx)
-                .await?;
-                Ok(id)
-            }
-        }
-
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> &'static str {
@@ -208,10 +55,7 @@ macro_rules! shared_store {
             }
 
             async fn units(&self) -> $crate::StoreResult<Vec<$crate::StoredUnit>> {
-                let sql = format!("SELECT {} FROM units ORDER BY id", $crate::rows::UNIT_COLUMNS);
-                let rows: Vec<$crate::rows::UnitRow> =
-                    sqlx::query_as(&sql).fetch_all(self.reader()).await?;
-                rows.into_iter().map(|r| r.into_stored()).collect()
+                self.units_sql().await
             }
 
             async fn apply_unit_merge(
@@ -219,57 +63,7 @@ macro_rules! shared_store {
                 merge: &treem_domain::units::UnitMerge,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                let now = chrono::Utc::now();
-                for (old, new) in &merge.changed {
-                    let id: i64 = sqlx::query_scalar(
-                        "SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2",
-                    )
-                    .bind(&old.code)
-                    .bind(old.valid_from)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let previous = serde_json::to_string(old)
-                        .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                    sqlx::query("INSERT INTO unit_changes (unit_id, changed_at, previous) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(now)
-                        .bind(previous)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(
-                        "UPDATE units SET name = $1, level = $2, parent_code = $3, valid_to = $4,
-                         successor_code = $5, note = $6 WHERE id = $7",
-                    )
-                    .bind(&new.name)
-                    .bind(new.level.as_str())
-                    .bind(&new.parent_code)
-                    .bind(new.valid_to)
-                    .bind(&new.successor_code)
-                    .bind(&new.note)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for u in &merge.added {
-                    sqlx::query(
-                        "INSERT INTO units (code, name, level, parent_code, valid_from, valid_to, successor_code, note)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(&u.code)
-                    .bind(&u.name)
-                    .bind(u.level.as_str())
-                    .bind(&u.parent_code)
-                    .bind(u.valid_from)
-                    .bind(u.valid_to)
-                    .bind(&u.successor_code)
-                    .bind(&u.note)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Self::append_audit(&mut tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
+                self.apply_unit_merge_sql(merge, audit).await
             }
 
             async fn create_account(
@@ -697,7 +491,4 @@ macro_rules! shared_store {
     };
 }
 
-pub(crate) use bind_child;
-pub(crate) use bind_z;
-pub(crate) use field_filters;
 pub(crate) use shared_store;

@@ -14,6 +14,8 @@ use treem_domain::child::Child;
 use treem_domain::units::UnitMerge;
 
 mod accounts_sql;
+mod audit_sql;
+mod binds;
 mod cases_sql;
 mod children_sql;
 mod common;
@@ -31,6 +33,7 @@ mod search_sql;
 pub mod sqlite;
 mod targets_sql;
 pub mod testing;
+mod units_sql;
 
 pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,

@@ -13,6 +13,34 @@ macro_rules! measurements_sql {
         prefilter_value: $prefilter_value:path
     ) => {
         impl $store {
+            /// Inserts one measurement inside a transaction.
+            async fn insert_measurement(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                child: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+            ) -> $crate::StoreResult<i64> {
+                let query = sqlx::query_scalar(
+                    "INSERT INTO measurements (child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm,
+                       age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz,
+                       nutrition, method, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+                     RETURNING id",
+                )
+                .bind(child)
+                .bind(m.measured_on)
+                .bind(m.weight_kg)
+                .bind(m.height_cm)
+                .bind(&m.position)
+                .bind(m.oedema)
+                .bind(m.head_cm);
+                let id: i64 = bind_z!(query, z)
+                    .bind(chrono::Utc::now())
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(id)
+            }
+
             pub(crate) async fn add_measurement_sql(
                 &self,
                 child: i64,

@@ -4,8 +4,9 @@
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
+use crate::binds::{bind_child, bind_z};
 use crate::cases_sql::cases_sql;
-use crate::common::{bind_child, bind_z, shared_store};
+use crate::common::shared_store;
 use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
 use crate::import_sql::{bind_value, import_sql};

@@ -1,11 +1,36 @@
-//! What a server's in-memory search index is built from, and the counter
-//! that says whether it is still current (migration 0012).
+//! What a server's in-memory search index is built from, the counter that
+//! says whether it is still current (migration 0012), and the filling of
+//! the search text of rows stored before it existed.
 
 /// Expands into a backend's search-index queries; `$agg` turns the column
 /// list `{}` into one JSON array per page (row by row is far slower).
 macro_rules! search_sql {
     ($store:ty, agg: $agg:literal) => {
         impl $store {
+            /// Fills the search text of rows stored before it existed.
+            async fn backfill_search_text(&self) -> $crate::StoreResult<()> {
+                loop {
+                    let sql = format!(
+                        "SELECT {} FROM children WHERE search_text = '' LIMIT 5000",
+                        $crate::rows::CHILD_DETAIL_COLUMNS
+                    );
+                    let rows: Vec<$crate::ChildDetail> = sqlx::query_as(&sql).fetch_all(self.writer()).await?;
+                    if rows.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await?;
+                    for r in &rows {
+                        let text = $crate::rows::detail_search_text(r);
+                        sqlx::query("UPDATE children SET search_text = $1 WHERE id = $2")
+                            .bind(text)
+                            .bind(r.id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                }
+            }
+
             pub(crate) async fn search_epoch_sql(&self) -> $crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT n FROM search_epoch WHERE id = 1")
                     .fetch_one(self.reader())

@@ -11,9 +11,9 @@ use reqwest::StatusCode;
 use treem_domain::indicators::Period;
 
 /// The engine's figures of 2025 (`half`: the first half).
-async fn figures(app: &TestApp, half: bool) -> treem_web::indicator_report::Report {
+async fn figures(app: &TestApp, half: bool) -> treem_web::indicators::figures::Report {
     let period = Period { year: 2025, half };
-    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+    let (report, _) = treem_web::indicators::figures::report(app.store.as_ref(), period)
         .await
         .unwrap();
     report
@@ -128,7 +128,7 @@ async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
         year: 2025,
         half: false,
     };
-    let figure = |r: &treem_web::indicator_report::Report| {
+    let figure = |r: &treem_web::indicators::figures::Report| {
         let p = r.units.iter().find(|u| u.code == "12").unwrap();
         p.indicators
             .iter()
@@ -136,12 +136,12 @@ async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
             .map(|(_, f)| (f.numerator, f.denominator))
             .unwrap()
     };
-    let (before, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+    let (before, _) = treem_web::indicators::figures::report(app.store.as_ref(), period)
         .await
         .unwrap();
     // Two records in the age band: one took part in an awareness session,
     // the other did not; the first is merged into the second.
-    let loaded = treem_web::indicator_report::load(app.store.as_ref(), period)
+    let loaded = treem_web::indicators::figures::load(app.store.as_ref(), period)
         .await
         .unwrap();
     let m = child_memberships(&loaded.facts, period);
@@ -163,7 +163,7 @@ async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
         )
         .await
         .unwrap();
-    let loaded = treem_web::indicator_report::load(app.store.as_ref(), period)
+    let loaded = treem_web::indicators::figures::load(app.store.as_ref(), period)
         .await
         .unwrap();
     let at = loaded
@@ -175,7 +175,7 @@ async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
         child_memberships(&loaded.facts, period)[at][AWARENESS],
         Some(true)
     );
-    let (after, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+    let (after, _) = treem_web::indicators::figures::report(app.store.as_ref(), period)
         .await
         .unwrap();
     // One record fewer in the denominator; the session still counts once.

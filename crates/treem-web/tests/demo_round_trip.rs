@@ -12,7 +12,7 @@ use std::path::Path;
 use treem_interchange::export::{Target, export};
 use treem_interchange::{DataSet, Options, Quiet, import};
 use treem_store::Store;
-use treem_web::bootstrap;
+use treem_web::shell::bootstrap;
 
 async fn export_to(store: &dyn Store, dir: &Path) -> BTreeMap<String, String> {
     let today = treem_domain::clock::vn_today();

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 use treem_domain::audit::AuditEvent;
 use treem_store::sqlite::SqliteStore;
 use treem_store::{NewAccount, Store};
-use treem_web::{WebConfig, bootstrap};
+use treem_web::WebConfig;
+use treem_web::shell::bootstrap;
 
 /// Makes the database full — no page beyond those it has, and its free
 /// pages taken by a filler — or gives it room again.

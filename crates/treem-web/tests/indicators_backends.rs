@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use treem_domain::indicators::Period;
 use treem_interchange::{DataSet, Options, Quiet, import};
 use treem_store::Store;
-use treem_web::indicator_report::{Report, report};
+use treem_web::indicators::figures::{Report, report};
 
 fn table(rows: &[&str]) -> Vec<Vec<String>> {
     rows.iter()
@@ -110,7 +110,9 @@ fn count(r: &Report, code: &str, key: &str) -> (i64, i64) {
 }
 
 async fn edge_cases(store: &dyn Store) {
-    treem_web::bootstrap::ensure_units(store).await.unwrap();
+    treem_web::shell::bootstrap::ensure_units(store)
+        .await
+        .unwrap();
     let opts = Options {
         as_of: NaiveDate::from_ymd_opt(2025, 3, 1),
         partial: false,

@@ -12,8 +12,8 @@ use common::{Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 use treem_web::WebConfig;
-use treem_web::case_seal::{CaseKey, KeyError};
-use treem_web::key_check::{key_for, pending_path, rotate};
+use treem_web::cases::key_check::{key_for, pending_path, rotate};
+use treem_web::cases::seal::{CaseKey, KeyError};
 
 async fn sealed_case_and_key(
     backend: Backend,

@@ -11,7 +11,8 @@ mod common;
 use common::TestApp;
 use treem_domain::text::fold;
 use treem_store::{ChildQuery, Scope};
-use treem_web::{AppState, WebConfig, search};
+use treem_web::registry::search;
+use treem_web::{AppState, WebConfig};
 
 fn query(scope: &Scope, name: &str, offset: i64) -> ChildQuery {
     ChildQuery {

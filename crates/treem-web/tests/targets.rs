@@ -15,7 +15,7 @@ async fn target(app: &TestApp, key: &str) -> Option<f64> {
         year: 2025,
         half: false,
     };
-    let (report, _) = treem_web::indicator_report::report(app.store.as_ref(), period)
+    let (report, _) = treem_web::indicators::figures::report(app.store.as_ref(), period)
         .await
         .unwrap();
     let province = report.units.iter().find(|u| u.code == "12")?;

@@ -14,7 +14,7 @@ use treem_domain::text::nfc;
 use treem_domain::units::{Unit, merge_units, parse_unit_file};
 use treem_store::{NewAccount, Store, StoreError};
 use treem_web::auth::password;
-use treem_web::bootstrap;
+use treem_web::shell::bootstrap;
 
 use crate::config::Config;
 
@@ -30,8 +30,8 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 /// `treem key rotate`.
 pub async fn key_rotate(config: &Config) -> anyhow::Result<()> {
     let store = open(config).await?;
-    let path = config.data_dir.join(treem_web::case_seal::KEY_FILE);
-    let n = treem_web::key_check::rotate(store.as_ref(), &path, "cli").await?;
+    let path = config.data_dir.join(treem_web::cases::seal::KEY_FILE);
+    let n = treem_web::cases::key_check::rotate(store.as_ref(), &path, "cli").await?;
     let n = n.to_string();
     println!("{}", msg(config.lang, "cli.key_rotated", &[("n", &n)]));
     Ok(())

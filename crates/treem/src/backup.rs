@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::Lang;
-use treem_web::case_seal::{CaseKey, KEY_FILE};
+use treem_web::cases::seal::{CaseKey, KEY_FILE};
 
 use crate::config::Config;
 

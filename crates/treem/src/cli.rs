@@ -90,7 +90,7 @@ pub enum Command {
         period: PeriodArgs,
         /// json, csv or table
         #[arg(long, value_enum, default_value = "table")]
-        format: crate::indicators::Format,
+        format: Format,
     },
     /// The 6-month or annual report: a DOCX (Decree 30/2020 format) and an XLSX annex
     Report {
@@ -254,4 +254,12 @@ pub enum UnitsCommand {
         /// The CSV file
         file: PathBuf,
     },
+}
+
+/// `treem indicators --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
 }

@@ -151,9 +151,9 @@ impl Config {
     pub async fn checked_key(
         &self,
         store: &dyn treem_store::Store,
-    ) -> anyhow::Result<treem_web::case_seal::CaseKey> {
-        let path = self.data_dir.join(treem_web::case_seal::KEY_FILE);
-        Ok(treem_web::key_check::key_for(store, &path).await?)
+    ) -> anyhow::Result<treem_web::cases::seal::CaseKey> {
+        let path = self.data_dir.join(treem_web::cases::seal::KEY_FILE);
+        Ok(treem_web::cases::key_check::key_for(store, &path).await?)
     }
 }
 

@@ -5,19 +5,11 @@ use anyhow::bail;
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Period, name_vi, shown};
 use treem_domain::units::UnitHistory;
-use treem_web::indicator_report::{Report, UnitReport, report, status_key};
+use treem_web::indicators::figures::{Report, UnitReport, report, status_key};
 
 use crate::admin::open;
-use crate::cli::PeriodArgs;
+use crate::cli::{Format, PeriodArgs};
 use crate::config::Config;
-
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Json,
-    Csv,
-    Table,
-}
 
 pub async fn run(config: &Config, period: PeriodArgs, format: Format) -> anyhow::Result<()> {
     let (rep, _) = select(config, period).await?;

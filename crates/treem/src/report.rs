@@ -1,6 +1,6 @@
 //! `treem report`: the plan's 6-month or annual report (shared/spec/cli.md)
 //! from the same figures as `treem indicators` — a DOCX in the Vietnamese
-//! administrative format ([`treem_web::report_docx`]) and, with `--xlsx`, an
+//! administrative format ([`treem_web::reports::docx`]) and, with `--xlsx`, an
 //! annex of every indicator for every unit.
 
 use std::path::Path;
@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use indicatif::ProgressFinish;
 use treem_domain::i18n::Lang;
-use treem_web::report_annex::annex;
-use treem_web::report_docx::{self, root_of};
+use treem_web::reports::annex::annex;
+use treem_web::reports::docx::{self, root_of};
 
 use crate::admin::progress_bar;
 use crate::cli::PeriodArgs;
@@ -49,7 +49,7 @@ pub async fn run(
         "đang viết báo cáo…"
     });
     let today = treem_domain::clock::vn_today();
-    let docx = report_docx::document(&rep, root, today, xlsx.is_some())?;
+    let docx = docx::document(&rep, root, today, xlsx.is_some())?;
     let annex = xlsx.map(|_| annex(&rep)).transpose()?;
     // Both files or neither: nothing is written until both are ready.
     write_new(out, &docx, english)?;

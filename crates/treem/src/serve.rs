@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use treem_domain::i18n::trf;
-use treem_web::bootstrap;
+use treem_web::shell::bootstrap;
 
 use crate::config::Config;
 

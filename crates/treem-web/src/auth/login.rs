@@ -13,8 +13,8 @@ use treem_domain::audit::AuditEvent;
 use treem_domain::i18n::{Lang, trf};
 
 use super::{password, session};
-use crate::guard::{CurrentUser, RequestInfo};
-use crate::page::{Page, safe_next};
+use crate::shell::page::{Page, safe_next};
+use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 
 /// The routes of this module.
@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 struct LoginTemplate {
     page: Page,
     next: String,
@@ -273,7 +273,7 @@ async fn switch_lang(
 }
 
 #[derive(Template)]
-#[template(path = "password.html")]
+#[template(path = "auth/password.html")]
 struct PasswordTemplate {
     page: Page,
     must_change: bool,

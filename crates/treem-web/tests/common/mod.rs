@@ -12,7 +12,8 @@ use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_store::testing::TestDb;
 use treem_store::{NewAccount, Store};
-use treem_web::{WebConfig, bootstrap};
+use treem_web::WebConfig;
+use treem_web::shell::bootstrap;
 
 /// The password of every test account.
 pub const PASSWORD: &str = "mat-khau-thu-nghiem";
@@ -99,7 +100,7 @@ impl TestApp {
         let config = WebConfig {
             case_key: config
                 .case_key
-                .or_else(|| Some(treem_web::case_seal::CaseKey::generate())),
+                .or_else(|| Some(treem_web::cases::seal::CaseKey::generate())),
             ..config
         };
         let app = treem_web::build_app(config, store.clone()).await.unwrap();

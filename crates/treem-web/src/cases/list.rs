@@ -1,0 +1,512 @@
+//! The case list ("my cases" by urgency, counts for the scope, break-glass
+//! accesses for supervisors), the report form that opens a case, and the
+//! break-glass request.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use treem_domain::access::{Action, Role, permits};
+use treem_domain::cases::deadlines::{Urgency, next_due};
+use treem_domain::cases::{Harm, Relation, Risk, Source, Step, Vocabulary};
+use treem_domain::child_input::{ChildText, FieldProblem};
+use treem_domain::clock::{VN_OFFSET, vn_today};
+use treem_domain::i18n::Lang;
+use treem_store::{CaseFilter, CaseSummary};
+
+use crate::cases::input::show_time;
+use crate::cases::input::{CaseInput, check_fields};
+use crate::cases::service::{self, CaseError};
+use crate::registry::records::{self, SaveError};
+use crate::shell::page::Page;
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(list))
+        .route("/cases/new", get(new_page).post(create))
+        .route("/cases/break-glass", post(break_glass))
+}
+
+/// One listed case (no contents).
+pub struct Line {
+    pub id: i64,
+    pub number: String,
+    pub commune: String,
+    pub step: &'static str,
+    pub risk: &'static str,
+    pub received: String,
+    pub due: String,
+    pub urgency: Urgency,
+    pub closed: bool,
+}
+
+impl Line {
+    pub fn urgency_code(&self) -> &'static str {
+        if self.closed {
+            "closed"
+        } else {
+            self.urgency.code()
+        }
+    }
+
+    pub fn urgency_key(&self) -> String {
+        format!("cases.u_{}", self.urgency_code())
+    }
+}
+
+struct CountLine {
+    commune: String,
+    open: usize,
+    overdue: usize,
+    closed: usize,
+}
+
+struct GlassLine {
+    when: String,
+    who: String,
+    number: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct ListTemplate {
+    page: Page,
+    mine: Vec<Line>,
+    counts: Vec<CountLine>,
+    glass: Vec<GlassLine>,
+    may_open: bool,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+/// The user's own cases, most urgent first.
+pub async fn my_cases(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+) -> Result<Vec<Line>, AppError> {
+    let summaries = state
+        .store
+        .case_summaries(&CaseFilter::Account(user.account.id))
+        .await?;
+    lines(state, summaries, lang).await
+}
+
+async fn lines(
+    state: &AppState,
+    summaries: Vec<CaseSummary>,
+    lang: Lang,
+) -> Result<Vec<Line>, AppError> {
+    let calendar = service::calendar(state).await?;
+    let units = state.units();
+    let now = Utc::now();
+    let mut v: Vec<(Line, Option<chrono::DateTime<Utc>>)> = summaries
+        .into_iter()
+        .map(|s| {
+            let (d, u) = service::judge(&s, &calendar, now);
+            let p = treem_domain::cases::deadlines::Progress {
+                emergency_at: s.emergency_at,
+                plan_at: s.plan_at,
+                closed: s.closed_at.is_some(),
+            };
+            let due = next_due(&d, &p);
+            let line = Line {
+                id: s.id,
+                commune: units
+                    .by_id(s.unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                number: s.case_number,
+                step: Step::parse(&s.step).map_or("", |x| x.label(lang)),
+                risk: s
+                    .risk_level
+                    .as_deref()
+                    .and_then(Risk::parse)
+                    .map_or("—", |r| r.label(lang)),
+                received: show_time(s.received_at),
+                due: due.map(show_time).unwrap_or_else(|| "—".into()),
+                urgency: u,
+                closed: s.closed_at.is_some(),
+            };
+            (line, due)
+        })
+        .collect();
+    v.sort_by_key(|(l, due)| (l.urgency, *due));
+    Ok(v.into_iter().map(|(l, _)| l).collect())
+}
+
+async fn render(
+    state: &AppState,
+    info: &RequestInfo,
+    user: &CurrentUser,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let units = state.units();
+    let today = vn_today();
+    let scope = units.scope_of(&user.account, today);
+    let mine = my_cases(state, user, info.lang).await?;
+    let calendar = service::calendar(state).await?;
+    let now = Utc::now();
+    let in_scope = state
+        .store
+        .case_summaries(&CaseFilter::Scope(scope.clone()))
+        .await?;
+    let mut counts: Vec<CountLine> = Vec::new();
+    for s in &in_scope {
+        let commune = units
+            .by_id(s.unit_id)
+            .and_then(|u| units.history.became(u, today).or(Some(u)))
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        let i = match counts.iter().position(|c| c.commune == commune) {
+            Some(i) => i,
+            None => {
+                counts.push(CountLine {
+                    commune,
+                    open: 0,
+                    overdue: 0,
+                    closed: 0,
+                });
+                counts.len() - 1
+            }
+        };
+        if s.closed_at.is_some() {
+            counts[i].closed += 1;
+        } else {
+            counts[i].open += 1;
+            if service::judge(s, &calendar, now).1 == Urgency::Overdue {
+                counts[i].overdue += 1;
+            }
+        }
+    }
+    counts.sort_by_key(|c| treem_domain::text::fold(&c.commune));
+    // Supervisors see who opened a case by breaking the glass, and why.
+    let glass = if matches!(
+        user.account.role,
+        Role::Admin | Role::Province | Role::District
+    ) {
+        let key = service::key(state)?;
+        let mut v = Vec::new();
+        for g in state
+            .store
+            .break_glass_grants(now - Duration::days(90))
+            .await?
+        {
+            let Some(f) = state.store.case_file(g.case_id).await? else {
+                continue;
+            };
+            if !scope.contains(f.unit_id) {
+                continue;
+            }
+            v.push(GlassLine {
+                when: show_time(g.granted_at),
+                who: format!("{} ({})", g.display_name, g.username),
+                number: f.case_number,
+                reason: g
+                    .reason
+                    .as_deref()
+                    .and_then(|r| key.open(&f.seal_id, "reason", r))
+                    .unwrap_or_default(),
+            });
+        }
+        v
+    } else {
+        Vec::new()
+    };
+    let tpl = ListTemplate {
+        page: Page::new(info, Some(user), info.lang.t("cases.title")),
+        mine,
+        counts,
+        glass,
+        may_open: permits(user.account.role, Action::OpenCases),
+        error,
+        notice,
+    };
+    let status = if tpl.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(tpl.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    glass: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let notice = q.glass.is_some().then(|| info.lang.t("cases.glass_done"));
+    render(&state, &info, &user, None, notice).await
+}
+
+#[derive(Deserialize)]
+struct GlassForm {
+    case_number: String,
+    reason: String,
+}
+
+async fn break_glass(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Form(f): Form<GlassForm>,
+) -> Result<Response, AppError> {
+    let scope = state.units().scope_of(&user.account, vn_today());
+    let found = state
+        .store
+        .case_summaries(&CaseFilter::Scope(scope))
+        .await?
+        .into_iter()
+        .find(|s| s.case_number == f.case_number.trim());
+    let Some(s) = found else {
+        return render(
+            &state,
+            &info,
+            &user,
+            Some(info.lang.t("cases.no_such_case").into()),
+            None,
+        )
+        .await;
+    };
+    match service::break_glass(&state, &user, &info, s.id, &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{}", s.id)).into_response()),
+        Err(CaseError::Invalid(p)) => {
+            let msg = p
+                .iter()
+                .map(|p| info.lang.pick(&p.message_vi, &p.message_en))
+                .collect::<Vec<_>>()
+                .join("; ");
+            render(&state, &info, &user, Some(msg), None).await
+        }
+        Err(CaseError::App(e)) => Err(e),
+        Err(_) => Err(AppError::BadRequest),
+    }
+}
+
+/// A choice in a select or a set of boxes.
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
+fn choices<T: Vocabulary>(chosen: &[String], lang: Lang) -> Vec<Choice> {
+    T::ALL
+        .iter()
+        .map(|v| Choice {
+            code: v.code(),
+            label: v.label(lang),
+            chosen: chosen.iter().any(|c| c == v.code()),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "cases/new.html")]
+struct NewTemplate {
+    page: Page,
+    child_id: String,
+    received_at: String,
+    sources: Vec<Choice>,
+    harms: Vec<Choice>,
+    relations: Vec<Choice>,
+    risks: Vec<Choice>,
+    summary: String,
+    abuser: String,
+    problems: Vec<(String, String)>,
+    /// A child not yet registered, entered on the form.
+    new_child: NewChild,
+    communes: Vec<(String, String)>,
+}
+
+/// A child registered on the spot, as typed on the report form.
+#[derive(Default)]
+struct NewChild {
+    full_name: String,
+    sex: String,
+    date_of_birth: String,
+    commune: String,
+    village: String,
+}
+
+fn render_new(
+    state: &AppState,
+    info: &RequestInfo,
+    user: &CurrentUser,
+    input: &CaseInput,
+    new_child: NewChild,
+    problems: Vec<FieldProblem>,
+) -> Result<Response, AppError> {
+    let lang = info.lang;
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let tpl = NewTemplate {
+        page: Page::new(info, Some(user), lang.t("cases.new_title")),
+        child_id: input.child_id.clone(),
+        received_at: input.received_at.clone(),
+        sources: choices::<Source>(std::slice::from_ref(&input.source), lang),
+        harms: choices::<Harm>(&input.harm_types, lang),
+        relations: choices::<Relation>(std::slice::from_ref(&input.relation), lang),
+        risks: choices::<Risk>(std::slice::from_ref(&input.risk_level), lang),
+        summary: input.summary.clone(),
+        abuser: input.abuser.clone(),
+        new_child,
+        communes: {
+            let units = state.units();
+            units.communes_in(&units.scope_of(&user.account, vn_today()), vn_today())
+        },
+        problems: problems
+            .into_iter()
+            .map(|p| {
+                (
+                    lang.t(&format!("cases.field_{}", p.field)).to_string(),
+                    lang.pick(&p.message_vi, &p.message_en).to_string(),
+                )
+            })
+            .collect(),
+    };
+    Ok((status, Html(tpl.render()?)).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    child: Option<String>,
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let input = CaseInput {
+        child_id: q.child.unwrap_or_default(),
+        received_at: Utc::now()
+            .with_timezone(&VN_OFFSET)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        ..CaseInput::default()
+    };
+    render_new(
+        &state,
+        &info,
+        &user,
+        &input,
+        NewChild::default(),
+        Vec::new(),
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let take = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = CaseInput {
+        child_id: take("child_id"),
+        received_at: take("received_at"),
+        source: take("source"),
+        harm_types: fields
+            .iter()
+            .filter(|(n, _)| n == "harm_types")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        relation: take("relation"),
+        risk_level: take("risk_level"),
+        summary: take("summary"),
+        abuser: take("abuser"),
+    };
+    let new_child = NewChild {
+        full_name: take("new_full_name"),
+        sex: take("new_sex"),
+        date_of_birth: take("new_date_of_birth"),
+        commune: take("new_commune"),
+        village: take("new_village"),
+    };
+    let mut input = input;
+    if input.child_id.trim().is_empty() && !new_child.full_name.trim().is_empty() {
+        // The report's own fields first: no child is registered for a
+        // report that would be refused.
+        let p = check_fields(&input);
+        if !p.is_empty() {
+            return render_new(&state, &info, &user, &input, new_child, p);
+        }
+        match register(&state, &user, &info, &new_child).await {
+            Ok(code) => input.child_id = code,
+            Err(p) => return render_new(&state, &info, &user, &input, new_child, p),
+        }
+    }
+    match service::create(&state, &user, &info, &input).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
+        Err(CaseError::Invalid(p)) => render_new(&state, &info, &user, &input, new_child, p),
+        Err(CaseError::App(e)) => Err(e),
+        Err(_) => Err(AppError::BadRequest),
+    }
+}
+
+/// Registers a child typed on the report form, with the registry's own
+/// reading and checks; returns her new code, or the problems (located as
+/// "new child: field").
+async fn register(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    c: &NewChild,
+) -> Result<String, Vec<FieldProblem>> {
+    let text = ChildText {
+        child_id: format!(
+            "TE-{}",
+            &crate::auth::session::random_token()[..8].to_uppercase()
+        ),
+        full_name: c.full_name.clone(),
+        sex: c.sex.clone(),
+        date_of_birth: c.date_of_birth.clone(),
+        commune_code: c.commune.clone(),
+        village: c.village.clone(),
+        status: "active".into(),
+        ..ChildText::default()
+    };
+    let located = |p: FieldProblem| {
+        let label = |lang: Lang| lang.t(&format!("field.{}", p.field));
+        FieldProblem {
+            field: "new_child",
+            message_vi: format!("{}: {}", label(Lang::Vi), p.message_vi),
+            message_en: format!("{}: {}", label(Lang::En), p.message_en),
+        }
+    };
+    match records::create(state, user, info, &text, false).await {
+        Ok(_) => Ok(text.child_id),
+        Err(SaveError::Invalid(p)) => Err(p.into_iter().map(located).collect()),
+        Err(_) => Err(vec![located(FieldProblem {
+            field: "child_id",
+            message_vi: "không lưu được".into(),
+            message_en: "could not be saved".into(),
+        })]),
+    }
+}

@@ -1,0 +1,24 @@
+//! Child-protection cases (Decree 56/2017): the list, a case's page and its
+//! steps, the printable forms, the people granted a case, sealing of the
+//! contents and its key, and the JSON API — all deciding through `service`.
+
+mod api;
+mod input;
+pub mod key_check;
+pub(crate) mod list;
+mod page;
+mod people;
+pub mod seal;
+pub(crate) mod service;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The cases' pages and API routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(list::routes())
+        .merge(page::routes())
+        .merge(api::routes())
+}

@@ -1,0 +1,13 @@
+//! Data sets (`spec/interchange.md`): the upload page that checks and
+//! imports CSV/Excel files, and the empty template workbook.
+
+pub(crate) mod page;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The data-set pages.
+pub(crate) fn routes() -> Router<AppState> {
+    page::routes()
+}

@@ -1,0 +1,246 @@
+//! Importing a data set from the browser: an officer uploads a workbook or
+//! a zip of CSV files, checks it first if she likes, and sees the same
+//! report as `treem import`. Her unit scope applies: rows of other communes
+//! are errors. The import template is downloaded here too.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::Lang;
+use treem_interchange::ImportError;
+use treem_interchange::source::SourceError;
+use treem_interchange::{DataSet, Options, Quiet, Report, import};
+use treem_store::Scope;
+
+use crate::shell::page::Page;
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// The largest data set accepted from a browser (the guard's body limit;
+/// a larger one goes through `treem import`).
+const MAX_UPLOAD: usize = crate::shell::guard::MAX_BODY;
+/// Problems shown on the page (all are counted).
+const SHOWN: usize = 500;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/datasets", get(page).post(upload))
+        .route("/datasets/template.xlsx", get(template))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+}
+
+/// One line of the report table.
+struct FileLine {
+    file: String,
+    rows: u64,
+    written: u64,
+    unchanged: u64,
+    rejected: u64,
+}
+
+#[derive(Template)]
+#[template(path = "datasets/page.html")]
+struct DatasetTemplate {
+    page: Page,
+    error: Option<&'static str>,
+    verdict: Option<String>,
+    ok: bool,
+    files: Vec<FileLine>,
+    conversions: Vec<String>,
+    warnings: Vec<String>,
+    problems: Vec<String>,
+    more: u64,
+}
+
+impl DatasetTemplate {
+    fn empty(page: Page) -> Self {
+        DatasetTemplate {
+            page,
+            error: None,
+            verdict: None,
+            ok: false,
+            files: Vec::new(),
+            conversions: Vec::new(),
+            warnings: Vec::new(),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+}
+
+async fn page(info: RequestInfo, user: CurrentUser) -> Result<Html<String>, AppError> {
+    let tpl = DatasetTemplate::empty(Page::new(&info, Some(&user), info.lang.t("datasets.title")));
+    Ok(Html(tpl.render()?))
+}
+
+fn line(p: &treem_interchange::Problem, lang: Lang) -> String {
+    let (msg, line, col) = match lang {
+        Lang::Vi => (&p.message_vi, "dòng", "cột"),
+        Lang::En => (&p.message_en, "line", "column"),
+    };
+    let mut at = p.file.clone();
+    if p.line > 0 {
+        at.push_str(&format!(", {line} {}", p.line));
+    }
+    if !p.column.is_empty() {
+        at.push_str(&format!(", {col} {}", p.column));
+    }
+    let value: String = p.value.chars().take(80).collect();
+    if value.is_empty() {
+        format!("{at}: {msg}")
+    } else {
+        format!("{at}: «{value}» — {msg}")
+    }
+}
+
+fn show(mut tpl: DatasetTemplate, report: &Report, lang: Lang) -> DatasetTemplate {
+    let english = lang == Lang::En;
+    // The last line of the text report is its verdict.
+    tpl.verdict = report.render(english).lines().last().map(str::to_string);
+    tpl.ok = report.problem_count() == 0;
+    tpl.files = report
+        .files
+        .iter()
+        .map(|f| FileLine {
+            file: f.file.clone(),
+            rows: f.rows,
+            written: f.written,
+            unchanged: f.unchanged,
+            rejected: f.rejected,
+        })
+        .collect();
+    tpl.conversions = report
+        .conversions
+        .iter()
+        .map(|c| format!("{} / {}: {} ({})", c.file, c.column, c.encoding, c.values))
+        .collect();
+    tpl.warnings = report.warnings.iter().map(|w| line(w, lang)).collect();
+    tpl.problems = report
+        .problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| line(p, lang))
+        .collect();
+    tpl.more = report
+        .problem_count()
+        .saturating_sub(tpl.problems.len() as u64);
+    tpl
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let lang = info.lang;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut check_only = false;
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
+                file = Some((name, bytes.to_vec())).filter(|(_, b)| !b.is_empty());
+            }
+            Some("check") => check_only = true,
+            _ => {}
+        }
+    }
+    let tpl = DatasetTemplate::empty(Page::new(&info, Some(&user), lang.t("datasets.title")));
+    let Some((name, bytes)) = file else {
+        let tpl = DatasetTemplate {
+            error: Some(lang.t("datasets.no_file")),
+            ..tpl
+        };
+        return Ok((StatusCode::BAD_REQUEST, Html(tpl.render()?)).into_response());
+    };
+    let workbook = !name.to_lowercase().ends_with(".zip");
+    let data = match DataSet::from_bytes_limited(&name, bytes, state.config.upload_limits) {
+        Ok(d) => d,
+        Err(e) => {
+            let key = match e {
+                SourceError::TooMuch(..) => "datasets.too_much",
+                SourceError::DuplicateEntry(_) => "datasets.duplicate_entry",
+                _ => "datasets.unreadable",
+            };
+            let tpl = DatasetTemplate {
+                error: Some(lang.t(key)),
+                ..tpl
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
+        }
+    };
+    let opts = import_options(&state, &user, check_only, workbook);
+    let report = match import(state.store.as_ref(), &data, &opts, &Quiet).await {
+        Ok(r) => r,
+        // A limit passed while the file was unpacked: said, nothing stored.
+        Err(ImportError::Source(e @ (SourceError::TooMuch(..) | SourceError::Zip(_)))) => {
+            let key = match e {
+                SourceError::TooMuch(..) => "datasets.too_much",
+                _ => "datasets.unreadable",
+            };
+            let tpl = DatasetTemplate {
+                error: Some(lang.t(key)),
+                ..tpl
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
+        }
+        Err(e) => return Err(AppError::Internal(format!("import: {e}"))),
+    };
+    let status = if report.problem_count() == 0 {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Html(show(tpl, &report, lang).render()?)).into_response())
+}
+
+/// How a data set sent from the browser is imported: all or nothing, by the
+/// signed-in user, within her unit scope, codes valid today.
+pub(crate) fn import_options(
+    state: &AppState,
+    user: &CurrentUser,
+    check_only: bool,
+    workbook: bool,
+) -> Options {
+    let today = vn_today();
+    let scope = match state.units().scope_of(&user.account, today) {
+        Scope::All => None,
+        Scope::Units(ids) => Some(ids.into_iter().collect()),
+    };
+    Options {
+        as_of: None,
+        partial: false,
+        check_only,
+        actor: user.account.username.clone(),
+        actor_id: Some(user.account.id),
+        scope,
+        today,
+        reject_dir: None,
+        workbook,
+    }
+}
+
+async fn template() -> Result<Response, AppError> {
+    let bytes = treem_interchange::template::workbook()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-nhap-du-lieu.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,215 @@
+//! The indicators dashboard: the fourteen indicators of the user's unit for
+//! a period against the plan's targets (with the coverage of the
+//! anthropometric ones), and a table of its communes; each figure links to
+//! the records behind it (`drill.rs`). Marks are a word and a symbol as well
+//! as a colour, for colour-blind readers and for print.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::Datelike;
+use treem_domain::access::{Action, permits};
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::fmt_date;
+use treem_domain::indicators::{Period, name_vi, shown};
+use treem_domain::units::{Level, Unit};
+
+use crate::indicators::figures::{Figure, judge, load, status_key};
+use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
+use crate::shell::page::{Page, encode};
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(dashboard))
+        .route("/indicators/{key}", get(crate::indicators::drill::drill))
+}
+
+struct Row {
+    number: usize,
+    key: &'static str,
+    name: &'static str,
+    numerator: i64,
+    denominator: i64,
+    value: String,
+    target: String,
+    status: &'static str,
+    mark: &'static str,
+    link: Option<String>,
+    /// For the anthropometric indicators: the share of resident children
+    /// under five who were measured (WHO shows it beside the prevalence).
+    coverage: Option<String>,
+}
+
+struct CommuneRow {
+    name: String,
+    cells: Vec<(String, &'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "indicators/dashboard.html")]
+struct DashboardTemplate {
+    page: Page,
+    heading: String,
+    reference: String,
+    year: i32,
+    half: bool,
+    years: Vec<i32>,
+    rows: Vec<Row>,
+    communes: Vec<CommuneRow>,
+    numbers: Vec<usize>,
+    empty: bool,
+    /// The period as a query (for the report's links).
+    query: String,
+}
+
+fn mark(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "met" => ("met", "✔"),
+        "not_met" => ("not-met", "✘"),
+        _ => ("no-data", "—"),
+    }
+}
+
+fn status_word(page: &Page, status: &str) -> &'static str {
+    page.t(status_key(status))
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = period_of(&q)?;
+    let loaded = load(state.store.as_ref(), period).await?;
+    let report = judge(&loaded, period);
+    let history = &loaded.history;
+    let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
+    let root = root(history, &user.account.scope_code, period);
+    let may_list = permits(user.account.role, Action::ViewRegistry);
+    let mut rows = Vec::new();
+    let mut communes = Vec::new();
+    let mut heading = page.t("dashboard.no_unit").to_string();
+    if let Some(root) = root {
+        heading = root.name.clone();
+        if let Some(u) = report
+            .units
+            .iter()
+            .find(|u| std::ptr::eq(&history.all()[u.unit], root))
+        {
+            let under_five = u
+                .indicators
+                .iter()
+                .find(|(k, _)| *k == "birth_registration_u5")
+                .map_or(0, |(_, f)| f.denominator);
+            rows = u
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, (key, f))| {
+                    let mut r = row(&page, i + 1, key, f, may_list.then_some((root, period)));
+                    if matches!(*key, "underweight_u5" | "stunting_u5") && under_five > 0 {
+                        let share = f.denominator as f64 / under_five as f64 * 100.0;
+                        r.coverage = Some(format!(
+                            "{} {}%",
+                            page.t("dashboard.coverage"),
+                            shown(share)
+                        ));
+                    }
+                    r
+                })
+                .collect();
+        }
+        communes = report
+            .units
+            .iter()
+            .filter(|u| {
+                let unit = &history.all()[u.unit];
+                unit.level == Level::Commune
+                    && !std::ptr::eq(unit, root)
+                    && within(history, unit, root)
+            })
+            .map(|u| CommuneRow {
+                name: u.name.clone(),
+                cells: u
+                    .indicators
+                    .iter()
+                    .map(|(_, f)| {
+                        let (class, symbol) = mark(f.status);
+                        (
+                            f.value.map(shown).unwrap_or_else(|| "—".into()),
+                            class,
+                            symbol,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+    let this_year = vn_today().year();
+    let tpl = DashboardTemplate {
+        heading,
+        reference: fmt_date(period.reference_date()),
+        year: period.year,
+        half: period.half,
+        years: (2024..=this_year.max(2024)).rev().collect(),
+        empty: rows.is_empty(),
+        rows,
+        communes,
+        numbers: (1..=14).collect(),
+        query: period_query(period),
+        page,
+    };
+    Ok(Html(tpl.render()?).into_response())
+}
+
+fn row(
+    page: &Page,
+    number: usize,
+    key: &'static str,
+    f: &Figure,
+    link: Option<(&Unit, Period)>,
+) -> Row {
+    let (class, _) = mark(f.status);
+    Row {
+        number,
+        key,
+        name: if page.lang_code() == "en" {
+            key
+        } else {
+            name_vi(key)
+        },
+        numerator: f.numerator,
+        denominator: f.denominator,
+        value: f
+            .value
+            .map(|v| format!("{}%", shown(v)))
+            .unwrap_or_else(|| "—".into()),
+        target: f
+            .target
+            .map(|t| {
+                format!(
+                    "{} {}%",
+                    if f.comparison == "<" { "<" } else { "≥" },
+                    shown(t)
+                )
+            })
+            .unwrap_or_default(),
+        status: status_word(page, f.status),
+        mark: class,
+        coverage: None,
+        link: link
+            .filter(|_| crate::indicators::drill::listed(key))
+            .map(|(unit, p)| {
+                format!(
+                    "/indicators/{key}?{}&unit={}",
+                    period_query(p),
+                    encode(&unit.code)
+                )
+            }),
+    }
+}

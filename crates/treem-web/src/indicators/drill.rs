@@ -1,0 +1,272 @@
+//! The records behind a figure of the dashboard: the children, enrolments,
+//! schools, communes or events of one indicator of one unit, all of the
+//! denominator or only the numerator or what is missing; Excel too. Lists
+//! of children are read access to the registry and audited. Protection
+//! cases are not listed here (the case module keeps their access).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use treem_domain::access::Role;
+use treem_domain::i18n::fmt_date;
+use treem_domain::indicators::{self as ind, KEYS, Record, name_vi};
+
+use crate::indicators::figures::load;
+use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
+use crate::shell::page::{Page, code_word, encode};
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// Whether an indicator's records can be listed: all but protection cases,
+/// whose children's names stay with the case module's access rules.
+pub fn listed(key: &str) -> bool {
+    KEYS.contains(&key) && key != "abuse_intervention"
+}
+
+struct Line {
+    /// A child's page to link the first cell to.
+    child: Option<i64>,
+    cells: Vec<String>,
+    counted: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicators/drill.html")]
+struct DrillTemplate {
+    page: Page,
+    indicator: &'static str,
+    unit: String,
+    reference: String,
+    parts: Vec<(&'static str, String, bool)>,
+    back: String,
+    export: String,
+    numerator: i64,
+    denominator: i64,
+    headers: Vec<&'static str>,
+    lines: Vec<Line>,
+}
+
+/// An enrolment's result as the user reads it.
+fn status_word(lang: treem_domain::i18n::Lang, code: &str) -> String {
+    code_word(lang, treem_interchange::cell::codes::ENROLMENT_STATUS, code)
+}
+
+pub(crate) async fn drill(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(key): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let Some(key) = KEYS.iter().find(|k| **k == key && listed(k)).copied() else {
+        return Err(AppError::NotFound);
+    };
+    let period = period_of(&q)?;
+    let loaded = load(state.store.as_ref(), period).await?;
+    let history = &loaded.history;
+    let facts = &loaded.facts;
+    let reference = period.reference_date();
+    let code = q
+        .unit
+        .clone()
+        .unwrap_or_else(|| user.account.scope_code.clone());
+    let unit = history
+        .resolve(&code, reference)
+        .ok_or(AppError::NotFound)?;
+    // Only the user's unit and what is under it.
+    let own = root(history, &user.account.scope_code, period).ok_or(AppError::Forbidden)?;
+    if user.account.role != Role::Admin && !within(history, unit, own) {
+        return Err(AppError::Forbidden);
+    }
+    let index = history.index_of(unit).ok_or(AppError::NotFound)?;
+    let members = ind::members(history, facts, period, key, index);
+    let part = q.part.clone().unwrap_or_else(|| "all".into());
+    let chosen: Vec<&ind::Contribution> = members
+        .iter()
+        .filter(|c| match part.as_str() {
+            "numerator" => c.numerator > 0,
+            "missing" => c.numerator < c.denominator,
+            _ => true,
+        })
+        .collect();
+    let lang = info.lang;
+    let t = |k: &str| lang.t(k);
+    // The children the list names, read in one go.
+    let child_of = |r: Record| match r {
+        Record::Child(i) => Some(i),
+        Record::Enrolment(e) => facts.enrolments.get(e).map(|e| e.child),
+        _ => None,
+    };
+    let ids: Vec<i64> = chosen
+        .iter()
+        .filter_map(|c| child_of(c.record).and_then(|i| loaded.child_ids.get(i).copied()))
+        .collect();
+    let records = if ids.is_empty() {
+        Vec::new()
+    } else {
+        state.store.children_by_id(&ids).await?
+    };
+    let by_id: std::collections::HashMap<i64, &treem_store::ChildDetail> =
+        records.iter().map(|c| (c.id, c)).collect();
+    let yes_no = |b: bool| t(if b { "dashboard.yes" } else { "dashboard.no" }).to_string();
+    let headers: Vec<&'static str> = match chosen.first().map(|c| c.record) {
+        Some(Record::Enrolment(_)) => vec![
+            t("children.name"),
+            t("drill.school"),
+            t("drill.grade"),
+            t("drill.status"),
+            t("dashboard.counted"),
+        ],
+        Some(Record::School(_)) => vec![
+            t("drill.school"),
+            t("drill.school_name"),
+            t("dashboard.year"),
+            t("dashboard.counted"),
+        ],
+        Some(Record::Commune(_)) => vec![t("dashboard.commune"), t("dashboard.counted")],
+        Some(Record::Disaster(_)) => vec![
+            t("drill.event"),
+            t("drill.date"),
+            t("drill.kind"),
+            t("drill.affected"),
+            t("drill.supported"),
+        ],
+        _ => vec![
+            t("children.name"),
+            t("children.born"),
+            t("children.village"),
+            t("dashboard.counted"),
+        ],
+    };
+    let mut lines: Vec<Line> = chosen
+        .iter()
+        .filter_map(|c| {
+            let counted = c.numerator >= c.denominator && c.denominator > 0;
+            Some(match c.record {
+                Record::Child(i) => {
+                    let d = by_id.get(loaded.child_ids.get(i)?)?;
+                    Line {
+                        child: Some(d.id),
+                        cells: vec![
+                            d.full_name.clone(),
+                            fmt_date(d.date_of_birth),
+                            d.village.clone().unwrap_or_default(),
+                            yes_no(counted),
+                        ],
+                        counted,
+                    }
+                }
+                Record::Enrolment(e) => {
+                    let e = facts.enrolments.get(e)?;
+                    let d = by_id.get(loaded.child_ids.get(e.child)?)?;
+                    Line {
+                        child: Some(d.id),
+                        cells: vec![
+                            d.full_name.clone(),
+                            e.school_code.clone(),
+                            e.grade.map(|g| g.to_string()).unwrap_or_default(),
+                            status_word(lang, &e.status),
+                            yes_no(counted),
+                        ],
+                        counted,
+                    }
+                }
+                Record::School(s) => {
+                    let s = facts.schools.get(s)?;
+                    Line {
+                        child: None,
+                        cells: vec![
+                            s.school_code.clone(),
+                            s.name.clone(),
+                            s.year.to_string(),
+                            yes_no(counted),
+                        ],
+                        counted,
+                    }
+                }
+                Record::Commune(u) => Line {
+                    child: None,
+                    cells: vec![history.all().get(u)?.name.clone(), yes_no(counted)],
+                    counted,
+                },
+                Record::Disaster(d) => {
+                    let d = facts.disasters.get(d)?;
+                    Line {
+                        child: None,
+                        cells: vec![
+                            d.event_id.clone(),
+                            fmt_date(d.occurred_on),
+                            d.kind.clone(),
+                            d.affected.to_string(),
+                            d.supported.to_string(),
+                        ],
+                        counted,
+                    }
+                }
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        let k = |l: &Line| {
+            treem_domain::text::name_sort_key(l.cells.first().map_or("", String::as_str))
+        };
+        k(a).cmp(&k(b))
+    });
+    let names_children = lines.iter().any(|l| l.child.is_some());
+    if names_children {
+        let action = if q.format.as_deref() == Some("xlsx") {
+            "indicator_list_exported"
+        } else {
+            "indicator_list_viewed"
+        };
+        let audit = user
+            .event(&info, action, "indicator", key)
+            .with_detail(format!(
+                "{} {} {}: {} rows",
+                unit.code,
+                period.year,
+                period.name(),
+                lines.len()
+            ));
+        state.store.audit(audit).await?;
+    }
+    let indicator = if lang.code() == "en" {
+        key
+    } else {
+        name_vi(key)
+    };
+    if q.format.as_deref() == Some("xlsx") {
+        let cells: Vec<Vec<String>> = lines.iter().map(|l| l.cells.clone()).collect();
+        let bytes = crate::shell::xlsx::table(key, &headers, &cells)?;
+        return Ok(crate::shell::xlsx::download(
+            &format!("{key}-{}-{}", unit.code, period.year),
+            bytes,
+        ));
+    }
+    let base = format!(
+        "/indicators/{key}?{}&unit={}",
+        period_query(period),
+        encode(&unit.code)
+    );
+    let tpl = DrillTemplate {
+        page: Page::new(&info, Some(&user), indicator),
+        indicator,
+        unit: unit.name.clone(),
+        reference: fmt_date(reference),
+        numerator: members.iter().map(|c| c.numerator).sum(),
+        denominator: members.iter().map(|c| c.denominator).sum(),
+        back: format!("/indicators?{}", period_query(period)),
+        export: format!("{base}&part={}&format=xlsx", encode(&part)),
+        parts: [
+            ("all", "dashboard.part_all"),
+            ("numerator", "dashboard.part_numerator"),
+            ("missing", "dashboard.part_missing"),
+        ]
+        .iter()
+        .map(|(p, label)| (lang.t(label), format!("{base}&part={p}"), *p == part))
+        .collect(),
+        headers,
+        lines,
+    };
+    Ok(Html(tpl.render()?).into_response())
+}

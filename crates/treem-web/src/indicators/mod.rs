@@ -1,0 +1,24 @@
+//! The fourteen indicators: their figures from the records (`figures`), the
+//! dashboard, the drill-down to the children behind a figure, the trend over
+//! periods, the targets an administrator sets and the facility facts.
+
+mod dashboard;
+mod drill;
+mod facts;
+pub mod figures;
+pub(crate) mod period;
+mod targets;
+mod trend;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The indicators' pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(dashboard::routes())
+        .merge(targets::routes())
+        .merge(trend::routes())
+        .merge(facts::routes())
+}

@@ -1,0 +1,269 @@
+//! The form that adds a measurement to a child's record: hard errors are
+//! listed, WHO's warnings must be confirmed, the z-scores are computed as it
+//! is written.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use treem_domain::anthro::{parse_date, parse_decimal, parse_position};
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::fmt_date;
+use treem_domain::nutrition::{Measured, Warning, assess};
+use treem_store::{MeasuredRow, StoreError, ZRecord};
+
+use crate::registry::child_page::{child_in_scope, sex_of};
+use crate::shell::page::Page;
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/children/{id}/measurements/new", get(new_form))
+        .route("/children/{id}/measurements", post(add))
+}
+
+/// The measurement form as typed.
+#[derive(Deserialize, Default, Clone)]
+struct MeasureForm {
+    #[serde(default)]
+    measured_on: String,
+    #[serde(default)]
+    weight_kg: String,
+    #[serde(default)]
+    height_cm: String,
+    #[serde(default)]
+    position: String,
+    oedema: Option<String>,
+    #[serde(default)]
+    head_cm: String,
+    confirm: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "registry/measure.html")]
+struct MeasureTemplate {
+    page: Page,
+    id: i64,
+    name: String,
+    born: String,
+    form: MeasureForm,
+    errors: Vec<&'static str>,
+    warnings: Vec<&'static str>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let c = child_in_scope(&state, &user, id).await?;
+    let form = MeasureForm {
+        measured_on: fmt_date(vn_today()),
+        ..MeasureForm::default()
+    };
+    let tpl = MeasureTemplate {
+        page: Page::new(&info, Some(&user), info.lang.t("measure.title")),
+        id,
+        name: c.full_name,
+        born: fmt_date(c.date_of_birth),
+        form,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    Ok(Html(tpl.render()?))
+}
+
+/// Wide physical limits: beyond them a value is a typing error.
+const WEIGHT_KG: (f64, f64) = (0.3, 150.0);
+const HEIGHT_CM: (f64, f64) = (30.0, 220.0);
+const HEAD_CM: (f64, f64) = (20.0, 70.0);
+
+fn optional_measure(
+    text: &str,
+    limits: (f64, f64),
+    key: &'static str,
+    errors: &mut Vec<&'static str>,
+) -> Option<f64> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    match parse_decimal(text) {
+        Some(v) if (limits.0..=limits.1).contains(&v) => Some(v),
+        _ => {
+            errors.push(key);
+            None
+        }
+    }
+}
+
+/// Reads the form at the edge: every problem is listed, not just the first.
+fn read_form(
+    f: &MeasureForm,
+    born: NaiveDate,
+    today: NaiveDate,
+) -> Result<Measured, Vec<&'static str>> {
+    let mut errors = Vec::new();
+    let measured_on = match parse_date(&f.measured_on) {
+        Some(d) if d > today => {
+            errors.push("measure.error_future");
+            None
+        }
+        Some(d) if d < born => {
+            errors.push("measure.error_before_birth");
+            None
+        }
+        Some(d) => Some(d),
+        None => {
+            errors.push("measure.error_date");
+            None
+        }
+    };
+    let weight_kg = optional_measure(&f.weight_kg, WEIGHT_KG, "measure.error_weight", &mut errors);
+    let height_cm = optional_measure(&f.height_cm, HEIGHT_CM, "measure.error_height", &mut errors);
+    let head_cm = optional_measure(&f.head_cm, HEAD_CM, "measure.error_head", &mut errors);
+    if f.weight_kg.trim().is_empty() && f.height_cm.trim().is_empty() {
+        errors.push("measure.error_nothing");
+    }
+    let position = parse_position(&f.position).unwrap_or_else(|_| {
+        errors.push("measure.error_position");
+        None
+    });
+    match measured_on {
+        Some(measured_on) if errors.is_empty() => Ok(Measured {
+            measured_on,
+            weight_kg,
+            height_cm,
+            position,
+            oedema: f.oedema.is_some(),
+            head_cm,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn add(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MeasureForm>,
+) -> Result<Response, AppError> {
+    let lang = info.lang;
+    let c = child_in_scope(&state, &user, id).await?;
+    let render = |errors: Vec<&'static str>,
+                  warnings: Vec<&'static str>,
+                  status: StatusCode|
+     -> Result<Response, AppError> {
+        let tpl = MeasureTemplate {
+            page: Page::new(&info, Some(&user), lang.t("measure.title")),
+            id,
+            name: c.full_name.clone(),
+            born: fmt_date(c.date_of_birth),
+            form: f.clone(),
+            errors,
+            warnings,
+        };
+        Ok((status, Html(tpl.render()?)).into_response())
+    };
+    let measured = match read_form(&f, c.date_of_birth, vn_today()) {
+        Ok(m) => m,
+        Err(errors) => return render(errors, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let assessed = assess(sex_of(&c), c.date_of_birth, &measured);
+    // Warnings must be seen and confirmed before the measurement is saved.
+    if !assessed.warnings.is_empty() && f.confirm.is_none() {
+        let warnings = assessed
+            .warnings
+            .iter()
+            .map(|w: &Warning| lang.t(w.label_key()))
+            .collect();
+        return render(Vec::new(), warnings, StatusCode::OK);
+    }
+    let audit = user
+        .event(&info, "measurement_added", "measurement", "")
+        .with_detail(format!("child {id}"));
+    let row = MeasuredRow::from_measured(&measured);
+    match state
+        .store
+        .add_measurement(id, &row, &ZRecord::from_assessed(&assessed), audit)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?saved=1#measurements")).into_response()),
+        Err(StoreError::Conflict(_)) => render(
+            vec!["measure.error_duplicate"],
+            Vec::new(),
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use treem_growth::Position;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn form(date: &str, w: &str, h: &str) -> MeasureForm {
+        MeasureForm {
+            measured_on: date.into(),
+            weight_kg: w.into(),
+            height_cm: h.into(),
+            ..MeasureForm::default()
+        }
+    }
+
+    #[test]
+    fn form_errors_are_all_listed() {
+        let born = d(2024, 1, 1);
+        let today = d(2025, 6, 30);
+        assert!(read_form(&form("01/03/2025", "9,5", "75"), born, today).is_ok());
+        let e = read_form(&form("31/02/2025", "-1", "999"), born, today).unwrap_err();
+        assert_eq!(
+            e,
+            vec![
+                "measure.error_date",
+                "measure.error_weight",
+                "measure.error_height"
+            ]
+        );
+        assert_eq!(
+            read_form(&form("01/07/2025", "9", ""), born, today).unwrap_err(),
+            vec!["measure.error_future"]
+        );
+        assert_eq!(
+            read_form(&form("01/07/2023", "9", ""), born, today).unwrap_err(),
+            vec!["measure.error_before_birth"]
+        );
+        assert_eq!(
+            read_form(&form("01/03/2025", "", ""), born, today).unwrap_err(),
+            vec!["measure.error_nothing"]
+        );
+        let mut f = form("01/03/2025", "9", "");
+        f.position = "ngồi".into();
+        assert_eq!(
+            read_form(&f, born, today).unwrap_err(),
+            vec!["measure.error_position"]
+        );
+    }
+
+    #[test]
+    fn position_and_oedema_are_read() {
+        let mut f = form("2025-03-01", "9", "75");
+        f.position = "standing".into();
+        f.oedema = Some("on".into());
+        let m = read_form(&f, d(2024, 1, 1), d(2025, 6, 30)).unwrap();
+        assert_eq!(m.position, Some(Position::Standing));
+        assert!(m.oedema);
+    }
+}

@@ -1,0 +1,32 @@
+//! The registry of children: the list and search, a child's page and growth
+//! chart, creating and editing records, measurements, the nutrition and
+//! working lists, likely duplicates and merges, and its JSON API.
+
+mod api;
+mod chart;
+mod child_edit;
+mod child_page;
+mod children;
+mod duplicates;
+mod lists;
+mod measure;
+mod nutrition;
+pub(crate) mod records;
+pub mod search;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The registry's pages and API routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(children::routes())
+        .merge(child_edit::routes())
+        .merge(child_page::routes())
+        .merge(measure::routes())
+        .merge(nutrition::routes())
+        .merge(lists::routes())
+        .merge(duplicates::routes())
+        .merge(api::routes())
+}

@@ -1,0 +1,87 @@
+//! The periodic report's annex: a workbook of every indicator for every
+//! unit of the report (see [`crate::reports::docx`] for the document).
+
+use rust_xlsxwriter::{Format, Workbook};
+use treem_domain::indicators::name_vi;
+
+use crate::AppError;
+use crate::indicators::figures::Report;
+use crate::reports::docx::{level_vi, status_vi};
+
+/// The annex: a sheet of rates (a row per unit, a column per indicator) and
+/// a sheet of every figure with its numerator, denominator and target.
+pub fn annex(rep: &Report) -> Result<Vec<u8>, AppError> {
+    build(rep).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+}
+
+fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let percent = Format::new().set_num_format("0.0");
+    let rates = wb.add_worksheet();
+    rates.set_name("Tỷ lệ (%)")?;
+    for (c, h) in ["Mã", "Đơn vị", "Cấp"].iter().enumerate() {
+        rates.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    rates.set_column_width(1, 28)?;
+    if let Some(first) = rep.units.first() {
+        for (i, (key, _)) in first.indicators.iter().enumerate() {
+            let c = 3 + i as u16;
+            rates.write_string_with_format(0, c, name_vi(key), &bold)?;
+            rates.set_column_width(c, 16)?;
+        }
+    }
+    rates.set_row_height(0, 90)?;
+    for (r, u) in rep.units.iter().enumerate() {
+        let r = r as u32 + 1;
+        rates.write_string(r, 0, &u.code)?;
+        rates.write_string(r, 1, &u.name)?;
+        rates.write_string(r, 2, level_vi(u.level))?;
+        for (i, (_, f)) in u.indicators.iter().enumerate() {
+            // An indicator without a denominator is left empty, not 0.
+            if let Some(v) = f.value {
+                rates.write_number_with_format(r, 3 + i as u16, v, &percent)?;
+            }
+        }
+    }
+    let detail = wb.add_worksheet();
+    detail.set_name("Chi tiết")?;
+    let headers = [
+        "Mã",
+        "Đơn vị",
+        "Cấp",
+        "Chỉ tiêu",
+        "Tử số",
+        "Mẫu số",
+        "Tỷ lệ (%)",
+        "So sánh",
+        "Mục tiêu (%)",
+        "Đánh giá",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        detail.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    detail.set_column_width(1, 28)?;
+    detail.set_column_width(3, 60)?;
+    let mut r = 1u32;
+    for u in &rep.units {
+        for (key, f) in &u.indicators {
+            detail.write_string(r, 0, &u.code)?;
+            detail.write_string(r, 1, &u.name)?;
+            detail.write_string(r, 2, level_vi(u.level))?;
+            detail.write_string(r, 3, name_vi(key))?;
+            detail.write_number(r, 4, f.numerator as f64)?;
+            detail.write_number(r, 5, f.denominator as f64)?;
+            if let Some(v) = f.value {
+                detail.write_number_with_format(r, 6, v, &percent)?;
+            }
+            detail.write_string(r, 7, f.comparison)?;
+            if let Some(t) = f.target {
+                detail.write_number(r, 8, t)?;
+            }
+            detail.write_string(r, 9, status_vi(f.status))?;
+            r += 1;
+        }
+    }
+    wb.save_to_buffer()
+}

@@ -1,0 +1,93 @@
+//! The periodic report from the dashboard: the DOCX of the user's unit (or
+//! a unit under it) for a period, and its XLSX annex — the same files as
+//! `treem report`, for the committees and officers who never open a
+//! terminal.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use treem_domain::clock::vn_today;
+
+use crate::indicators::figures::{judge, load};
+use crate::indicators::period::{PeriodQuery, period_of, root, within};
+use crate::reports::annex::annex;
+use crate::reports::docx::document;
+use crate::shell::request::CurrentUser;
+use crate::{AppError, AppState};
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/indicators/report", get(download))
+}
+
+/// `?year=Y&half=0|1&format=docx|xlsx[&unit=CODE]`. A unit outside the
+/// user's own does not exist for her (404).
+async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let period = period_of(&q)?;
+    let format = match q.format.as_deref() {
+        Some(f @ ("docx" | "xlsx")) => f,
+        _ => return Err(AppError::BadRequest),
+    };
+    let loaded = load(state.store.as_ref(), period).await?;
+    let history = &loaded.history;
+    let own = root(history, &user.account.scope_code, period).ok_or(AppError::NotFound)?;
+    let unit = match q.unit.as_deref().filter(|c| !c.is_empty()) {
+        None => own,
+        Some(code) => history
+            .resolve(code, period.reference_date())
+            .filter(|u| within(history, u, own))
+            .ok_or(AppError::NotFound)?,
+    };
+    let mut report = judge(&loaded, period);
+    report
+        .units
+        .retain(|u| within(history, &history.all()[u.unit], unit));
+    let top = report
+        .units
+        .iter()
+        .find(|u| std::ptr::eq(&history.all()[u.unit], unit))
+        .ok_or(AppError::NotFound)?;
+    let stem = format!(
+        "bao-cao-{}-{}-{}",
+        if period.half { "6-thang" } else { "nam" },
+        period.year,
+        // Only letters and digits go into the header.
+        top.code
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    );
+    let (bytes, mime) = if format == "docx" {
+        (
+            document(&report, top, vn_today(), true)?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    } else {
+        (
+            annex(&report)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    let name = if format == "docx" {
+        format!("{stem}.docx")
+    } else {
+        format!("{stem}-phu-luc.xlsx")
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,16 @@
+//! The periodic report: the DOCX document and its XLSX annex, built from the
+//! indicators' figures, downloadable from the dashboard and written by
+//! `treem report`.
+
+pub mod annex;
+pub mod docx;
+mod download;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The report downloads.
+pub(crate) fn routes() -> Router<AppState> {
+    download::routes()
+}

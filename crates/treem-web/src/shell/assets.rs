@@ -1,0 +1,37 @@
+//! Static files, compiled into the binary: nothing is fetched from elsewhere.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::{AppError, AppState};
+
+const APP_CSS: &str = include_str!("../../assets/app.css");
+const SEARCH_JS: &str = include_str!("../../assets/search.js");
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/{file}", get(file))
+}
+
+async fn file(Path(name): Path<String>) -> Result<impl IntoResponse, AppError> {
+    match name.as_str() {
+        "app.css" => Ok((
+            [
+                (CONTENT_TYPE, "text/css; charset=utf-8"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            APP_CSS,
+        )),
+        "search.js" => Ok((
+            [
+                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            SEARCH_JS,
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}

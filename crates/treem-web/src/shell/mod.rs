@@ -1,0 +1,25 @@
+//! What every page stands on: the application state, the access guard and
+//! the request facts it hands to handlers, the page frame and error pages,
+//! security headers, static assets, the home page, Excel downloads, and the
+//! first-start bootstrap.
+
+mod assets;
+pub mod bootstrap;
+pub(crate) mod error;
+pub(crate) mod guard;
+pub(crate) mod headers;
+mod home;
+pub(crate) mod json;
+pub(crate) mod page;
+pub(crate) mod request;
+pub(crate) mod state;
+pub(crate) mod xlsx;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The home page and the static files.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().merge(home::routes()).merge(assets::routes())
+}
