@@ -12,8 +12,11 @@ use crate::text::{fold, nfc};
 /// The longest text a field may hold, in characters.
 pub const MAX_FIELD_CHARS: usize = 1000;
 
-/// The fields of a child's record, as text.
+/// A child's record as text, in the interchange format's columns (dates
+/// yyyy-mm-dd or dd/mm/yyyy; sex M/F; special_circumstances ';'-separated
+/// codes a–o).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ChildText {
     pub child_id: String,
@@ -38,6 +41,7 @@ pub struct ChildText {
 
 /// A problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Problem))]
 pub struct FieldProblem {
     pub field: &'static str,
     pub message_vi: String,

@@ -31,6 +31,7 @@ impl<'a> From<&'a crate::child::Child> for Identity<'a> {
 
 /// Why two records look like one child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Likeness {
     SameNationalId,

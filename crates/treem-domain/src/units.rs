@@ -13,6 +13,7 @@ use crate::text::nfc;
 
 /// The level of a unit in the administrative hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Province,
@@ -43,14 +44,15 @@ impl Level {
 
 /// One version of an administrative unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub code: String,
     pub name: String,
     pub level: Level,
     pub parent_code: Option<String>,
-    /// `None` when the start date was not verified: valid since always.
+    /// Empty (null) when the start date was not verified: valid since always.
     pub valid_from: Option<NaiveDate>,
-    /// `None` while the unit is in force. A unit is still valid on this day.
+    /// Empty (null) while the unit is in force. A unit is still valid on this day.
     pub valid_to: Option<NaiveDate>,
     /// For a retired unit, the unit valid from the next day that took it over.
     pub successor_code: Option<String>,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 
 mod admin;
-mod api;
+pub mod api;
 pub mod auth;
 pub mod cases;
 mod datasets;

@@ -6,16 +6,18 @@ use treem_domain::access::Action;
 
 /// (method, route pattern, action) for every route of the application.
 pub const ROUTES: &[(&str, &str, Action)] = &[
+    // Shell: health, static files, language, home
     ("GET", "/healthz", Action::Public),
     ("GET", "/static/{file}", Action::Public),
+    ("GET", "/lang/{code}", Action::Public),
+    ("GET", "/", Action::Authenticated),
+    // Sign-in and one's own account (auth/)
     ("GET", "/login", Action::Public),
     ("POST", "/login", Action::Public),
-    ("GET", "/lang/{code}", Action::Public),
     ("POST", "/logout", Action::Authenticated),
-    ("GET", "/", Action::Authenticated),
     ("GET", "/account/password", Action::Authenticated),
     ("POST", "/account/password", Action::Authenticated),
-    ("GET", "/units", Action::ViewUnits),
+    // Registry of children (registry/)
     ("GET", "/children", Action::ViewRegistry),
     ("GET", "/children/new", Action::EditRegistry),
     ("POST", "/children/new", Action::EditRegistry),
@@ -33,15 +35,29 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
         Action::EditRegistry,
     ),
     ("POST", "/children/{id}/measurements", Action::EditRegistry),
+    // Indicators: dashboard, trend, drill-down, facts (indicators/)
     ("GET", "/indicators", Action::Authenticated),
-    ("GET", "/indicators/report", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),
     ("GET", "/indicators/{key}", Action::ViewRegistry),
     ("GET", "/facts", Action::EditRegistry),
     ("POST", "/facts/{file}", Action::EditRegistry),
+    // The periodic report (reports/)
+    ("GET", "/indicators/report", Action::Authenticated),
+    // Data sets (datasets/)
     ("GET", "/datasets", Action::EditRegistry),
     ("POST", "/datasets", Action::EditRegistry),
     ("GET", "/datasets/template.xlsx", Action::EditRegistry),
+    // Child-protection cases (cases/)
+    ("GET", "/cases", Action::ViewCases),
+    ("GET", "/cases/new", Action::OpenCases),
+    ("POST", "/cases/new", Action::OpenCases),
+    ("GET", "/cases/{id}", Action::ViewCases),
+    ("POST", "/cases/{id}/steps", Action::ViewCases),
+    ("POST", "/cases/{id}/people", Action::ViewCases),
+    ("POST", "/cases/break-glass", Action::OpenCases),
+    ("GET", "/cases/{id}/forms/{n}", Action::ViewCases),
+    // Administration (admin/): units, accounts, tokens, targets, audit, holidays
+    ("GET", "/units", Action::ViewUnits),
     ("GET", "/admin/units", Action::ManageUnits),
     ("POST", "/admin/units", Action::ManageUnits),
     ("GET", "/admin/accounts", Action::ManageAccounts),
@@ -62,16 +78,9 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/admin/targets", Action::ManageTargets),
     ("GET", "/admin/audit", Action::ViewAudit),
     ("GET", "/admin/audit/verify", Action::ViewAudit),
-    ("GET", "/cases", Action::ViewCases),
-    ("GET", "/cases/new", Action::OpenCases),
-    ("POST", "/cases/new", Action::OpenCases),
-    ("GET", "/cases/{id}", Action::ViewCases),
-    ("POST", "/cases/{id}/steps", Action::ViewCases),
-    ("POST", "/cases/{id}/people", Action::ViewCases),
-    ("POST", "/cases/break-glass", Action::OpenCases),
-    ("GET", "/cases/{id}/forms/{n}", Action::ViewCases),
     ("GET", "/admin/holidays", Action::ManageCalendar),
     ("POST", "/admin/holidays", Action::ManageCalendar),
+    // JSON API (api/, registry/api.rs, cases/api.rs)
     ("GET", "/api/v1/me", Action::Authenticated),
     ("GET", "/api/v1/units", Action::ViewUnits),
     ("GET", "/api/v1/openapi.json", Action::Public),

@@ -313,3 +313,26 @@ on_both!(
     create_and_change_with_versions,
     session_writes_need_the_csrf_header
 );
+
+#[test]
+fn the_check_finds_drift() {
+    // A documented answer passes; an unnamed field, a wrong type and an
+    // undocumented status do not.
+    let me = br#"{"username":"a","display_name":"A","role":"commune","scope_code":"03424"}"#;
+    assert_eq!(
+        common::openapi_check::problem("get", "/api/v1/me", StatusCode::OK, me),
+        None
+    );
+    let extra =
+        br#"{"username":"a","display_name":"A","role":"commune","scope_code":"03424","secret":1}"#;
+    assert!(common::openapi_check::problem("get", "/api/v1/me", StatusCode::OK, extra).is_some());
+    let wrong = br#"{"username":1,"display_name":"A","role":"commune","scope_code":"03424"}"#;
+    assert!(common::openapi_check::problem("get", "/api/v1/me", StatusCode::OK, wrong).is_some());
+    assert!(
+        common::openapi_check::problem("get", "/api/v1/me", StatusCode::IM_A_TEAPOT, b"{}")
+            .is_some()
+    );
+    assert!(
+        common::openapi_check::problem("get", "/api/v1/nowhere", StatusCode::OK, b"{}").is_some()
+    );
+}

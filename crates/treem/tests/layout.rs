@@ -10,6 +10,9 @@
 //! module, which is not a dependency of its own. Unit tests (everything
 //! from a file's `#[cfg(test)]` on) are left out too.
 
+// A test: an unreadable source tree is a failure, said where it happens.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

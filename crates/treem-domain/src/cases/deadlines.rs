@@ -119,6 +119,14 @@ pub enum Urgency {
 }
 
 impl Urgency {
+    /// Every urgency, most urgent first.
+    pub const ALL: [Urgency; 4] = [
+        Urgency::Overdue,
+        Urgency::DueSoon,
+        Urgency::OnTrack,
+        Urgency::Settled,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Urgency::Overdue => "overdue",

@@ -12,13 +12,16 @@ pub mod seal;
 pub(crate) mod service;
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
-/// The cases' pages and API routes.
+/// The cases' pages.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(list::routes())
-        .merge(page::routes())
-        .merge(api::routes())
+    Router::new().merge(list::routes()).merge(page::routes())
+}
+
+/// The cases' JSON API (served by `crate::api` with its document).
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    api::routes()
 }

@@ -2,56 +2,56 @@
 //! with the same scope, reading and versioning as the pages. A record's
 //! `version` is its ETag; a change must name it in `If-Match`.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use treem_domain::child_input::{ChildText, FieldProblem};
 use treem_domain::clock::vn_today;
 use treem_store::{ChildDetail, ChildQuery};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::registry::child_page::child_in_scope;
 use crate::registry::records::{self, SaveError};
-use crate::shell::json::{bad_json, problems};
+use crate::shell::json::{ApiError, Invalid, bad_json, problems};
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 
-/// The OpenAPI document of the JSON API.
-const OPENAPI: &str = include_str!("../../assets/openapi.json");
-
-/// The routes of this module.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/children", get(search).post(create))
-        .route("/api/v1/children/{id}", get(read).patch(change))
+/// The routes of this module, with their OpenAPI description.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search, create))
+        .routes(routes!(read, change))
 }
 
-async fn openapi() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
+    /// Words that must all occur (any order, accents and case ignored).
     q: Option<String>,
+    /// How many to answer (1–200, default 20).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// How many to skip (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
-#[derive(Serialize)]
+/// A child in a list of matches.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ChildItem)]
 struct Item {
     id: i64,
     child_id: String,
     full_name: String,
     date_of_birth: chrono::NaiveDate,
+    /// `M` or `F`.
     sex: String,
     commune_code: String,
     village: Option<String>,
@@ -59,11 +59,27 @@ struct Item {
     version: i64,
 }
 
+/// Matches, and how many there are in all.
+#[derive(Serialize, ToSchema)]
+struct ChildList {
+    items: Vec<Item>,
+    total: i64,
+}
+
+/// Search children within the account's scope
+///
+/// Every word of q must occur (any order, accents and case ignored) in the
+/// child's, mother's, father's or caregiver's name, ID number or birth year.
+#[utoipa::path(get, path = "/api/v1/children", tag = "children", params(SearchQuery),
+    responses(
+        (status = 200, description = "Matches in Vietnamese name order, the exact name first", body = ChildList),
+        (status = 403, description = "The role does not read the registry", body = ApiError),
+    ))]
 async fn search(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SearchQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ChildList>, AppError> {
     let units = state.units();
     let query = ChildQuery {
         scope: units.scope_of(&user.account, vn_today()),
@@ -90,21 +106,48 @@ async fn search(
             version: c.version,
         })
         .collect();
-    Ok(Json(json!({ "items": items, "total": total })))
+    Ok(Json(ChildList { items, total }))
 }
 
-/// A record as the API shows it: its text fields, id and version.
-fn record(state: &AppState, c: &ChildDetail) -> Value {
-    let mut v =
-        serde_json::to_value(records::stored_text(&state.units(), c)).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        m.insert("id".into(), json!(c.id));
-        m.insert("version".into(), json!(c.version));
+/// A child's record as the API shows it: its text fields, id and version.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Child)]
+struct ChildRecord {
+    #[serde(flatten)]
+    text: ChildText,
+    id: i64,
+    /// Also the ETag; send it as If-Match to change the record.
+    version: i64,
+}
+
+fn record(state: &AppState, c: &ChildDetail) -> ChildRecord {
+    ChildRecord {
+        text: records::stored_text(&state.units(), c),
+        id: c.id,
+        version: c.version,
     }
-    v
 }
 
-fn with_etag(status: StatusCode, body: Value, version: i64) -> Response {
+/// A likely duplicate the caller may see.
+#[derive(Serialize, ToSchema)]
+struct Flagged {
+    id: i64,
+    full_name: String,
+    /// Why the two look alike.
+    reason: treem_domain::duplicates::Likeness,
+}
+
+/// A record just created, with the likely duplicates it was flagged with.
+#[derive(Serialize, ToSchema)]
+struct CreatedChild {
+    #[serde(flatten)]
+    record: ChildRecord,
+    possible_duplicates: Vec<Flagged>,
+    /// How many likely duplicates lie outside the caller's scope.
+    possible_duplicates_elsewhere: usize,
+}
+
+fn with_etag(status: StatusCode, body: impl Serialize, version: i64) -> Response {
     let mut res = (status, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
         res.headers_mut().insert(ETAG, v);
@@ -112,6 +155,13 @@ fn with_etag(status: StatusCode, body: Value, version: i64) -> Response {
     res
 }
 
+/// A child's record
+#[utoipa::path(get, path = "/api/v1/children/{id}", tag = "children",
+    params(("id" = i64, Path, description = "The record's id")),
+    responses(
+        (status = 200, description = "The record; ETag is its version", body = ChildRecord),
+        (status = 404, description = "No such child within the scope", body = ApiError),
+    ))]
 async fn read(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -180,6 +230,14 @@ fn merge(base: ChildText, changes: Map<String, Value>) -> ChildText {
     serde_json::from_value(v).unwrap_or_default()
 }
 
+/// Create a child's record
+#[utoipa::path(post, path = "/api/v1/children", tag = "children", request_body = ChildText,
+    responses(
+        (status = 201, description = "Created; Location and ETag set", body = CreatedChild),
+        (status = 400, description = "Not a JSON object", body = ApiError),
+        (status = 403, description = "The role does not write the registry", body = ApiError),
+        (status = 422, description = "Located problems", body = Invalid),
+    ))]
 async fn create(
     State(state): State<AppState>,
     info: RequestInfo,
@@ -195,15 +253,18 @@ async fn create(
     match records::create(&state, &user, &info, &text, false).await {
         Ok((id, (visible, elsewhere))) => {
             let c = state.store.child(id).await?.ok_or(AppError::NotFound)?;
-            let mut body = record(&state, &c);
-            if let Value::Object(m) = &mut body {
-                let flagged: Vec<Value> = visible
-                    .iter()
-                    .map(|(id, name, why)| json!({ "id": id, "full_name": name, "reason": why }))
-                    .collect();
-                m.insert("possible_duplicates".into(), json!(flagged));
-                m.insert("possible_duplicates_elsewhere".into(), json!(elsewhere));
-            }
+            let body = CreatedChild {
+                record: record(&state, &c),
+                possible_duplicates: visible
+                    .into_iter()
+                    .map(|(id, full_name, reason)| Flagged {
+                        id,
+                        full_name,
+                        reason,
+                    })
+                    .collect(),
+                possible_duplicates_elsewhere: elsewhere,
+            };
             let mut res = with_etag(StatusCode::CREATED, body, c.version);
             if let Ok(l) = HeaderValue::from_str(&format!("/api/v1/children/{id}")) {
                 res.headers_mut().insert(LOCATION, l);
@@ -224,6 +285,19 @@ fn if_match(headers: &HeaderMap) -> Option<i64> {
     v.trim_start_matches("W/").trim_matches('"').parse().ok()
 }
 
+/// Change some fields of a child's record
+#[utoipa::path(patch, path = "/api/v1/children/{id}", tag = "children", request_body = ChildText,
+    params(
+        ("id" = i64, Path, description = "The record's id"),
+        ("If-Match" = String, Header, description = "The version the change is based on"),
+    ),
+    responses(
+        (status = 200, description = "Changed; the new version", body = ChildRecord),
+        (status = 404, description = "No such child within the scope", body = ApiError),
+        (status = 412, description = "The record changed since that version (the body and ETag give the current version)", body = ApiError),
+        (status = 422, description = "Located problems", body = Invalid),
+        (status = 428, description = "If-Match is missing", body = ApiError),
+    ))]
 async fn change(
     State(state): State<AppState>,
     info: RequestInfo,
@@ -234,8 +308,10 @@ async fn change(
 ) -> Result<Response, AppError> {
     let c = child_in_scope(&state, &user, id).await?;
     let Some(version) = if_match(&headers) else {
-        let body = json!({ "error": "precondition_required", "message": "If-Match: <version> is required" });
-        return Ok((StatusCode::PRECONDITION_REQUIRED, Json(body)).into_response());
+        return Ok(
+            ApiError::new("precondition_required", "If-Match: <version> is required")
+                .answer(StatusCode::PRECONDITION_REQUIRED),
+        );
     };
     let map = match fields(&body) {
         Ok(m) => m,
@@ -254,7 +330,10 @@ async fn change(
         Err(SaveError::Invalid(p)) => Ok(problems(p)),
         Err(SaveError::Duplicates(_)) => Err(AppError::Internal("duplicates on update".into())),
         Err(SaveError::Stale(now)) => {
-            let body = json!({ "error": "stale", "message": "the record changed since that version", "version": now });
+            let body = ApiError {
+                version: Some(now),
+                ..ApiError::new("stale", "the record changed since that version")
+            };
             Ok(with_etag(StatusCode::PRECONDITION_FAILED, body, now))
         }
         Err(SaveError::App(e)) => Err(e),

@@ -15,10 +15,11 @@ pub(crate) mod records;
 pub mod search;
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
-/// The registry's pages and API routes.
+/// The registry's pages.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(children::routes())
@@ -28,5 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(nutrition::routes())
         .merge(lists::routes())
         .merge(duplicates::routes())
-        .merge(api::routes())
+}
+
+/// The registry's JSON API (served by `crate::api` with its document).
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    api::routes()
 }

@@ -17,6 +17,7 @@ use treem_domain::i18n::Lang;
 
 use crate::auth::session::{self, LANG_COOKIE, PRE_CSRF_COOKIE, SessionLookup};
 use crate::shell::error::ErrorPage;
+use crate::shell::json::ApiError;
 use crate::shell::page::{self, ErrorTemplate};
 use crate::shell::request::{CSRF_FIELD, CurrentUser, RequestInfo};
 use crate::{AppError, AppState, policy};
@@ -334,8 +335,7 @@ fn render_error(
     let status = res.status();
     res.extensions_mut().remove::<ErrorPage>();
     if is_api(path) {
-        let body = serde_json::json!({ "error": key.trim_start_matches("error."), "message": info.lang.t(key) });
-        return (status, axum::Json(body)).into_response();
+        return ApiError::new(key.trim_start_matches("error."), info.lang.t(key)).answer(status);
     }
     let page = page::Page::new(info, user, info.lang.t("error.title"));
     let tpl = ErrorTemplate {

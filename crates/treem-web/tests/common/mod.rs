@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod openapi_check;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -39,6 +41,24 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Arc<dyn Store>,
     pub db: TestDb,
+    /// API answers that did not match the OpenAPI document.
+    pub api_faults: openapi_check::Faults,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let faults = self
+            .api_faults
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        if !faults.is_empty() && !std::thread::panicking() {
+            panic!(
+                "API answers that do not match the OpenAPI document:\n{}",
+                faults.join("\n")
+            );
+        }
+    }
 }
 
 /// Which database a test runs on.
@@ -104,6 +124,8 @@ impl TestApp {
             ..config
         };
         let app = treem_web::build_app(config, store.clone()).await.unwrap();
+        let api_faults = openapi_check::Faults::default();
+        let app = openapi_check::layer(app, api_faults.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -114,7 +136,12 @@ impl TestApp {
             .await
             .unwrap();
         });
-        Some(TestApp { addr, store, db })
+        Some(TestApp {
+            addr,
+            store,
+            db,
+            api_faults,
+        })
     }
 
     /// The absolute URL of a path.
