@@ -335,4 +335,12 @@ fn the_check_finds_drift() {
     assert!(
         common::openapi_check::problem("get", "/api/v1/nowhere", StatusCode::OK, b"{}").is_some()
     );
+    // An API path that does not exist answers the documented error.
+    let not_found = r#"{"error":"not_found","message":"Không tìm thấy."}"#.as_bytes();
+    let unknown = common::openapi_check::problem;
+    assert_eq!(
+        unknown("get", "/api/v1/nowhere", StatusCode::NOT_FOUND, not_found),
+        None
+    );
+    assert!(unknown("get", "/api/v1/nowhere", StatusCode::NOT_FOUND, b"{}").is_some());
 }

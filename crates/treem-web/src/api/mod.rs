@@ -79,6 +79,10 @@ fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// What the guard answers before any handler runs.
 const GUARD_ANSWERS: &[(&str, &str)] = &[
+    (
+        "400",
+        "The request could not be read (a malformed id, query or body)",
+    ),
     ("401", "Not signed in: no valid bearer token or session"),
     (
         "403",

@@ -51,35 +51,36 @@ fn fault(faults: &Faults, message: String) -> Response {
 }
 
 /// The document's route pattern for a path (`/api/v1/cases/{id}`).
-fn pattern_of(path: &str) -> Option<String> {
+fn pattern_of(path: &str) -> Option<&'static String> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    DOC["paths"].as_object()?.keys().find_map(|p| {
+    DOC["paths"].as_object()?.keys().find(|p| {
         let pattern: Vec<&str> = p.split('/').collect();
-        let fits = pattern.len() == segments.len()
+        pattern.len() == segments.len()
             && pattern
                 .iter()
                 .zip(&segments)
-                .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()));
-        fits.then(|| p.clone())
+                .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
     })
 }
 
 /// What is wrong with an answer, if anything.
 pub fn problem(method: &str, path: &str, status: StatusCode, body: &[u8]) -> Option<String> {
-    let Some(pattern) = pattern_of(path) else {
-        return Some("no such path in the document".into());
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let op = pattern_of(path).map(|p| &DOC["paths"][p][method]);
+    let schema = match op {
+        Some(op) if op.is_object() => {
+            let response = &op["responses"][status.as_str()];
+            if !response.is_object() {
+                return Some(format!(
+                    "status {status} of {method} {path} is not documented"
+                ));
+            }
+            &response["content"]["application/json"]["schema"]
+        }
+        // A path or method the API does not have is an error like any other.
+        _ if matches!(status.as_u16(), 404 | 405) => &error,
+        _ => return Some(format!("{method} {path} is not in the document")),
     };
-    let op = &DOC["paths"][&pattern][method];
-    if !op.is_object() {
-        return Some(format!("{method} {pattern} is not in the document"));
-    }
-    let response = &op["responses"][status.as_str()];
-    if !response.is_object() {
-        return Some(format!(
-            "status {status} of {method} {pattern} is not documented"
-        ));
-    }
-    let schema = &response["content"]["application/json"]["schema"];
     if schema.is_null() {
         return (!body.is_empty()).then(|| "a body where the document has none".into());
     }
