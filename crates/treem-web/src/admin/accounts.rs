@@ -1,7 +1,7 @@
 //! Account administration: list accounts, create one with a one-time
 //! password; disable or enable one, give it a new one-time password, make it
 //! the commune chair; list API tokens and revoke them
-//! (the actions are in `accounts_actions`).
+//! (the actions are in `account_actions`).
 
 use askama::Template;
 use axum::extract::State;

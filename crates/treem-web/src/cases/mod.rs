@@ -6,6 +6,7 @@ mod api;
 mod input;
 pub mod key_check;
 pub(crate) mod list;
+pub(crate) mod new;
 mod page;
 mod people;
 pub mod seal;
@@ -18,7 +19,10 @@ use crate::AppState;
 
 /// The cases' pages.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(list::routes()).merge(page::routes())
+    Router::new()
+        .merge(list::routes())
+        .merge(new::routes())
+        .merge(page::routes())
 }
 
 /// The cases' JSON API (served by `crate::api` with its document).

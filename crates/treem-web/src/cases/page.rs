@@ -18,7 +18,7 @@ use treem_domain::i18n::{Lang, fmt_date, trf};
 
 use crate::cases::input::StepInput;
 use crate::cases::input::show_time;
-use crate::cases::list::Choice;
+use crate::cases::new::Choice;
 use crate::cases::service::{self, CaseError, OpenCase};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
