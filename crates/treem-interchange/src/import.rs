@@ -41,6 +41,16 @@ pub async fn import(
             message_en: "not part of the interchange format, ignored".into(),
         });
     }
+    for (sheet, file) in &data.recognised {
+        report.warnings.push(Problem {
+            file: sheet.clone(),
+            line: 0,
+            column: String::new(),
+            value: String::new(),
+            message_vi: format!("đọc như trang tính «{}» (nhận theo tên cột)", file.name()),
+            message_en: format!("read as the sheet '{}' (known by its columns)", file.name()),
+        });
+    }
     let (manifest_as_of, source) = read_manifest(data, opts, &mut report).await?;
     let as_of = opts.as_of.or(manifest_as_of).unwrap_or(opts.today);
     report.as_of = Some(as_of);
@@ -88,6 +98,9 @@ pub async fn import(
     let seen = std::mem::take(&mut ctx.seen_children);
     let too_many = ctx.too_many_children;
     let mut report = ctx.report;
+    if report.files.iter().all(|f| f.rows == 0) {
+        report.push(nothing_read(data));
+    }
     let failed = report.problem_count() > 0;
     if opts.check_only || (failed && !opts.partial) {
         // Dropping the transaction rolls it back: nothing was stored.
@@ -178,4 +191,31 @@ async fn read_manifest(
         });
     }
     Ok((as_of, (!source.is_empty()).then_some(source)))
+}
+
+/// The error of a data set from which no row was read: storing it would
+/// store nothing while saying it was stored.
+fn nothing_read(data: &DataSet) -> Problem {
+    let any_file = File::ALL
+        .into_iter()
+        .any(|f| f != File::Manifest && data.has(f));
+    let (vi, en) = if any_file {
+        (
+            "không có dòng dữ liệu nào dưới dòng tên cột: không có gì để lưu",
+            "no data row under the header row: nothing to store",
+        )
+    } else {
+        (
+            "không có trang tính hay tệp nào đọc được: hãy đặt tên trang tính theo tệp của định dạng (children, measurements…) hoặc để dòng đầu là các tên cột của tệp đó (xem tệp mẫu)",
+            "no sheet or file could be read: name each sheet after a file of the format (children, measurements…) or make its first row that file's column names (see the template)",
+        )
+    };
+    Problem {
+        file: String::new(),
+        line: 0,
+        column: String::new(),
+        value: String::new(),
+        message_vi: vi.into(),
+        message_en: en.into(),
+    }
 }

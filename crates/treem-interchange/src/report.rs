@@ -134,18 +134,30 @@ impl Report {
             );
         }
         let verdict = match (self.checked_only, self.stored, self.problem_count()) {
-            (true, _, 0) => t(
-                "Kiểm tra xong: không có lỗi, chưa lưu gì.",
-                "Check done: no errors, nothing stored.",
+            (true, _, 0) => format!(
+                "{} {} {}",
+                t("Kiểm tra xong: không có lỗi,", "Check done: no errors,"),
+                self.files.iter().map(|f| f.rows).sum::<u64>(),
+                t(
+                    "dòng đọc được; chưa lưu gì.",
+                    "rows read; nothing stored yet."
+                )
             ),
             (true, _, n) => format!(
                 "{} {n} {}",
                 t("Kiểm tra xong:", "Check done:"),
                 t("lỗi, chưa lưu gì.", "errors, nothing stored.")
             ),
-            (false, true, 0) => t(
-                "Đã lưu toàn bộ bộ dữ liệu.",
-                "The whole data set was stored.",
+            (false, true, 0) => format!(
+                "{} {} {} {} {}",
+                t(
+                    "Đã lưu toàn bộ bộ dữ liệu:",
+                    "The whole data set was stored:"
+                ),
+                self.files.iter().map(|f| f.written).sum::<u64>(),
+                t("dòng mới hoặc đã sửa,", "rows new or changed,"),
+                self.files.iter().map(|f| f.unchanged).sum::<u64>(),
+                t("dòng đã có sẵn như vậy.", "rows already stored so.")
             ),
             (false, true, n) => format!(
                 "{} {n} {}",

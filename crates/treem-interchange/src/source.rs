@@ -13,12 +13,13 @@ use calamine::{Reader, Xlsx};
 use crate::limits::{Budget, Limits};
 pub use crate::raw::{MAX_ROW_BYTES, RawRow, SourceError};
 use crate::spec::File;
-use crate::tables::{read_csv, read_sheet, zip_entry_rows};
+use crate::tables::{read_csv, read_sheet, sheet_header, zip_entry_rows};
 
 #[derive(Debug, Clone)]
 enum Kind {
     Folder(PathBuf),
-    Workbook(Arc<Vec<u8>>),
+    /// A workbook, with the sheet each file is read from.
+    Workbook(Arc<Vec<u8>>, Arc<Vec<(File, String)>>),
     /// CSV files made in memory.
     Files(Arc<Vec<(File, Vec<u8>)>>),
     /// A zip of CSV files: each entry (by its index) decompressed while it
@@ -33,12 +34,59 @@ pub struct DataSet {
     limits: Limits,
     /// Files or sheets present that are not part of the format.
     pub unknown: Vec<String>,
+    /// Sheets whose name is not a file's but whose header is: (sheet, file).
+    pub recognised: Vec<(String, File)>,
     present: Vec<File>,
 }
 
-fn read_xlsx_names(bytes: &[u8]) -> Result<Vec<String>, SourceError> {
-    let wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| SourceError::Workbook(e.to_string()))?;
-    Ok(wb.sheet_names())
+/// A workbook's sheets: those named after a file, those recognised by
+/// their header, and the others. A file named by a sheet is not looked for
+/// elsewhere; two sheets with one file's header are left unread.
+struct Sheets {
+    files: Vec<(File, String)>,
+    recognised: Vec<(String, File)>,
+    unknown: Vec<String>,
+}
+
+fn workbook_sheets(bytes: &[u8]) -> Result<Sheets, SourceError> {
+    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| SourceError::Workbook(e.to_string()))?;
+    let names = wb.sheet_names();
+    let mut files: Vec<(File, String)> = Vec::new();
+    let mut unnamed = Vec::new();
+    for sheet in names {
+        match File::from_name(&sheet) {
+            Some(f) if !files.iter().any(|(g, _)| *g == f) => files.push((f, sheet)),
+            Some(_) => unnamed.push((sheet, None)),
+            None => {
+                let file = File::from_header(&sheet_header(&mut wb, &sheet)?);
+                unnamed.push((sheet, file));
+            }
+        }
+    }
+    let mut recognised = Vec::new();
+    let mut unknown = Vec::new();
+    for (sheet, file) in &unnamed {
+        let taken = |f: &File| files.iter().any(|(g, _)| g == f);
+        let twice = |f: &File| {
+            unnamed
+                .iter()
+                .filter(|(_, g)| g.as_ref() == Some(f))
+                .count()
+                > 1
+        };
+        match file {
+            Some(f) if !taken(f) && !twice(f) => recognised.push((sheet.clone(), *f)),
+            _ => unknown.push(sheet.clone()),
+        }
+    }
+    for (sheet, f) in &recognised {
+        files.push((*f, sheet.clone()));
+    }
+    Ok(Sheets {
+        files,
+        recognised,
+        unknown,
+    })
 }
 
 impl DataSet {
@@ -62,6 +110,7 @@ impl DataSet {
                 kind: Kind::Folder(path.to_path_buf()),
                 limits: Limits::default(),
                 unknown,
+                recognised: Vec::new(),
                 present,
             });
         }
@@ -93,19 +142,13 @@ impl DataSet {
         let is_workbook = zip.by_name("xl/workbook.xml").is_ok();
         if is_workbook {
             crate::limits::check_workbook(&bytes, &limits)?;
-            let mut present = Vec::new();
-            let mut unknown = Vec::new();
-            for sheet in read_xlsx_names(&bytes)? {
-                match File::from_name(&sheet) {
-                    Some(f) => present.push(f),
-                    None => unknown.push(sheet),
-                }
-            }
+            let sheets = workbook_sheets(&bytes)?;
             return Ok(DataSet {
-                kind: Kind::Workbook(Arc::new(bytes)),
+                present: sheets.files.iter().map(|(f, _)| *f).collect(),
+                kind: Kind::Workbook(Arc::new(bytes), Arc::new(sheets.files)),
                 limits,
-                unknown,
-                present,
+                unknown: sheets.unknown,
+                recognised: sheets.recognised,
             });
         }
         let mut files: Vec<(File, usize)> = Vec::new();
@@ -135,6 +178,7 @@ impl DataSet {
             kind: Kind::Zip(Arc::new(bytes), Arc::new(files), budget),
             limits,
             unknown,
+            recognised: Vec::new(),
             present,
         })
     }
@@ -164,6 +208,7 @@ impl DataSet {
             kind: Kind::Files(Arc::new(files)),
             limits: Limits::default(),
             unknown,
+            recognised: Vec::new(),
             present,
         })
     }
@@ -232,10 +277,13 @@ impl DataSet {
                     Some((_, index)) => zip_entry_rows(&bytes, *index, budget, file, &mut send),
                     None => Ok(()),
                 },
-                Kind::Workbook(bytes) => {
-                    let cells = Budget::new(limits.max_cells, "cells");
-                    read_sheet(Cursor::new(bytes.as_slice()), file, &cells, &mut send)
-                }
+                Kind::Workbook(bytes, sheets) => match sheets.iter().find(|(f, _)| *f == file) {
+                    Some((_, sheet)) => {
+                        let cells = Budget::new(limits.max_cells, "cells");
+                        read_sheet(Cursor::new(bytes.as_slice()), sheet, &cells, &mut send)
+                    }
+                    None => Ok(()),
+                },
             };
             if let Err(e) = result {
                 let _ = tx.blocking_send(Err(e));

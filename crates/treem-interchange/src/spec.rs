@@ -203,6 +203,33 @@ impl File {
     }
 }
 
+impl File {
+    /// The file whose header a row is, when the sheet's or file's name says
+    /// nothing (an officer's "Danh sach tre"): every required column of the
+    /// file is there, and it matches more columns than any other file does.
+    /// Ties and headers of fewer than two known columns name none.
+    pub fn from_header(header: &[String]) -> Option<File> {
+        let mut best: Option<(File, usize)> = None;
+        let mut tied = false;
+        for file in File::ALL.into_iter().filter(|f| *f != File::Manifest) {
+            let map = ColumnMap::new(file, header);
+            let found = map.positions.iter().filter(|p| p.is_some()).count();
+            if !map.missing.is_empty() || found < 2 {
+                continue;
+            }
+            match best {
+                Some((_, n)) if n > found => {}
+                Some((_, n)) if n == found => tied = true,
+                _ => {
+                    best = Some((file, found));
+                    tied = false;
+                }
+            }
+        }
+        best.filter(|_| !tied).map(|(f, _)| f)
+    }
+}
+
 /// How headers compare: accents, case, `_` and runs of spaces ignored.
 pub fn header_key(s: &str) -> String {
     fold(s)

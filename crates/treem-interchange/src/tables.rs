@@ -204,20 +204,13 @@ fn cell_text(v: &DataRef<'_>) -> String {
 
 pub(crate) fn read_sheet<RS: Read + Seek>(
     input: RS,
-    file: File,
+    sheet: &str,
     cells_left: &Budget,
     send: &mut dyn FnMut(Vec<RawRow>) -> bool,
 ) -> Result<(), SourceError> {
     let mut wb = Xlsx::new(input).map_err(|e| SourceError::Workbook(e.to_string()))?;
-    let Some(sheet) = wb
-        .sheet_names()
-        .into_iter()
-        .find(|s| File::from_name(s) == Some(file))
-    else {
-        return Ok(());
-    };
     let mut cells = wb
-        .worksheet_cells_reader(&sheet)
+        .worksheet_cells_reader(sheet)
         .map_err(|e| SourceError::Workbook(e.to_string()))?;
     let mut batch = Vec::with_capacity(BATCH);
     let mut current: Option<RawRow> = None;
@@ -263,4 +256,42 @@ pub(crate) fn read_sheet<RS: Read + Seek>(
         send(batch);
     }
     Ok(())
+}
+
+/// The first row with text of a workbook's sheet (its header), read cell
+/// by cell without the rest of the sheet; at most `MAX_FIELDS` cells.
+pub(crate) fn sheet_header<RS: Read + Seek>(
+    wb: &mut Xlsx<RS>,
+    sheet: &str,
+) -> Result<Vec<String>, SourceError> {
+    let mut cells = wb
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| SourceError::Workbook(e.to_string()))?;
+    let mut header: Vec<String> = Vec::new();
+    let mut line = None;
+    let mut read = 0;
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| SourceError::Workbook(e.to_string()))?
+    {
+        read += 1;
+        let (r, c) = cell.get_position();
+        let text = cell_text(cell.get_value());
+        if line.is_some_and(|l| l != r) || read > MAX_FIELDS * 4 {
+            break;
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        line = Some(r);
+        let c = c as usize;
+        if c >= MAX_FIELDS {
+            break;
+        }
+        if header.len() <= c {
+            header.resize(c + 1, String::new());
+        }
+        header[c] = text;
+    }
+    Ok(header)
 }

@@ -12,9 +12,14 @@ use reqwest::multipart::{Form, Part};
 
 /// A workbook with a `children` sheet of these rows (Vietnamese headers).
 fn workbook(rows: &[[&str; 5]]) -> Vec<u8> {
+    named_workbook("children", rows)
+}
+
+/// The same, with the sheet named as the officer likes.
+fn named_workbook(name: &str, rows: &[[&str; 5]]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name("children").unwrap();
+    sheet.set_name(name).unwrap();
     for (c, h) in ["Mã trẻ", "Họ và tên", "Giới tính", "Ngày sinh", "Mã xã"]
         .iter()
         .enumerate()
@@ -119,7 +124,48 @@ async fn bad_uploads_and_who_may_import(app: TestApp) {
     }
 }
 
+/// A sheet named in the officer's own way is read by its columns and the
+/// page says so and how many rows were stored; a workbook from which
+/// nothing is read is refused, not "stored".
+async fn the_page_says_what_was_read_and_stored(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let before = common::children_under(&app, "03424").await.len();
+    let rows = [
+        ["OWN-1", "Lò Thị Mai", "Nữ", "01/02/2022", "03424"],
+        ["OWN-2", "Lò Văn Páo", "Nam", "01/02/2021", "03424"],
+    ];
+    let (status, body) = send(&app, &c, named_workbook("Danh sach tre", &rows), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("Đã lưu toàn bộ bộ dữ liệu: 2 dòng mới"),
+        "{body}"
+    );
+    assert!(body.contains("Danh sach tre"), "{body}");
+    assert!(body.contains("đọc như trang tính «children»"), "{body}");
+    assert_eq!(
+        common::children_under(&app, "03424").await.len(),
+        before + 2
+    );
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Tên").unwrap();
+    sheet.write_string(1, 0, "An").unwrap();
+    let (status, body) = send(&app, &c, book.save_to_buffer().unwrap(), false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body.contains("không có trang tính hay tệp nào đọc được"),
+        "{body}"
+    );
+    assert!(!body.contains("Đã lưu"), "{body}");
+    assert_eq!(
+        common::children_under(&app, "03424").await.len(),
+        before + 2
+    );
+}
+
 on_both!(
     commune_officer_imports_only_her_commune,
-    bad_uploads_and_who_may_import
+    bad_uploads_and_who_may_import,
+    the_page_says_what_was_read_and_stored
 );

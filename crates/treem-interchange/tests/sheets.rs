@@ -1,0 +1,135 @@
+//! A workbook as an officer names it: a sheet whose name is not a file's is
+//! read by its columns, the report says which sheet was read as what, and a
+//! data set from which no row is read is an error — never a success that
+//! stored nothing.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::future::Future;
+
+use common::*;
+use treem_interchange::spec::File;
+use treem_interchange::{DataSet, Quiet, Report};
+use treem_store::Store;
+use treem_store::testing::TestDb;
+
+type Sheet<'a> = (&'a str, &'a [&'a [&'a str]]);
+
+fn book(sheets: &[Sheet]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let s = book.add_worksheet();
+        s.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                s.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn import(store: &dyn Store, data: &DataSet) -> Report {
+    let mut o = options();
+    o.workbook = true;
+    treem_interchange::import(store, data, &o, &Quiet)
+        .await
+        .unwrap()
+}
+
+const HEADER: &[&str] = &["Mã trẻ", "Họ và tên", "Giới tính", "Ngày sinh", "Mã xã"];
+const ONE: &[&str] = &["S1", "Lò Thị Một", "F", "2021-04-03", "03424"];
+const TWO: &[&str] = &["S2", "Lò Văn Hai", "M", "2020-01-01", "03424"];
+
+async fn sheets_are_known_by_their_columns<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    let store = db.store.as_ref();
+    let data = DataSet::from_bytes(
+        "tre.xlsx",
+        book(&[
+            ("Hướng dẫn", &[&["Điền mỗi trẻ một dòng"]]),
+            ("Danh sach tre", &[HEADER, ONE, TWO]),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        data.recognised,
+        vec![("Danh sach tre".to_string(), File::Children)]
+    );
+    let r = import(store, &data).await;
+    assert_clean(&r);
+    assert_eq!(r.files.iter().map(|f| f.written).sum::<u64>(), 2);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.file == "Danh sach tre" && w.message_en.contains("'children'"))
+    );
+    assert!(r.render(false).contains("2 dòng mới hoặc đã sửa"));
+    assert_eq!(
+        store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        2
+    );
+
+    // A sheet named after a file wins; a second sheet with its columns is
+    // not read twice.
+    let data = DataSet::from_bytes(
+        "hai.xlsx",
+        book(&[("children", &[HEADER, ONE]), ("Trang 2", &[HEADER, TWO])]),
+    )
+    .unwrap();
+    assert!(data.recognised.is_empty());
+    assert_eq!(data.unknown, vec!["Trang 2".to_string()]);
+    // Two unnamed sheets with one file's columns: neither is guessed.
+    let data = DataSet::from_bytes(
+        "ba.xlsx",
+        book(&[("Trang 1", &[HEADER, ONE]), ("Trang 2", &[HEADER, TWO])]),
+    )
+    .unwrap();
+    assert!(data.recognised.is_empty());
+    assert_eq!(data.unknown.len(), 2);
+}
+
+async fn a_data_set_with_no_rows_is_an_error<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    let store = db.store.as_ref();
+    // No sheet the format knows, by name or by columns.
+    let data = DataSet::from_bytes(
+        "x.xlsx",
+        book(&[("Sheet1", &[&["Tên", "Tuổi"], &["An", "3"]])]),
+    )
+    .unwrap();
+    let r = import(store, &data).await;
+    assert!(!r.stored);
+    assert_eq!(r.problem_count(), 1);
+    assert!(r.problems[0].message_vi.contains("không có trang tính"));
+    assert!(r.render(false).contains("Bộ dữ liệu bị từ chối"));
+    // The right sheet, but only its header.
+    let data = DataSet::from_bytes("h.xlsx", book(&[("children", &[HEADER])])).unwrap();
+    let r = import(store, &data).await;
+    assert!(!r.stored);
+    assert!(r.problems[0].message_en.contains("no data row"));
+    assert_eq!(
+        store
+            .count_children(&treem_store::Scope::All)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+on_both!(
+    sheets_are_known_by_their_columns,
+    a_data_set_with_no_rows_is_an_error,
+);
