@@ -58,7 +58,9 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Sheets, SourceError> {
             Some(f) if !files.iter().any(|(g, _)| *g == f) => files.push((f, sheet)),
             Some(_) => unnamed.push((sheet, None)),
             None => {
-                let file = File::from_header(&sheet_header(&mut wb, &sheet)?);
+                // A sheet without cells to read (a chart sheet) is no file.
+                let header = sheet_header(&mut wb, &sheet).ok();
+                let file = header.and_then(|h| File::from_header(&h));
                 unnamed.push((sheet, file));
             }
         }

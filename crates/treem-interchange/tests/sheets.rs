@@ -88,6 +88,27 @@ where
     .unwrap();
     assert!(data.recognised.is_empty());
     assert_eq!(data.unknown, vec!["Trang 2".to_string()]);
+    // A chart sheet beside the data is no file, and no reason to refuse.
+    let mut chart_book = rust_xlsxwriter::Workbook::new();
+    let s = chart_book.add_worksheet();
+    s.set_name("Danh sach").unwrap();
+    for (r, row) in [HEADER, ONE].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            s.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    s.write_number(5, 0, 1.0).unwrap();
+    let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+    chart.add_series().set_values(("Danh sach", 5, 0, 5, 0));
+    chart_book
+        .add_chartsheet()
+        .insert_chart(0, 0, &chart)
+        .unwrap();
+    let data = DataSet::from_bytes("bieu-do.xlsx", chart_book.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(
+        data.recognised,
+        vec![("Danh sach".to_string(), File::Children)]
+    );
     // Two unnamed sheets with one file's columns: neither is guessed.
     let data = DataSet::from_bytes(
         "ba.xlsx",
