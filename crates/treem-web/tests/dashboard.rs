@@ -59,7 +59,10 @@ async fn dashboard_matches_the_engine_and_drills_down(app: TestApp) {
         missing.matches("href=\"/children/").count() as i64,
         reg.denominator - reg.numerator
     );
-    assert!(!missing.contains("✔ Có"));
+    assert!(!missing.contains("✔ đã đăng ký khai sinh"));
+    if reg.numerator < reg.denominator {
+        assert!(missing.contains("✘ chưa đăng ký khai sinh"), "{missing}");
+    }
     let res = c
         .get(app.url(&format!("{}&format=xlsx", link)))
         .send()
@@ -180,6 +183,54 @@ async fn a_merged_duplicate_counts_for_the_record_it_joined(app: TestApp) {
         .unwrap();
     // One record fewer in the denominator; the session still counts once.
     assert_eq!(figure(&after), (figure(&before).0, figure(&before).1 - 1));
+}
+
+/// Stunting is a lower-is-better indicator: the stunted children are the ones
+/// to act on, marked as the bad outcome, and listed by the first tab after
+/// "all"; above a commune each row names its commune.
+async fn a_lower_is_better_list_puts_the_children_to_act_on_first(app: TestApp) {
+    let report = figures(&app, false).await;
+    let province = report.units.iter().find(|u| u.code == "12").unwrap();
+    let (_, f) = province
+        .indicators
+        .iter()
+        .find(|(k, _)| *k == "stunting_u5")
+        .unwrap();
+    assert!(
+        f.numerator > 0 && f.numerator < f.denominator,
+        "demo has both"
+    );
+    let c = app.signed_in("tinh").await;
+    let base = "/indicators/stunting_u5?year=2025&half=0&unit=12";
+    let (status, all) = app.get(&c, base).await;
+    assert_eq!(status, StatusCode::OK);
+    let tabs = all.split("class=\"tabs\"").nth(1).unwrap();
+    let act = tabs.find("Cần quan tâm: thấp còi").unwrap();
+    let rest = tabs.find("Không thấp còi").unwrap();
+    assert!(act < rest, "the children to act on come first: {tabs}");
+    assert!(tabs[..act].contains("part=numerator"), "{tabs}");
+    // Province level: the commune of each row.
+    assert!(all.contains("<th scope=\"col\">Xã</th>"), "{all}");
+    let (_, stunted) = app.get(&c, &format!("{base}&part=numerator")).await;
+    assert_eq!(
+        stunted.matches("<tr class=\"not-met\">").count() as i64,
+        f.numerator
+    );
+    assert_eq!(stunted.matches("✘ thấp còi").count() as i64, f.numerator);
+    assert!(!stunted.contains("class=\"met\"") && !stunted.contains("✔"));
+    assert!(stunted.contains("<td>Xã "), "{stunted}");
+    let (_, fine) = app.get(&c, &format!("{base}&part=missing")).await;
+    assert_eq!(
+        fine.matches("✔ không thấp còi").count() as i64,
+        f.denominator - f.numerator
+    );
+    assert!(!fine.contains("✘"));
+    // A commune's own list has no commune column.
+    let (status, own) = app
+        .get(&c, "/indicators/stunting_u5?year=2025&half=1&unit=03390")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(own.contains("<table") && !own.contains("<th scope=\"col\">Xã</th>"));
 }
 
 async fn trend_over_the_years(app: TestApp) {
@@ -337,6 +388,7 @@ on_both!(
     dashboard_matches_the_engine_and_drills_down,
     a_merged_duplicate_counts_for_the_record_it_joined,
     every_kind_of_record_is_listed,
+    a_lower_is_better_list_puts_the_children_to_act_on_first,
     trend_over_the_years,
     scope_and_bad_requests
 );

@@ -60,6 +60,13 @@ pub fn name_vi(key: &str) -> &'static str {
     }
 }
 
+/// Whether the plan wants the indicator low (malnutrition): its numerator
+/// counts the children to act on, where for every other indicator the
+/// children to act on are those missing from the numerator.
+pub fn lower_is_better(key: &str) -> bool {
+    matches!(key, "underweight_u5" | "stunting_u5")
+}
+
 /// A percentage as shown: rounded half up to one decimal, decimal comma.
 pub fn shown(value: f64) -> String {
     format!("{:.1}", (value * 10.0 + 0.5).floor() / 10.0).replace('.', ",")

@@ -448,3 +448,28 @@ fn drill_down_lists_the_children_behind_a_figure() {
         shown.numerator
     );
 }
+
+#[test]
+fn the_lower_is_better_indicators_are_those_whose_target_is_a_ceiling() {
+    for t in plan_targets() {
+        assert_eq!(
+            lower_is_better(t.key),
+            t.comparison == Comparison::Below,
+            "{}",
+            t.key
+        );
+    }
+}
+
+#[test]
+fn every_indicator_names_both_outcomes_in_both_languages() {
+    use crate::i18n::Lang;
+    for key in KEYS {
+        for lang in [Lang::Vi, Lang::En] {
+            let yes = lang.t(&format!("outcome.{key}"));
+            let no = lang.t(&format!("outcome.{key}_not"));
+            assert!(!yes.is_empty() && !yes.starts_with("outcome."), "{key}");
+            assert!(!no.is_empty() && no != yes, "{key}");
+        }
+    }
+}

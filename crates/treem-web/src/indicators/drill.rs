@@ -27,7 +27,9 @@ struct Line {
     /// A child's page to link the first cell to.
     child: Option<i64>,
     cells: Vec<String>,
-    counted: bool,
+    /// The outcome the plan wants (in the numerator, or out of it for a
+    /// lower-is-better indicator).
+    good: bool,
 }
 
 #[derive(Template)]
@@ -37,7 +39,9 @@ struct DrillTemplate {
     indicator: &'static str,
     unit: String,
     reference: String,
-    parts: Vec<(&'static str, String, bool)>,
+    parts: Vec<(String, String, bool)>,
+    /// The numerator in the indicator's words ("thấp còi").
+    outcome: &'static str,
     back: String,
     export: String,
     numerator: i64,
@@ -108,22 +112,32 @@ pub(crate) async fn drill(
     };
     let by_id: std::collections::HashMap<i64, &treem_store::ChildDetail> =
         records.iter().map(|c| (c.id, c)).collect();
-    let yes_no = |b: bool| t(if b { "dashboard.yes" } else { "dashboard.no" }).to_string();
-    let headers: Vec<&'static str> = match chosen.first().map(|c| c.record) {
+    let lower = ind::lower_is_better(key);
+    let word = |counted: bool| {
+        lang.t(&format!(
+            "outcome.{key}{}",
+            if counted { "" } else { "_not" }
+        ))
+    };
+    let yes_no = |b: bool| word(b).to_string();
+    // Above a commune, each row says which commune it belongs to.
+    let show_commune = unit.level != treem_domain::units::Level::Commune
+        && !matches!(chosen.first().map(|c| c.record), Some(Record::Commune(_)));
+    let mut headers: Vec<&'static str> = match chosen.first().map(|c| c.record) {
         Some(Record::Enrolment(_)) => vec![
             t("children.name"),
             t("drill.school"),
             t("drill.grade"),
             t("drill.status"),
-            t("dashboard.counted"),
+            t("outcome.heading"),
         ],
         Some(Record::School(_)) => vec![
             t("drill.school"),
             t("drill.school_name"),
             t("dashboard.year"),
-            t("dashboard.counted"),
+            t("outcome.heading"),
         ],
-        Some(Record::Commune(_)) => vec![t("dashboard.commune"), t("dashboard.counted")],
+        Some(Record::Commune(_)) => vec![t("dashboard.commune"), t("outcome.heading")],
         Some(Record::Disaster(_)) => vec![
             t("drill.event"),
             t("drill.date"),
@@ -135,14 +149,18 @@ pub(crate) async fn drill(
             t("children.name"),
             t("children.born"),
             t("children.village"),
-            t("dashboard.counted"),
+            t("outcome.heading"),
         ],
     };
+    if show_commune {
+        headers.insert(1, t("dashboard.commune"));
+    }
     let mut lines: Vec<Line> = chosen
         .iter()
         .filter_map(|c| {
             let counted = c.numerator >= c.denominator && c.denominator > 0;
-            Some(match c.record {
+            let good = counted != lower;
+            let mut line = match c.record {
                 Record::Child(i) => {
                     let d = by_id.get(loaded.child_ids.get(i)?)?;
                     Line {
@@ -153,7 +171,7 @@ pub(crate) async fn drill(
                             d.village.clone().unwrap_or_default(),
                             yes_no(counted),
                         ],
-                        counted,
+                        good,
                     }
                 }
                 Record::Enrolment(e) => {
@@ -168,7 +186,7 @@ pub(crate) async fn drill(
                             status_word(lang, &e.status),
                             yes_no(counted),
                         ],
-                        counted,
+                        good,
                     }
                 }
                 Record::School(s) => {
@@ -181,13 +199,13 @@ pub(crate) async fn drill(
                             s.year.to_string(),
                             yes_no(counted),
                         ],
-                        counted,
+                        good,
                     }
                 }
                 Record::Commune(u) => Line {
                     child: None,
                     cells: vec![history.all().get(u)?.name.clone(), yes_no(counted)],
-                    counted,
+                    good,
                 },
                 Record::Disaster(d) => {
                     let d = facts.disasters.get(d)?;
@@ -200,10 +218,15 @@ pub(crate) async fn drill(
                             d.affected.to_string(),
                             d.supported.to_string(),
                         ],
-                        counted,
+                        good,
                     }
                 }
-            })
+            };
+            if show_commune {
+                let commune = history.all().get(c.commune).map(|u| u.name.clone());
+                line.cells.insert(1, commune.unwrap_or_default());
+            }
+            Some(line)
         })
         .collect();
     lines.sort_by(|a, b| {
@@ -257,16 +280,45 @@ pub(crate) async fn drill(
         denominator: members.iter().map(|c| c.denominator).sum(),
         back: format!("/indicators?{}", period_query(period)),
         export: format!("{base}&part={}&format=xlsx", encode(&part)),
-        parts: [
-            ("all", "dashboard.part_all"),
-            ("numerator", "dashboard.part_numerator"),
-            ("missing", "dashboard.part_missing"),
-        ]
-        .iter()
-        .map(|(p, label)| (lang.t(label), format!("{base}&part={p}"), *p == part))
-        .collect(),
+        parts: tabs(lang, lower, &word)
+            .into_iter()
+            .map(|(p, label)| (label, format!("{base}&part={p}"), p == part))
+            .collect(),
+        outcome: word(true),
         headers,
         lines,
     };
     Ok(Html(tpl.render()?).into_response())
+}
+
+/// The list's tabs: all the denominator, then the records to act on (out of
+/// the numerator, or in it for a lower-is-better indicator), then the rest.
+fn tabs(
+    lang: treem_domain::i18n::Lang,
+    lower: bool,
+    word: &dyn Fn(bool) -> &'static str,
+) -> [(&'static str, String); 3] {
+    let (act, rest) = if lower {
+        ("numerator", "missing")
+    } else {
+        ("missing", "numerator")
+    };
+    let in_numerator = |p: &str| p == "numerator";
+    [
+        ("all", lang.t("dashboard.part_all").to_string()),
+        (
+            act,
+            format!("{}: {}", lang.t("outcome.act"), word(in_numerator(act))),
+        ),
+        (rest, capitalised(word(in_numerator(rest)))),
+    ]
+}
+
+/// A phrase with its first letter in capitals ("thấp còi" → "Thấp còi").
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
