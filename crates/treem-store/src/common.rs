@@ -301,6 +301,20 @@ macro_rules! shared_store {
                 self.measurements_sql(child).await
             }
 
+            async fn correct_measurement(&self, child: i64, id: i64, m: &$crate::MeasuredRow, z: &$crate::ZRecord,
+                note: &$crate::ChangeNote, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                self.correct_measurement_sql(child, id, m, z, note, audit).await
+            }
+
+            async fn withdraw_measurement(&self, child: i64, id: i64, note: &$crate::ChangeNote,
+                audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                self.withdraw_measurement_sql(child, id, note, audit).await
+            }
+
+            async fn measurement_changes(&self, child: i64) -> $crate::StoreResult<Vec<$crate::MeasurementChange>> {
+                self.measurement_changes_sql(child).await
+            }
+
             async fn measurement_inputs(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<$crate::MeasurementInput>> {
                 self.measurement_inputs_sql(after, limit).await
             }

@@ -304,6 +304,31 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<u64>;
     /// A child's measurements, oldest first.
     async fn measurements(&self, child: i64) -> StoreResult<Vec<StoredMeasurement>>;
+    /// Corrects measurement `id` of `child`: its values and z-scores are
+    /// replaced, the values it had are kept with the note, audited in the
+    /// same transaction. `NotFound` when the child has no such measurement,
+    /// `Conflict` when the new date is another measurement's.
+    async fn correct_measurement(
+        &self,
+        child: i64,
+        id: i64,
+        measured: &MeasuredRow,
+        z: &ZRecord,
+        note: &ChangeNote,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// Withdraws measurement `id` of `child`: it no longer counts anywhere,
+    /// its values are kept with the note. `NotFound` as above.
+    async fn withdraw_measurement(
+        &self,
+        child: i64,
+        id: i64,
+        note: &ChangeNote,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// The corrections and withdrawals of a child's measurements, newest
+    /// first.
+    async fn measurement_changes(&self, child: i64) -> StoreResult<Vec<MeasurementChange>>;
     /// Measurements with `id` > `after`, with what recomputing them needs.
     async fn measurement_inputs(
         &self,

@@ -116,6 +116,99 @@ macro_rules! measurements_sql {
                 Ok(())
             }
 
+            /// Keeps a measurement's values before it is corrected or
+            /// withdrawn; `NotFound` when `child` has no measurement `id`.
+            async fn keep_measurement(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                child: i64,
+                id: i64,
+                kind: &str,
+                note: &$crate::ChangeNote,
+            ) -> $crate::StoreResult<()> {
+                let kept = sqlx::query(
+                    "INSERT INTO measurement_changes (measurement_id, child_id, kind, reason, changed_by, changed_at,
+                       measured_on, weight_kg, height_cm, position, oedema, head_cm)
+                     SELECT id, child_id, $1, $2, $3, $4, measured_on, weight_kg, height_cm, position, oedema, head_cm
+                     FROM measurements WHERE id = $5 AND child_id = $6",
+                )
+                .bind(kind)
+                .bind(&note.reason)
+                .bind(&note.by)
+                .bind(chrono::Utc::now())
+                .bind(id)
+                .bind(child)
+                .execute(&mut **tx)
+                .await?;
+                if kept.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            pub(crate) async fn correct_measurement_sql(
+                &self,
+                child: i64,
+                id: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+                note: &$crate::ChangeNote,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                Self::keep_measurement(&mut tx, child, id, "corrected", note).await?;
+                let query = sqlx::query(
+                    "UPDATE measurements SET measured_on = $1, weight_kg = $2, height_cm = $3, position = $4,
+                       oedema = $5, head_cm = $6, age_days = $7, clen_cm = $8, c9mo_flag = $9, waz = $10, f_waz = $11,
+                       haz = $12, f_haz = $13, whz = $14, f_whz = $15, baz = $16, f_baz = $17, hcz = $18, f_hcz = $19,
+                       nutrition = $20, method = $21
+                     WHERE id = $22",
+                )
+                .bind(m.measured_on)
+                .bind(m.weight_kg)
+                .bind(m.height_cm)
+                .bind(&m.position)
+                .bind(m.oedema)
+                .bind(m.head_cm);
+                bind_z!(query, z).bind(id).execute(&mut *tx).await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn withdraw_measurement_sql(
+                &self,
+                child: i64,
+                id: i64,
+                note: &$crate::ChangeNote,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                Self::keep_measurement(&mut tx, child, id, "withdrawn", note).await?;
+                sqlx::query("DELETE FROM measurements WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn measurement_changes_sql(
+                &self,
+                child: i64,
+            ) -> $crate::StoreResult<Vec<$crate::MeasurementChange>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, measurement_id, kind, reason, changed_by, changed_at, measured_on, weight_kg, height_cm,
+                       position, oedema, head_cm
+                     FROM measurement_changes
+                     WHERE child_id = $1 OR measurement_id IN (SELECT id FROM measurements WHERE child_id = $1)
+                     ORDER BY id DESC",
+                )
+                .bind(child)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
             pub(crate) async fn latest_measurements_sql(
                 &self,
                 scope: &$crate::Scope,

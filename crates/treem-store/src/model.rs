@@ -308,6 +308,27 @@ pub struct StoredMeasurement {
     pub z: ZRecord,
 }
 
+/// Why a record was changed and by whom (a username).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeNote {
+    pub reason: String,
+    pub by: String,
+}
+
+/// A measurement's correction or withdrawal, with the values it had before.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MeasurementChange {
+    pub id: i64,
+    pub measurement_id: i64,
+    /// `corrected` or `withdrawn`.
+    pub kind: String,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    #[sqlx(flatten)]
+    pub previous: MeasuredRow,
+}
+
 /// What recomputing a measurement needs: the child's sex and birth date.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct MeasurementInput {

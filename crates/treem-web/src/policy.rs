@@ -35,6 +35,16 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
         Action::EditRegistry,
     ),
     ("POST", "/children/{id}/measurements", Action::EditRegistry),
+    (
+        "GET",
+        "/children/{id}/measurements/{mid}",
+        Action::EditRegistry,
+    ),
+    (
+        "POST",
+        "/children/{id}/measurements/{mid}",
+        Action::EditRegistry,
+    ),
     // Indicators: dashboard, trend, drill-down, facts (indicators/)
     ("GET", "/indicators", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),

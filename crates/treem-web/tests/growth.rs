@@ -237,6 +237,202 @@ async fn adding_measurements(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
+/// Posts the correction page of measurement `mid`: the status, and the
+/// redirect's target or the page.
+async fn post_fix(
+    app: &TestApp,
+    c: &reqwest::Client,
+    (id, mid): (i64, i64),
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let csrf = app.csrf(c, &format!("/children/{id}")).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let res = c
+        .post(app.url(&format!("/children/{id}/measurements/{mid}")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    match res.headers().get("location") {
+        Some(l) => (status, l.to_str().unwrap().to_string()),
+        None => (status, res.text().await.unwrap()),
+    }
+}
+
+/// 95 kg typed for a 21-month-old: the chart keeps its axis and shows the
+/// value at its edge; the measurement is corrected (the 409 of re-entering
+/// the date leads there), then another is withdrawn; both need a reason,
+/// keep the old values in the history and are audited; nobody outside the
+/// commune or without the right can do either.
+async fn correcting_and_withdrawing_a_measurement(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let child = young_child(&app, "03424").await;
+    let today = vn_today();
+    let date = today.format("%d/%m/%Y").to_string();
+    let typo = [
+        ("measured_on", date.as_str()),
+        ("weight_kg", "95"),
+        ("height_cm", "80"),
+        ("position", "lying"),
+        ("confirm", "on"),
+    ];
+    assert_eq!(
+        post_measurement(&app, &c, child.id, &typo).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let mid = app
+        .store
+        .measurements(child.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.measured.measured_on == today)
+        .unwrap()
+        .id;
+    let (_, page) = app.get(&c, &format!("/children/{}", child.id)).await;
+    assert!(page.contains("class=\"offscale"), "off-scale value drawn");
+    assert!(page.contains(">95,0 ⚠</text>"));
+    let fix = format!("/children/{}/measurements/{mid}", child.id);
+    assert!(page.contains(&format!("href=\"{fix}\"")));
+
+    // Entering the date again: 409, with the way to the one to correct.
+    let (status, body) = post_measurement(&app, &c, child.id, &typo).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains(&format!("href=\"{fix}\"")), "{body}");
+    let (status, form) = app.get(&c, &fix).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"95,0\"") && form.contains(&date));
+
+    // No reason: refused, nothing changed.
+    let good = [
+        ("action", "correct"),
+        ("measured_on", date.as_str()),
+        ("weight_kg", "9,5"),
+        ("height_cm", "80"),
+        ("position", "lying"),
+    ];
+    let (status, body) = post_fix(&app, &c, (child.id, mid), &good).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Cần ghi lý do"));
+    let long = "x".repeat(501);
+    let mut too_long = good.to_vec();
+    too_long.push(("reason", &long));
+    assert_eq!(
+        post_fix(&app, &c, (child.id, mid), &too_long).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut bad = good.to_vec();
+    bad[2] = ("weight_kg", "abc");
+    bad.push(("reason", "gõ nhầm"));
+    let (status, body) = post_fix(&app, &c, (child.id, mid), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Cân nặng phải là số"));
+    assert_eq!(
+        app.store.measurements(child.id).await.unwrap()[0..]
+            .iter()
+            .find(|m| m.id == mid)
+            .unwrap()
+            .measured
+            .weight_kg,
+        Some(95.0)
+    );
+    // Corrected: the z-scores computed again, the old values kept.
+    let mut fixed = good.to_vec();
+    fixed.push(("reason", "gõ nhầm 9,5 thành 95"));
+    let (status, to) = post_fix(&app, &c, (child.id, mid), &fixed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert!(to.contains("saved=corrected"));
+    let now = app.store.measurements(child.id).await.unwrap();
+    let m = now.iter().find(|m| m.id == mid).unwrap();
+    assert_eq!(m.measured.weight_kg, Some(9.5));
+    assert_ne!(m.z.f_waz, Some(true));
+    let (_, page) = app
+        .get(&c, &format!("/children/{}?saved=corrected", child.id))
+        .await;
+    assert!(page.contains("Đã lưu số đo đã sửa"));
+    assert!(page.contains("gõ nhầm 9,5 thành 95"));
+    assert!(page.contains(&format!("{date}: 95,0 kg, 80,0 cm")));
+    assert!(!page.contains("class=\"offscale"));
+
+    // Withdrawn: needs the reason and the confirmation box.
+    let (status, body) = post_fix(
+        &app,
+        &c,
+        (child.id, mid),
+        &[("action", "withdraw"), ("reason", "cân nhầm trẻ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Hãy đánh dấu ô xác nhận"));
+    assert!(now.iter().any(|m| m.id == mid));
+    // Others: a commune officer elsewhere does not see the child; a viewer
+    // may not write.
+    let other = app.signed_in("binhlu").await;
+    assert_eq!(app.get(&other, &fix).await.0, StatusCode::NOT_FOUND);
+    let withdraw = [
+        ("action", "withdraw"),
+        ("reason", "cân nhầm trẻ"),
+        ("confirm", "on"),
+    ];
+    assert_eq!(
+        post_fix(&app, &other, (child.id, mid), &withdraw).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let viewer = app.signed_in("xem").await;
+    assert_eq!(app.get(&viewer, &fix).await.0, StatusCode::FORBIDDEN);
+    // A measurement of another child under this child's address: not found.
+    let sibling = common::children_under(&app, "03424")
+        .await
+        .into_iter()
+        .find(|c| c.id != child.id)
+        .unwrap();
+    assert_eq!(
+        post_fix(&app, &c, (sibling.id, mid), &withdraw).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, to) = post_fix(&app, &c, (child.id, mid), &withdraw).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert!(to.contains("saved=withdrawn"));
+    assert!(
+        !app.store
+            .measurements(child.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.id == mid)
+    );
+    assert_eq!(app.get(&c, &fix).await.0, StatusCode::NOT_FOUND);
+    let changes = app.store.measurement_changes(child.id).await.unwrap();
+    assert_eq!(
+        changes.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+        ["withdrawn", "corrected"]
+    );
+    for action in ["measurement_corrected", "measurement_withdrawn"] {
+        let entries = app
+            .store
+            .audit_entries(&AuditQuery {
+                action: Some(action.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 1, "{action}");
+        assert_eq!(entries[0].event.record_id, mid.to_string());
+        assert!(
+            !entries[0].event.detail.contains("cân nhầm"),
+            "no reason text in the log"
+        );
+    }
+    // The date is free again.
+    assert_eq!(
+        post_measurement(&app, &c, child.id, &typo).await.0,
+        StatusCode::SEE_OTHER
+    );
+}
+
 async fn nutrition_list_and_export(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let (status, body) = app.get(&c, "/nutrition").await;
@@ -295,5 +491,6 @@ on_both!(
     profile_with_charts,
     other_communes_children_do_not_exist,
     adding_measurements,
+    correcting_and_withdrawing_a_measurement,
     nutrition_list_and_export
 );

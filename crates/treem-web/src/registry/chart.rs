@@ -1,9 +1,14 @@
 //! Growth charts as server-rendered SVG: the WHO curves at −3, −2, 0, +2 and
 //! +3 SD for the child's sex, and the child's measurements joined in time
-//! order, implausible ones marked. Geometry here; markup in the template.
+//! order, implausible ones marked. The y axis is always the one the WHO
+//! lines call for: a value beyond it (a typing error such as 95 kg at 21
+//! months) is drawn at the axis's edge with its value written beside it,
+//! never by stretching the chart until the child's curve is a flat line.
+//! Geometry here; markup in the template.
 
 use std::sync::{Arc, OnceLock};
 
+use treem_domain::i18n::{Lang, fmt_decimal};
 use treem_growth::{Position, Sex, curve_by_age, curve_by_length};
 
 /// The chart's drawing area, in SVG units (scales to any screen width).
@@ -49,6 +54,13 @@ pub struct Point {
     pub cy: String,
     pub flagged: bool,
     pub label_index: usize,
+    /// The value, written beside the point when it lies beyond the axis
+    /// and is drawn at its edge.
+    pub off_scale: Option<String>,
+    /// Whether that value is written to the point's left (right half) and
+    /// below it (at the top edge).
+    pub label_left: bool,
+    pub label_below: bool,
 }
 
 /// An axis tick.
@@ -130,16 +142,16 @@ fn fmt(v: f64) -> String {
 
 /// The WHO lines of one chart, which depend only on the indicator and the
 /// sex: computed once per server, with the curves drawn for the y range they
-/// span alone. A child's page then draws curves again only when one of her
-/// measurements lies outside that range (about 2,600 LMS evaluations and
-/// 1,900 formatted points a page otherwise; most of a page's time).
+/// span, which is every chart's axis (drawing them per page would be about
+/// 2,600 LMS evaluations and 1,900 formatted points, most of a page's time).
 struct Reference {
     xs: Vec<f64>,
     /// The values of each of `LINES` at each of `xs`.
     lines: Vec<Vec<Option<f64>>>,
     /// The lowest and highest values of the ±3 SD lines.
     envelope: (f64, f64),
-    /// The y axis (low, high) for the envelope alone, and its curves.
+    /// The y axis (low, high): the envelope widened to round steps; and
+    /// its curves.
     usual: (f64, f64),
     usual_curves: Vec<Curve>,
 }
@@ -237,41 +249,42 @@ fn scale_y((y_lo, y_hi): (f64, f64)) -> impl Fn(f64) -> f64 {
     move |y| TOP + (y_hi - y) / (y_hi - y_lo).max(1e-9) * (H - TOP - BOTTOM)
 }
 
-/// Builds a chart for a child of `sex` with her observations.
-pub fn build(indicator: Indicator, sex: Sex, observations: &[Observation]) -> Chart {
+/// Builds a chart for a child of `sex` with her observations; values
+/// beyond the axis are written in `lang`.
+pub fn build(indicator: Indicator, sex: Sex, observations: &[Observation], lang: Lang) -> Chart {
     let (x_lo, x_hi, _) = x_range(indicator);
     let reference = reference(indicator, sex);
     let visible: Vec<&Observation> = observations
         .iter()
         .filter(|o| o.x >= x_lo && o.x <= x_hi)
         .collect();
-    let (y_lo, y_hi) = visible
-        .iter()
-        .fold(reference.envelope, |(lo, hi), o| (lo.min(o.y), hi.max(o.y)));
-    let axis = y_axis((y_lo, y_hi));
-    let curves = if axis == reference.usual {
-        reference.usual_curves.clone()
-    } else {
-        reference.curves(indicator, axis)
-    };
-    let step = nice_step(y_hi - y_lo);
+    let axis = reference.usual;
+    let curves = reference.usual_curves.clone();
+    let step = nice_step(reference.envelope.1 - reference.envelope.0);
     let (y_lo, y_hi) = axis;
     let sx = scale_x(x_lo, x_hi);
     let sy = scale_y(axis);
+    let at_edge = |y: f64| sy(y.clamp(y_lo, y_hi));
     let mut ordered = visible.clone();
     ordered.sort_by_key(|o| o.label_index);
     let path = ordered
         .iter()
-        .map(|o| format!("{},{}", fmt(sx(o.x)), fmt(sy(o.y))))
+        .map(|o| format!("{},{}", fmt(sx(o.x)), fmt(at_edge(o.y))))
         .collect::<Vec<_>>()
         .join(" ");
     let points = ordered
         .iter()
-        .map(|o| Point {
-            cx: fmt(sx(o.x)),
-            cy: fmt(sy(o.y)),
-            flagged: o.flagged,
-            label_index: o.label_index,
+        .map(|o| {
+            let beyond = !(y_lo..=y_hi).contains(&o.y);
+            Point {
+                cx: fmt(sx(o.x)),
+                cy: fmt(at_edge(o.y)),
+                flagged: o.flagged || beyond,
+                label_index: o.label_index,
+                off_scale: beyond.then(|| fmt_decimal(o.y, 1, lang)),
+                label_left: sx(o.x) > W / 2.0,
+                label_below: o.y > y_hi,
+            }
         })
         .collect();
     let x_ticks = match indicator {
@@ -345,7 +358,7 @@ mod tests {
                 label_index: 1,
             },
         ];
-        let c = build(Indicator::WeightForAge, Sex::Female, &obs);
+        let c = build(Indicator::WeightForAge, Sex::Female, &obs, Lang::Vi);
         assert_eq!(c.curves.len(), 5);
         assert_eq!(c.points.len(), 2);
         assert!(c.points[1].flagged);
@@ -373,14 +386,14 @@ mod tests {
             label_index: 0,
         }];
         assert!(
-            build(Indicator::WeightForHeight, Sex::Male, &obs)
+            build(Indicator::WeightForHeight, Sex::Male, &obs, Lang::Vi)
                 .points
                 .is_empty()
         );
     }
 
     /// The curves drawn once per server are the curves the chart's own axis
-    /// calls for; a measurement beyond ±3 SD widens the axis and redraws them.
+    /// calls for, whatever the measurements.
     #[test]
     fn shared_curves_match_the_axis_they_are_drawn_on() {
         // A child on the median line, half-way along the axis.
@@ -396,7 +409,7 @@ mod tests {
         for sex in [Sex::Male, Sex::Female] {
             for indicator in INDICATORS {
                 let r = reference(indicator, sex);
-                let c = build(indicator, sex, &median(r));
+                let c = build(indicator, sex, &median(r), Lang::Vi);
                 let fresh = r.curves(indicator, r.usual);
                 let drawn: Vec<&str> = c.curves.iter().map(|c| &*c.points).collect();
                 let expected: Vec<&str> = fresh.iter().map(|c| &*c.points).collect();
@@ -404,22 +417,33 @@ mod tests {
                 assert!(drawn.iter().all(|p| p.split(' ').count() > 100));
             }
         }
+        // 95 kg typed for 95 hg at 21 months: the axis stays the usual one
+        // and the point sits at its top edge, flagged, with its value.
         let heavy = [Observation {
-            x: 365.0,
-            y: 40.0,
-            flagged: true,
+            x: 640.0,
+            y: 95.0,
+            flagged: false,
             label_index: 0,
         }];
-        let usual = build(
-            Indicator::WeightForAge,
-            Sex::Male,
-            &median(reference(Indicator::WeightForAge, Sex::Male)),
-        );
-        let widened = build(Indicator::WeightForAge, Sex::Male, &heavy);
-        assert_ne!(usual.curves[0].points, widened.curves[0].points);
+        let r = reference(Indicator::WeightForAge, Sex::Male);
+        let usual = build(Indicator::WeightForAge, Sex::Male, &median(r), Lang::Vi);
+        let typo = build(Indicator::WeightForAge, Sex::Male, &heavy, Lang::Vi);
+        assert_eq!(usual.curves[0].points, typo.curves[0].points);
         let top = |c: &Chart| c.y_ticks.last().map(|t| t.label.clone());
-        assert_eq!(top(&widened), Some("40".to_string()));
-        assert_ne!(top(&usual), top(&widened));
+        assert_eq!(top(&usual), top(&typo));
+        let p = &typo.points[0];
+        assert_eq!(p.cy, fmt(TOP));
+        assert!(p.flagged);
+        assert_eq!(p.off_scale.as_deref(), Some("95,0"));
+        assert!(usual.points[0].off_scale.is_none());
+        // Below the axis: at the bottom edge.
+        let light = [Observation {
+            y: -4.0,
+            ..heavy[0]
+        }];
+        let c = build(Indicator::WeightForAge, Sex::Male, &light, Lang::En);
+        assert_eq!(c.points[0].cy, fmt(H - BOTTOM));
+        assert_eq!(c.points[0].off_scale.as_deref(), Some("-4.0"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use treem_interchange::cell::codes;
 use treem_store::{ChildDetail, StoredMeasurement};
 
 use crate::registry::chart::{self, Chart, Indicator, Observation};
+use crate::registry::measure_fix::{ChangeRow, change_rows};
 use crate::shell::page::Page;
 use crate::shell::page::code_word;
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -52,6 +53,7 @@ pub fn sex_of(child: &ChildDetail) -> Sex {
 }
 
 struct MeasurementRow {
+    id: i64,
     date: String,
     age: String,
     weight: String,
@@ -76,6 +78,7 @@ fn rows(lang: Lang, list: &[StoredMeasurement]) -> Vec<MeasurementRow> {
         .map(|m| {
             let z = &m.z;
             MeasurementRow {
+                id: m.id,
                 date: fmt_date(m.measured.measured_on),
                 age: fmt_decimal(z.age_days as f64 / 30.4375, 1, lang),
                 weight: m
@@ -105,7 +108,7 @@ type Reading = dyn Fn(&StoredMeasurement) -> Option<(f64, Option<bool>)>;
 
 /// The three charts of a child: weight-for-age, length/height-for-age, and
 /// weight-for-length or -height by the age at her latest measurement.
-fn charts(sex: Sex, list: &[StoredMeasurement]) -> Vec<Chart> {
+fn charts(sex: Sex, list: &[StoredMeasurement], lang: Lang) -> Vec<Chart> {
     let by_age = |value: &Reading| -> Vec<Observation> {
         list.iter()
             .enumerate()
@@ -142,9 +145,9 @@ fn charts(sex: Sex, list: &[StoredMeasurement]) -> Vec<Chart> {
         Indicator::WeightForLength
     };
     vec![
-        chart::build(Indicator::WeightForAge, sex, &wfa),
-        chart::build(Indicator::LengthForAge, sex, &lhfa),
-        chart::build(third, sex, &wfl),
+        chart::build(Indicator::WeightForAge, sex, &wfa, lang),
+        chart::build(Indicator::LengthForAge, sex, &lhfa, lang),
+        chart::build(third, sex, &wfl, lang),
     ]
 }
 
@@ -195,6 +198,8 @@ struct ProfileTemplate {
     cases: Vec<(i64, String)>,
     notice: Option<&'static str>,
     history: Vec<HistoryRow>,
+    /// Corrections and withdrawals of her measurements, newest first.
+    changes: Vec<ChangeRow>,
     /// Merges not undone: (merge id, the other record's id and name, whether
     /// this record is the one that stayed).
     merges: Vec<(i64, i64, String, bool)>,
@@ -273,7 +278,7 @@ async fn profile(
             .map(|code| special_circumstance_name(code).unwrap_or(code).to_string())
             .collect(),
         measurements: rows(lang, &list),
-        charts: charts(sex_of(&c), &list)
+        charts: charts(sex_of(&c), &list, lang)
             .into_iter()
             .map(|ch| (chart_title(lang, ch.indicator).to_string(), ch))
             .collect(),
@@ -324,6 +329,8 @@ async fn profile(
                 "child" => "edit.saved",
                 "merged" => "duplicates.merged",
                 "unmerged" => "duplicates.unmerged",
+                "corrected" => "measure.corrected",
+                "withdrawn" => "measure.withdrawn",
                 _ => "measure.saved",
             })
         }),
@@ -382,6 +389,7 @@ async fn profile(
                     .join(", "),
             })
             .collect(),
+        changes: change_rows(lang, &state.store.measurement_changes(id).await?),
         c,
     };
     Ok(Html(tpl.render()?))

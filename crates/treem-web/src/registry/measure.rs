@@ -28,21 +28,27 @@ pub fn routes() -> Router<AppState> {
         .route("/children/{id}/measurements", post(add))
 }
 
-/// The measurement form as typed.
+/// The measurement form as typed (also the correction form, which adds a
+/// reason and says whether it corrects or withdraws).
 #[derive(Deserialize, Default, Clone)]
-struct MeasureForm {
+pub(super) struct MeasureForm {
     #[serde(default)]
-    measured_on: String,
+    pub(super) measured_on: String,
     #[serde(default)]
-    weight_kg: String,
+    pub(super) weight_kg: String,
     #[serde(default)]
-    height_cm: String,
+    pub(super) height_cm: String,
     #[serde(default)]
-    position: String,
-    oedema: Option<String>,
+    pub(super) position: String,
+    pub(super) oedema: Option<String>,
     #[serde(default)]
-    head_cm: String,
-    confirm: Option<String>,
+    pub(super) head_cm: String,
+    pub(super) confirm: Option<String>,
+    #[serde(default)]
+    pub(super) reason: String,
+    /// `correct` or `withdraw` (the correction page only).
+    #[serde(default)]
+    pub(super) action: String,
 }
 
 #[derive(Template)]
@@ -55,6 +61,8 @@ struct MeasureTemplate {
     form: MeasureForm,
     errors: Vec<&'static str>,
     warnings: Vec<&'static str>,
+    /// The measurement already on that date, to correct instead.
+    conflict: Option<i64>,
 }
 
 async fn new_form(
@@ -76,6 +84,7 @@ async fn new_form(
         form,
         errors: Vec::new(),
         warnings: Vec::new(),
+        conflict: None,
     };
     Ok(Html(tpl.render()?))
 }
@@ -104,7 +113,7 @@ fn optional_measure(
 }
 
 /// Reads the form at the edge: every problem is listed, not just the first.
-fn read_form(
+pub(super) fn read_form(
     f: &MeasureForm,
     born: NaiveDate,
     today: NaiveDate,
@@ -159,6 +168,7 @@ async fn add(
     let c = child_in_scope(&state, &user, id).await?;
     let render = |errors: Vec<&'static str>,
                   warnings: Vec<&'static str>,
+                  conflict: Option<i64>,
                   status: StatusCode|
      -> Result<Response, AppError> {
         let tpl = MeasureTemplate {
@@ -169,22 +179,23 @@ async fn add(
             form: f.clone(),
             errors,
             warnings,
+            conflict,
         };
         Ok((status, Html(tpl.render()?)).into_response())
     };
     let measured = match read_form(&f, c.date_of_birth, vn_today()) {
         Ok(m) => m,
-        Err(errors) => return render(errors, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => return render(errors, Vec::new(), None, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let assessed = assess(sex_of(&c), c.date_of_birth, &measured);
     // Warnings must be seen and confirmed before the measurement is saved.
     if !assessed.warnings.is_empty() && f.confirm.is_none() {
-        let warnings = assessed
-            .warnings
-            .iter()
-            .map(|w: &Warning| lang.t(w.label_key()))
-            .collect();
-        return render(Vec::new(), warnings, StatusCode::OK);
+        return render(
+            Vec::new(),
+            warnings(lang, &assessed.warnings),
+            None,
+            StatusCode::OK,
+        );
     }
     let audit = user
         .event(&info, "measurement_added", "measurement", "")
@@ -196,13 +207,35 @@ async fn add(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?saved=1#measurements")).into_response()),
-        Err(StoreError::Conflict(_)) => render(
-            vec!["measure.error_duplicate"],
-            Vec::new(),
-            StatusCode::CONFLICT,
-        ),
+        Err(StoreError::Conflict(_)) => {
+            let on_that_day = measurement_on(&state, id, measured.measured_on).await?;
+            render(
+                vec!["measure.error_duplicate"],
+                Vec::new(),
+                on_that_day,
+                StatusCode::CONFLICT,
+            )
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// WHO's warnings about a measurement, in the user's language.
+pub(super) fn warnings(lang: treem_domain::i18n::Lang, list: &[Warning]) -> Vec<&'static str> {
+    list.iter().map(|w| lang.t(w.label_key())).collect()
+}
+
+/// The child's measurement on a date, if she has one.
+pub(super) async fn measurement_on(
+    state: &AppState,
+    child: i64,
+    on: NaiveDate,
+) -> Result<Option<i64>, AppError> {
+    let list = state.store.measurements(child).await?;
+    Ok(list
+        .iter()
+        .find(|m| m.measured.measured_on == on)
+        .map(|m| m.id))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod children;
 mod duplicates;
 mod lists;
 mod measure;
+mod measure_fix;
 mod nutrition;
 pub(crate) mod records;
 pub mod search;
@@ -26,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(child_edit::routes())
         .merge(child_page::routes())
         .merge(measure::routes())
+        .merge(measure_fix::routes())
         .merge(nutrition::routes())
         .merge(lists::routes())
         .merge(duplicates::routes())
