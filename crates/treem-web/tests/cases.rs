@@ -759,6 +759,80 @@ async fn holidays_move_the_plan_deadline(app: TestApp) {
 /// The attacks the hardening found: an officer granting herself approver,
 /// a viewer or case worker made approver, the author approving her own
 /// plan — all refused; only supervisors add people.
+/// The case page offers the procedure's next step first and names it; a
+/// drafted plan says it waits for the chair, and the chair's home lists it;
+/// the chair adds people by picking a name; the officer's list names the
+/// child and the commune of today.
+async fn the_case_page_leads_the_way(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, name) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    let web = app.signed_in("banbo").await;
+    for (step, at) in [
+        ("initial_assessment", "2026-03-02T10:00:00+07:00"),
+        ("detailed_assessment", "2026-03-03T09:00:00+07:00"),
+    ] {
+        assert_eq!(officer.step(&app, id, step, at).await.0, StatusCode::OK);
+    }
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    let form = page.split("id=\"next-step\"").nth(1).unwrap();
+    assert!(
+        form.contains(
+            "Bước tiếp theo theo quy trình: <strong>Xây dựng kế hoạch hỗ trợ, can thiệp</strong>"
+        ),
+        "{form}"
+    );
+    let first = form.split("<option value=\"").nth(1).unwrap();
+    assert!(first.starts_with("plan_drafted\""), "{first}");
+    assert!(!page.contains("id=\"awaiting\""));
+    assert_eq!(
+        officer
+            .step(&app, id, "plan_drafted", "2026-03-05T09:00:00+07:00")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(
+        page.contains("đang chờ Chủ tịch UBND xã phê duyệt"),
+        "{page}"
+    );
+    // The chair's home lists it; the officer's does not.
+    let chair = app.signed_in("chutich").await;
+    let (_, home) = app.get(&chair, "/").await;
+    let awaiting = home.split("id=\"awaiting\"").nth(1).unwrap();
+    assert!(
+        awaiting.contains(&format!("href=\"/cases/{id}\"")),
+        "{home}"
+    );
+    assert!(awaiting.contains(v["case_number"].as_str().unwrap()));
+    assert!(!app.get(&web, "/").await.1.contains("id=\"awaiting\""));
+    // The chair picks a person by name among the commune's case staff.
+    let (_, page) = app.get(&chair, &format!("/cases/{id}")).await;
+    let picker = page.split("<select id=\"username\"").nth(1).unwrap();
+    let picker = picker.split("</select>").next().unwrap();
+    assert!(picker.contains("value=\"hotro\""), "{picker}");
+    assert!(picker.contains("Cán bộ hotro"), "{picker}");
+    for absent in ["chutich", "xem", "binhlu", "admin1"] {
+        assert!(!picker.contains(&format!("value=\"{absent}\"")), "{absent}");
+    }
+    // The officer's list: the child's name and today's commune.
+    let (_, list) = app.get(&web, "/cases").await;
+    assert!(list.contains(&name), "{list}");
+    assert!(list.contains("Xã Bản Bo"));
+    let viewed = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            action: Some("case_list_viewed".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(!viewed.is_empty() && !viewed[0].event.detail.contains(&name));
+}
+
 async fn nobody_approves_but_the_chair(app: TestApp) {
     let officer = Api::new(&app, "banbo").await;
     let chair = Api::new(&app, "chutich").await;
@@ -904,6 +978,7 @@ async fn nobody_approves_but_the_chair(app: TestApp) {
 }
 
 on_both!(
+    the_case_page_leads_the_way,
     nobody_approves_but_the_chair,
     the_whole_procedure,
     nobody_else_sees_a_case,

@@ -141,23 +141,30 @@ vocabulary! {
 }
 
 impl Step {
-    /// The steps that may follow this one. `closed` ends the case; `replan`
-    /// opens a new round of planning after a review.
+    /// The steps that may follow this one, the procedure's own next step
+    /// first (an emergency measure may come at any point before the plan,
+    /// but it is not the step the procedure moves on to). `closed` ends the
+    /// case; `replan` opens a new round of planning after a review.
     pub fn next(self) -> &'static [Step] {
         use Step::*;
         match self {
             Received => &[InitialAssessment, EmergencyMeasures],
-            InitialAssessment => &[EmergencyMeasures, DetailedAssessment],
+            InitialAssessment => &[DetailedAssessment, EmergencyMeasures],
             EmergencyMeasures => &[DetailedAssessment],
-            DetailedAssessment => &[EmergencyMeasures, PlanDrafted],
+            DetailedAssessment => &[PlanDrafted, EmergencyMeasures],
             PlanDrafted => &[PlanApproved, PlanReturned],
             PlanReturned => &[PlanDrafted],
             PlanApproved => &[Implementation],
             Implementation => &[Review],
             Review => &[Closed, Replan],
-            Replan => &[DetailedAssessment, PlanDrafted],
+            Replan => &[PlanDrafted, DetailedAssessment],
             Closed => &[],
         }
+    }
+
+    /// The step the procedure moves on to from this one, if any.
+    pub fn forward(self) -> Option<Step> {
+        self.next().first().copied()
     }
 
     /// Whether the procedure allows `to` after this step.

@@ -278,3 +278,27 @@ fn forms_are_numbered_one_to_six() {
     assert!(Step::Implementation.starts_intervention());
     assert!(!Step::PlanApproved.starts_intervention());
 }
+
+#[test]
+fn the_procedure_moves_forward_first() {
+    use Step::*;
+    // After each assessment the procedure goes on to the next document, not
+    // back to emergency measures (which stay allowed).
+    for (from, to) in [
+        (Received, InitialAssessment),
+        (InitialAssessment, DetailedAssessment),
+        (EmergencyMeasures, DetailedAssessment),
+        (DetailedAssessment, PlanDrafted),
+        (PlanDrafted, PlanApproved),
+        (PlanReturned, PlanDrafted),
+        (PlanApproved, Implementation),
+        (Implementation, Review),
+        (Review, Closed),
+        (Replan, PlanDrafted),
+    ] {
+        assert_eq!(from.forward(), Some(to), "{from:?}");
+        assert!(from.allows(to));
+    }
+    assert!(DetailedAssessment.allows(EmergencyMeasures));
+    assert_eq!(Closed.forward(), None);
+}

@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
 pub struct Line {
     pub id: i64,
     pub number: String,
+    /// The registry id of the child, and her name where the list shows it
+    /// (the user's own cases only).
+    pub child_id: i64,
+    pub child: Option<(i64, String)>,
     pub commune: String,
     pub step: &'static str,
     pub risk: &'static str,
@@ -81,6 +85,8 @@ struct ListTemplate {
     may_open: bool,
     error: Option<String>,
     notice: Option<&'static str>,
+    /// Whether the child's name links to her record.
+    registry: bool,
 }
 
 /// The user's own cases, most urgent first.
@@ -104,6 +110,7 @@ async fn lines(
     let calendar = service::calendar(state).await?;
     let units = state.units();
     let now = Utc::now();
+    let today = vn_today();
     let mut v: Vec<(Line, Option<chrono::DateTime<Utc>>)> = summaries
         .into_iter()
         .map(|s| {
@@ -116,8 +123,12 @@ async fn lines(
             let due = next_due(&d, &p);
             let line = Line {
                 id: s.id,
+                child_id: s.child_id,
+                child: None,
+                // The commune that holds the case's unit today.
                 commune: units
                     .by_id(s.unit_id)
+                    .and_then(|u| units.history.became(u, today).or(Some(u)))
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
                 number: s.case_number,
@@ -149,7 +160,8 @@ async fn render(
     let units = state.units();
     let today = vn_today();
     let scope = units.scope_of(&user.account, today);
-    let mine = my_cases(state, user, info.lang).await?;
+    let mut mine = my_cases(state, user, info.lang).await?;
+    name_children(state, user, info, &mut mine).await?;
     let calendar = service::calendar(state).await?;
     let now = Utc::now();
     let in_scope = state
@@ -224,6 +236,7 @@ async fn render(
         counts,
         glass,
         may_open: permits(user.account.role, Action::OpenCases),
+        registry: permits(user.account.role, Action::ViewRegistry),
         error,
         notice,
     };
@@ -233,6 +246,31 @@ async fn render(
         StatusCode::OK
     };
     Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// Puts the child's name on each of the user's own cases (she works on
+/// them and may read them); the read of those names is audited.
+async fn name_children(
+    state: &AppState,
+    user: &CurrentUser,
+    info: &RequestInfo,
+    lines: &mut [Line],
+) -> Result<(), AppError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = lines.iter().map(|l| l.child_id).collect();
+    let children = state.store.children_by_id(&ids).await?;
+    for l in lines.iter_mut() {
+        l.child = children
+            .iter()
+            .find(|c| c.id == l.child_id)
+            .map(|c| (c.id, c.full_name.clone()));
+    }
+    let audit = service::event(user, info, "case_list_viewed", "")
+        .with_detail(format!("{} cases with the child's name", lines.len()));
+    state.store.audit(audit).await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]

@@ -179,6 +179,12 @@ struct CaseTemplate {
     page: Page,
     v: View,
     next: Vec<Choice>,
+    /// The procedure's next step, when this user may take it.
+    forward: Option<&'static str>,
+    /// A drafted plan waits for the commune chair.
+    awaiting_approval: bool,
+    /// Accounts a supervisor may add: (username, "name — role").
+    candidates: Vec<(String, String)>,
     risks: Vec<Choice>,
     now: String,
     may_grant: bool,
@@ -196,7 +202,7 @@ async fn render(
     saved: bool,
 ) -> Result<Response, AppError> {
     let c = service::open(state, user, info, id, "page").await?;
-    let next = c
+    let next: Vec<Choice> = c
         .step()
         .map(|s| s.next())
         .unwrap_or_default()
@@ -208,6 +214,17 @@ async fn render(
             chosen: false,
         })
         .collect();
+    let forward = c
+        .step()
+        .and_then(|s| s.forward())
+        .filter(|s| may_take(c.access, *s))
+        .map(|s| s.label(info.lang));
+    let may_grant = crate::cases::people::supervises(state, &user.account, c.file.unit_id);
+    let candidates = if may_grant {
+        crate::cases::people::candidates(state, user, c.file.unit_id, info.lang).await?
+    } else {
+        Vec::new()
+    };
     let tpl = CaseTemplate {
         page: Page::new(
             info,
@@ -227,7 +244,10 @@ async fn render(
             .with_timezone(&VN_OFFSET)
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
-        may_grant: crate::cases::people::supervises(state, &user.account, c.file.unit_id),
+        forward,
+        awaiting_approval: c.step() == Some(treem_domain::cases::Step::PlanDrafted),
+        candidates,
+        may_grant,
         forms: FORMS.to_vec(),
         v: view_of(state, user, &c, info.lang),
         problems,

@@ -25,6 +25,42 @@ pub(crate) fn supervises(state: &AppState, account: &treem_store::Account, unit_
                 .contains(unit_id))
 }
 
+/// The accounts a supervisor may add to a case of `unit_id`: active, not
+/// herself, of a role that works on cases, working where the case is —
+/// as (username, "name — role"), by name.
+pub(crate) async fn candidates(
+    state: &AppState,
+    user: &CurrentUser,
+    unit_id: i64,
+    lang: treem_domain::i18n::Lang,
+) -> Result<Vec<(String, String)>, AppError> {
+    let today = vn_today();
+    let units = state.units();
+    let mut found: Vec<(String, String)> = state
+        .store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.active
+                && a.id != user.account.id
+                && matches!(
+                    a.role,
+                    Role::Commune | Role::CaseWorker | Role::District | Role::Province
+                )
+                && units.scope_of(a, today).contains(unit_id)
+        })
+        .map(|a| {
+            let label = format!("{} — {}", a.display_name, lang.t(a.role.label_key()));
+            (a.username, label)
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        treem_domain::text::name_sort_key(&a.1).cmp(&treem_domain::text::name_sort_key(&b.1))
+    });
+    Ok(found)
+}
+
 /// Gives another account a standing on the case: only its supervisors
 /// (the commune chair, province and district officers over the commune)
 /// may, never for themselves; the account must work where the case is.

@@ -8,6 +8,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use treem_domain::access::{Action, Role, permits};
 use treem_domain::cases::deadlines::Urgency;
+use treem_domain::cases::{Step, Vocabulary};
 use treem_domain::clock::vn_today;
 use treem_domain::units::Level;
 use treem_store::CaseFilter;
@@ -38,6 +39,9 @@ struct HomeTemplate {
     cases_due_soon: usize,
     /// Overdue cases in the scope (counts only), for supervisors.
     scope_overdue: Option<usize>,
+    /// For a commune chair: the drafted plans waiting for her approval, as
+    /// (case id, case number).
+    awaiting: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +96,21 @@ async fn home(
     } else {
         None
     };
+    let awaiting = if a.commune_chair {
+        state
+            .store
+            .case_summaries(&CaseFilter::Scope(scope.clone()))
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.step == Step::PlanDrafted.code()
+                    && crate::cases::service::is_chair_of(&state, a, s.unit_id)
+            })
+            .map(|s| (s.id, s.case_number))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
     let unit_name = units.name_of(&a.scope_code, today);
     let tpl = HomeTemplate {
@@ -106,6 +125,7 @@ async fn home(
         cases_overdue: count(Urgency::Overdue),
         cases_due_soon: count(Urgency::DueSoon),
         scope_overdue,
+        awaiting,
         notice: q
             .password
             .is_some()
