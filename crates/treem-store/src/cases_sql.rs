@@ -228,7 +228,8 @@ macro_rules! cases_sql {
             pub(crate) async fn case_steps_sql(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseStep>> {
                 Ok(sqlx::query_as(
                     "SELECT s.id, s.step, s.at, a.username AS author, s.notes, s.risk_level
-                     FROM case_steps s JOIN accounts a ON a.id = s.author_id WHERE s.case_id = $1 ORDER BY s.id",
+                     FROM case_steps s JOIN accounts a ON a.id = s.author_id
+                     WHERE s.case_id = $1 AND s.withdrawn_at IS NULL ORDER BY s.id",
                 )
                 .bind(id)
                 .fetch_all(self.reader())

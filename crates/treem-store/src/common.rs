@@ -406,6 +406,15 @@ macro_rules! shared_store {
                 self.case_summaries_sql(filter).await
             }
 
+            async fn withdraw_case_step(&self, case: i64, w: &$crate::StepWithdrawal, after: &$crate::CaseRecord,
+                audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
+                self.withdraw_case_step_sql(case, w, after, audit).await
+            }
+
+            async fn withdrawn_case_steps(&self, case: i64) -> $crate::StoreResult<Vec<$crate::WithdrawnStep>> {
+                self.withdrawn_case_steps_sql(case).await
+            }
+
             async fn add_case_step(
                 &self,
                 case: i64,

@@ -16,6 +16,7 @@ use treem_domain::units::UnitMerge;
 mod accounts_sql;
 mod audit_sql;
 mod binds;
+mod case_withdrawal_sql;
 mod cases_sql;
 mod children_sql;
 mod common;
@@ -35,6 +36,7 @@ mod targets_sql;
 pub mod testing;
 mod units_sql;
 
+pub use case_withdrawal_sql::{CaseRecord, StepWithdrawal, WithdrawnStep};
 pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,
 };
@@ -396,6 +398,18 @@ pub trait Store: Send + Sync {
     async fn case_summaries(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseSummary>>;
     /// Records a step if the case is still at step `from`; `Conflict` when
     /// someone else moved it first. Keeps the exchange row in step.
+    /// Withdraws the case's last standing step (never the report that
+    /// opened it) and gives the case the record `after`; `Conflict` when
+    /// the step is not that one (someone else moved the case first).
+    async fn withdraw_case_step(
+        &self,
+        case: i64,
+        withdrawal: &StepWithdrawal,
+        after: &CaseRecord,
+        audit: AuditEvent,
+    ) -> StoreResult<()>;
+    /// The withdrawn steps of a case, in the order they were recorded.
+    async fn withdrawn_case_steps(&self, case: i64) -> StoreResult<Vec<WithdrawnStep>>;
     async fn add_case_step(
         &self,
         case: i64,

@@ -5,6 +5,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::StoreResult;
 use crate::binds::{bind_child, bind_z};
+use crate::case_withdrawal_sql::case_withdrawal_sql;
 use crate::cases_sql::cases_sql;
 use crate::common::shared_store;
 use crate::export_sql::export_sql;
@@ -92,3 +93,4 @@ impl crate::seal_sql::Backend for PgStore {
     type Db = sqlx::Postgres;
 }
 cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");
+case_withdrawal_sql!(PgStore, sqlx::Postgres);

@@ -14,6 +14,7 @@ use sqlx::sqlite::{
 
 use crate::StoreResult;
 use crate::binds::{bind_child, bind_z};
+use crate::case_withdrawal_sql::case_withdrawal_sql;
 use crate::cases_sql::cases_sql;
 use crate::common::shared_store;
 use crate::export_sql::export_sql;
@@ -173,3 +174,4 @@ impl crate::seal_sql::Backend for SqliteStore {
     type Db = sqlx::Sqlite;
 }
 cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");
+case_withdrawal_sql!(SqliteStore, sqlx::Sqlite);

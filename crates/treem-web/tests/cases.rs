@@ -833,6 +833,167 @@ async fn the_case_page_leads_the_way(app: TestApp) {
     assert!(!viewed.is_empty() && !viewed[0].event.detail.contains(&name));
 }
 
+/// An emergency measure recorded by mistake after the detailed assessment
+/// is withdrawn with a reason: the case is back at the assessment, the
+/// intervention date the indicator reads is gone, the step stays in the
+/// history; the report itself, a stale step, a short reason and people
+/// without the case are refused.
+async fn the_last_step_is_withdrawn_with_a_reason(app: TestApp) {
+    let officer = Api::new(&app, "banbo").await;
+    let (child, _) = banbo_child(&app).await;
+    let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
+    let id = v["id"].as_i64().unwrap();
+    let number = v["case_number"].as_str().unwrap().to_string();
+    let web = app.signed_in("banbo").await;
+    // Only the report: nothing to withdraw.
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(!page.contains("id=\"withdraw-step\""));
+    let received = app.store.case_steps(id).await.unwrap()[0].id;
+    let csrf = app.csrf(&web, &format!("/cases/{id}")).await;
+    let path = format!("/cases/{id}/steps/withdraw");
+    let reason = "Ghi nhầm vụ việc, chưa áp dụng biện pháp";
+    let received_id = received.to_string();
+    let (s, _, body) = post_form(
+        &app,
+        &web,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("step_id", &received_id),
+            ("reason", reason),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Không rút lại được việc tiếp nhận"), "{body}");
+    for (step, at) in [
+        ("initial_assessment", "2026-03-02T10:00:00+07:00"),
+        ("detailed_assessment", "2026-03-03T09:00:00+07:00"),
+        ("emergency_measures", "2026-03-03T10:00:00+07:00"),
+    ] {
+        assert_eq!(officer.step(&app, id, step, at).await.0, StatusCode::OK);
+    }
+    let file = app.store.case_file(id).await.unwrap().unwrap();
+    assert!(file.emergency_at.is_some());
+    let mistaken = app.store.case_steps(id).await.unwrap().last().unwrap().id;
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(page.contains("id=\"withdraw-step\""));
+    assert!(page.contains(&format!("name=\"step_id\" value=\"{mistaken}\"")));
+    let mistaken_id = mistaken.to_string();
+    // A short reason, and a step that is not the last: refused.
+    let (s, _, body) = post_form(
+        &app,
+        &web,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("step_id", &mistaken_id),
+            ("reason", "nhầm"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("ít nhất 10 ký tự"));
+    let (s, _, _) = post_form(
+        &app,
+        &web,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("step_id", &received_id),
+            ("reason", reason),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a stale step");
+    // Nobody without the case: as if it did not exist.
+    for who in ["binhlu", "xem"] {
+        let other = app.signed_in(who).await;
+        let csrf = app.csrf(&other, "/").await;
+        let (s, _, _) = post_form(
+            &app,
+            &other,
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("step_id", &mistaken_id),
+                ("reason", reason),
+            ],
+        )
+        .await;
+        assert!(
+            s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+            "{who}: {s}"
+        );
+    }
+    let (s, to, _) = post_form(
+        &app,
+        &web,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("step_id", &mistaken_id),
+            ("reason", reason),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let file = app.store.case_file(id).await.unwrap().unwrap();
+    assert_eq!(file.step, "detailed_assessment");
+    assert_eq!(file.emergency_at, None);
+    assert_eq!(app.store.case_steps(id).await.unwrap().len(), 3);
+    let rows = app
+        .store
+        .export_page(ExportFile::Cases, 0, 100)
+        .await
+        .unwrap();
+    let row = rows
+        .iter()
+        .map(|(_, r)| r)
+        .find(|r| r[0] == Cell::Text(Some(number.clone())))
+        .unwrap();
+    assert!(
+        !row.contains(&Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 3, 3))),
+        "no intervention any more: {row:?}"
+    );
+    let (_, page) = app.get(&web, &to).await;
+    assert!(page.contains("Đã rút lại bước cuối"), "{page}");
+    assert!(page.contains("Các bước đã rút lại") && page.contains(reason));
+    assert!(page.contains("Bước tiếp theo theo quy trình: <strong>Xây dựng kế hoạch"));
+    // The reason is sealed at rest, and the withdrawal audited without it.
+    let sealed = app.store.sealed_values(100).await.unwrap();
+    assert!(sealed.iter().any(|v| v.column == "withdrawn_reason"));
+    assert!(
+        sealed
+            .iter()
+            .all(|v| !String::from_utf8_lossy(&v.bytes).contains("Ghi nhầm"))
+    );
+    let entries = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            action: Some("case_step_withdrawn".into()),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].event.detail, "emergency_measures");
+    // Withdrawing it again: it is no longer the last standing step.
+    let (s, _, _) = post_form(
+        &app,
+        &web,
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("step_id", &mistaken_id),
+            ("reason", reason),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 async fn nobody_approves_but_the_chair(app: TestApp) {
     let officer = Api::new(&app, "banbo").await;
     let chair = Api::new(&app, "chutich").await;
@@ -979,6 +1140,7 @@ async fn nobody_approves_but_the_chair(app: TestApp) {
 
 on_both!(
     the_case_page_leads_the_way,
+    the_last_step_is_withdrawn_with_a_reason,
     nobody_approves_but_the_chair,
     the_whole_procedure,
     nobody_else_sees_a_case,

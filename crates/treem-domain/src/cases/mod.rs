@@ -3,6 +3,7 @@
 //! its deadlines ([`deadlines`]). Pure: the web and the store only ask.
 
 pub mod deadlines;
+pub mod derived;
 #[cfg(test)]
 mod tests;
 

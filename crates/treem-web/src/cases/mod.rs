@@ -11,6 +11,7 @@ mod page;
 mod people;
 pub mod seal;
 pub(crate) mod service;
+mod withdraw;
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}", get(view))
         .route("/cases/{id}/steps", post(step))
+        .route("/cases/{id}/steps/withdraw", post(withdraw))
         .route("/cases/{id}/people", post(people))
         .route("/cases/{id}/forms/{n}", get(form))
 }
@@ -190,16 +191,21 @@ struct CaseTemplate {
     may_grant: bool,
     forms: Vec<(u8, &'static str)>,
     problems: Vec<String>,
-    saved: bool,
+    /// What was just stored (a catalogue key).
+    notice: Option<&'static str>,
+    /// The last step, when this user may withdraw it: (step id, its name).
+    withdrawable: Option<(i64, &'static str)>,
+    /// Steps withdrawn: (step, when taken, by, when withdrawn, by, why).
+    withdrawn: Vec<[String; 6]>,
 }
 
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     info: &RequestInfo,
     user: &CurrentUser,
     id: i64,
     problems: Vec<String>,
-    saved: bool,
+    notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let c = service::open(state, user, info, id, "page").await?;
     let next: Vec<Choice> = c
@@ -251,7 +257,13 @@ async fn render(
         forms: FORMS.to_vec(),
         v: view_of(state, user, &c, info.lang),
         problems,
-        saved,
+        notice,
+        withdrawable: crate::cases::withdraw::withdrawable(
+            &c.steps.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
+            c.access,
+        )
+        .map(|(sid, step)| (sid, step.label(info.lang))),
+        withdrawn: withdrawn_lines(state, &c, info.lang).await?,
     };
     let status = if tpl.problems.is_empty() {
         StatusCode::OK
@@ -259,6 +271,34 @@ async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// The case's withdrawn steps as shown, their reasons opened.
+async fn withdrawn_lines(
+    state: &AppState,
+    c: &service::OpenCase,
+    lang: Lang,
+) -> Result<Vec<[String; 6]>, AppError> {
+    let key = service::key(state)?;
+    Ok(state
+        .store
+        .withdrawn_case_steps(c.file.id)
+        .await?
+        .into_iter()
+        .map(|w| {
+            [
+                Step::parse(&w.step)
+                    .map_or("", |s| s.label(lang))
+                    .to_string(),
+                show_time(w.at),
+                w.author,
+                show_time(w.withdrawn_at),
+                w.withdrawn_by,
+                key.open(&c.file.seal_id, "withdrawn_reason", &w.withdrawn_reason)
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -273,7 +313,11 @@ async fn view(
     Path(id): Path<i64>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, AppError> {
-    render(&state, &info, &user, id, Vec::new(), q.saved.is_some()).await
+    let notice = q.saved.as_deref().map(|s| match s {
+        "withdrawn" => "cases.withdrawn",
+        _ => "cases.saved",
+    });
+    render(&state, &info, &user, id, Vec::new(), notice).await
 }
 
 #[derive(Deserialize)]
@@ -309,7 +353,7 @@ async fn step(
         Err(CaseError::Conflict) => vec![info.lang.t("cases.conflict").to_string()],
         Err(CaseError::App(e)) => return Err(e),
     };
-    render(&state, &info, &user, id, problems, false).await
+    render(&state, &info, &user, id, problems, None).await
 }
 
 #[derive(Deserialize)]
@@ -335,7 +379,7 @@ async fn people(
             Err(CaseError::App(e)) => return Err(e),
             Err(_) => return Err(AppError::BadRequest),
         };
-    render(&state, &info, &user, id, problems, false).await
+    render(&state, &info, &user, id, problems, None).await
 }
 
 #[derive(Template)]
@@ -395,4 +439,36 @@ impl View {
     pub fn key(&self, kind: &str, state: &str) -> String {
         format!("cases.{kind}_{state}")
     }
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    step_id: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let problems =
+        match crate::cases::withdraw::withdraw_last(&state, &user, &info, id, f.step_id, &f.reason)
+            .await
+        {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("/cases/{id}?saved=withdrawn")).into_response());
+            }
+            Err(CaseError::Invalid(p)) => p
+                .iter()
+                .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())
+                .collect(),
+            Err(CaseError::NotAllowed(m)) => vec![m],
+            Err(CaseError::Conflict) => vec![info.lang.t("cases.conflict").to_string()],
+            Err(CaseError::App(e)) => return Err(e),
+        };
+    render(&state, &info, &user, id, problems, None).await
 }

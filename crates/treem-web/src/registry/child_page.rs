@@ -17,7 +17,7 @@ use treem_interchange::cell::codes;
 use treem_store::{ChildDetail, StoredMeasurement};
 
 use crate::registry::chart::{self, Chart, Indicator, Observation};
-use crate::registry::measure_fix::{ChangeRow, change_rows};
+use crate::registry::measurement_history::{ChangeRow, change_rows};
 use crate::shell::page::Page;
 use crate::shell::page::code_word;
 use crate::shell::request::{CurrentUser, RequestInfo};

@@ -11,6 +11,7 @@ mod duplicates;
 mod lists;
 mod measure;
 mod measure_fix;
+mod measurement_history;
 mod nutrition;
 pub(crate) mod records;
 pub mod search;

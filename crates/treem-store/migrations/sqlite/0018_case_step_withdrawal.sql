@@ -1,0 +1,6 @@
+-- A step recorded by mistake is withdrawn, never deleted: it stays in the
+-- case's history with who withdrew it, when and why (sealed like notes);
+-- the case's current step and dates are those of the steps that remain.
+ALTER TABLE case_steps ADD COLUMN withdrawn_at TIMESTAMP;
+ALTER TABLE case_steps ADD COLUMN withdrawn_by INTEGER REFERENCES accounts (id);
+ALTER TABLE case_steps ADD COLUMN withdrawn_reason BLOB;
