@@ -94,8 +94,25 @@ async fn first_start_login_in_chromium() {
         "page width, window width"
     );
 
+    // On the phone the menu is one button: closed, the wide bar hidden;
+    // opened, its links are there.
+    let menu: serde_json::Value = browser
+        .execute(
+            "const d = document.querySelector('details.menu-phone'); \
+             const wide = document.querySelector('nav.menu-wide'); \
+             return [d.open, getComputedStyle(wide).display, d.getBoundingClientRect().height];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(menu[0], false, "{menu}");
+    assert_eq!(menu[1], "none", "{menu}");
+    assert!(menu[2].as_f64().unwrap() < 60.0, "one line: {menu}");
+    shot(browser, "home-menu-closed-360.png").await;
+    click(browser, "details.menu-phone summary").await;
+    shot(browser, "home-menu-open-360.png").await;
     browser
-        .find(Locator::LinkText("Trẻ em"))
+        .find(Locator::Css("details.menu-phone a[href='/children']"))
         .await
         .unwrap()
         .click()

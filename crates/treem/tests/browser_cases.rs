@@ -144,13 +144,43 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
         .await
         .unwrap();
     assert!(deadlines.contains("12 giờ"), "{deadlines}");
-    for step in [
-        Step::EmergencyMeasures,
-        Step::DetailedAssessment,
-        Step::PlanDrafted,
-    ] {
+    for step in [Step::EmergencyMeasures, Step::DetailedAssessment] {
         take(b, step).await;
     }
+    // The page names the procedure's next step, and offers it first.
+    let forward = b
+        .find(Locator::Id("forward"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(forward.contains(Step::PlanDrafted.vi()), "{forward}");
+    // A second emergency measure recorded by mistake is withdrawn.
+    take(b, Step::EmergencyMeasures).await;
+    click(b, "#withdraw-step summary").await;
+    type_into(
+        b,
+        "withdraw-reason",
+        "Ghi nhầm: chưa áp dụng thêm biện pháp nào",
+    )
+    .await;
+    shot(b, "case-withdraw-360.png").await;
+    click(b, "#withdraw-step button[type=submit]").await;
+    wait_text(b, "#step", Step::DetailedAssessment.vi()).await;
+    shot(b, "case-withdrawn-360.png").await;
+    take(b, Step::PlanDrafted).await;
+    let waiting = b
+        .find(Locator::Id("awaiting"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        waiting.contains("chờ Chủ tịch UBND xã phê duyệt"),
+        "{waiting}"
+    );
     // The officer cannot approve her own plan, nor add anyone: the
     // commune chair approves.
     assert!(b.find(Locator::Id("next-step")).await.is_err());
@@ -161,7 +191,14 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
     );
     shot(b, "case-360.png").await;
 
-    // The chair returns the plan; the officer drafts again; the chair approves.
+    // The chair's home lists the plan waiting for her; she returns it; the
+    // officer drafts again; the chair approves.
+    sign_out(b).await;
+    sign_in(b, &s.base, CHAIR.0, CHAIR.1).await;
+    b.find(Locator::Css(&format!("#awaiting a[href='{case}']")))
+        .await
+        .unwrap();
+    shot(b, "chair-home-360.png").await;
     as_user(&s, CHAIR, &case).await;
     take(b, Step::PlanReturned).await;
     as_user(&s, OFFICER, &case).await;
