@@ -177,6 +177,36 @@ static SPECIAL: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock
         .collect()
 });
 
+/// Where a search found a child when her own name does not hold every
+/// word: the first of `others` (a parent's or caregiver's name, labelled)
+/// that holds a word her name lacks. `None` when her name, birth year or ID
+/// number hold every word.
+pub fn matched_elsewhere<'a>(
+    query: &str,
+    name: &str,
+    own: &[&str],
+    others: &[(&'static str, Option<&'a str>)],
+) -> Option<(&'static str, &'a str)> {
+    let name = crate::text::fold(name);
+    let own: Vec<String> = own.iter().map(|o| crate::text::fold(o)).collect();
+    let missing: Vec<String> = crate::text::fold(query)
+        .split_whitespace()
+        .filter(|w| !name.contains(w) && !own.iter().any(|o| o.contains(w)))
+        .map(str::to_string)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    others.iter().find_map(|(label, value)| {
+        let v = (*value)?;
+        let folded = crate::text::fold(v);
+        missing
+            .iter()
+            .any(|w| folded.contains(w.as_str()))
+            .then_some((*label, v))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +243,21 @@ mod tests {
         assert_eq!(ethnicity_name("08"), Some("Hmông"));
         assert_eq!(ethnicity_name("25"), Some("Giáy"));
         assert_eq!(ethnicity_name("99"), None);
+    }
+
+    #[test]
+    fn a_match_on_a_parent_is_named() {
+        let others = [
+            ("mother", Some("Lò Thị Mai")),
+            ("father", Some("Vàng A Sử")),
+            ("caregiver", None),
+        ];
+        let m = |q| matched_elsewhere(q, "Lò Văn Páo", &["2021", "012345678901"], &others);
+        assert_eq!(m("pao"), None);
+        assert_eq!(m("lo 2021"), None);
+        assert_eq!(m("012345678901"), None);
+        assert_eq!(m("mai"), Some(("mother", "Lò Thị Mai")));
+        assert_eq!(m("Vàng Sử"), Some(("father", "Vàng A Sử")));
+        assert_eq!(m("xyz"), None);
     }
 }

@@ -276,7 +276,93 @@ async fn working_lists(app: TestApp) {
     assert_eq!(&res.bytes().await.unwrap()[..2], b"PK");
 }
 
+/// A child's code (as typed, any case) or ID number finds her; a match on
+/// a parent's name says so on the row; a code outside the scope finds
+/// nothing.
+async fn search_by_code_and_by_a_parent(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let kids = common::children_under(&app, "03424").await;
+    let child = &kids[0];
+    for q in [child.child_id.clone(), child.child_id.to_lowercase()] {
+        let (status, body) = app
+            .get(&c, &format!("/children?q={}", urlencoding(&q)))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.contains(&format!("href=\"/children/{}\"", child.id)),
+            "{q}"
+        );
+        assert!(body.contains("Tổng số: 1 trẻ"), "{q}: {body}");
+    }
+    // Her ID number too.
+    let all = app
+        .store
+        .children_by_id(&kids.iter().map(|k| k.id).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    let with_id = all.iter().find(|d| d.national_id.is_some()).unwrap();
+    let (_, body) = app
+        .get(
+            &c,
+            &format!("/children?q={}", with_id.national_id.clone().unwrap()),
+        )
+        .await;
+    assert!(body.contains(&format!("href=\"/children/{}\"", with_id.id)));
+    // A parent's name: the row says it was found by the mother's name.
+    let detail = app
+        .store
+        .children_by_id(&kids.iter().map(|k| k.id).collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| {
+            d.mother_name.as_deref().is_some_and(|m| {
+                let given = m.split_whitespace().last().unwrap_or("");
+                !treem_domain::text::fold(&d.full_name).contains(&treem_domain::text::fold(given))
+            })
+        })
+        .expect("a child whose mother's given name is not in hers");
+    let mother = detail.mother_name.clone().unwrap();
+    let (_, body) = app
+        .get(&c, &format!("/children?q={}", urlencoding(&mother)))
+        .await;
+    assert!(
+        body.contains(&format!("Tìm thấy theo Họ tên mẹ: {mother}")),
+        "{body}"
+    );
+    // Her own name: no such note for her.
+    let (_, body) = app
+        .get(
+            &c,
+            &format!("/children?q={}", urlencoding(&detail.full_name)),
+        )
+        .await;
+    let row = body
+        .split(&format!("href=\"/children/{}\"", detail.id))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(!row.contains("Tìm thấy theo"), "{row}");
+    // Another commune's officer does not find her by code.
+    let other = app.signed_in("binhlu").await;
+    let (_, body) = app
+        .get(
+            &other,
+            &format!("/children?q={}", urlencoding(&child.child_id)),
+        )
+        .await;
+    assert!(!body.contains(&format!("href=\"/children/{}\"", child.id)));
+}
+
+/// A query string value, percent-encoded.
+fn urlencoding(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
+}
+
 on_both!(
+    search_by_code_and_by_a_parent,
     working_lists,
     create_in_scope_only,
     stale_edits_are_refused_with_what_changed,

@@ -84,6 +84,9 @@ struct Row {
     unit: String,
     village: String,
     status: &'static str,
+    /// Where the search found her when her own name does not hold every
+    /// word ("Họ tên mẹ: Lò Thị Mai").
+    via: Option<String>,
 }
 
 #[derive(Template)]
@@ -142,7 +145,12 @@ async fn list(
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
     };
-    let (found, total) = crate::registry::search::children(&state, &query).await?;
+    // A child's code (`TD-002473`, an imported `BB-0001`) finds her at once.
+    let (found, total) = match by_code(&state, &text, &query).await? {
+        Some(row) => (vec![row], 1),
+        None => crate::registry::search::children(&state, &query).await?,
+    };
+    let via = found_via(&state, &text, &found, lang).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let rows = found
         .into_iter()
@@ -171,6 +179,7 @@ async fn list(
                 "dead" => "children.dead",
                 _ => "children.active",
             }),
+            via: via.get(&c.id).cloned(),
         })
         .collect();
     // Paging keeps every choice.
@@ -249,4 +258,73 @@ async fn list(
         ),
     };
     Ok(Html(tpl.render()?))
+}
+
+/// The child whose code is the whole query, if she lies in the query's
+/// scope (first page only; filters still apply through the normal search).
+async fn by_code(
+    state: &AppState,
+    text: &str,
+    q: &ChildQuery,
+) -> Result<Option<treem_store::ChildRow>, AppError> {
+    let code = text.trim();
+    if code.is_empty()
+        || code.contains(char::is_whitespace)
+        || !code.chars().any(|c| c.is_ascii_digit())
+        || q.offset > 0
+        || q.filters != ChildFilters::default()
+    {
+        return Ok(None);
+    }
+    let mut found = state.store.child_by_code(code).await?;
+    if found.is_none() && code != code.to_uppercase() {
+        found = state.store.child_by_code(&code.to_uppercase()).await?;
+    }
+    Ok(found
+        .filter(|c| q.scope.contains(c.unit_id))
+        .map(|c| treem_store::ChildRow {
+            id: c.id,
+            child_id: c.child_id,
+            full_name: c.full_name,
+            sex: c.sex,
+            date_of_birth: c.date_of_birth,
+            ethnicity: c.ethnicity,
+            unit_id: c.unit_id,
+            village: c.village,
+            status: c.status,
+            version: c.version,
+        }))
+}
+
+/// For each child found by a parent's or caregiver's name rather than her
+/// own, what matched ("Họ tên mẹ: Lò Thị Mai"), by id.
+async fn found_via(
+    state: &AppState,
+    text: &str,
+    found: &[treem_store::ChildRow],
+    lang: treem_domain::i18n::Lang,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    use treem_domain::child::matched_elsewhere;
+    let mut out = std::collections::HashMap::new();
+    if text.trim().is_empty() || found.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+    for c in state.store.children_by_id(&ids).await? {
+        let year = c.date_of_birth.format("%Y").to_string();
+        let own = [
+            year.as_str(),
+            c.national_id.as_deref().unwrap_or(""),
+            c.child_id.as_str(),
+        ];
+        let others = [
+            ("field.mother_name", c.mother_name.as_deref()),
+            ("field.father_name", c.father_name.as_deref()),
+            ("field.caregiver_name", c.caregiver_name.as_deref()),
+        ];
+        if let Some((label, value)) = matched_elsewhere(text, &c.full_name, &own, &others) {
+            out.insert(c.id, format!("{}: {value}", lang.t(label)));
+        }
+    }
+    Ok(out)
 }
