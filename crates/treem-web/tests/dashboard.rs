@@ -218,7 +218,7 @@ async fn a_lower_is_better_list_puts_the_children_to_act_on_first(app: TestApp) 
     );
     assert_eq!(stunted.matches("✘ thấp còi").count() as i64, f.numerator);
     assert!(!stunted.contains("class=\"met\"") && !stunted.contains("✔"));
-    assert!(stunted.contains("<td>Xã "), "{stunted}");
+    assert!(stunted.contains("<td data-label=\"Xã\">Xã "), "{stunted}");
     let (_, fine) = app.get(&c, &format!("{base}&part=missing")).await;
     assert_eq!(
         fine.matches("✔ không thấp còi").count() as i64,
@@ -231,6 +231,50 @@ async fn a_lower_is_better_list_puts_the_children_to_act_on_first(app: TestApp) 
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(own.contains("<table") && !own.contains("<th scope=\"col\">Xã</th>"));
+}
+
+/// The province's dashboard names its columns, links each commune to its
+/// own figures and each cell to its list; `?unit=` and the picker look at
+/// any unit within the user's scope, and no further.
+async fn communes_link_to_their_own_figures(app: TestApp) {
+    let c = app.signed_in("tinh").await;
+    let (status, body) = app.get(&c, "/indicators?year=2025&half=0").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<abbr title=\"Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể chiều cao theo tuổi\">SDD thấp còi</abbr>"), "{body}");
+    assert!(body.contains("<select id=\"unit\" name=\"unit\">"));
+    let own = "/indicators?year=2025&#38;half=0&#38;unit=03424";
+    assert!(
+        body.contains(&format!("<a href=\"{own}\">Xã Bản Bo</a>")),
+        "{body}"
+    );
+    assert!(body.contains("href=\"/indicators/stunting_u5?year=2025&#38;half=0&#38;unit=03424\""));
+    let (status, commune) = app.get(&c, "/indicators?year=2025&half=0&unit=03424").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        commune.contains("<h1>Chỉ tiêu kế hoạch: Xã Bản Bo</h1>"),
+        "{commune}"
+    );
+    assert!(commune.contains("<option value=\"03424\" selected>"));
+    // A commune officer: her own commune only.
+    let x = app.signed_in("banbo").await;
+    assert_eq!(
+        app.get(&x, "/indicators?year=2025&half=0&unit=03390")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&x, "/indicators?year=2025&half=0&unit=99999")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&x, "/indicators?year=2025&half=0&unit=03424")
+            .await
+            .0,
+        StatusCode::OK
+    );
 }
 
 async fn trend_over_the_years(app: TestApp) {
@@ -389,6 +433,7 @@ on_both!(
     a_merged_duplicate_counts_for_the_record_it_joined,
     every_kind_of_record_is_listed,
     a_lower_is_better_list_puts_the_children_to_act_on_first,
+    communes_link_to_their_own_figures,
     trend_over_the_years,
     scope_and_bad_requests
 );

@@ -356,6 +356,32 @@ async fn search_by_code_and_by_a_parent(app: TestApp) {
     assert!(!body.contains(&format!("href=\"/children/{}\"", child.id)));
 }
 
+/// A commune officer's home says what to do today, as links: the children
+/// to weigh again or follow, those without a birth registration; a
+/// province officer's does not list a province's registry work.
+async fn the_officers_home_lists_todays_work(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let (_, home) = app.get(&c, "/").await;
+    let (_, nutrition) = app.get(&c, "/nutrition").await;
+    let listed = nutrition.matches("<tr><td><a href=\"/children/").count();
+    assert!(listed > 0, "the demo has children to follow");
+    let tile = home.split("id=\"to-follow\"").nth(1).unwrap();
+    assert!(
+        tile.starts_with(&format!("><span class=\"big\">{listed}</span>")),
+        "{tile}"
+    );
+    assert!(home.contains("href=\"/nutrition\" id=\"to-follow\""));
+    let (_, list) = app.get(&c, "/lists/no-birth-registration").await;
+    let missing = list.matches("<tr><td><a href=\"/children/").count();
+    if missing > 0 {
+        let tile = home.split("id=\"unregistered\"").nth(1).unwrap();
+        assert!(tile.starts_with(&format!("><span class=\"big\">{missing}</span>")));
+    }
+    let p = app.signed_in("tinh").await;
+    let (_, home) = app.get(&p, "/").await;
+    assert!(!home.contains("id=\"to-follow\""));
+}
+
 /// A query string value, percent-encoded.
 fn urlencoding(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
@@ -363,6 +389,7 @@ fn urlencoding(s: &str) -> String {
 
 on_both!(
     search_by_code_and_by_a_parent,
+    the_officers_home_lists_todays_work,
     working_lists,
     create_in_scope_only,
     stale_edits_are_refused_with_what_changed,

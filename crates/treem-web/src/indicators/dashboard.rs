@@ -46,7 +46,10 @@ struct Row {
 
 struct CommuneRow {
     name: String,
-    cells: Vec<(String, &'static str, &'static str)>,
+    /// The commune's own dashboard.
+    link: String,
+    /// (value, mark class, mark symbol, the records behind it if listed).
+    cells: Vec<(String, &'static str, &'static str, Option<String>)>,
 }
 
 #[derive(Template)]
@@ -60,7 +63,11 @@ struct DashboardTemplate {
     years: Vec<i32>,
     rows: Vec<Row>,
     communes: Vec<CommuneRow>,
-    numbers: Vec<usize>,
+    /// The indicators' short names (column headings) and full names.
+    columns: Vec<(&'static str, &'static str)>,
+    /// Units the user may look at: (code, name), and the one shown.
+    units: Vec<(String, String)>,
+    unit: String,
     empty: bool,
     /// The period as a query (for the report's links).
     query: String,
@@ -89,7 +96,36 @@ async fn dashboard(
     let report = judge(&loaded, period);
     let history = &loaded.history;
     let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
-    let root = root(history, &user.account.scope_code, period);
+    let own = root(history, &user.account.scope_code, period);
+    // `?unit=` looks at a unit within the user's own (any, for an
+    // administrator); another is refused.
+    let root = match q.unit.as_deref().filter(|c| !c.is_empty()) {
+        None => own,
+        Some(code) => {
+            let unit = history
+                .resolve(code, period.reference_date())
+                .ok_or(AppError::NotFound)?;
+            let allowed = user.account.role == treem_domain::access::Role::Admin
+                || own.is_some_and(|own| within(history, unit, own));
+            if !allowed {
+                return Err(AppError::Forbidden);
+            }
+            Some(unit)
+        }
+    };
+    let units: Vec<(String, String)> = own
+        .map(|own| {
+            let mut v: Vec<&Unit> = history
+                .valid_on(period.reference_date())
+                .into_iter()
+                .filter(|u| within(history, u, own))
+                .collect();
+            v.sort_by_key(|u| (u.level != own.level, treem_domain::text::fold(&u.name)));
+            v.into_iter()
+                .map(|u| (u.code.clone(), u.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let may_list = permits(user.account.role, Action::ViewRegistry);
     let mut rows = Vec::new();
     let mut communes = Vec::new();
@@ -135,15 +171,28 @@ async fn dashboard(
             })
             .map(|u| CommuneRow {
                 name: u.name.clone(),
+                link: format!(
+                    "/indicators?{}&unit={}",
+                    period_query(period),
+                    encode(&u.code)
+                ),
                 cells: u
                     .indicators
                     .iter()
-                    .map(|(_, f)| {
+                    .map(|(key, f)| {
                         let (class, symbol) = mark(f.status);
+                        let link = (may_list && crate::indicators::drill::listed(key)).then(|| {
+                            format!(
+                                "/indicators/{key}?{}&unit={}",
+                                period_query(period),
+                                encode(&u.code)
+                            )
+                        });
                         (
                             f.value.map(shown).unwrap_or_else(|| "—".into()),
                             class,
                             symbol,
+                            link,
                         )
                     })
                     .collect(),
@@ -160,7 +209,19 @@ async fn dashboard(
         empty: rows.is_empty(),
         rows,
         communes,
-        numbers: (1..=14).collect(),
+        columns: treem_domain::indicators::KEYS
+            .iter()
+            .map(|k| {
+                let full = if info.lang.code() == "en" {
+                    *k
+                } else {
+                    name_vi(k)
+                };
+                (info.lang.t(&format!("short.{k}")), full)
+            })
+            .collect(),
+        unit: root.map(|u| u.code.clone()).unwrap_or_default(),
+        units,
         query: period_query(period),
         page,
     };

@@ -278,7 +278,11 @@ pub(crate) async fn drill(
         reference: fmt_date(reference),
         numerator: members.iter().map(|c| c.numerator).sum(),
         denominator: members.iter().map(|c| c.denominator).sum(),
-        back: format!("/indicators?{}", period_query(period)),
+        back: format!(
+            "/indicators?{}&unit={}",
+            period_query(period),
+            encode(&unit.code)
+        ),
         export: format!("{base}&part={}&format=xlsx", encode(&part)),
         parts: tabs(lang, lower, &word)
             .into_iter()

@@ -12,7 +12,7 @@ mod lists;
 mod measure;
 mod measure_fix;
 mod measurement_history;
-mod nutrition;
+pub(crate) mod nutrition;
 pub(crate) mod records;
 pub mod search;
 

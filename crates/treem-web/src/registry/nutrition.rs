@@ -123,6 +123,23 @@ fn sort(list: &mut [(LatestMeasurement, Vec<Reason>)], key: &str) {
     }
 }
 
+/// How many children under five in `scope` are on the nutrition list
+/// (for the officer's home page).
+pub(crate) async fn count_listed(
+    state: &AppState,
+    scope: &treem_store::Scope,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let born_after = today.checked_sub_days(Days::new(1827)).unwrap_or(today);
+    Ok(state
+        .store
+        .latest_measurements(scope, born_after)
+        .await?
+        .iter()
+        .filter(|l| !reasons(l, today).is_empty())
+        .count())
+}
+
 async fn list(
     State(state): State<AppState>,
     info: RequestInfo,

@@ -42,6 +42,10 @@ struct HomeTemplate {
     /// For a commune chair: the drafted plans waiting for her approval, as
     /// (case id, case number).
     awaiting: Vec<(i64, String)>,
+    /// A commune officer's registry work: children on the nutrition list
+    /// (to weigh again or follow), under-fives without a birth registration.
+    to_follow: Option<usize>,
+    unregistered: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +115,18 @@ async fn home(
     } else {
         Vec::new()
     };
+    let officer = a.role == Role::Commune && permits(a.role, Action::ViewRegistry);
+    let (to_follow, unregistered) = if officer {
+        let listed = crate::registry::nutrition::count_listed(&state, &scope, today).await?;
+        let no_birth = state
+            .store
+            .child_list(&scope, treem_store::ChildList::NoBirthRegistration, today)
+            .await?
+            .len();
+        (Some(listed), Some(no_birth))
+    } else {
+        (None, None)
+    };
     let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
     let unit_name = units.name_of(&a.scope_code, today);
     let tpl = HomeTemplate {
@@ -126,6 +142,8 @@ async fn home(
         cases_due_soon: count(Urgency::DueSoon),
         scope_overdue,
         awaiting,
+        to_follow,
+        unregistered,
         notice: q
             .password
             .is_some()
