@@ -473,8 +473,48 @@ async fn nutrition_list_and_export(app: TestApp) {
         res.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+    let today = vn_today().format("%Y-%m-%d").to_string();
+    assert_eq!(
+        res.headers()["content-disposition"],
+        format!("attachment; filename=\"dinh-duong-03424-{today}.xlsx\"").as_str()
+    );
     let bytes = res.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip file");
+    // A title row, a frozen header with filters, dates and z-scores as
+    // dates and numbers.
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Dinh dưỡng").unwrap();
+    let title = sheet.get_value((0, 0)).unwrap().to_string();
+    assert!(
+        title.starts_with("Danh sách theo dõi dinh dưỡng trẻ dưới 5 tuổi — Xã Bản Bo — "),
+        "{title}"
+    );
+    assert_eq!(
+        sheet.get_value((1, 0)),
+        Some(&Data::String("Họ và tên".into()))
+    );
+    assert!(
+        matches!(sheet.get_value((2, 1)), Some(Data::DateTime(_))),
+        "{:?}",
+        sheet.get_value((2, 1))
+    );
+    assert!(
+        (2..sheet.height() as u32).any(|r| matches!(sheet.get_value((r, 6)), Some(Data::Float(_)))),
+        "z-scores are numbers"
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(
+        xml.contains("<autoFilter ref=\"A2:"),
+        "filters on the header"
+    );
+    assert!(xml.contains("state=\"frozen\""), "the header is frozen");
     let exported = app
         .store
         .audit_entries(&AuditQuery {

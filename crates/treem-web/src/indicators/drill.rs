@@ -15,6 +15,7 @@ use crate::indicators::figures::load;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, code_word, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::shell::xlsx::Cell;
 use crate::{AppError, AppState};
 
 /// Whether an indicator's records can be listed: all but protection cases,
@@ -27,6 +28,8 @@ struct Line {
     /// A child's page to link the first cell to.
     child: Option<i64>,
     cells: Vec<String>,
+    /// The same cells for Excel: dates and numbers as such.
+    typed: Vec<Cell>,
     /// The outcome the plan wants (in the numerator, or out of it for a
     /// lower-is-better indicator).
     good: bool,
@@ -171,6 +174,12 @@ pub(crate) async fn drill(
                             d.village.clone().unwrap_or_default(),
                             yes_no(counted),
                         ],
+                        typed: vec![
+                            Cell::text(&d.full_name),
+                            Cell::Date(d.date_of_birth),
+                            Cell::text(d.village.clone().unwrap_or_default()),
+                            Cell::text(yes_no(counted)),
+                        ],
                         good,
                     }
                 }
@@ -186,6 +195,13 @@ pub(crate) async fn drill(
                             status_word(lang, &e.status),
                             yes_no(counted),
                         ],
+                        typed: vec![
+                            Cell::text(&d.full_name),
+                            Cell::text(&e.school_code),
+                            Cell::opt_number(e.grade.map(|g| g as f64), 0),
+                            Cell::text(status_word(lang, &e.status)),
+                            Cell::text(yes_no(counted)),
+                        ],
                         good,
                     }
                 }
@@ -199,12 +215,22 @@ pub(crate) async fn drill(
                             s.year.to_string(),
                             yes_no(counted),
                         ],
+                        typed: vec![
+                            Cell::text(&s.school_code),
+                            Cell::text(&s.name),
+                            Cell::Number(s.year as f64, 0),
+                            Cell::text(yes_no(counted)),
+                        ],
                         good,
                     }
                 }
                 Record::Commune(u) => Line {
                     child: None,
                     cells: vec![history.all().get(u)?.name.clone(), yes_no(counted)],
+                    typed: vec![
+                        Cell::text(&history.all().get(u)?.name),
+                        Cell::text(yes_no(counted)),
+                    ],
                     good,
                 },
                 Record::Disaster(d) => {
@@ -218,13 +244,22 @@ pub(crate) async fn drill(
                             d.affected.to_string(),
                             d.supported.to_string(),
                         ],
+                        typed: vec![
+                            Cell::text(&d.event_id),
+                            Cell::Date(d.occurred_on),
+                            Cell::text(&d.kind),
+                            Cell::Number(d.affected as f64, 0),
+                            Cell::Number(d.supported as f64, 0),
+                        ],
                         good,
                     }
                 }
             };
             if show_commune {
                 let commune = history.all().get(c.commune).map(|u| u.name.clone());
-                line.cells.insert(1, commune.unwrap_or_default());
+                let commune = commune.unwrap_or_default();
+                line.typed.insert(1, Cell::text(&commune));
+                line.cells.insert(1, commune);
             }
             Some(line)
         })
@@ -259,10 +294,24 @@ pub(crate) async fn drill(
         name_vi(key)
     };
     if q.format.as_deref() == Some("xlsx") {
-        let cells: Vec<Vec<String>> = lines.iter().map(|l| l.cells.clone()).collect();
-        let bytes = crate::shell::xlsx::table(key, &headers, &cells)?;
+        let title = format!(
+            "{indicator} — {} — {} {}",
+            unit.name,
+            lang.t("dashboard.reference"),
+            fmt_date(reference)
+        );
+        let bytes = crate::shell::xlsx::table(&crate::shell::xlsx::Sheet {
+            name: key,
+            title,
+            headers: &headers,
+            rows: lines.into_iter().map(|l| l.typed).collect(),
+        })?;
+        let (year, part) = (period.year.to_string(), period.name());
         return Ok(crate::shell::xlsx::download(
-            &format!("{key}-{}-{}", unit.code, period.year),
+            &crate::shell::xlsx::file_stem(
+                key,
+                &[&unit.code, &year, part, &q.part.clone().unwrap_or_default()],
+            ),
             bytes,
         ));
     }

@@ -92,7 +92,7 @@ async fn list(
     let effective = units.narrow(&scope, &commune, today);
     let children = state.store.child_list(&effective, which, today).await?;
     let rows: Vec<Row> = children
-        .into_iter()
+        .iter()
         .map(|c| Row {
             id: c.id,
             born: fmt_date(c.date_of_birth),
@@ -119,7 +119,7 @@ async fn list(
                     .to_string(),
                 _ => String::new(),
             },
-            name: c.full_name,
+            name: c.full_name.clone(),
         })
         .collect();
     if q.format.as_deref() == Some("xlsx") {
@@ -136,25 +136,37 @@ async fn list(
             lang.t("child.mother"),
             lang.t("lists.note"),
         ];
-        let cells: Vec<Vec<String>> = rows
+        use crate::shell::xlsx::{Cell, Sheet, download, file_stem, table};
+        let unit_code = if commune.is_empty() {
+            user.account.scope_code.clone()
+        } else {
+            commune.clone()
+        };
+        let unit_name = units.name_of(&unit_code, today);
+        let cells: Vec<Vec<Cell>> = children
             .iter()
-            .map(|r| {
+            .zip(&rows)
+            .map(|(c, r)| {
                 vec![
-                    r.name.clone(),
-                    r.born.clone(),
-                    r.age.clone(),
-                    r.village.clone(),
-                    r.unit.clone(),
-                    r.mother.clone(),
-                    r.note.clone(),
+                    Cell::text(&r.name),
+                    Cell::Date(c.date_of_birth),
+                    Cell::Number(f64::from(age_years(c.date_of_birth, today)), 0),
+                    Cell::text(&r.village),
+                    Cell::text(&r.unit),
+                    Cell::text(&r.mother),
+                    Cell::text(&r.note),
                 ]
             })
             .collect();
-        let bytes = crate::shell::xlsx::table(lang.t(title_key), &headers, &cells)?;
-        return Ok(crate::shell::xlsx::download(
-            &format!("{kind}-{}", today.format("%Y-%m-%d")),
-            bytes,
-        ));
+        let title = lang.t(title_key);
+        let bytes = table(&Sheet {
+            name: title,
+            title: format!("{title} — {unit_name} — {}", fmt_date(today)),
+            headers: &headers,
+            rows: cells,
+        })?;
+        let day = today.format("%Y-%m-%d").to_string();
+        return Ok(download(&file_stem(title, &[&unit_code, &day]), bytes));
     }
     let tpl = ListTemplate {
         page: Page::new(&info, Some(&user), lang.t(title_key)),

@@ -205,33 +205,48 @@ async fn list(
             "WHZ",
             lang.t("nutrition.reason"),
         ];
-        let cells: Vec<Vec<String>> = rows
+        use crate::shell::xlsx::{Cell, Sheet, download, file_stem, table};
+        let unit_code = if commune.is_empty() {
+            user.account.scope_code.clone()
+        } else {
+            commune.clone()
+        };
+        let unit_name = units.name_of(&unit_code, today);
+        let cells: Vec<Vec<Cell>> = listed
             .iter()
-            .map(|r| {
+            .zip(&rows)
+            .map(|((l, _), r)| {
                 vec![
-                    r.name.clone(),
-                    r.born.clone(),
-                    r.months.clone(),
-                    r.village.clone(),
-                    r.unit.clone(),
-                    r.last.clone(),
-                    r.waz.clone(),
-                    r.haz.clone(),
-                    r.whz.clone(),
-                    r.reasons.join("; "),
+                    Cell::text(&r.name),
+                    Cell::Date(l.child.date_of_birth),
+                    Cell::Number(
+                        ((today - l.child.date_of_birth).num_days() as f64 / 30.4375).floor(),
+                        0,
+                    ),
+                    Cell::text(&r.village),
+                    Cell::text(&r.unit),
+                    Cell::opt_date(l.measured_on),
+                    Cell::opt_number(l.waz, 2),
+                    Cell::opt_number(l.haz, 2),
+                    Cell::opt_number(l.whz, 2),
+                    Cell::text(r.reasons.join("; ")),
                 ]
             })
             .collect();
+        let title = lang.t("nutrition.title");
         let sheet = if lang == Lang::Vi {
             "Dinh dưỡng"
         } else {
             "Nutrition"
         };
-        let bytes = crate::shell::xlsx::table(sheet, &headers, &cells)?;
-        return Ok(crate::shell::xlsx::download(
-            &format!("dinh-duong-{}", today.format("%Y-%m-%d")),
-            bytes,
-        ));
+        let bytes = table(&Sheet {
+            name: sheet,
+            title: format!("{title} — {unit_name} — {}", fmt_date(today)),
+            headers: &headers,
+            rows: cells,
+        })?;
+        let day = today.format("%Y-%m-%d").to_string();
+        return Ok(download(&file_stem(sheet, &[&unit_code, &day]), bytes));
     }
     let tpl = ListTemplate {
         page: Page::new(&info, Some(&user), lang.t("nutrition.title")),
