@@ -26,14 +26,23 @@ fn bad(column: &'static str, value: &str, vi: &str, en: &str) -> FieldError {
     }
 }
 
-/// Reads a sex: `1`/`2`, `M`/`F`, `male`/`female`, `Nam`/`Nữ`.
+/// Reads a sex: `1`/`2`, `M`/`F`, `male`/`female`, `Nam`/`Nữ`, and the
+/// words officers write for children, `Trai`/`Gái` (also `bé trai`…).
 pub fn parse_sex(s: &str) -> Option<Sex> {
     match fold(s).as_str() {
-        "1" | "m" | "male" | "nam" => Some(Sex::Male),
-        "2" | "f" | "female" | "nu" => Some(Sex::Female),
+        "1" | "m" | "male" | "nam" | "trai" | "be trai" | "con trai" => Some(Sex::Male),
+        "2" | "f" | "female" | "nu" | "gai" | "be gai" | "con gai" => Some(Sex::Female),
         _ => None,
     }
 }
+
+/// The physical limits of a measurement, the same everywhere it is typed
+/// or imported (the form, a data set, the village app): beyond them a value
+/// is a slip (95 for 9,5; weight and height swapped). The form refuses such
+/// a value; an import stores it with a warning (the interchange contract).
+pub const WEIGHT_KG: (f64, f64) = (0.2, 200.0);
+pub const HEIGHT_CM: (f64, f64) = (20.0, 250.0);
+pub const HEAD_CM: (f64, f64) = (20.0, 70.0);
 
 /// Reads a date: `YYYY-MM-DD`, `DD/MM/YYYY` or `D/M/YYYY` (never guessed:
 /// `03/04/2020` is 3 April).

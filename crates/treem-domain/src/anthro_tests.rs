@@ -5,6 +5,9 @@ fn reads_the_spellings() {
     assert_eq!(parse_sex("Nữ"), Some(Sex::Female));
     assert_eq!(parse_sex(" NAM "), Some(Sex::Male));
     assert_eq!(parse_sex("2"), Some(Sex::Female));
+    assert_eq!(parse_sex("Trai"), Some(Sex::Male));
+    assert_eq!(parse_sex("gái"), Some(Sex::Female));
+    assert_eq!(parse_sex("Bé gái"), Some(Sex::Female));
     assert_eq!(parse_sex("x"), None);
     assert_eq!(
         parse_date("2024-02-29"),

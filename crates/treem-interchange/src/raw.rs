@@ -28,7 +28,7 @@ pub enum SourceError {
     #[error("không đọc được tệp zip / unreadable zip file: {0}")]
     Zip(String),
     #[error(
-        "{0} không phải bộ dữ liệu (thư mục CSV, .xlsx hoặc .zip) / is not a data set (CSV folder, .xlsx or .zip)"
+        "{0} không phải bộ dữ liệu (thư mục CSV, tệp .csv, .xlsx hoặc .zip) / is not a data set (CSV folder, .csv file, .xlsx or .zip)"
     )]
     NotADataSet(String),
     #[error(

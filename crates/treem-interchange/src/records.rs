@@ -103,9 +103,8 @@ pub struct CaseRecord {
 }
 
 /// Weight and height beyond these are not a child's (wide on purpose: WHO's
-/// flags catch the implausible within them).
-pub const WEIGHT_KG: (f64, f64) = (0.2, 200.0);
-pub const HEIGHT_CM: (f64, f64) = (20.0, 250.0);
+/// flags catch the implausible within them); the same limits as the form's.
+pub use treem_domain::anthro::{HEIGHT_CM, WEIGHT_KG};
 
 struct Check<'a> {
     cells: &'a Cells<'a>,

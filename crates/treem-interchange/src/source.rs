@@ -136,7 +136,7 @@ impl DataSet {
         limits: Limits,
     ) -> Result<Self, SourceError> {
         if !bytes.starts_with(b"PK") {
-            return Err(SourceError::NotADataSet(name.to_string()));
+            return Self::one_csv(name, bytes, limits);
         }
         let mut zip = zip::ZipArchive::new(Cursor::new(&bytes))
             .map_err(|e| SourceError::Zip(e.to_string()))?;
@@ -182,6 +182,44 @@ impl DataSet {
             unknown,
             recognised: Vec::new(),
             present,
+        })
+    }
+
+    /// A single CSV file (an upload of `children.csv`, or of a file named
+    /// otherwise whose header is one file's): that file alone.
+    fn one_csv(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<Self, SourceError> {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        if !base.to_lowercase().ends_with(".csv") {
+            return Err(SourceError::NotADataSet(name.to_string()));
+        }
+        let by_name = File::from_name(base).filter(|f| *f != File::Manifest);
+        let file = match by_name {
+            Some(f) => f,
+            None => {
+                let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                let header: Vec<String> = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(text)
+                    .records()
+                    .next()
+                    .and_then(Result::ok)
+                    .map(|r| r.iter().map(str::to_string).collect())
+                    .unwrap_or_default();
+                File::from_header(&header)
+                    .ok_or_else(|| SourceError::NotADataSet(name.to_string()))?
+            }
+        };
+        Ok(DataSet {
+            kind: Kind::Files(Arc::new(vec![(file, bytes)])),
+            limits,
+            unknown: Vec::new(),
+            recognised: if by_name.is_some() {
+                Vec::new()
+            } else {
+                vec![(base.to_string(), file)]
+            },
+            present: vec![file],
         })
     }
 

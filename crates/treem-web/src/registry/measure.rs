@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use treem_domain::anthro::{parse_date, parse_decimal, parse_position};
+use treem_domain::anthro::{
+    HEAD_CM, HEIGHT_CM, WEIGHT_KG, parse_date, parse_decimal, parse_position,
+};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
 use treem_domain::nutrition::{Measured, Warning, assess};
@@ -88,11 +90,6 @@ async fn new_form(
     };
     Ok(Html(tpl.render()?))
 }
-
-/// Wide physical limits: beyond them a value is a typing error.
-const WEIGHT_KG: (f64, f64) = (0.3, 150.0);
-const HEIGHT_CM: (f64, f64) = (30.0, 220.0);
-const HEAD_CM: (f64, f64) = (20.0, 70.0);
 
 fn optional_measure(
     text: &str,
