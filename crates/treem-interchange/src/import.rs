@@ -31,7 +31,11 @@ pub async fn import(
         checked_only: opts.check_only,
         ..Report::default()
     };
-    for name in &data.unknown {
+    for name in data
+        .unknown
+        .iter()
+        .filter(|n| n.as_str() != crate::template::GUIDE_SHEET)
+    {
         report.warnings.push(Problem {
             file: name.clone(),
             line: 0,

@@ -55,12 +55,16 @@ fn explain(file: File, column: &str) -> String {
     }
 }
 
+/// The name of the template's guide sheet: an import passes over it without
+/// a warning (it is the template's own, not a stray sheet).
+pub const GUIDE_SHEET: &str = "Huong dan";
+
 /// The template workbook's bytes.
 pub fn workbook() -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let help = book.add_worksheet();
-    help.set_name("Huong dan")?;
+    help.set_name(GUIDE_SHEET)?;
     for (c, h) in [
         "Tệp / trang",
         "Cột (tiếng Anh)",

@@ -78,10 +78,7 @@ async fn commune_officer_imports_only_her_commune(app: TestApp) {
     ]);
     let (status, body) = send(&app, &c, mixed, false).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body.contains("children, dòng 3, cột commune_code"),
-        "{body}"
-    );
+    assert!(body.contains("children, dòng 3, cột Mã xã"), "{body}");
     assert!(body.contains("ngoài phạm vi đơn vị"), "{body}");
     assert!(body.contains("không lưu gì"), "{body}");
     assert_eq!(common::children_under(&app, "03424").await.len(), before);
@@ -209,8 +206,56 @@ async fn a_plain_csv_upload_is_read(app: TestApp) {
     assert!(body.contains("không phải bộ dữ liệu"), "{body}");
 }
 
+/// The template's guide sheet passes without a warning; a stray sheet is
+/// named; identical errors are one line with their rows; columns are named
+/// by their Vietnamese header.
+async fn problems_are_grouped_and_the_guide_is_quiet(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let guide = book.add_worksheet();
+    guide.set_name("Huong dan").unwrap();
+    guide.write_string(0, 0, "Tệp / trang").unwrap();
+    let stray = book.add_worksheet();
+    stray.set_name("Ghi chu").unwrap();
+    stray.write_string(0, 0, "x").unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("children").unwrap();
+    for (col, h) in ["Mã trẻ", "Họ và tên", "Giới tính", "Ngày sinh", "Mã xã"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *h).unwrap();
+    }
+    for r in 1..=30u32 {
+        let row = [
+            format!("GRP-{r}"),
+            "Lò Thị Mai".to_string(),
+            "Khác".to_string(),
+            "01/02/2022".to_string(),
+            "03424".to_string(),
+        ];
+        for (col, v) in row.iter().enumerate() {
+            sheet.write_string(r, col as u16, v).unwrap();
+        }
+    }
+    let (status, body) = send(&app, &c, book.save_to_buffer().unwrap(), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        !body.contains("Huong dan"),
+        "the guide does not warn: {body}"
+    );
+    assert!(body.contains("Ghi chu"), "a stray sheet is named");
+    let problems = body.split("class=\"problems\"").nth(1).unwrap();
+    let problems = problems.split("</ul>").next().unwrap();
+    assert_eq!(problems.matches("<li>").count(), 1, "{problems}");
+    assert!(problems.contains("30 dòng:"), "{problems}");
+    assert!(problems.contains("cột Giới tính"), "{problems}");
+    assert!(problems.contains("dòng 2–31"), "{problems}");
+}
+
 on_both!(
     a_plain_csv_upload_is_read,
+    problems_are_grouped_and_the_guide_is_quiet,
     commune_officer_imports_only_her_commune,
     bad_uploads_and_who_may_import,
     the_page_says_what_was_read_and_stored

@@ -2,6 +2,7 @@
 //! imports CSV/Excel files, and the empty template workbook.
 
 pub(crate) mod page;
+mod problems;
 
 use axum::Router;
 

@@ -53,7 +53,10 @@ struct DatasetTemplate {
     conversions: Vec<String>,
     warnings: Vec<String>,
     problems: Vec<String>,
+    /// Groups of problems beyond those shown.
     more: u64,
+    /// Problems beyond what the report lists (counted only).
+    unlisted: u64,
 }
 
 impl DatasetTemplate {
@@ -68,6 +71,7 @@ impl DatasetTemplate {
             warnings: Vec::new(),
             problems: Vec::new(),
             more: 0,
+            unlisted: 0,
         }
     }
 }
@@ -75,26 +79,6 @@ impl DatasetTemplate {
 async fn page(info: RequestInfo, user: CurrentUser) -> Result<Html<String>, AppError> {
     let tpl = DatasetTemplate::empty(Page::new(&info, Some(&user), info.lang.t("datasets.title")));
     Ok(Html(tpl.render()?))
-}
-
-fn line(p: &treem_interchange::Problem, lang: Lang) -> String {
-    let (msg, line, col) = match lang {
-        Lang::Vi => (&p.message_vi, "dòng", "cột"),
-        Lang::En => (&p.message_en, "line", "column"),
-    };
-    let mut at = p.file.clone();
-    if p.line > 0 {
-        at.push_str(&format!(", {line} {}", p.line));
-    }
-    if !p.column.is_empty() {
-        at.push_str(&format!(", {col} {}", p.column));
-    }
-    let value: String = p.value.chars().take(80).collect();
-    if value.is_empty() {
-        format!("{at}: {msg}")
-    } else {
-        format!("{at}: «{value}» — {msg}")
-    }
 }
 
 fn show(mut tpl: DatasetTemplate, report: &Report, lang: Lang) -> DatasetTemplate {
@@ -118,16 +102,13 @@ fn show(mut tpl: DatasetTemplate, report: &Report, lang: Lang) -> DatasetTemplat
         .iter()
         .map(|c| format!("{} / {}: {} ({})", c.file, c.column, c.encoding, c.values))
         .collect();
-    tpl.warnings = report.warnings.iter().map(|w| line(w, lang)).collect();
-    tpl.problems = report
-        .problems
-        .iter()
-        .take(SHOWN)
-        .map(|p| line(p, lang))
-        .collect();
-    tpl.more = report
-        .problem_count()
-        .saturating_sub(tpl.problems.len() as u64);
+    tpl.warnings = crate::datasets::problems::grouped(&report.warnings, lang, SHOWN);
+    // Identical problems are one line each; the groups beyond what is
+    // shown are counted.
+    let groups = crate::datasets::problems::grouped(&report.problems, lang, usize::MAX);
+    tpl.more = groups.len().saturating_sub(SHOWN) as u64;
+    tpl.unlisted = report.more_problems;
+    tpl.problems = groups.into_iter().take(SHOWN).collect();
     tpl
 }
 
