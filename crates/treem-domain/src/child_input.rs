@@ -210,8 +210,8 @@ pub fn read_child(t: &ChildText, today: NaiveDate) -> Result<Child, Vec<FieldPro
             Err(e) => {
                 r.problems.push(problem(
                     "national_id",
-                    format!("«{v}»: {e}"),
-                    format!("'{v}': {e}"),
+                    format!("«{v}»: {}", e.vi()),
+                    format!("'{v}': {}", e.en()),
                 ));
                 None
             }

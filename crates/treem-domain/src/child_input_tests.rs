@@ -78,6 +78,10 @@ fn id_number_must_fit_the_child() {
     let p = read_child(&wrong_sex, today()).unwrap_err();
     assert_eq!(p[0].field, "national_id");
     assert!(p[0].message_en.contains("4th digit"));
+    // Each language says it in its own words only.
+    assert!(p[0].message_vi.contains("chữ số thứ 4"));
+    assert!(!p[0].message_vi.contains("digit"), "{}", p[0].message_vi);
+    assert!(!p[0].message_en.contains("chữ số"), "{}", p[0].message_en);
 }
 
 #[test]

@@ -30,6 +30,28 @@ pub enum NationalIdError {
     BirthYear,
 }
 
+impl NationalIdError {
+    /// The reason in Vietnamese alone.
+    pub fn vi(self) -> &'static str {
+        match self {
+            NationalIdError::Shape => "phải gồm đúng 12 chữ số",
+            NationalIdError::Province => "3 chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh",
+            NationalIdError::CenturySex => "chữ số thứ 4 không khớp giới tính và thế kỷ sinh",
+            NationalIdError::BirthYear => "chữ số thứ 5–6 không khớp năm sinh",
+        }
+    }
+
+    /// The reason in English alone.
+    pub fn en(self) -> &'static str {
+        match self {
+            NationalIdError::Shape => "must be exactly 12 digits",
+            NationalIdError::Province => "the first 3 digits are not a province code",
+            NationalIdError::CenturySex => "the 4th digit does not match sex and century of birth",
+            NationalIdError::BirthYear => "digits 5–6 do not match the year of birth",
+        }
+    }
+}
+
 static PREFIXES: LazyLock<Vec<String>> = LazyLock::new(|| {
     include_str!("../../../data/id_province_codes.csv")
         .lines()

@@ -9,6 +9,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     // Shell: health, static files, language, home
     ("GET", "/healthz", Action::Public),
     ("GET", "/static/{file}", Action::Public),
+    ("GET", "/favicon.ico", Action::Public),
     ("GET", "/lang/{code}", Action::Public),
     ("GET", "/", Action::Authenticated),
     // Sign-in and one's own account (auth/)
@@ -118,6 +119,11 @@ pub fn action_for(method: &str, pattern: &str) -> Option<Action> {
 pub fn allowed_before_password_change(pattern: &str) -> bool {
     matches!(
         pattern,
-        "/account/password" | "/logout" | "/static/{file}" | "/lang/{code}" | "/healthz"
+        "/account/password"
+            | "/logout"
+            | "/static/{file}"
+            | "/favicon.ico"
+            | "/lang/{code}"
+            | "/healthz"
     )
 }

@@ -247,7 +247,29 @@ async fn accounts_are_disabled_reset_and_tokens_end(app: TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
+/// A page the role may not open answers 403 with the menu and sign-out
+/// still there (no dead end); the tab icon is served to anyone.
+async fn a_refused_page_keeps_the_way_out(app: TestApp) {
+    let viewer = app.signed_in("xem").await;
+    let (status, body) = app.get(&viewer, "/admin/accounts").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("class=\"menu menu-wide\""), "{body}");
+    assert!(body.contains("action=\"/logout\""), "{body}");
+    let csrf = common::csrf_of(&body);
+    assert_eq!(csrf.len(), 64, "the sign-out form works: {csrf}");
+    let res = app
+        .client()
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/x-icon");
+    assert!(res.bytes().await.unwrap().starts_with(&[0, 0, 1, 0]));
+}
+
 on_both!(
+    a_refused_page_keeps_the_way_out,
     every_response_carries_the_security_headers,
     bodies_before_sign_in_are_small,
     accounts_are_disabled_reset_and_tokens_end

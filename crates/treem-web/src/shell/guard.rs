@@ -68,7 +68,11 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         Some(pattern) => authorize(&state, &mut req, &pattern, &mut info).await,
     };
     let (user, new_pre_csrf, response) = match outcome {
-        Err(rejection) => (None, None, rejection),
+        Err(rejection) => (
+            rejection.extensions().get::<CurrentUser>().cloned(),
+            None,
+            rejection,
+        ),
         Ok((user, fresh_csrf)) => {
             if let Some(user) = user.clone() {
                 req.extensions_mut().insert(user);
@@ -193,7 +197,11 @@ async fn authorize(
     match live {
         Some((session, account)) => {
             if !permits(account.role, action) {
-                return Err(AppError::Forbidden.into_response());
+                // The 403 page keeps her menu and sign-out.
+                info.csrf = session.csrf_token.clone();
+                let mut refused = AppError::Forbidden.into_response();
+                refused.extensions_mut().insert(CurrentUser { account });
+                return Err(refused);
             }
             if account.must_change_password && !policy::allowed_before_password_change(pattern) {
                 return Err(Redirect::to("/account/password").into_response());
