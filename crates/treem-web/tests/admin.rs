@@ -104,7 +104,23 @@ async fn unit_file_upload(app: TestApp) {
 async fn account_creation_rules(app: TestApp) {
     let c = app.signed_in("admin1").await;
     let before = app.store.accounts().await.unwrap().len();
+    // The form asks for a role (none chosen, never administrator by
+    // default) and offers units by name.
+    let (_, page) = app.get(&c, "/admin/accounts").await;
+    assert!(
+        page.contains("<option value=\"\" selected>— Chọn vai trò —</option>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"03424\">Xã Bản Bo</option>"),
+        "{page}"
+    );
     let cases = [
+        (
+            ["moi.mot", "Tên", "", "03424"],
+            "Vai trò không hợp lệ.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (
             ["ab", "Tên", "commune", "03424"],
             "Tên đăng nhập chỉ gồm",

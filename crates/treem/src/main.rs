@@ -22,7 +22,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // sqlx reports statements slower than a second at WARN; a long import is
     // expected to have some, so its reports are kept for TREEM_LOG=debug.
-    let filter = std::env::var("TREEM_LOG").unwrap_or_else(|_| "info,sqlx::query=error".into());
+    // PostgreSQL's notices ("relation _sqlx_migrations already exists,
+    // skipping" on every start) are the database's chatter, not the
+    // command's output: only its warnings and errors are shown.
+    let filter = std::env::var("TREEM_LOG")
+        .unwrap_or_else(|_| "info,sqlx::query=error,sqlx::postgres::notice=warn".into());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)

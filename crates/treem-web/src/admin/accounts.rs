@@ -63,6 +63,8 @@ struct AccountsTemplate {
     rows: Vec<Row>,
     tokens: Vec<TokenRow>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Units valid today, to pick by name: (code, name).
+    units: Vec<(String, String)>,
     done: Option<String>,
     error: Option<&'static str>,
     form: AccountForm,
@@ -138,6 +140,18 @@ pub(crate) async fn render(
             .iter()
             .map(|r| (r.as_str(), lang.t(r.label_key())))
             .collect(),
+        units: {
+            let today = treem_domain::clock::vn_today();
+            let index = state.units();
+            let mut v: Vec<(String, String)> = index
+                .history
+                .valid_on(today)
+                .into_iter()
+                .map(|u| (u.code.clone(), u.name.clone()))
+                .collect();
+            v.sort_by_key(|(_, n)| treem_domain::text::fold(n));
+            v
+        },
         done,
         error,
         form,
