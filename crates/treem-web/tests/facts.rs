@@ -37,6 +37,38 @@ async fn forms_store_one_row_each_within_scope(app: TestApp) {
     let (status, body) = app.get(&c, "/facts").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Công trình vệ sinh đạt chuẩn"));
+    // Picked, not typed: her communes by name, the levels, yes or no; a
+    // date is a date field; the year is filled in.
+    let commune = body.split("id=\"schools-commune_code\"").nth(1).unwrap();
+    let commune = commune.split("</select>").next().unwrap();
+    assert!(
+        commune.contains("<option value=\"03424\">Xã Bản Bo</option>"),
+        "{commune}"
+    );
+    assert!(!commune.contains("03390"), "only her scope: {commune}");
+    assert!(
+        body.contains("<option value=\"primary\">Tiểu học</option>"),
+        "{body}"
+    );
+    let yes_no = body
+        .split("id=\"schools-sanitation_standard\"")
+        .nth(1)
+        .unwrap();
+    assert!(
+        yes_no
+            .split("</select>")
+            .next()
+            .unwrap()
+            .contains("<option value=\"yes\">Có</option>")
+    );
+    assert!(
+        body.contains("id=\"disasters-occurred_on\" name=\"occurred_on\" value=\"\" type=\"date\"")
+    );
+    let year = vn_year();
+    assert!(
+        body.contains(&format!("name=\"year\" value=\"{year}\" type=\"number\"")),
+        "{body}"
+    );
     let schools = count(&app, ExportFile::Schools).await;
     let school = [
         ("school_code", "TH-TEST"),
@@ -77,6 +109,11 @@ async fn forms_store_one_row_each_within_scope(app: TestApp) {
     let v = app.signed_in("xem").await;
     let (status, _) = app.get(&v, "/facts").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// This year in Vietnam.
+fn vn_year() -> i32 {
+    chrono::Datelike::year(&treem_domain::clock::vn_today())
 }
 
 on_both!(forms_store_one_row_each_within_scope);

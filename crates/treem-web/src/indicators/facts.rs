@@ -15,7 +15,7 @@ use treem_domain::i18n::Lang;
 use treem_interchange::spec::File;
 use treem_interchange::{DataSet, Quiet, import};
 
-use crate::shell::page::Page;
+use crate::shell::page::{Page, code_word};
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 
@@ -38,6 +38,62 @@ struct Field {
     label: &'static str,
     required: bool,
     value: String,
+    /// A select's options (value, label); empty for a typed field.
+    choices: Vec<(String, String)>,
+    /// The input's type for a typed field (`text`, `date`, `number`).
+    kind: &'static str,
+}
+
+/// Yes/no columns of the facts files.
+const YES_NO: [&str; 4] = [
+    "sanitation_standard",
+    "psych_support",
+    "child_friendly",
+    "play_spot",
+];
+
+/// A code's word as an option's label: "Tiểu học"; an abbreviation in
+/// capitals ("THCS").
+fn label(word: &str) -> String {
+    if word.len() <= 5 && word.chars().all(|c| c.is_ascii_lowercase()) {
+        return word.to_uppercase();
+    }
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// What a column is picked or typed with: a select's options, or the
+/// input's type. `communes` are those of the user's scope, by name.
+fn control(
+    lang: Lang,
+    file: File,
+    column: &str,
+    communes: &[(String, String)],
+) -> (Vec<(String, String)>, &'static str) {
+    use treem_interchange::cell::codes;
+    let coded = |list: treem_interchange::cell::Codes| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(code, _)| (code.to_string(), label(&code_word(lang, list, code))))
+            .collect()
+    };
+    match column {
+        "commune_code" => (communes.to_vec(), "text"),
+        "level" if file == File::Schools => (coded(codes::SCHOOL_LEVEL), "text"),
+        "kind" if file == File::Participation => (coded(codes::PARTICIPATION), "text"),
+        c if YES_NO.contains(&c) => (
+            vec![
+                ("yes".into(), lang.t("dashboard.yes_word").into()),
+                ("no".into(), lang.t("dashboard.no_word").into()),
+            ],
+            "text",
+        ),
+        "occurred_on" | "date" => (Vec::new(), "date"),
+        "year" | "children_affected" | "children_supported_timely" => (Vec::new(), "number"),
+        _ => (Vec::new(), "text"),
+    }
 }
 
 struct FormView {
@@ -70,6 +126,7 @@ fn view(
     values: &HashMap<String, String>,
     problems: Vec<String>,
     saved: bool,
+    communes: &[(String, String)],
 ) -> FormView {
     FormView {
         file: file.name(),
@@ -77,15 +134,25 @@ fn view(
         fields: file
             .columns()
             .iter()
-            .map(|c| Field {
-                name: c.name,
-                label: if lang == Lang::En { c.name } else { c.vi },
-                required: c.required,
-                value: if saved {
-                    String::new()
-                } else {
-                    values.get(c.name).cloned().unwrap_or_default()
-                },
+            .map(|c| {
+                let (choices, kind) = control(lang, file, c.name, communes);
+                let typed = values.get(c.name).cloned().unwrap_or_default();
+                Field {
+                    name: c.name,
+                    label: if lang == Lang::En { c.name } else { c.vi },
+                    required: c.required,
+                    value: match (saved, c.name) {
+                        // The year stays for the next record of the same year.
+                        (true, "year") => typed,
+                        (true, _) => String::new(),
+                        (false, "year") if typed.is_empty() => {
+                            chrono::Datelike::year(&treem_domain::clock::vn_today()).to_string()
+                        }
+                        _ => typed,
+                    },
+                    choices,
+                    kind,
+                }
             })
             .collect(),
         problems,
@@ -101,20 +168,37 @@ struct Sent<'a> {
     saved: bool,
 }
 
-fn render(page: Page, lang: Lang, sent: Option<Sent<'_>>) -> Result<Html<String>, AppError> {
+fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    page: Page,
+    lang: Lang,
+    sent: Option<Sent<'_>>,
+) -> Result<Html<String>, AppError> {
     let empty = HashMap::new();
+    let today = treem_domain::clock::vn_today();
+    let units = state.units();
+    let communes = units.communes_in(&units.scope_of(&user.account, today), today);
     let forms = FORMS
         .iter()
         .map(|f| match &sent {
-            Some(s) if s.file == *f => view(lang, *f, s.values, s.problems.clone(), s.saved),
-            _ => view(lang, *f, &empty, Vec::new(), false),
+            Some(s) if s.file == *f => {
+                view(lang, *f, s.values, s.problems.clone(), s.saved, &communes)
+            }
+            _ => view(lang, *f, &empty, Vec::new(), false, &communes),
         })
         .collect();
     Ok(Html(FactsTemplate { page, forms }.render()?))
 }
 
-async fn page(info: RequestInfo, user: CurrentUser) -> Result<Html<String>, AppError> {
+async fn page(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+) -> Result<Html<String>, AppError> {
     render(
+        &state,
+        &user,
         Page::new(&info, Some(&user), info.lang.t("facts.title")),
         info.lang,
         None,
@@ -179,6 +263,8 @@ async fn save(
     Ok((
         status,
         render(
+            &state,
+            &user,
             page,
             lang,
             Some(Sent {
