@@ -83,6 +83,33 @@ async fn forms_store_one_row_each_within_scope(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Đã lưu."));
     assert_eq!(count(&app, ExportFile::Schools).await, schools + 1);
+    // What is stored for the year is listed, with a link that puts it back
+    // in the form to correct it.
+    let (_, listed) = app.get(&c, "/facts?year=2026").await;
+    let table = listed.split("id=\"schools\"").nth(1).unwrap();
+    let table = table.split("</section>").next().unwrap();
+    assert!(
+        table.contains("<td data-label=\"Mã trường\">TH-TEST</td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td data-label=\"Mã xã\">Xã Bản Bo</td>"),
+        "{table}"
+    );
+    let edit = table
+        .split("href=\"")
+        .map(|s| s.split('"').next().unwrap())
+        .find(|s| s.starts_with("/facts?file=schools") && s.contains("TH-TEST"))
+        .unwrap()
+        .replace("&#38;", "&");
+    let (status, form) = app.get(&c, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"TH-TEST\""), "{form}");
+    assert!(
+        form.contains("<option value=\"primary\" selected>"),
+        "{form}"
+    );
+    assert!(app.get(&c, "/facts?year=abc").await.0 == StatusCode::BAD_REQUEST);
     // Another commune's school is refused, and nothing is stored.
     let mut other = school;
     other[0] = ("school_code", "TH-KHAC");

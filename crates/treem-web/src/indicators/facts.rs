@@ -102,6 +102,9 @@ struct FormView {
     fields: Vec<Field>,
     problems: Vec<String>,
     saved: bool,
+    /// What is stored for the year shown: each row's cells as read, and the
+    /// link that puts it in the form to correct.
+    stored: Vec<(Vec<String>, String)>,
 }
 
 #[derive(Template)]
@@ -109,6 +112,8 @@ struct FormView {
 struct FactsTemplate {
     page: Page,
     forms: Vec<FormView>,
+    /// The year whose stored records are listed.
+    year: i32,
 }
 
 fn title(lang: Lang, file: File) -> &'static str {
@@ -157,7 +162,104 @@ fn view(
             .collect(),
         problems,
         saved,
+        stored: Vec::new(),
     }
+}
+
+/// A stored value as the form takes it back.
+fn value_text(v: &treem_store::Value) -> String {
+    use treem_store::Value;
+    match v {
+        Value::Text(t) => t.clone().unwrap_or_default(),
+        Value::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+        Value::Real(x) => x.map(|x| x.to_string()).unwrap_or_default(),
+        Value::Bool(b) => b
+            .map(|b| if b { "yes" } else { "no" }.to_string())
+            .unwrap_or_default(),
+        Value::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The records of `file` stored for `year` in the user's communes, with the
+/// link that loads each into its form (saving it again updates it: a
+/// record's key is in the form).
+async fn stored(
+    state: &AppState,
+    communes: &[(String, String)],
+    file: File,
+    year: i32,
+    lang: Lang,
+) -> Result<Vec<(Vec<String>, String)>, AppError> {
+    use treem_store::ExportFile;
+    let export = match file {
+        File::Schools => ExportFile::Schools,
+        File::CommuneAssessments => ExportFile::CommuneAssessments,
+        File::Disasters => ExportFile::Disasters,
+        _ => return Ok(Vec::new()),
+    };
+    let columns = file.columns();
+    let at = |name: &str| columns.iter().position(|c| c.name == name);
+    let (commune_at, year_at) = (at("commune_code"), at("year").or(at("occurred_on")));
+    let year = year.to_string();
+    let units = state.units();
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.export_page(export, after, 5_000).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        for (_, values) in &page {
+            let mut text: Vec<String> = values.iter().map(value_text).collect();
+            // A school is stored under its unit's id: its code is the form's.
+            if let (File::Schools, Some(i)) = (file, commune_at) {
+                let code = text
+                    .get(i)
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .and_then(|id| units.by_id(id).map(|u| u.code.clone()))
+                    .unwrap_or_default();
+                if let Some(t) = text.get_mut(i) {
+                    *t = code;
+                }
+            }
+            let cell = |i: Option<usize>| i.and_then(|i| text.get(i)).cloned().unwrap_or_default();
+            let commune = cell(commune_at);
+            let Some((_, commune_name)) = communes.iter().find(|(c, _)| *c == commune) else {
+                continue;
+            };
+            if !cell(year_at).starts_with(&year) {
+                continue;
+            }
+            let mut query: Vec<(&str, &str)> = vec![("file", file.name())];
+            query.extend(
+                columns
+                    .iter()
+                    .map(|c| c.name)
+                    .zip(text.iter().map(String::as_str)),
+            );
+            let edit = format!(
+                "/facts?{}#{}",
+                serde_urlencoded::to_string(&query).unwrap_or_default(),
+                file.name()
+            );
+            let shown = columns
+                .iter()
+                .zip(&text)
+                .map(|(c, v)| match (c.name, v.as_str()) {
+                    ("commune_code", _) => commune_name.clone(),
+                    ("level", code) => label(&code_word(
+                        lang,
+                        treem_interchange::cell::codes::SCHOOL_LEVEL,
+                        code,
+                    )),
+                    (_, "yes") => lang.t("dashboard.yes_word").to_string(),
+                    (_, "no") => lang.t("dashboard.no_word").to_string(),
+                    _ => v.clone(),
+                })
+                .collect();
+            out.push((shown, edit));
+        }
+    }
+    Ok(out)
 }
 
 /// The form just sent: what was typed, and what came of it.
@@ -168,41 +270,70 @@ struct Sent<'a> {
     saved: bool,
 }
 
-fn render(
+async fn render(
     state: &AppState,
     user: &CurrentUser,
     page: Page,
     lang: Lang,
     sent: Option<Sent<'_>>,
+    year: i32,
 ) -> Result<Html<String>, AppError> {
     let empty = HashMap::new();
     let today = treem_domain::clock::vn_today();
     let units = state.units();
     let communes = units.communes_in(&units.scope_of(&user.account, today), today);
-    let forms = FORMS
-        .iter()
-        .map(|f| match &sent {
-            Some(s) if s.file == *f => {
-                view(lang, *f, s.values, s.problems.clone(), s.saved, &communes)
+    let mut forms = Vec::new();
+    for f in FORMS {
+        let mut form = match &sent {
+            Some(s) if s.file == f => {
+                view(lang, f, s.values, s.problems.clone(), s.saved, &communes)
             }
-            _ => view(lang, *f, &empty, Vec::new(), false, &communes),
-        })
-        .collect();
-    Ok(Html(FactsTemplate { page, forms }.render()?))
+            _ => view(lang, f, &empty, Vec::new(), false, &communes),
+        };
+        form.stored = stored(state, &communes, f, year, lang).await?;
+        forms.push(form);
+    }
+    Ok(Html(FactsTemplate { page, forms, year }.render()?))
 }
 
+/// The year asked for (`?year=`), else this year.
+fn year_of(q: &HashMap<String, String>) -> Result<i32, AppError> {
+    match q.get("year").filter(|y| !y.is_empty()) {
+        None => Ok(chrono::Datelike::year(&treem_domain::clock::vn_today())),
+        Some(y) => y
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or(AppError::BadRequest),
+    }
+}
+
+/// The page; `?file=schools&school_code=…` puts a stored record in its form.
 async fn page(
     State(state): State<AppState>,
     info: RequestInfo,
     user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> Result<Html<String>, AppError> {
+    let year = year_of(&q)?;
+    let editing = q
+        .get("file")
+        .and_then(|name| FORMS.iter().find(|f| f.name() == name))
+        .map(|f| Sent {
+            file: *f,
+            values: &q,
+            problems: Vec::new(),
+            saved: false,
+        });
     render(
         &state,
         &user,
         Page::new(&info, Some(&user), info.lang.t("facts.title")),
         info.lang,
-        None,
+        editing,
+        year,
     )
+    .await
 }
 
 async fn save(
@@ -273,7 +404,10 @@ async fn save(
                 problems,
                 saved,
             }),
-        )?,
+            year_of(&values)
+                .unwrap_or_else(|_| chrono::Datelike::year(&treem_domain::clock::vn_today())),
+        )
+        .await?,
     )
         .into_response())
 }
