@@ -742,12 +742,14 @@ async fn holidays_move_the_plan_deadline(app: TestApp) {
         .await;
         assert_eq!(s, StatusCode::OK);
     }
+    let (_, holidays) = app.get(&admin, "/admin/holidays").await;
+    assert!(holidays.contains("Nghỉ bù"));
+    // Removing one asks to confirm first.
     assert!(
-        app.get(&admin, "/admin/holidays")
-            .await
-            .1
-            .contains("Nghỉ bù")
+        holidays.contains("<details class=\"inline\"><summary>"),
+        "{holidays}"
     );
+    assert!(holidays.contains("name=\"confirm\" value=\"1\" required"));
     let v = open_case(&app, &officer, &child, "2026-03-02T08:15:00+07:00").await;
     assert_eq!(v["deadlines"]["plan_by"], "2026-03-11T23:59:59+07:00");
     let (s, _) = app

@@ -141,6 +141,8 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     // The review page shows the pair.
     let (status, review) = app.get(&c, "/duplicates").await;
     assert_eq!(status, StatusCode::OK);
+    // A merge asks to confirm first.
+    assert!(review.contains("<input type=\"checkbox\" name=\"confirm\" value=\"1\" required>"));
     assert!(
         review.contains(&format!("name=\"a\" value=\"{keep}\""))
             && review.contains(&format!("name=\"b\" value=\"{drop}\""))

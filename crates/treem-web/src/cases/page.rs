@@ -320,6 +320,19 @@ async fn view(
     render(&state, &info, &user, id, Vec::new(), notice).await
 }
 
+/// A refused case action as the page lists it, or the error page it is.
+fn messages(e: CaseError, lang: Lang) -> Result<Vec<String>, AppError> {
+    Ok(match e {
+        CaseError::Invalid(p) => p
+            .iter()
+            .map(|p| lang.pick(&p.message_vi, &p.message_en).to_string())
+            .collect(),
+        CaseError::NotAllowed(m) => vec![m],
+        CaseError::Conflict => vec![lang.t("cases.conflict").to_string()],
+        CaseError::App(e) => return Err(e),
+    })
+}
+
 #[derive(Deserialize)]
 struct StepForm {
     step: String,
@@ -345,13 +358,7 @@ async fn step(
     };
     let problems = match service::take_step(&state, &user, &info, id, &input).await {
         Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
-        Err(CaseError::Invalid(p)) => p
-            .iter()
-            .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())
-            .collect(),
-        Err(CaseError::NotAllowed(m)) => vec![m],
-        Err(CaseError::Conflict) => vec![info.lang.t("cases.conflict").to_string()],
-        Err(CaseError::App(e)) => return Err(e),
+        Err(e) => messages(e, info.lang)?,
     };
     render(&state, &info, &user, id, problems, None).await
 }
@@ -462,13 +469,7 @@ async fn withdraw(
             Ok(()) => {
                 return Ok(Redirect::to(&format!("/cases/{id}?saved=withdrawn")).into_response());
             }
-            Err(CaseError::Invalid(p)) => p
-                .iter()
-                .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())
-                .collect(),
-            Err(CaseError::NotAllowed(m)) => vec![m],
-            Err(CaseError::Conflict) => vec![info.lang.t("cases.conflict").to_string()],
-            Err(CaseError::App(e)) => return Err(e),
+            Err(e) => messages(e, info.lang)?,
         };
     render(&state, &info, &user, id, problems, None).await
 }

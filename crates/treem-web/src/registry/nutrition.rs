@@ -119,7 +119,25 @@ fn sort(list: &mut [(LatestMeasurement, Vec<Reason>)], key: &str) {
         "whz" => list.sort_by(|a, b| z(a.0.whz).total_cmp(&z(b.0.whz))),
         "last" => list.sort_by_key(|a| a.0.measured_on),
         // The store returns them in Vietnamese name order.
-        _ => {}
+        "name" => {}
+        // By default the most urgent first (a stable sort keeps name order
+        // among equals).
+        _ => list.sort_by_key(|a| a.1.iter().map(|r| severity(*r)).min().unwrap_or(u8::MAX)),
+    }
+}
+
+/// How urgent a reason is, 0 the most: severe wasting, then the other
+/// severe forms, the moderate ones, a value to check, never measured, and
+/// a measurement grown old.
+fn severity(r: Reason) -> u8 {
+    match r {
+        Reason::Status(Status::SevereWasting) => 0,
+        Reason::Status(Status::SeverelyUnderweight | Status::SevereStunting) => 1,
+        Reason::Status(Status::Wasting) => 2,
+        Reason::Status(_) => 3,
+        Reason::Implausible => 4,
+        Reason::NeverMeasured => 5,
+        Reason::Stale => 6,
     }
 }
 
@@ -322,5 +340,28 @@ mod tests {
             vec![Reason::Implausible]
         );
         assert!(reasons(&latest(recent, Some(0.0), false, "overweight"), today).is_empty());
+    }
+
+    #[test]
+    fn the_most_urgent_come_first_by_default() {
+        let entry = |id: i64, r: Reason| {
+            let mut l = latest(None, None, false, "");
+            l.child.id = id;
+            (l, vec![r])
+        };
+        let mut list = vec![
+            entry(1, Reason::Stale),
+            entry(2, Reason::Status(Status::Underweight)),
+            entry(3, Reason::NeverMeasured),
+            entry(4, Reason::Status(Status::SevereWasting)),
+            entry(5, Reason::Status(Status::SevereStunting)),
+        ];
+        let ids = |l: &[(LatestMeasurement, Vec<Reason>)]| {
+            l.iter().map(|e| e.0.child.id).collect::<Vec<_>>()
+        };
+        sort(&mut list, "name");
+        assert_eq!(ids(&list), vec![1, 2, 3, 4, 5], "name order kept");
+        sort(&mut list, "");
+        assert_eq!(ids(&list), vec![4, 5, 2, 3, 1]);
     }
 }
