@@ -46,13 +46,19 @@ pub async fn import(
         });
     }
     for (sheet, file) in &data.recognised {
+        // A CSV file is read as the file, a sheet as the sheet.
+        let (vi, en, name) = if sheet.to_lowercase().ends_with(".csv") {
+            ("tệp", "file", format!("{}.csv", file.name()))
+        } else {
+            ("trang tính", "sheet", file.name().to_string())
+        };
         report.warnings.push(Problem {
             file: sheet.clone(),
             line: 0,
             column: String::new(),
             value: String::new(),
-            message_vi: format!("đọc như trang tính «{}» (nhận theo tên cột)", file.name()),
-            message_en: format!("read as the sheet '{}' (known by its columns)", file.name()),
+            message_vi: format!("đọc như {vi} «{name}» (nhận theo tên cột)"),
+            message_en: format!("read as the {en} '{name}' (known by its columns)"),
         });
     }
     let (manifest_as_of, source) = read_manifest(data, opts, &mut report).await?;

@@ -17,7 +17,8 @@ use crate::tables::{read_csv, read_sheet, sheet_header, zip_entry_rows};
 
 #[derive(Debug, Clone)]
 enum Kind {
-    Folder(PathBuf),
+    /// A folder, with the path each file is read from.
+    Folder(Arc<Vec<(File, PathBuf)>>),
     /// A workbook, with the sheet each file is read from.
     Workbook(Arc<Vec<u8>>, Arc<Vec<(File, String)>>),
     /// CSV files made in memory.
@@ -39,16 +40,51 @@ pub struct DataSet {
     present: Vec<File>,
 }
 
-/// A workbook's sheets: those named after a file, those recognised by
-/// their header, and the others. A file named by a sheet is not looked for
-/// elsewhere; two sheets with one file's header are left unread.
-struct Sheets {
-    files: Vec<(File, String)>,
+/// Where each file of a data set is: the sheets or CSV files named after a
+/// file, then those recognised by their header; the others are unknown. A
+/// file named by a sheet or CSV is not looked for elsewhere; two unnamed
+/// ones with one file's header are both left unread (never guessed).
+struct Found<K> {
+    files: Vec<(File, K)>,
     recognised: Vec<(String, File)>,
     unknown: Vec<String>,
 }
 
-fn workbook_sheets(bytes: &[u8]) -> Result<Sheets, SourceError> {
+/// `named`: (file, where) found by name; `unnamed`: (its name, where, the
+/// file its header matches).
+fn assign<K>(mut named: Vec<(File, K)>, unnamed: Vec<(String, K, Option<File>)>) -> Found<K> {
+    let counts = |f: &File| {
+        unnamed
+            .iter()
+            .filter(|(_, _, g)| g.as_ref() == Some(f))
+            .count()
+    };
+    let chosen: Vec<bool> = unnamed
+        .iter()
+        .map(|(_, _, file)| {
+            file.is_some_and(|f| !named.iter().any(|(g, _)| *g == f) && counts(&f) == 1)
+        })
+        .collect();
+    let mut recognised = Vec::new();
+    let mut unknown = Vec::new();
+    for ((name, at, file), take) in unnamed.into_iter().zip(chosen) {
+        match file {
+            Some(f) if take => {
+                recognised.push((name, f));
+                named.push((f, at));
+            }
+            _ => unknown.push(name),
+        }
+    }
+    unknown.sort();
+    Found {
+        files: named,
+        recognised,
+        unknown,
+    }
+}
+
+fn workbook_sheets(bytes: &[u8]) -> Result<Found<String>, SourceError> {
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| SourceError::Workbook(e.to_string()))?;
     let names = wb.sheet_names();
     let mut files: Vec<(File, String)> = Vec::new();
@@ -56,64 +92,72 @@ fn workbook_sheets(bytes: &[u8]) -> Result<Sheets, SourceError> {
     for sheet in names {
         match File::from_name(&sheet) {
             Some(f) if !files.iter().any(|(g, _)| *g == f) => files.push((f, sheet)),
-            Some(_) => unnamed.push((sheet, None)),
+            Some(_) => unnamed.push((sheet.clone(), sheet, None)),
             None => {
                 // A sheet without cells to read (a chart sheet) is no file.
                 let header = sheet_header(&mut wb, &sheet).ok();
                 let file = header.and_then(|h| File::from_header(&h));
-                unnamed.push((sheet, file));
+                unnamed.push((sheet.clone(), sheet, file));
             }
         }
     }
-    let mut recognised = Vec::new();
-    let mut unknown = Vec::new();
-    for (sheet, file) in &unnamed {
-        let taken = |f: &File| files.iter().any(|(g, _)| g == f);
-        let twice = |f: &File| {
-            unnamed
-                .iter()
-                .filter(|(_, g)| g.as_ref() == Some(f))
-                .count()
-                > 1
-        };
-        match file {
-            Some(f) if !taken(f) && !twice(f) => recognised.push((sheet.clone(), *f)),
-            _ => unknown.push(sheet.clone()),
-        }
+    Ok(assign(files, unnamed))
+}
+
+/// The first record of a CSV file (its header), read from at most its
+/// first 64 KB; empty when there is none.
+fn csv_header(reader: impl std::io::Read) -> Vec<String> {
+    let mut head = Vec::new();
+    if std::io::Read::read_to_end(&mut reader.take(64 * 1024), &mut head).is_err() {
+        return Vec::new();
     }
-    for (sheet, f) in &recognised {
-        files.push((*f, sheet.clone()));
-    }
-    Ok(Sheets {
-        files,
-        recognised,
-        unknown,
-    })
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text)
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 impl DataSet {
     /// Opens a folder of CSV files, a `.xlsx` workbook or a `.zip` of CSVs.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
         if path.is_dir() {
-            let mut present = Vec::new();
-            let mut unknown = Vec::new();
+            let mut named: Vec<(File, PathBuf)> = Vec::new();
+            let mut unnamed = Vec::new();
+            let mut entries: Vec<PathBuf> = Vec::new();
             for entry in std::fs::read_dir(path)? {
-                let name = entry?.file_name().to_string_lossy().to_string();
-                if !name.to_lowercase().ends_with(".csv") {
+                entries.push(entry?.path());
+            }
+            entries.sort();
+            for p in entries {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                if !name.to_lowercase().ends_with(".csv") || !p.is_file() {
                     continue;
                 }
                 match File::from_name(&name) {
-                    Some(f) => present.push(f),
-                    None => unknown.push(name),
+                    Some(f) if !named.iter().any(|(g, _)| *g == f) => named.push((f, p)),
+                    Some(_) => unnamed.push((name, p, None)),
+                    None => {
+                        let header = std::fs::File::open(&p).map(csv_header).unwrap_or_default();
+                        unnamed.push((name, p, File::from_header(&header)));
+                    }
                 }
             }
-            unknown.sort();
+            let found = assign(named, unnamed);
             return Ok(DataSet {
-                kind: Kind::Folder(path.to_path_buf()),
+                present: found.files.iter().map(|(f, _)| *f).collect(),
+                kind: Kind::Folder(Arc::new(found.files)),
                 limits: Limits::default(),
-                unknown,
-                recognised: Vec::new(),
-                present,
+                unknown: found.unknown,
+                recognised: found.recognised,
             });
         }
         let name = path.to_string_lossy().to_string();
@@ -153,8 +197,9 @@ impl DataSet {
                 recognised: sheets.recognised,
             });
         }
-        let mut files: Vec<(File, usize)> = Vec::new();
-        let mut unknown = Vec::new();
+        let mut named: Vec<(File, usize)> = Vec::new();
+        let mut unnamed = Vec::new();
+        let budget = Budget::new(limits.max_unzipped_bytes, "unzipped");
         for i in 0..zip.len() {
             let entry = zip
                 .by_index(i)
@@ -164,23 +209,31 @@ impl DataSet {
             }
             let full = entry.name().map(|n| n.to_string()).unwrap_or_default();
             let base = full.rsplit('/').next().unwrap_or(&full).to_string();
-            match File::from_name(&base).filter(|_| base.to_lowercase().ends_with(".csv")) {
+            let csv = base.to_lowercase().ends_with(".csv");
+            match File::from_name(&base).filter(|_| csv) {
                 // Two entries of one file (in two folders) are one too many.
-                Some(f) if files.iter().any(|(g, _)| *g == f) => {
+                Some(f) if named.iter().any(|(g, _)| *g == f) => {
                     return Err(SourceError::DuplicateEntry(base));
                 }
-                Some(f) => files.push((f, i)),
-                None => unknown.push(full),
+                Some(f) => named.push((f, i)),
+                // A CSV named otherwise is known by its header (its first
+                // 64 KB, counted against the limit).
+                None if csv => {
+                    budget.take(64 * 1024)?;
+                    let header = csv_header(entry);
+                    unnamed.push((full, i, File::from_header(&header)));
+                }
+                None => unnamed.push((full, i, None)),
             }
         }
         drop(zip);
-        let present = files.iter().map(|(f, _)| *f).collect();
-        let budget = Budget::new(limits.max_unzipped_bytes, "unzipped");
+        let found = assign(named, unnamed);
+        let present = found.files.iter().map(|(f, _)| *f).collect();
         Ok(DataSet {
-            kind: Kind::Zip(Arc::new(bytes), Arc::new(files), budget),
+            kind: Kind::Zip(Arc::new(bytes), Arc::new(found.files), budget),
             limits,
-            unknown,
-            recognised: Vec::new(),
+            unknown: found.unknown,
+            recognised: found.recognised,
             present,
         })
     }
@@ -195,20 +248,8 @@ impl DataSet {
         let by_name = File::from_name(base).filter(|f| *f != File::Manifest);
         let file = match by_name {
             Some(f) => f,
-            None => {
-                let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-                let header: Vec<String> = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(text)
-                    .records()
-                    .next()
-                    .and_then(Result::ok)
-                    .map(|r| r.iter().map(str::to_string).collect())
-                    .unwrap_or_default();
-                File::from_header(&header)
-                    .ok_or_else(|| SourceError::NotADataSet(name.to_string()))?
-            }
+            None => File::from_header(&csv_header(bytes.as_slice()))
+                .ok_or_else(|| SourceError::NotADataSet(name.to_string()))?,
         };
         Ok(DataSet {
             kind: Kind::Files(Arc::new(vec![(file, bytes)])),
@@ -306,9 +347,12 @@ impl DataSet {
                 tx.blocking_send(Ok(batch)).is_ok()
             };
             let result = match kind {
-                Kind::Folder(dir) => find_csv(&dir, file)
-                    .and_then(|p| Ok(std::fs::File::open(p)?))
-                    .and_then(|f| read_csv(f, file, &mut send)),
+                Kind::Folder(files) => match files.iter().find(|(f, _)| *f == file) {
+                    Some((_, path)) => std::fs::File::open(path)
+                        .map_err(SourceError::from)
+                        .and_then(|f| read_csv(f, file, &mut send)),
+                    None => Ok(()),
+                },
                 Kind::Files(files) => match files.iter().find(|(f, _)| *f == file) {
                     Some((_, data)) => read_csv(Cursor::new(data.as_slice()), file, &mut send),
                     None => Ok(()),
@@ -331,22 +375,4 @@ impl DataSet {
         });
         rx
     }
-}
-
-fn find_csv(dir: &Path, file: File) -> Result<PathBuf, SourceError> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.to_lowercase().ends_with(".csv") && File::from_name(&name) == Some(file) {
-            return Ok(path);
-        }
-    }
-    Err(SourceError::NotADataSet(format!(
-        "{}/{}.csv",
-        dir.display(),
-        file.name()
-    )))
 }

@@ -150,7 +150,80 @@ where
     );
 }
 
+/// CSV files in a zip or a folder named in the officer's own way are known
+/// by their header, as sheets are; two with one file's header are not
+/// guessed; a non-CSV entry is only named.
+async fn csv_files_are_known_by_their_columns<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    use std::io::Write;
+    let Some(db) = open("a").await else { return };
+    let store = db.store.as_ref();
+    let csv = |rows: &[&[&str]]| -> String {
+        rows.iter().map(|r| r.join(",") + "\n").collect::<String>()
+    };
+    let zip = |entries: &[(&str, String)]| -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, text) in entries {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    };
+    let children = format!("\u{feff}{}", csv(&[HEADER, ONE, TWO]));
+    let data = DataSet::from_bytes(
+        "thang-11.zip",
+        zip(&[
+            ("thang 11/Danh sach tre.csv", children.clone()),
+            ("thang 11/ghi chu.txt", "x".into()),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        data.recognised,
+        vec![("thang 11/Danh sach tre.csv".to_string(), File::Children)]
+    );
+    assert_eq!(data.unknown, vec!["thang 11/ghi chu.txt".to_string()]);
+    let r = import(store, &data).await;
+    assert_clean(&r);
+    assert_eq!(r.files.iter().map(|f| f.written).sum::<u64>(), 2);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.file.ends_with("Danh sach tre.csv")
+                && w.message_vi.contains("tệp «children.csv»")),
+        "{:?}",
+        r.warnings
+    );
+
+    // Two CSVs with the children's header: neither is guessed.
+    let data = DataSet::from_bytes(
+        "hai.zip",
+        zip(&[("a.csv", children.clone()), ("b.csv", children.clone())]),
+    )
+    .unwrap();
+    assert!(data.recognised.is_empty());
+    assert!(!data.has(File::Children));
+
+    // A folder: the same.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("DS tre em.csv"), &children).unwrap();
+    std::fs::write(dir.path().join("khac.csv"), "Tên,Tuổi\nAn,3\n").unwrap();
+    let data = DataSet::open(dir.path()).unwrap();
+    assert_eq!(
+        data.recognised,
+        vec![("DS tre em.csv".to_string(), File::Children)]
+    );
+    assert_eq!(data.unknown, vec!["khac.csv".to_string()]);
+    let r = import(store, &data).await;
+    assert_clean(&r);
+    assert_eq!(r.files.iter().map(|f| f.unchanged).sum::<u64>(), 2);
+}
+
 on_both!(
+    csv_files_are_known_by_their_columns,
     sheets_are_known_by_their_columns,
     a_data_set_with_no_rows_is_an_error,
 );

@@ -22,6 +22,7 @@ mod children_sql;
 mod common;
 mod export_sql;
 mod facts_sql;
+mod held_uploads_sql;
 mod import_model;
 mod import_sql;
 mod indicators_sql;
@@ -42,6 +43,7 @@ pub use cases_sql::{
 };
 pub use export_sql::{ExportFile, Kind};
 pub use facts_sql::{EnrolmentRow, ParticipationRow};
+pub use held_uploads_sql::{HeldUpload, HeldUploads};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
@@ -111,7 +113,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: HeldUploads + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

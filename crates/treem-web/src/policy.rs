@@ -58,6 +58,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/datasets", Action::EditRegistry),
     ("POST", "/datasets", Action::EditRegistry),
     ("GET", "/datasets/template.xlsx", Action::EditRegistry),
+    ("POST", "/datasets/save", Action::EditRegistry),
+    ("POST", "/datasets/problems.xlsx", Action::EditRegistry),
     // Child-protection cases (cases/)
     ("GET", "/cases", Action::ViewCases),
     ("GET", "/cases/new", Action::OpenCases),

@@ -1,6 +1,8 @@
 //! Data sets (`spec/interchange.md`): the upload page that checks and
 //! imports CSV/Excel files, and the empty template workbook.
 
+mod held;
+mod keep;
 pub(crate) mod page;
 mod problems;
 
@@ -10,5 +12,5 @@ use crate::AppState;
 
 /// The data-set pages.
 pub(crate) fn routes() -> Router<AppState> {
-    page::routes()
+    page::routes().merge(held::routes())
 }

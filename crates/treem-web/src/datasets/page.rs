@@ -44,8 +44,8 @@ struct FileLine {
 
 #[derive(Template)]
 #[template(path = "datasets/page.html")]
-struct DatasetTemplate {
-    page: Page,
+pub(super) struct DatasetTemplate {
+    pub(super) page: Page,
     error: Option<&'static str>,
     verdict: Option<String>,
     ok: bool,
@@ -57,10 +57,22 @@ struct DatasetTemplate {
     more: u64,
     /// Problems beyond what the report lists (counted only).
     unlisted: u64,
+    /// The uploaded file, kept for a while on the server.
+    held: Option<Held>,
+}
+
+/// An upload kept for the next step: storing it after a clean check, or
+/// listing its problems.
+pub(super) struct Held {
+    pub token: String,
+    /// The file's name as uploaded.
+    pub file: String,
+    /// Whether the check was clean (so «Lưu dữ liệu» is offered).
+    pub can_save: bool,
 }
 
 impl DatasetTemplate {
-    fn empty(page: Page) -> Self {
+    pub(super) fn empty(page: Page) -> Self {
         DatasetTemplate {
             page,
             error: None,
@@ -72,6 +84,7 @@ impl DatasetTemplate {
             problems: Vec::new(),
             more: 0,
             unlisted: 0,
+            held: None,
         }
     }
 }
@@ -134,51 +147,87 @@ async fn upload(
     }
     let tpl = DatasetTemplate::empty(Page::new(&info, Some(&user), lang.t("datasets.title")));
     let Some((name, bytes)) = file else {
-        let tpl = DatasetTemplate {
-            error: Some(lang.t("datasets.no_file")),
-            ..tpl
-        };
-        return Ok((StatusCode::BAD_REQUEST, Html(tpl.render()?)).into_response());
+        return refused(tpl, "datasets.no_file", StatusCode::BAD_REQUEST);
     };
+    let report = match run_import(&state, &user, &name, bytes.clone(), check_only).await? {
+        Ok(report) => report,
+        Err(key) => return refused(tpl, key, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    respond(&state, tpl, &user, (name, bytes), &report, lang).await
+}
+
+/// The page with an error instead of a report.
+pub(super) fn refused(
+    tpl: DatasetTemplate,
+    key: &str,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tpl = DatasetTemplate {
+        error: Some(tpl.page.lang.t(key)),
+        ..tpl
+    };
+    Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// Opens the uploaded file as a data set and imports (or checks) it;
+/// `Err` holds the message key when the file is no data set or passes a
+/// limit while it is unpacked (nothing is stored then).
+pub(super) async fn run_import(
+    state: &AppState,
+    user: &CurrentUser,
+    name: &str,
+    bytes: Vec<u8>,
+    check_only: bool,
+) -> Result<Result<Report, &'static str>, AppError> {
     let workbook = !name.to_lowercase().ends_with(".zip");
-    let data = match DataSet::from_bytes_limited(&name, bytes, state.config.upload_limits) {
+    let data = match DataSet::from_bytes_limited(name, bytes, state.config.upload_limits) {
         Ok(d) => d,
-        Err(e) => {
-            let key = match e {
-                SourceError::TooMuch(..) => "datasets.too_much",
-                SourceError::DuplicateEntry(_) => "datasets.duplicate_entry",
-                _ => "datasets.unreadable",
-            };
-            let tpl = DatasetTemplate {
-                error: Some(lang.t(key)),
-                ..tpl
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
-        }
+        Err(SourceError::TooMuch(..)) => return Ok(Err("datasets.too_much")),
+        Err(SourceError::DuplicateEntry(_)) => return Ok(Err("datasets.duplicate_entry")),
+        Err(_) => return Ok(Err("datasets.unreadable")),
     };
-    let opts = import_options(&state, &user, check_only, workbook);
-    let report = match import(state.store.as_ref(), &data, &opts, &Quiet).await {
-        Ok(r) => r,
+    let opts = import_options(state, user, check_only, workbook);
+    match import(state.store.as_ref(), &data, &opts, &Quiet).await {
+        Ok(r) => Ok(Ok(r)),
         // A limit passed while the file was unpacked: said, nothing stored.
-        Err(ImportError::Source(e @ (SourceError::TooMuch(..) | SourceError::Zip(_)))) => {
-            let key = match e {
-                SourceError::TooMuch(..) => "datasets.too_much",
-                _ => "datasets.unreadable",
-            };
-            let tpl = DatasetTemplate {
-                error: Some(lang.t(key)),
-                ..tpl
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(tpl.render()?)).into_response());
-        }
-        Err(e) => return Err(AppError::Internal(format!("import: {e}"))),
+        Err(ImportError::Source(SourceError::TooMuch(..))) => Ok(Err("datasets.too_much")),
+        Err(ImportError::Source(SourceError::Zip(_))) => Ok(Err("datasets.unreadable")),
+        Err(e) => Err(AppError::Internal(format!("import: {e}"))),
+    }
+}
+
+/// The report page. A clean check keeps the file for «Lưu dữ liệu», a
+/// data set with problems keeps it for the list of problems; what was
+/// stored is kept no longer.
+pub(super) async fn respond(
+    state: &AppState,
+    tpl: DatasetTemplate,
+    user: &CurrentUser,
+    (name, bytes): (String, Vec<u8>),
+    report: &Report,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let clean = report.problem_count() == 0;
+    let held = if !clean || report.checked_only {
+        let token = crate::datasets::keep::hold(state, user, name.clone(), bytes).await?;
+        Some(Held {
+            token,
+            file: name,
+            can_save: clean,
+        })
+    } else {
+        None
     };
-    let status = if report.problem_count() == 0 {
+    let status = if clean {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok((status, Html(show(tpl, &report, lang).render()?)).into_response())
+    let tpl = DatasetTemplate {
+        held,
+        ..show(tpl, report, lang)
+    };
+    Ok((status, Html(tpl.render()?)).into_response())
 }
 
 /// How a data set sent from the browser is imported: all or nothing, by the

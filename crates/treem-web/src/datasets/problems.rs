@@ -9,7 +9,7 @@ use treem_interchange::spec::File;
 
 /// A column's header in the user's language: Vietnamese from the format's
 /// table, or the interchange name.
-fn column_name(column: &str, lang: Lang) -> String {
+pub fn column_name(column: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return column.to_string();
     }
