@@ -11,6 +11,58 @@ use sha2::{Digest, Sha256};
 /// The hash that stands before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Every action code treem writes, in the order the audit page offers them
+/// (each has a name in the `[audit_action]` catalogue of both languages).
+pub const ACTIONS: &[&str] = &[
+    "login",
+    "login_failed",
+    "login_throttled",
+    "logout",
+    "password_changed",
+    "password_reset",
+    "account_created",
+    "account_disabled",
+    "account_enabled",
+    "account_chair",
+    "token_created",
+    "token_revoked",
+    "child_created",
+    "child_updated",
+    "children_merged",
+    "children_unmerged",
+    "child_list_exported",
+    "measurement_added",
+    "measurement_corrected",
+    "measurement_withdrawn",
+    "nutrition_list_exported",
+    "zscores_recomputed",
+    "case_created",
+    "case_read",
+    "case_read_denied",
+    "case_list_viewed",
+    "case_step",
+    "case_step_withdrawn",
+    "case_granted",
+    "case_break_glass",
+    "indicator_list_viewed",
+    "indicator_list_exported",
+    "target_changed",
+    "dataset.import",
+    "dataset.export",
+    "units_loaded",
+    "holiday_changed",
+    "demo_loaded",
+    "backup_created",
+    "backup_restored",
+    "seal_key_recorded",
+    "seal_key_rotated",
+];
+
+/// An action's name in the user's language (an unknown code as itself).
+pub fn action_name(code: &str, lang: crate::i18n::Lang) -> &'static str {
+    crate::i18n::tr(lang, &format!("audit_action.{}", code.replace('.', "_")))
+}
+
 /// What is recorded about one event, before it gets its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEvent {
@@ -125,6 +177,27 @@ pub enum ChainBreak {
     Altered { seq: i64 },
 }
 
+impl ChainBreak {
+    /// The break in one language (the `Display` form gives both, for logs).
+    pub fn said(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (ChainBreak::Gap { seq, expected }, Lang::Vi) => {
+                format!("mục {seq}: thiếu mục trước (số thứ tự nhảy từ {expected})")
+            }
+            (ChainBreak::Gap { seq, expected }, Lang::En) => {
+                format!("entry {seq}: gap in sequence, expected {expected}")
+            }
+            (ChainBreak::Link { seq }, Lang::Vi) => format!("mục {seq}: không khớp với mục trước"),
+            (ChainBreak::Link { seq }, Lang::En) => {
+                format!("entry {seq}: does not link to the previous entry")
+            }
+            (ChainBreak::Altered { seq }, Lang::Vi) => format!("mục {seq}: nội dung đã bị sửa"),
+            (ChainBreak::Altered { seq }, Lang::En) => format!("entry {seq}: content was altered"),
+        }
+    }
+}
+
 /// Checks the chain incrementally, entry by entry, so a log of any length
 /// can be verified in bounded memory.
 #[derive(Debug, Clone)]
@@ -171,6 +244,26 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_has_a_name_in_both_languages() {
+        use crate::i18n::{Lang, keys};
+        for lang in [Lang::Vi, Lang::En] {
+            let known = keys(lang);
+            for code in ACTIONS {
+                let key = format!("audit_action.{}", code.replace('.', "_"));
+                assert!(known.contains(&key.as_str()), "{code} in {lang:?}");
+            }
+        }
+        assert_eq!(
+            action_name("case_read", crate::i18n::Lang::Vi),
+            "Xem hồ sơ vụ việc"
+        );
+        assert_eq!(
+            action_name("dataset.import", crate::i18n::Lang::En),
+            "Data set imported"
+        );
+    }
 
     fn chain(n: usize) -> Vec<AuditEntry> {
         let mut out: Vec<AuditEntry> = Vec::new();

@@ -275,6 +275,7 @@ macro_rules! accounts_sql {
                     "SELECT {} FROM audit_log
                      WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2)
                        AND ($3 IS NULL OR record_type = $3) AND ($4 IS NULL OR seq < $4)
+                       AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7)
                      ORDER BY seq DESC LIMIT $5",
                     $crate::rows::AUDIT_COLUMNS
                 );
@@ -284,6 +285,8 @@ macro_rules! accounts_sql {
                     .bind(&q.record_type)
                     .bind(q.before_seq)
                     .bind(q.limit)
+                    .bind(q.from)
+                    .bind(q.until)
                     .fetch_all(self.reader())
                     .await?;
                 Ok(rows.into_iter().map(Into::into).collect())

@@ -161,6 +161,10 @@ pub struct AuditQuery {
     pub record_type: Option<String>,
     /// Only entries older than this sequence number (paging backwards).
     pub before_seq: Option<i64>,
+    /// Only entries at or after this time…
+    pub from: Option<DateTime<Utc>>,
+    /// …and before this one.
+    pub until: Option<DateTime<Utc>>,
     pub limit: i64,
 }
 

@@ -241,6 +241,35 @@ async fn audit_chain_verifies_and_filters(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(older.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 1]);
+    // By time: from the third entry's time on, and before a time.
+    let third = failed[2].at;
+    let since = store
+        .audit_entries(&AuditQuery {
+            from: Some(third),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(since.iter().all(|e| e.at >= third) && since.len() >= 3);
+    let none = store
+        .audit_entries(&AuditQuery {
+            until: Some(older[1].at),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(none.iter().all(|e| e.at < older[1].at), "{none:?}");
+    let later = store
+        .audit_entries(&AuditQuery {
+            from: Some(Utc::now() + Duration::hours(1)),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(later.is_empty());
 }
 
 async fn login_attempts_are_counted_atomically(store: Arc<dyn Store>) {

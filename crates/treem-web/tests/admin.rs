@@ -247,6 +247,67 @@ async fn audit_log_page_and_verification(app: TestApp) {
     let (status, body) = app.get(&c, "/admin/audit?action=login").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("admin1"));
+    // Actions by name (the code on hover), the filter a select.
+    assert!(
+        body.contains("title=\"mã: login\">Đăng nhập</td>"),
+        "{body}"
+    );
+    assert!(body.contains("<option value=\"login\" selected>Đăng nhập</option>"));
+    // By day, in Vietnam's time.
+    let today = treem_domain::clock::vn_today();
+    let tomorrow = today.succ_opt().unwrap();
+    let (_, body) = app
+        .get(
+            &c,
+            &format!("/admin/audit?action=login&from={today}&to={today}"),
+        )
+        .await;
+    assert!(body.contains("Đăng nhập</td>"), "{body}");
+    let (_, body) = app
+        .get(&c, &format!("/admin/audit?action=login&from={tomorrow}"))
+        .await;
+    assert!(body.contains("Không có mục nào."), "{body}");
+    let (status, _) = app.get(&c, "/admin/audit?from=hôm-qua&to=x").await;
+    assert_eq!(status, StatusCode::OK, "a day not understood is no filter");
+    // Paged: 100 a page, older and back to the newest with the filter kept.
+    for i in 0..120 {
+        app.store
+            .audit(treem_domain::audit::AuditEvent::system(
+                "lap",
+                "login_failed",
+                "account",
+                &i.to_string(),
+            ))
+            .await
+            .unwrap();
+    }
+    let (_, body) = app.get(&c, "/admin/audit?action=login_failed").await;
+    assert_eq!(body.matches("Đăng nhập sai</td>").count(), 100);
+    let older = body.split("class=\"pager\"><a href=\"").nth(1).unwrap();
+    let older = older.split('"').next().unwrap().replace("&#38;", "&");
+    assert!(
+        older.contains("action=login_failed") && older.contains("before="),
+        "{older}"
+    );
+    let (_, body) = app.get(&c, &older).await;
+    assert_eq!(body.matches("Đăng nhập sai</td>").count(), 20);
+    assert!(body.contains("« Mới nhất"), "{body}");
+    // Every action the log holds has a name.
+    let all = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for e in &all {
+        assert!(
+            treem_domain::audit::ACTIONS.contains(&e.event.action.as_str()),
+            "{}",
+            e.event.action
+        );
+    }
     let (_, body) = app.get(&c, "/admin/audit/verify").await;
     assert!(body.contains("Chuỗi nhật ký toàn vẹn"), "{body}");
     assert_eq!(
@@ -260,7 +321,7 @@ async fn audit_log_page_and_verification(app: TestApp) {
     let verdict = treem_web::verify_chain(app.store.as_ref()).await.unwrap();
     assert_eq!(
         verdict,
-        Err("mục 2: nội dung đã bị sửa / entry 2: content was altered".to_string())
+        Err(treem_domain::audit::ChainBreak::Altered { seq: 2 })
     );
     let (_, body) = app.get(&c, "/admin/audit/verify").await;
     assert!(body.contains("Chuỗi nhật ký bị phá vỡ: mục 2"));

@@ -206,7 +206,11 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Err(what) => bail!(msg(config.lang, "cli.audit_broken", &[("what", &what)])),
+        Err(what) => bail!(msg(
+            config.lang,
+            "cli.audit_broken",
+            &[("what", &what.said(config.lang))]
+        )),
     }
 }
 

@@ -394,8 +394,14 @@ pub async fn restore(config: &Config, file: &Path, pass_file: Option<&Path>) -> 
         if let Err(what) = treem_web::verify_chain(store.as_ref()).await? {
             bail!(say(
                 config,
-                format!("nhật ký kiểm toán trong bản sao lưu bị hỏng: {what}"),
-                format!("the backup's audit chain is broken: {what}"),
+                format!(
+                    "nhật ký kiểm toán trong bản sao lưu bị hỏng: {}",
+                    what.said(Lang::Vi)
+                ),
+                format!(
+                    "the backup's audit chain is broken: {}",
+                    what.said(Lang::En)
+                ),
             ));
         }
         let children = store.count_children(&treem_store::Scope::All).await?;

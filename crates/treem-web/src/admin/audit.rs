@@ -5,8 +5,9 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use treem_domain::audit::ChainVerifier;
+use treem_domain::audit::{ACTIONS, ChainBreak, ChainVerifier, action_name};
 use treem_domain::clock::vn_offset;
 use treem_domain::i18n::trf;
 use treem_store::{AuditQuery, Store, StoreResult};
@@ -25,7 +26,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Verifies the whole chain in batches; `Ok(n)` or the first break.
-pub async fn verify_chain(store: &dyn Store) -> StoreResult<Result<i64, String>> {
+pub async fn verify_chain(store: &dyn Store) -> StoreResult<Result<i64, ChainBreak>> {
     let mut v = ChainVerifier::default();
     let mut after = 0;
     loop {
@@ -36,7 +37,7 @@ pub async fn verify_chain(store: &dyn Store) -> StoreResult<Result<i64, String>>
         after = last.seq;
         for e in &batch {
             if let Err(b) = v.check(e) {
-                return Ok(Err(b.to_string()));
+                return Ok(Err(b));
             }
         }
     }
@@ -47,6 +48,9 @@ struct Filter {
     action: Option<String>,
     actor: Option<String>,
     record_type: Option<String>,
+    /// Days (`yyyy-mm-dd`, Vietnam's time), both included.
+    from: Option<String>,
+    to: Option<String>,
     before: Option<i64>,
 }
 
@@ -54,21 +58,47 @@ struct Row {
     seq: i64,
     at: String,
     actor: String,
-    action: String,
+    /// The action's name, and its code (shown on hover).
+    action: &'static str,
+    code: String,
     record: String,
     ip: String,
     detail: String,
+}
+
+/// An action offered by the filter: code, name, chosen.
+struct Choice {
+    code: &'static str,
+    name: &'static str,
+    chosen: bool,
+}
+
+/// A day typed in the filter, or `None` when empty or not a date.
+fn day(s: &Option<String>) -> Option<NaiveDate> {
+    non_empty(s).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
+/// The start of a day in Vietnam, as a UTC time.
+fn day_start(d: NaiveDate) -> Option<DateTime<Utc>> {
+    d.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(vn_offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
 struct AuditTemplate {
     page: Page,
-    action: String,
+    actions: Vec<Choice>,
     actor: String,
     record_type: String,
+    from: String,
+    to: String,
     rows: Vec<Row>,
     older: Option<String>,
+    /// On a page further back: the first page with the same filter.
+    newest: Option<String>,
     verdict: Option<String>,
 }
 
@@ -86,22 +116,31 @@ async fn render(
     f: Filter,
     verdict: Option<String>,
 ) -> Result<Html<String>, AppError> {
+    let lang = info.lang;
+    let (from, to) = (day(&f.from), day(&f.to));
     let query = AuditQuery {
         action: non_empty(&f.action),
         actor: non_empty(&f.actor),
         record_type: non_empty(&f.record_type),
         before_seq: f.before,
+        from: from.and_then(day_start),
+        until: to.and_then(|d| d.succ_opt()).and_then(day_start),
         limit: PAGE_SIZE,
     };
     let entries = state.store.audit_entries(&query).await?;
+    let (from, to) = (
+        from.map(|d| d.to_string()).unwrap_or_default(),
+        to.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    let newest = format!(
+        "/admin/audit?action={}&actor={}&record_type={}&from={from}&to={to}",
+        encode(query.action.as_deref().unwrap_or_default()),
+        encode(query.actor.as_deref().unwrap_or_default()),
+        encode(query.record_type.as_deref().unwrap_or_default()),
+    );
     let older = (entries.len() as i64 == PAGE_SIZE).then(|| {
         let last = entries.last().map(|e| e.seq).unwrap_or_default();
-        format!(
-            "/admin/audit?action={}&actor={}&record_type={}&before={last}",
-            encode(query.action.as_deref().unwrap_or_default()),
-            encode(query.actor.as_deref().unwrap_or_default()),
-            encode(query.record_type.as_deref().unwrap_or_default()),
-        )
+        format!("{newest}&before={last}")
     });
     let rows = entries
         .into_iter()
@@ -113,19 +152,32 @@ async fn render(
                 .format("%d/%m/%Y %H:%M:%S")
                 .to_string(),
             actor: e.event.actor,
-            action: e.event.action,
+            action: action_name(&e.event.action, lang),
+            code: e.event.action,
             record: format!("{} {}", e.event.record_type, e.event.record_id),
             ip: e.event.ip.unwrap_or_default(),
             detail: e.event.detail,
         })
         .collect();
+    let chosen = query.action.unwrap_or_default();
+    let actions = ACTIONS
+        .iter()
+        .map(|code| Choice {
+            code,
+            name: action_name(code, lang),
+            chosen: *code == chosen,
+        })
+        .collect();
     let tpl = AuditTemplate {
-        page: Page::new(info, Some(user), info.lang.t("audit.title")),
-        action: query.action.unwrap_or_default(),
+        page: Page::new(info, Some(user), lang.t("audit.title")),
+        actions,
         actor: query.actor.unwrap_or_default(),
         record_type: query.record_type.unwrap_or_default(),
+        from,
+        to,
         rows,
         older,
+        newest: f.before.is_some().then_some(newest),
         verdict,
     };
     Ok(Html(tpl.render()?))
@@ -147,7 +199,11 @@ async fn verify_page(
 ) -> Result<Html<String>, AppError> {
     let verdict = match verify_chain(state.store.as_ref()).await? {
         Ok(n) => trf(info.lang, "audit.chain_ok", &[("n", &n.to_string())]),
-        Err(what) => trf(info.lang, "audit.chain_broken", &[("what", &what)]),
+        Err(what) => trf(
+            info.lang,
+            "audit.chain_broken",
+            &[("what", &what.said(info.lang))],
+        ),
     };
     render(&state, &info, &user, Filter::default(), Some(verdict)).await
 }
