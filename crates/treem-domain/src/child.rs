@@ -147,6 +147,14 @@ pub fn age_years(born: NaiveDate, date: NaiveDate) -> i32 {
     date.years_since(born).map(|y| y as i32).unwrap_or(-1)
 }
 
+/// The official list of ethnicities: (code, name), in code order.
+pub fn ethnicities() -> Vec<(String, &'static str)> {
+    (1..=54)
+        .map(|n| format!("{n:02}"))
+        .filter_map(|c| ethnicity_name(&c).map(|n| (c, n)))
+        .collect()
+}
+
 /// The ethnicity names of the official list, by code.
 pub fn ethnicity_name(code: &str) -> Option<&'static str> {
     ETHNICITIES
@@ -162,20 +170,33 @@ const ETHNICITIES: &str = include_str!("../../../data/ethnicities.csv");
 /// The Vietnamese name of a special-circumstance group (Law on Children
 /// art. 10), by its point letter.
 pub fn special_circumstance_name(code: &str) -> Option<&'static str> {
-    SPECIAL
-        .iter()
-        .find(|(c, _)| c == code)
-        .map(|(_, n)| n.as_str())
+    special_circumstance_label(code, crate::i18n::Lang::Vi)
 }
 
-static SPECIAL: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
-    let src = include_str!("../../../data/special_circumstances.csv");
-    csv::Reader::from_reader(src.as_bytes())
-        .records()
-        .filter_map(Result::ok)
-        .filter_map(|r| Some((r.get(0)?.to_string(), r.get(1)?.to_string())))
-        .collect()
-});
+/// A special-circumstance group's name in the user's language.
+pub fn special_circumstance_label(code: &str, lang: crate::i18n::Lang) -> Option<&'static str> {
+    SPECIAL
+        .iter()
+        .find(|(c, _, _)| c == code)
+        .map(|(_, vi, en)| lang.pick(vi, en))
+}
+
+/// (code, Vietnamese name, English name) of each group.
+static SPECIAL: std::sync::LazyLock<Vec<(String, String, String)>> =
+    std::sync::LazyLock::new(|| {
+        let src = include_str!("../../../data/special_circumstances.csv");
+        csv::Reader::from_reader(src.as_bytes())
+            .records()
+            .filter_map(Result::ok)
+            .filter_map(|r| {
+                Some((
+                    r.get(0)?.to_string(),
+                    r.get(1)?.to_string(),
+                    r.get(2)?.to_string(),
+                ))
+            })
+            .collect()
+    });
 
 /// Where a search found a child when her own name does not hold every
 /// word: the first of `others` (a parent's or caregiver's name, labelled)
@@ -236,6 +257,10 @@ mod tests {
         );
         assert!(special_circumstance_name("o").is_some_and(|n| n.starts_with("Trẻ em di cư")));
         assert_eq!(special_circumstance_name("z"), None);
+        assert_eq!(
+            special_circumstance_label("d", crate::i18n::Lang::En),
+            Some("Children with disabilities")
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ fn child_form<'a>(csrf: &'a str, name: &'a str, commune: &'a str) -> Vec<(&'a st
         ("mother_name", "Lò Thị Mai"),
         ("status", "active"),
         ("sc_d", "on"),
+        ("ethnicity", "08"),
     ]
 }
 
@@ -75,6 +76,20 @@ async fn create_in_scope_only(app: TestApp) {
     assert!(profile.contains("Lò Thị Lập"));
     assert!(profile.contains("Trẻ em khuyết tật"));
     assert!(profile.contains("Đã lưu hồ sơ."));
+    assert!(profile.contains("Hmông"), "{profile}");
+    // The ethnicity is a select of the official list, the stored one chosen.
+    assert!(page.contains("<select id=\"ethnicity\" name=\"ethnicity\">"));
+    assert!(page.contains("<option value=\"25\">Giáy</option>"));
+    let edit = format!("{}/edit", location.split('?').next().unwrap());
+    let (_, form) = app.get(&c, &edit).await;
+    assert!(form.contains("<option value=\"08\" selected>Hmông</option>"), "{form}");
+    // In English, the special circumstances have English names.
+    app.get(&c, "/lang/en?next=%2F").await;
+    let (_, profile) = app.get(&c, &location).await;
+    assert!(profile.contains("Children with disabilities"), "{profile}");
+    let (_, form) = app.get(&c, &edit).await;
+    assert!(form.contains("Children with disabilities"));
+    app.get(&c, "/lang/vi?next=%2F").await;
     // The same key again is a located error.
     let (status, _, body) = common::post_form(
         &app,

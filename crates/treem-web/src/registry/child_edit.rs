@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use treem_domain::child::special_circumstance_name;
-use treem_domain::child_input::{ChildText, FieldProblem};
+use treem_domain::child::{ethnicities, special_circumstance_label};
+use treem_domain::child_input::{ChildText, FieldProblem, parse_ethnicity};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::Lang;
 
@@ -41,6 +41,8 @@ struct FormTemplate {
     version: i64,
     t: ChildText,
     communes: Vec<(String, String)>,
+    /// The official ethnicities: (code, name, chosen).
+    ethnicities: Vec<(String, &'static str, bool)>,
     special: Vec<(&'static str, &'static str, bool)>,
     problems: Vec<String>,
     meanwhile: Vec<(String, String, String)>,
@@ -59,7 +61,19 @@ fn describe(lang: Lang, p: &FieldProblem) -> String {
     format!("{label}: {msg}")
 }
 
-fn special_list(t: &ChildText) -> Vec<(&'static str, &'static str, bool)> {
+/// The ethnicity select, the typed code or name chosen.
+fn ethnicity_list(t: &ChildText) -> Vec<(String, &'static str, bool)> {
+    let chosen = parse_ethnicity(&t.ethnicity);
+    ethnicities()
+        .into_iter()
+        .map(|(code, name)| {
+            let on = chosen.as_deref() == Some(code.as_str());
+            (code, name, on)
+        })
+        .collect()
+}
+
+fn special_list(t: &ChildText, lang: Lang) -> Vec<(&'static str, &'static str, bool)> {
     let chosen: Vec<String> = t
         .special_circumstances
         .split(';')
@@ -70,7 +84,7 @@ fn special_list(t: &ChildText) -> Vec<(&'static str, &'static str, bool)> {
         .map(|c| {
             (
                 *c,
-                special_circumstance_name(c).unwrap_or(c),
+                special_circumstance_label(c, lang).unwrap_or(c),
                 chosen.iter().any(|x| x == c),
             )
         })
@@ -101,7 +115,8 @@ fn render(
         page: Page::new(info, Some(user), title),
         id,
         version,
-        special: special_list(&t),
+        special: special_list(&t, info.lang),
+        ethnicities: ethnicity_list(&t),
         communes: units.communes_in(&scope, today),
         t,
         problems,
@@ -128,7 +143,8 @@ fn render_duplicates(
         page: Page::new(info, Some(user), lang.t("edit.new_title")),
         id: None,
         version: 0,
-        special: special_list(&t),
+        special: special_list(&t, info.lang),
+        ethnicities: ethnicity_list(&t),
         communes: units.communes_in(&scope, today),
         t,
         problems: Vec::new(),

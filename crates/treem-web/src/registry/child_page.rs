@@ -8,7 +8,7 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 use treem_domain::access::{Action, permits};
-use treem_domain::child::{age_years, ethnicity_name, special_circumstance_name};
+use treem_domain::child::{age_years, ethnicity_name, special_circumstance_label};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, fmt_decimal, trf};
 use treem_domain::nutrition::Status;
@@ -275,7 +275,11 @@ async fn profile(
             .special_circumstances
             .split(';')
             .filter(|s| !s.is_empty())
-            .map(|code| special_circumstance_name(code).unwrap_or(code).to_string())
+            .map(|code| {
+                special_circumstance_label(code, lang)
+                    .unwrap_or(code)
+                    .to_string()
+            })
             .collect(),
         measurements: rows(lang, &list),
         charts: charts(sex_of(&c), &list, lang)

@@ -6,7 +6,9 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
-use treem_domain::child::{Sex, ethnicity_name, special_circumstance_name};
+use treem_domain::child::{
+    Sex, ethnicities, ethnicity_name, special_circumstance_label, special_circumstance_name,
+};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{fmt_count, fmt_date, trf};
 use treem_domain::nutrition::Status;
@@ -242,15 +244,12 @@ async fn list(
             .collect(),
         villages,
         age_bands: AGE_BANDS.iter().map(|(k, _, _)| *k).collect(),
-        ethnicities: (1..=54)
-            .map(|n| format!("{n:02}"))
-            .filter_map(|c| ethnicity_name(&c).map(|n| (c, n)))
-            .collect(),
+        ethnicities: ethnicities(),
         specials: [
             "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o",
         ]
         .into_iter()
-        .map(|c| (c, special_circumstance_name(c).unwrap_or(c)))
+        .map(|c| (c, special_circumstance_label(c, lang).unwrap_or(c)))
         .collect(),
         can_add: treem_domain::access::permits(
             user.account.role,

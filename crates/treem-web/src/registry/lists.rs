@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use treem_domain::child::{age_years, special_circumstance_name};
+use treem_domain::child::{age_years, special_circumstance_label};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{fmt_count, fmt_date, trf};
 use treem_store::ChildList;
@@ -108,7 +108,7 @@ async fn list(
                     .special_circumstances
                     .split(';')
                     .filter(|s| !s.is_empty())
-                    .map(|code| special_circumstance_name(code).unwrap_or(code))
+                    .map(|code| special_circumstance_label(code, lang).unwrap_or(code))
                     .collect::<Vec<_>>()
                     .join("; "),
                 ChildList::NoBirthRegistration => lang
