@@ -115,10 +115,18 @@ async fn account_creation_rules(app: TestApp) {
         page.contains("<option value=\"03424\">Xã Bản Bo</option>"),
         "{page}"
     );
+    // No district tier since the reform: not offered, refused if sent.
+    assert!(!page.contains("<option value=\"district\""), "{page}");
+    assert!(page.contains(">Cán bộ xã, phường</option>"), "{page}");
     let cases = [
         (
             ["moi.mot", "Tên", "", "03424"],
             "Vai trò không hợp lệ.",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            ["moi.mot", "Tên", "district", "03424"],
+            "Từ 1/7/2025 không còn cấp huyện",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
@@ -143,7 +151,7 @@ async fn account_creation_rules(app: TestApp) {
         ),
         // Tam Đường district no longer exists today.
         (
-            ["moi.mot", "Tên", "district", "106"],
+            ["moi.mot", "Tên", "province", "106"],
             "Không có đơn vị mang mã này",
             StatusCode::UNPROCESSABLE_ENTITY,
         ),

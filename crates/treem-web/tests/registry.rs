@@ -82,7 +82,10 @@ async fn create_in_scope_only(app: TestApp) {
     assert!(page.contains("<option value=\"25\">Giáy</option>"));
     let edit = format!("{}/edit", location.split('?').next().unwrap());
     let (_, form) = app.get(&c, &edit).await;
-    assert!(form.contains("<option value=\"08\" selected>Hmông</option>"), "{form}");
+    assert!(
+        form.contains("<option value=\"08\" selected>Hmông</option>"),
+        "{form}"
+    );
     // In English, the special circumstances have English names.
     app.get(&c, "/lang/en?next=%2F").await;
     let (_, profile) = app.get(&c, &location).await;

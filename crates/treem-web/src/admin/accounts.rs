@@ -136,8 +136,10 @@ pub(crate) async fn render(
         page: Page::new(info, Some(user), lang.t("accounts.title")),
         rows,
         tokens,
+        // No district tier since 1/7/2025: no new district accounts.
         roles: Role::ALL
             .iter()
+            .filter(|r| **r != Role::District)
             .map(|r| (r.as_str(), lang.t(r.label_key())))
             .collect(),
         units: {
@@ -175,6 +177,9 @@ fn check(state: &AppState, f: &AccountForm) -> Result<Role, &'static str> {
         return Err("accounts.missing_name");
     }
     let role = Role::parse(&f.role).ok_or("accounts.bad_role")?;
+    if role == Role::District {
+        return Err("accounts.no_district");
+    }
     if f.commune_chair.is_some() && role != Role::Commune {
         return Err("accounts.chair_commune_only");
     }
