@@ -201,6 +201,21 @@ async fn flag_review_merge_and_undo(app: TestApp) {
     assert!(kept_page.contains("câu lạc bộ") && kept_page.contains("đang học"));
     let (_, merged_page) = app.get(&c, &format!("/children/{drop}")).await;
     assert!(merged_page.contains("Hồ sơ này đã được gộp vào"));
+    // Both change histories say so.
+    let history = |page: &str| {
+        page.split("Lịch sử thay đổi")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        history(&kept_page).contains("Gộp hồ sơ Thao A Pao ("),
+        "{kept_page}"
+    );
+    assert!(
+        history(&merged_page).contains("Hồ sơ này được gộp vào "),
+        "{merged_page}"
+    );
     let (_, review) = app.get(&c, "/duplicates").await;
     assert!(review.contains("Không có hồ sơ nào có thể trùng."));
     // Undo from the kept record's page.
@@ -223,6 +238,12 @@ async fn flag_review_merge_and_undo(app: TestApp) {
         ((0, 0), (1, 1))
     );
     assert_eq!(app.children_total().await, before + 1);
+    let (_, kept_page) = app.get(&c, &format!("/children/{keep}")).await;
+    assert!(history(&kept_page).contains("Hủy gộp với hồ sơ Thao A Pao ("));
+    assert!(
+        history(&kept_page).contains("Gộp hồ sơ Thao A Pao ("),
+        "the merge stays in it"
+    );
     assert_eq!(
         common::post_form(&app, &c, &format!("/merges/{merge_id}/undo"), &undo)
             .await

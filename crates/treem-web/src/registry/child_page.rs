@@ -17,6 +17,7 @@ use treem_interchange::cell::codes;
 use treem_store::{ChildDetail, StoredMeasurement};
 
 use crate::registry::chart::{self, Chart, Indicator, Observation};
+use crate::registry::child_history::{HistoryRow, history_rows};
 use crate::registry::measurement_history::{ChangeRow, change_rows};
 use crate::shell::page::Page;
 use crate::shell::page::code_word;
@@ -205,13 +206,6 @@ struct ProfileTemplate {
     merges: Vec<(i64, i64, String, bool)>,
 }
 
-struct HistoryRow {
-    version: i64,
-    at: String,
-    actor: String,
-    fields: String,
-}
-
 impl ProfileTemplate {
     /// The x-axis unit of a chart, in the page's language.
     fn unit_label(&self, c: &Chart) -> &'static str {
@@ -240,6 +234,26 @@ async fn profile(
     let now = unit
         .and_then(|u| units.history.became(u, today))
         .filter(|n| Some(*n) != unit);
+    // Every merge with another record (undone ones stay in the history).
+    let merges = state.store.merges_of(id).await?;
+    let live: Vec<_> = merges.iter().filter(|m| m.undone_at.is_none()).collect();
+    let mut other_ids: Vec<i64> = merges
+        .iter()
+        .map(|m| {
+            if m.survivor_id == id {
+                m.merged_id
+            } else {
+                m.survivor_id
+            }
+        })
+        .collect();
+    other_ids.sort_unstable();
+    other_ids.dedup();
+    let merged_with = if other_ids.is_empty() {
+        Vec::new()
+    } else {
+        state.store.children_by_id(&other_ids).await?
+    };
     let tpl = ProfileTemplate {
         page: Page::new(&info, Some(&user), &c.full_name),
         id,
@@ -338,61 +352,26 @@ async fn profile(
                 _ => "measure.saved",
             })
         }),
-        merges: {
-            let merges = state.store.merges_of(id).await?;
-            let live: Vec<_> = merges
-                .into_iter()
-                .filter(|m| m.undone_at.is_none())
-                .collect();
-            let others: Vec<i64> = live
-                .iter()
-                .map(|m| {
-                    if m.survivor_id == id {
-                        m.merged_id
-                    } else {
-                        m.survivor_id
-                    }
-                })
-                .collect();
-            let records = if others.is_empty() {
-                Vec::new()
-            } else {
-                state.store.children_by_id(&others).await?
-            };
-            live.iter()
-                .zip(others)
-                .map(|(m, other)| {
-                    let name = records
-                        .iter()
-                        .find(|r| r.id == other)
-                        .map(|r| r.full_name.clone())
-                        .unwrap_or_default();
-                    (m.id, other, name, m.survivor_id == id)
-                })
-                .collect()
-        },
-        history: state
-            .store
-            .child_versions(id)
-            .await?
-            .into_iter()
-            .map(|v| HistoryRow {
-                version: v.version,
-                at: v
-                    .changed_at
-                    .with_timezone(&treem_domain::clock::vn_offset())
-                    .format("%d/%m/%Y %H:%M")
-                    .to_string(),
-                actor: v.actor,
-                fields: v
-                    .changed_fields
-                    .split(';')
-                    .filter(|f| !f.is_empty())
-                    .map(|f| lang.t(&format!("field.{f}")))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+        merges: live
+            .iter()
+            .map(|m| {
+                let kept = m.survivor_id == id;
+                let other = if kept { m.merged_id } else { m.survivor_id };
+                let name = merged_with
+                    .iter()
+                    .find(|r| r.id == other)
+                    .map(|r| r.full_name.clone())
+                    .unwrap_or_default();
+                (m.id, other, name, kept)
             })
             .collect(),
+        history: history_rows(
+            lang,
+            id,
+            state.store.child_versions(id).await?,
+            &merges,
+            &merged_with,
+        ),
         changes: change_rows(lang, &state.store.measurement_changes(id).await?),
         c,
     };

@@ -5,6 +5,7 @@
 mod api;
 mod chart;
 mod child_edit;
+mod child_history;
 mod child_page;
 mod children;
 mod duplicates;
