@@ -433,6 +433,13 @@ async fn correcting_and_withdrawing_a_measurement(app: TestApp) {
     );
 }
 
+/// The "N trẻ cần theo dõi" count of the nutrition page.
+fn body_total(body: &str) -> usize {
+    let end = body.find(" trẻ cần theo dõi").unwrap();
+    let start = body[..end].rfind('>').unwrap() + 1;
+    body[start..end].replace('.', "").parse().unwrap()
+}
+
 async fn nutrition_list_and_export(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let (status, body) = app.get(&c, "/nutrition").await;
@@ -463,6 +470,37 @@ async fn nutrition_list_and_export(app: TestApp) {
     }
     let (_, other) = app.get(&c, "/nutrition?commune=03390").await;
     assert!(other.contains("Không có trẻ nào cần theo dõi."));
+    // Paged by 100 (the province's list is long); every child on exactly
+    // one page.
+    let province = app.signed_in("tinh").await;
+    let (_, body) = app.get(&province, "/nutrition").await;
+    let total: usize = body_total(&body);
+    let pages = total.div_ceil(100).max(1);
+    let mut seen = std::collections::HashSet::new();
+    for p in 1..=pages {
+        let (_, page) = app.get(&province, &format!("/nutrition?page={p}")).await;
+        let ids: Vec<String> = page
+            .split("<tr><td><a href=\"/children/")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            ids.len(),
+            if p < pages {
+                100
+            } else {
+                total - 100 * (pages - 1)
+            }
+        );
+        for id in ids {
+            assert!(seen.insert(id), "a child on two pages");
+        }
+        if pages > 1 {
+            assert!(page.contains(&format!("Trang {p}/{pages}")), "{page}");
+        }
+    }
+    assert_eq!(seen.len(), total);
+    assert!(total > 100, "the demo has more than one page: {total}");
     let res = c
         .get(app.url("/nutrition?format=xlsx"))
         .send()

@@ -76,7 +76,12 @@ struct ListQuery {
     commune: Option<String>,
     sort: Option<String>,
     format: Option<String>,
+    /// The page shown, from 1 (the Excel file holds every row).
+    page: Option<usize>,
 }
+
+/// Rows on one page of the list.
+const PAGE_ROWS: usize = 100;
 
 struct Row {
     id: i64,
@@ -102,6 +107,10 @@ struct ListTemplate {
     total: String,
     sort_link: String,
     export_link: String,
+    prev: Option<String>,
+    next: Option<String>,
+    /// "Trang 2/5", empty when the list fits on one page.
+    page_label: String,
 }
 
 fn z_text(lang: Lang, v: Option<f64>) -> String {
@@ -124,6 +133,14 @@ fn sort(list: &mut [(LatestMeasurement, Vec<Reason>)], key: &str) {
         // among equals).
         _ => list.sort_by_key(|a| a.1.iter().map(|r| severity(*r)).min().unwrap_or(u8::MAX)),
     }
+}
+
+fn page_link(commune: &str, sort: &str, page: usize) -> String {
+    format!(
+        "/nutrition?commune={}&sort={}&page={page}",
+        encode(commune),
+        encode(sort)
+    )
 }
 
 /// How urgent a reason is, 0 the most: severe wasting, then the other
@@ -185,6 +202,17 @@ async fn list(
         .collect();
     let sort_key = q.sort.unwrap_or_default();
     sort(&mut listed, &sort_key);
+    let total = listed.len();
+    let excel = q.format.as_deref() == Some("xlsx");
+    let pages = total.div_ceil(PAGE_ROWS).max(1);
+    let at = q.page.unwrap_or(1).clamp(1, pages);
+    if !excel {
+        listed = listed
+            .into_iter()
+            .skip((at - 1) * PAGE_ROWS)
+            .take(PAGE_ROWS)
+            .collect();
+    }
     let rows: Vec<Row> = listed
         .iter()
         .map(|(l, r)| Row {
@@ -206,7 +234,7 @@ async fn list(
             reasons: r.iter().map(|x| lang.t(x.label_key())).collect(),
         })
         .collect();
-    if q.format.as_deref() == Some("xlsx") {
+    if excel {
         let audit = user
             .event(&info, "nutrition_list_exported", "children", &commune)
             .with_detail(format!("{} rows", rows.len()));
@@ -268,8 +296,19 @@ async fn list(
     }
     let tpl = ListTemplate {
         page: Page::new(&info, Some(&user), lang.t("nutrition.title")),
-        total: trf(lang, "nutrition.total", &[("n", &rows.len().to_string())]),
+        total: trf(lang, "nutrition.total", &[("n", &total.to_string())]),
         sort_link: format!("/nutrition?commune={}&sort=", encode(&commune)),
+        prev: (at > 1).then(|| page_link(&commune, &sort_key, at - 1)),
+        next: (at < pages).then(|| page_link(&commune, &sort_key, at + 1)),
+        page_label: if pages > 1 {
+            trf(
+                lang,
+                "children.page",
+                &[("page", &at.to_string()), ("pages", &pages.to_string())],
+            )
+        } else {
+            String::new()
+        },
         export_link: format!(
             "/nutrition?commune={}&sort={}&format=xlsx",
             encode(&commune),
