@@ -3,7 +3,7 @@
 
 use anyhow::bail;
 use treem_domain::i18n::Lang;
-use treem_domain::indicators::{Period, name_vi, shown};
+use treem_domain::indicators::{Period, name_vi_on, shown};
 use treem_domain::units::UnitHistory;
 use treem_web::indicators::figures::{Report, UnitReport, report, status_key};
 
@@ -186,7 +186,7 @@ fn table(rep: &Report, english: bool) -> String {
             let name = if english {
                 k.to_string()
             } else {
-                name_vi(k).to_string()
+                name_vi_on(k, rep.period.reference_date()).to_string()
             };
             let _ = writeln!(
                 out,

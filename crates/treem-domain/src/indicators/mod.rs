@@ -11,6 +11,8 @@ use chrono::{Datelike, NaiveDate};
 use crate::child::ChildStatus;
 use crate::units::{Level, UnitHistory};
 
+mod names;
+pub use names::{name_vi, name_vi_on};
 mod facts;
 mod targets;
 
@@ -34,31 +36,6 @@ pub const KEYS: [&str; 14] = [
     "participation_awareness",
     "participation_11plus",
 ];
-
-/// The indicator's name in the plan (Vietnamese).
-pub fn name_vi(key: &str) -> &'static str {
-    match key {
-        "child_friendly_communes" => "Tỷ lệ xã, thị trấn đạt tiêu chuẩn phù hợp với trẻ em",
-        "play_spots" => "Tỷ lệ xã, thị trấn có điểm văn hoá, vui chơi dành cho trẻ em",
-        "school_sanitation" => "Tỷ lệ cơ sở giáo dục có công trình vệ sinh đạt tiêu chuẩn",
-        "school_psych_support" => "Tỷ lệ trường học có dịch vụ hỗ trợ tâm lý trẻ em",
-        "disaster_relief" => "Tỷ lệ trẻ em gặp thiên tai, thảm hoạ được cứu trợ, hỗ trợ kịp thời",
-        "abuse_intervention" => "Tỷ lệ trẻ em bị xâm hại, lạm dụng, bóc lột được can thiệp, hỗ trợ",
-        "birth_registration_u5" => "Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh",
-        "underweight_u5" => "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể cân nặng theo tuổi",
-        "stunting_u5" => "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể chiều cao theo tuổi",
-        "preschool_5yo" => "Tỷ lệ huy động trẻ em 5 tuổi đi học mẫu giáo",
-        "primary_completion" => "Tỷ lệ trẻ em hoàn thành chương trình tiểu học",
-        "lower_secondary_graduation" => "Tỷ lệ trẻ em tốt nghiệp trung học cơ sở",
-        "participation_awareness" => {
-            "Tỷ lệ trẻ em được nâng cao nhận thức, năng lực về quyền tham gia"
-        }
-        "participation_11plus" => {
-            "Tỷ lệ trẻ em từ 11 tuổi trở lên tham gia mô hình, hoạt động thúc đẩy quyền tham gia"
-        }
-        _ => "",
-    }
-}
 
 /// Whether the plan wants the indicator low (malnutrition): its numerator
 /// counts the children to act on, where for every other indicator the

@@ -13,7 +13,7 @@ use chrono::Datelike;
 use treem_domain::access::{Action, permits};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
-use treem_domain::indicators::{Period, name_vi, shown};
+use treem_domain::indicators::{Period, name_vi_on, shown};
 use treem_domain::units::{Level, Unit};
 
 use crate::indicators::figures::{Figure, judge, load, status_key};
@@ -147,7 +147,7 @@ async fn dashboard(
                 .iter()
                 .enumerate()
                 .map(|(i, (key, f))| {
-                    let mut r = row(&page, i + 1, key, f, may_list.then_some((root, period)));
+                    let mut r = row(&page, i + 1, key, f, period, may_list.then_some(root));
                     if matches!(*key, "underweight_u5" | "stunting_u5") && under_five > 0 {
                         let share = f.denominator as f64 / under_five as f64 * 100.0;
                         r.coverage = Some(format!(
@@ -215,7 +215,7 @@ async fn dashboard(
                 let full = if info.lang.code() == "en" {
                     *k
                 } else {
-                    name_vi(k)
+                    name_vi_on(k, period.reference_date())
                 };
                 (info.lang.t(&format!("short.{k}")), full)
             })
@@ -233,8 +233,10 @@ fn row(
     number: usize,
     key: &'static str,
     f: &Figure,
-    link: Option<(&Unit, Period)>,
+    period: Period,
+    link: Option<&Unit>,
 ) -> Row {
+    let link = link.map(|u| (u, period));
     let (class, _) = mark(f.status);
     Row {
         number,
@@ -242,7 +244,7 @@ fn row(
         name: if page.lang_code() == "en" {
             key
         } else {
-            name_vi(key)
+            name_vi_on(key, period.reference_date())
         },
         numerator: f.numerator,
         denominator: f.denominator,

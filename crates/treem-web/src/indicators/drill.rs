@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use treem_domain::access::Role;
 use treem_domain::i18n::fmt_date;
-use treem_domain::indicators::{self as ind, KEYS, Record, name_vi};
+use treem_domain::indicators::{self as ind, KEYS, Record, name_vi_on};
 
 use crate::indicators::figures::load;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
@@ -291,7 +291,7 @@ pub(crate) async fn drill(
     let indicator = if lang.code() == "en" {
         key
     } else {
-        name_vi(key)
+        name_vi_on(key, period.reference_date())
     };
     if q.format.as_deref() == Some("xlsx") {
         let title = format!(

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 use treem_domain::i18n::{Lang, fmt_date};
-use treem_domain::indicators::{KEYS, name_vi, plan_targets, shown};
+use treem_domain::indicators::{KEYS, name_vi_on, plan_targets, shown};
 
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -46,7 +46,11 @@ struct TargetsTemplate {
 }
 
 fn name(lang: Lang, key: &'static str) -> &'static str {
-    if lang == Lang::En { key } else { name_vi(key) }
+    if lang == Lang::En {
+        key
+    } else {
+        name_vi_on(key, treem_domain::clock::vn_today())
+    }
 }
 
 async fn render(

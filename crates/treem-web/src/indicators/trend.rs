@@ -10,7 +10,7 @@ use axum::routing::get;
 use chrono::Datelike;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::Lang;
-use treem_domain::indicators::{KEYS, Period, name_vi, shown};
+use treem_domain::indicators::{KEYS, Period, name_vi_on, shown};
 
 use crate::indicators::figures::{judge, load};
 use crate::shell::page::Page;
@@ -147,10 +147,11 @@ async fn trend(
                 .collect::<Vec<_>>()
                 .join(", ");
             Small {
+                // Named as it reads today.
                 name: if info.lang == Lang::En {
                     key
                 } else {
-                    name_vi(key)
+                    name_vi_on(key, vn_today())
                 },
                 points,
                 line,

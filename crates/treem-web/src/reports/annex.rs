@@ -2,7 +2,7 @@
 //! unit of the report (see [`crate::reports::docx`] for the document).
 
 use rust_xlsxwriter::{Format, Workbook};
-use treem_domain::indicators::name_vi;
+use treem_domain::indicators::name_vi_on;
 
 use crate::AppError;
 use crate::indicators::figures::Report;
@@ -27,7 +27,12 @@ fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     if let Some(first) = rep.units.first() {
         for (i, (key, _)) in first.indicators.iter().enumerate() {
             let c = 3 + i as u16;
-            rates.write_string_with_format(0, c, name_vi(key), &bold)?;
+            rates.write_string_with_format(
+                0,
+                c,
+                name_vi_on(key, rep.period.reference_date()),
+                &bold,
+            )?;
             rates.set_column_width(c, 16)?;
         }
     }
@@ -69,7 +74,7 @@ fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             detail.write_string(r, 0, &u.code)?;
             detail.write_string(r, 1, &u.name)?;
             detail.write_string(r, 2, level_vi(u.level))?;
-            detail.write_string(r, 3, name_vi(key))?;
+            detail.write_string(r, 3, name_vi_on(key, rep.period.reference_date()))?;
             detail.write_number(r, 4, f.numerator as f64)?;
             detail.write_number(r, 5, f.denominator as f64)?;
             if let Some(v) = f.value {

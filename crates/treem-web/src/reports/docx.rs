@@ -13,7 +13,7 @@ use docx_rs::{
     WidthType,
 };
 use treem_domain::i18n::Lang;
-use treem_domain::indicators::{name_vi, shown};
+use treem_domain::indicators::{name_vi_on, shown};
 use treem_domain::units::UnitHistory;
 
 use crate::AppError;
@@ -173,7 +173,7 @@ fn target_of(f: &Figure) -> String {
 }
 
 /// The root unit's fourteen indicators.
-fn indicator_table(root: &UnitReport) -> Table {
+fn indicator_table(root: &UnitReport, on: NaiveDate) -> Table {
     let widths = [500, TEXT_WIDTH - 500 - 4 * 1300, 1300, 1300, 1300, 1300];
     let head = [
         "TT",
@@ -200,7 +200,7 @@ fn indicator_table(root: &UnitReport) -> Table {
         rows.push(row(
             [
                 (i + 1).to_string(),
-                name_vi(key).to_string(),
+                name_vi_on(key, on).to_string(),
                 value_of(f),
                 format!("{}/{}", f.numerator, f.denominator),
                 target_of(f),
@@ -243,7 +243,13 @@ fn findings(rep: &Report, root: &UnitReport) -> Vec<Paragraph> {
         };
         out.push(
             Paragraph::new()
-                .add_run(run(&format!("- {}: ", name_vi(key))).italic())
+                .add_run(
+                    run(&format!(
+                        "- {}: ",
+                        name_vi_on(key, rep.period.reference_date())
+                    ))
+                    .italic(),
+                )
                 .add_run(run(&format!(
                     "{} xã chưa đạt: {}{more}.",
                     below.len(),
@@ -312,7 +318,7 @@ pub fn document(
         .add_paragraph(line(&format!(
             "Đạt {met}/{with_data} chỉ tiêu có số liệu; {missing} chỉ tiêu chưa có số liệu."
         )))
-        .add_table(indicator_table(root))
+        .add_table(indicator_table(root, rep.period.reference_date()))
         .add_paragraph(line(""));
     // A commune's own report has no communes under it to name.
     if root.level != "commune" {
