@@ -98,12 +98,22 @@ impl Ctx<'_> {
             std::collections::hash_map::Entry::Vacant(v) => {
                 std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
                 let path = dir.join(format!("{}.csv", file.name()));
-                let mut w = csv::Writer::from_path(&path).map_err(|e| fail(&e))?;
+                // Flexible: a row longer than the header is written as read.
+                let mut w = csv::WriterBuilder::new()
+                    .flexible(true)
+                    .from_path(&path)
+                    .map_err(|e| fail(&e))?;
                 w.write_record(header).map_err(|e| fail(&e))?;
                 v.insert(w)
             }
         };
-        w.write_record(raw).map_err(|e| fail(&e))?;
+        // A sheet's row ends at its last filled cell: padded to the header,
+        // so the reject file reads back like the data set.
+        let mut row: Vec<&str> = raw.iter().map(|c| c.as_ref()).collect();
+        while row.len() < header.len() {
+            row.push("");
+        }
+        w.write_record(&row).map_err(|e| fail(&e))?;
         Ok(())
     }
 

@@ -222,7 +222,51 @@ where
     assert_eq!(r.files.iter().map(|f| f.unchanged).sum::<u64>(), 2);
 }
 
+/// `--partial` on a workbook: a rejected row whose last cells are empty
+/// (so shorter than the header, as sheets are read) is written to the
+/// reject file padded to the header, and the rest is stored.
+async fn partial_workbook_rejects_short_rows<F>(open: Open<F>)
+where
+    F: Future<Output = Option<TestDb>>,
+{
+    let Some(db) = open("a").await else { return };
+    let store = db.store.as_ref();
+    let header: &[&str] = &[
+        "Mã trẻ",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Mã xã",
+        "Thôn, bản",
+    ];
+    let good: &[&str] = &["P1", "Lò Thị Một", "F", "2021-04-03", "03424", "Bản Bo"];
+    // No commune, no village: the row ends after its birth date.
+    let short: &[&str] = &["P2", "Lò Văn Hai", "M", "2020-01-01"];
+    let data =
+        DataSet::from_bytes("p.xlsx", book(&[("children", &[header, good, short])])).unwrap();
+    let rejects = tempfile::tempdir().unwrap();
+    let mut o = options();
+    o.workbook = true;
+    o.partial = true;
+    o.reject_dir = Some(rejects.path().join("p.xlsx.rejects"));
+    let r = treem_interchange::import(store, &data, &o, &Quiet)
+        .await
+        .unwrap();
+    assert!(r.stored, "{}", r.render(false));
+    assert_eq!(r.files.iter().map(|f| f.written).sum::<u64>(), 1);
+    assert_eq!(r.files.iter().map(|f| f.rejected).sum::<u64>(), 1);
+    let text = std::fs::read_to_string(rejects.path().join("p.xlsx.rejects/children.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Mã trẻ,Họ và tên,Giới tính,Ngày sinh,Mã xã,\"Thôn, bản\""
+    );
+    assert_eq!(lines[1], "P2,Lò Văn Hai,M,2020-01-01,,");
+    assert_eq!(lines.len(), 2);
+}
+
 on_both!(
+    partial_workbook_rejects_short_rows,
     csv_files_are_known_by_their_columns,
     sheets_are_known_by_their_columns,
     a_data_set_with_no_rows_is_an_error,
