@@ -280,5 +280,49 @@ pub fn curve_by_length(position: Position, sex: Sex, length_cm: f64, k: f64) -> 
     at_length(table, sex.index(), milli(length_cm)).map(|p| sd(k, p))
 }
 
+/// The six tables as JSON for the offline page's own computation
+/// (`assets/offline/who.js`): `{"wfa": {"first": 0, "rows": [[l, m, s, …
+/// boys], [… girls]]}, …}`, each number written as the shortest text that
+/// reads back as the same double, so the browser computes with exactly the
+/// values used here.
+pub fn tables_json() -> String {
+    let t = &*TABLES;
+    let mut out = String::from("{");
+    for (i, (name, table)) in [
+        ("wfa", &t.wfa),
+        ("lhfa", &t.lhfa),
+        ("wfl", &t.wfl),
+        ("wfh", &t.wfh),
+        ("bfa", &t.bfa),
+        ("hcfa", &t.hcfa),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        let sexes: Vec<String> = table
+            .rows
+            .iter()
+            .map(|rows| {
+                let values: Vec<String> = rows
+                    .iter()
+                    .flat_map(|p| [p.l, p.m, p.s])
+                    .map(|v| v.to_string())
+                    .collect();
+                format!("[{}]", values.join(","))
+            })
+            .collect();
+        out.push_str(&format!(
+            "\"{name}\":{{\"first\":{},\"rows\":[{}]}}",
+            table.first,
+            sexes.join(",")
+        ));
+    }
+    out.push('}');
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -452,3 +452,20 @@ fn who_anthro_expected_values() {
     };
     assert!(zscores(&girl).waz.is_some_and(|z| z.flagged));
 }
+
+#[test]
+fn tables_json_holds_every_row_as_written() {
+    let json = tables_json();
+    assert!(json.starts_with("{\"wfa\":{\"first\":0,\"rows\":[[0.3487,3.3464,0.14602,"));
+    assert!(json.contains("\"wfl\":{\"first\":450,"));
+    assert!(json.ends_with("]]}}"));
+    // Every table's rows, three numbers each, both sexes: within a sex's
+    // array n - 1 commas, one between the two arrays, one after "first",
+    // and one between tables.
+    let t = &*crate::tables::TABLES;
+    let rows: usize = [&t.wfa, &t.lhfa, &t.wfl, &t.wfh, &t.bfa, &t.hcfa]
+        .iter()
+        .map(|t| t.rows[0].len() + t.rows[1].len())
+        .sum();
+    assert_eq!(json.matches(',').count(), 3 * rows + 5);
+}

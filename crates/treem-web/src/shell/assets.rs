@@ -10,6 +10,11 @@ use crate::{AppError, AppState};
 
 const APP_CSS: &str = include_str!("../../assets/app.css");
 const SEARCH_JS: &str = include_str!("../../assets/search.js");
+/// The offline page's WHO computation (issue 16).
+const WHO_JS: &str = include_str!("../../assets/offline/who.js");
+/// The WHO tables it computes with, made once from treem-growth's own.
+static WHO_TABLES: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(treem_growth::tables_json);
 /// The tab icon: treem's blue with a white "t" (16×16).
 const FAVICON: &[u8] = include_bytes!("../../assets/favicon.ico");
 
@@ -45,6 +50,21 @@ async fn file(Path(name): Path<String>) -> Result<impl IntoResponse, AppError> {
                 (CACHE_CONTROL, "public, max-age=86400"),
             ],
             SEARCH_JS,
+        )),
+        "who.js" => Ok((
+            [
+                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            WHO_JS,
+        )),
+        // The tables change only with a new WHO standard: cached a week.
+        "who-tables.json" => Ok((
+            [
+                (CONTENT_TYPE, "application/json"),
+                (CACHE_CONTROL, "public, max-age=604800"),
+            ],
+            WHO_TABLES.as_str(),
         )),
         _ => Err(AppError::NotFound),
     }
