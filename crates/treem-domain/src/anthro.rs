@@ -38,11 +38,25 @@ pub fn parse_sex(s: &str) -> Option<Sex> {
 
 /// The physical limits of a measurement, the same everywhere it is typed
 /// or imported (the form, a data set, the village app): beyond them a value
-/// is a slip (95 for 9,5; weight and height swapped). The form refuses such
-/// a value; an import stores it with a warning (the interchange contract).
+/// is probably a slip (95 for 9,5; weight and height swapped). It is a
+/// **warning**, never an error: the form asks to confirm it, an import
+/// stores it and lists it, WHO's flags decide which z-scores count (the
+/// interchange contract). Only what cannot be a measurement — not a
+/// number, zero or negative — is an error.
 pub const WEIGHT_KG: (f64, f64) = (0.2, 200.0);
 pub const HEIGHT_CM: (f64, f64) = (20.0, 250.0);
 pub const HEAD_CM: (f64, f64) = (20.0, 70.0);
+
+/// Whether a value is within limits (both included).
+pub fn within(value: f64, limits: (f64, f64)) -> bool {
+    (limits.0..=limits.1).contains(&value)
+}
+
+/// A measured value as typed: a positive number (`,` or `.` for the
+/// decimal mark), or `None`.
+pub fn parse_measure(s: &str) -> Option<f64> {
+    parse_decimal(s).filter(|v| *v > 0.0 && v.is_finite())
+}
 
 /// Reads a date: `YYYY-MM-DD`, `DD/MM/YYYY` or `D/M/YYYY` (never guessed:
 /// `03/04/2020` is 3 April).

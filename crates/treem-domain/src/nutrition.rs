@@ -136,6 +136,10 @@ pub enum Warning {
     BeforeBirth,
     /// After the age WHO computes z-scores for (60 months).
     OverFive,
+    /// A value beyond the physical limits (`anthro`): `weight`, `height`
+    /// or `head` — a slip (95 for 9,5; weight and height swapped), stored
+    /// as given once confirmed.
+    OutsideLimits(&'static str),
 }
 
 impl Warning {
@@ -151,6 +155,9 @@ impl Warning {
             Warning::LyingFromTwo => "measure.lying_from_2y",
             Warning::BeforeBirth => "measure.before_birth",
             Warning::OverFive => "measure.over_five",
+            Warning::OutsideLimits("weight") => "measure.outside_weight",
+            Warning::OutsideLimits("height") => "measure.outside_height",
+            Warning::OutsideLimits(_) => "measure.outside_head",
         }
     }
 }
@@ -193,6 +200,15 @@ pub fn assess(sex: Sex, born: NaiveDate, m: &Measured) -> Assessed {
             }
             Some(Position::Lying) if age_days > 730 => warnings.push(Warning::LyingFromTwo),
             _ => {}
+        }
+    }
+    for (name, value, limits) in [
+        ("weight", m.weight_kg, crate::anthro::WEIGHT_KG),
+        ("height", m.height_cm, crate::anthro::HEIGHT_CM),
+        ("head", m.head_cm, crate::anthro::HEAD_CM),
+    ] {
+        if value.is_some_and(|v| !crate::anthro::within(v, limits)) {
+            warnings.push(Warning::OutsideLimits(name));
         }
     }
     for (name, value) in [

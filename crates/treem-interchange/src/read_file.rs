@@ -231,6 +231,9 @@ pub(crate) async fn read_file(
             match parsed {
                 Ok(Some(p)) => {
                     ctx.note_child(raw.line, &p);
+                    if let Parsed::Measurement(m) = &p {
+                        beyond_limits(ctx, &label, raw.line, &m.measured, &cells);
+                    }
                     pending.push(Pending {
                         line: raw.line,
                         raw: raw.cells,
@@ -274,6 +277,46 @@ pub(crate) async fn read_file(
     }
     progress.finish();
     Ok(())
+}
+
+/// A measured value beyond the physical limits: stored as given, listed as
+/// a warning with its place so the source can be corrected (the
+/// interchange contract).
+fn beyond_limits(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    line: u64,
+    m: &treem_domain::nutrition::Measured,
+    values: &[String],
+) {
+    use treem_domain::anthro::{HEIGHT_CM, WEIGHT_KG, within};
+    let cells = Cells {
+        file: File::Measurements,
+        values,
+    };
+    for (column, value, (lo, hi), unit) in [
+        ("weight_kg", m.weight_kg, WEIGHT_KG, "kg"),
+        ("height_cm", m.height_cm, HEIGHT_CM, "cm"),
+    ] {
+        if value.is_some_and(|v| !within(v, (lo, hi))) {
+            let (lo_vi, hi_vi) = (
+                lo.to_string().replace('.', ","),
+                hi.to_string().replace('.', ","),
+            );
+            ctx.report.warnings.push(Problem {
+                file: label.to_string(),
+                line,
+                column: column.to_string(),
+                value: cells.get(column).to_string(),
+                message_vi: format!(
+                    "ngoài giới hạn thường gặp {lo_vi}–{hi_vi} {unit}: đã lưu như trong tệp, chỉ số Z bị gắn cờ nếu không hợp lý; kiểm tra lại nguồn"
+                ),
+                message_en: format!(
+                    "outside the usual limits {lo}–{hi} {unit}: stored as given, z-scores flagged where implausible; check the source"
+                ),
+            });
+        }
+    }
 }
 
 /// Checks a header: a missing required column is an error (the file is not

@@ -216,16 +216,14 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn decimal(&mut self, column: &'static str, range: (f64, f64)) -> Option<f64> {
+    /// A measured value: a positive number. Beyond the physical limits it
+    /// is stored and reported as a warning (see `read_file`), never refused.
+    fn measure(&mut self, column: &'static str) -> Option<f64> {
         let v = self.text(column, false)?;
         match cell::decimal(&v) {
-            Some(x) if x >= range.0 && x <= range.1 => Some(x),
+            Some(x) if x > 0.0 && x.is_finite() => Some(x),
             Some(_) => {
-                self.fail(
-                    column,
-                    format!("ngoài giới hạn {}–{}", range.0, range.1),
-                    format!("outside the limits {}–{}", range.0, range.1),
-                );
+                self.fail(column, "phải là một số dương", "must be a positive number");
                 None
             }
             None => {
@@ -291,8 +289,8 @@ pub fn measurement(
     let mut c = Check::new(cells, today);
     let child_id = c.text("child_id", true);
     let measured_on = c.date("measured_on", true);
-    let weight_kg = c.decimal("weight_kg", WEIGHT_KG);
-    let height_cm = c.decimal("height_cm", HEIGHT_CM);
+    let weight_kg = c.measure("weight_kg");
+    let height_cm = c.measure("height_cm");
     let position = c.coded("position", codes::POSITION, false);
     let oedema = c.boolean("oedema", false).unwrap_or(false);
     if cells.get("weight_kg").is_empty() && cells.get("height_cm").is_empty() {

@@ -142,15 +142,15 @@ async fn adding_measurements(app: TestApp) {
         &[
             ("measured_on", "32/13/2025"),
             ("weight_kg", "abc"),
-            ("height_cm", "900"),
+            ("height_cm", "-5"),
         ],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for m in [
         "Ngày cân đo không hợp lệ",
-        "Cân nặng phải là số",
-        "Chiều dài/chiều cao phải là số",
+        "Cân nặng phải là một số dương",
+        "Chiều dài/chiều cao phải là một số dương",
     ] {
         assert!(body.contains(m), "{m}");
     }
@@ -221,6 +221,32 @@ async fn adding_measurements(app: TestApp) {
         !added[0].event.detail.contains(&child.full_name),
         "no names in the audit log"
     );
+    // Beyond the physical limits (6,6 cm for 66): a warning to confirm,
+    // then stored as typed — never refused.
+    let day = (today - Duration::days(5)).format("%d/%m/%Y").to_string();
+    let slip = [
+        ("measured_on", day.as_str()),
+        ("weight_kg", "8,1"),
+        ("height_cm", "6,6"),
+        ("position", "lying"),
+    ];
+    let (status, body) = post_measurement(&app, &c, child.id, &slip).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("ngoài giới hạn thường gặp (20–250 cm)"),
+        "{body}"
+    );
+    let mut confirmed = slip.to_vec();
+    confirmed.push(("confirm", "on"));
+    let (status, _) = post_measurement(&app, &c, child.id, &confirmed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored = app.store.measurements(child.id).await.unwrap();
+    let slipped = stored
+        .iter()
+        .find(|m| m.measured.height_cm == Some(6.6))
+        .unwrap();
+    assert_eq!(slipped.measured.weight_kg, Some(8.1), "the weight is kept");
+    assert_eq!(slipped.z.f_haz, Some(true), "WHO flags the height");
     // A viewer cannot add.
     let viewer = app.signed_in("xem").await;
     let csrf = app.csrf(&viewer, "/").await;
@@ -328,7 +354,7 @@ async fn correcting_and_withdrawing_a_measurement(app: TestApp) {
     bad.push(("reason", "gõ nhầm"));
     let (status, body) = post_fix(&app, &c, (child.id, mid), &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Cân nặng phải là số"));
+    assert!(body.contains("Cân nặng phải là một số dương"));
     assert_eq!(
         app.store.measurements(child.id).await.unwrap()[0..]
             .iter()

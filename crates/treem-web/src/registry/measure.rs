@@ -10,9 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use treem_domain::anthro::{
-    HEAD_CM, HEIGHT_CM, WEIGHT_KG, parse_date, parse_decimal, parse_position,
-};
+use treem_domain::anthro::{parse_date, parse_measure, parse_position};
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
 use treem_domain::nutrition::{Measured, Warning, assess};
@@ -91,22 +89,17 @@ async fn new_form(
     Ok(Html(tpl.render()?))
 }
 
-fn optional_measure(
-    text: &str,
-    limits: (f64, f64),
-    key: &'static str,
-    errors: &mut Vec<&'static str>,
-) -> Option<f64> {
+/// A measured value: empty, or a positive number (beyond the physical
+/// limits it is a warning to confirm, see `nutrition::assess`).
+fn optional_measure(text: &str, key: &'static str, errors: &mut Vec<&'static str>) -> Option<f64> {
     if text.trim().is_empty() {
         return None;
     }
-    match parse_decimal(text) {
-        Some(v) if (limits.0..=limits.1).contains(&v) => Some(v),
-        _ => {
-            errors.push(key);
-            None
-        }
+    let value = parse_measure(text);
+    if value.is_none() {
+        errors.push(key);
     }
+    value
 }
 
 /// Reads the form at the edge: every problem is listed, not just the first.
@@ -131,9 +124,9 @@ pub(super) fn read_form(
             None
         }
     };
-    let weight_kg = optional_measure(&f.weight_kg, WEIGHT_KG, "measure.error_weight", &mut errors);
-    let height_cm = optional_measure(&f.height_cm, HEIGHT_CM, "measure.error_height", &mut errors);
-    let head_cm = optional_measure(&f.head_cm, HEAD_CM, "measure.error_head", &mut errors);
+    let weight_kg = optional_measure(&f.weight_kg, "measure.error_weight", &mut errors);
+    let height_cm = optional_measure(&f.height_cm, "measure.error_height", &mut errors);
+    let head_cm = optional_measure(&f.head_cm, "measure.error_head", &mut errors);
     if f.weight_kg.trim().is_empty() && f.height_cm.trim().is_empty() {
         errors.push("measure.error_nothing");
     }
