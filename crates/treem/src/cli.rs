@@ -52,6 +52,13 @@ pub enum Command {
         /// Load a generated demo district first if the database is empty
         #[arg(long)]
         demo: bool,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        /// Phones keep village sessions offline only over HTTPS.
+        #[arg(long, env = "TREEM_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM)
+        #[arg(long, env = "TREEM_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Load a generated demo district
     Demo {

@@ -54,7 +54,17 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = config::Config::resolve(&cli.global)?;
     match cli.command {
-        Command::Serve { listen, demo } => serve::serve(config, listen, demo).await,
+        Command::Serve {
+            listen,
+            demo,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| serve::Tls { cert, key });
+            serve::serve(config, listen, demo, tls).await
+        }
         Command::Demo { children, seed } => admin::demo(&config, children, seed).await,
         Command::Import {
             path,

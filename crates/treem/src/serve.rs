@@ -1,6 +1,7 @@
 //! `treem serve`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -9,8 +10,19 @@ use treem_web::shell::bootstrap;
 
 use crate::config::Config;
 
+/// A certificate and its key, for serving HTTPS directly.
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
 /// Opens the store, prepares a first start, and serves until Ctrl-C or SIGTERM.
-pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(
+    mut config: Config,
+    listen: Option<String>,
+    demo: bool,
+    tls: Option<Tls>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let lang = config.lang;
     let store = treem_store::open(&config.database_url)
@@ -25,6 +37,14 @@ pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> an
         }
     }
     let one_time = bootstrap::ensure_admin(store.as_ref()).await?;
+    // Over HTTPS every cookie is marked Secure.
+    let rustls = match &tls {
+        Some(t) => {
+            config.web.secure_cookies = true;
+            Some(tls_config(t).await?)
+        }
+        None => None,
+    };
     let app = treem_web::build_app(config.web.clone(), store.clone()).await?;
     let addr = listen
         .or(config.listen.clone())
@@ -32,7 +52,8 @@ pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> an
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("không mở được cổng {addr}"))?;
-    let url = format!("http://{}/", listener.local_addr()?);
+    let scheme = if rustls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}/", listener.local_addr()?);
     println!("{}", trf(lang, "cli.ready", &[("url", &url)]));
     if let Some(p) = one_time {
         println!("{}", trf(lang, "cli.admin_created", &[("password", &p)]));
@@ -43,14 +64,50 @@ pub async fn serve(mut config: Config, listen: Option<String>, demo: bool) -> an
         "ready"
     );
     let maintenance = tokio::spawn(maintain(store.clone()));
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    match rustls {
+        None => {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown())
+            .await?
+        }
+        Some(rustls) => {
+            let handle = axum_server::Handle::new();
+            let stop = handle.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                stop.graceful_shutdown(Some(Duration::from_secs(30)));
+            });
+            axum_server::from_tcp_rustls(listener.into_std()?, rustls)?
+                .handle(handle)
+                .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                .await?
+        }
+    }
     maintenance.abort();
     Ok(())
+}
+
+/// Reads the certificate chain and key (PEM) with rustls's ring provider.
+async fn tls_config(t: &Tls) -> anyhow::Result<axum_server::tls_rustls::RustlsConfig> {
+    // Installed once per process; a second call finds it there. rustls
+    // marks ring's provider deprecated for lacking post-quantum key
+    // exchange; it is kept because aws-lc (the alternative) needs a C
+    // build of its own on every machine that builds treem.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
+    let _ = provider.install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&t.cert, &t.key)
+        .await
+        .with_context(|| {
+            format!(
+                "không đọc được chứng chỉ TLS {} / khóa {} (cần tệp PEM)",
+                t.cert.display(),
+                t.key.display()
+            )
+        })
 }
 
 /// Hourly housekeeping: expired sessions are removed.
