@@ -373,7 +373,7 @@ pub fn generate(history: &UnitHistory, children: usize, seed: u64) -> DemoDistri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::{LAI_CHAU_UNITS, parse_unit_file};
+    use crate::unit_file::{LAI_CHAU_UNITS, parse_unit_file};
 
     fn history() -> UnitHistory {
         UnitHistory::new(parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap_or_default())

@@ -18,4 +18,5 @@ pub mod nutrition;
 pub mod scope;
 pub mod search_index;
 pub mod text;
+pub mod unit_file;
 pub mod units;

@@ -43,7 +43,7 @@ pub fn scope_units<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::{LAI_CHAU_UNITS, parse_unit_file};
+    use crate::unit_file::{LAI_CHAU_UNITS, parse_unit_file};
 
     fn history() -> UnitHistory {
         UnitHistory::new(parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap_or_default())

@@ -9,7 +9,8 @@ use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 use treem_domain::demo::generate;
-use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, parse_unit_file};
+use treem_domain::unit_file::{LAI_CHAU_UNITS, parse_unit_file};
+use treem_domain::units::UnitHistory;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

@@ -60,7 +60,7 @@ macro_rules! shared_store {
 
             async fn apply_unit_merge(
                 &self,
-                merge: &treem_domain::units::UnitMerge,
+                merge: &treem_domain::unit_file::UnitMerge,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 self.apply_unit_merge_sql(merge, audit).await

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use treem_domain::access::Role;
 use treem_domain::audit::{AuditEntry, AuditEvent};
 use treem_domain::child::Child;
-use treem_domain::units::UnitMerge;
+use treem_domain::unit_file::UnitMerge;
 
 mod accounts_sql;
 mod audit_sql;
@@ -121,7 +121,7 @@ pub trait Store: HeldUploads + Send + Sync {
 
     /// Every stored unit version.
     async fn units(&self) -> StoreResult<Vec<StoredUnit>>;
-    /// Applies a merge computed by `treem_domain::units::merge_units`,
+    /// Applies a merge computed by `treem_domain::unit_file::merge_units`,
     /// keeping the previous state of every changed version.
     async fn apply_unit_merge(&self, merge: &UnitMerge, audit: AuditEvent) -> StoreResult<()>;
 

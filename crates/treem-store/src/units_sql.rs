@@ -17,7 +17,7 @@ macro_rules! units_sql {
 
             pub(crate) async fn apply_unit_merge_sql(
                 &self,
-                merge: &treem_domain::units::UnitMerge,
+                merge: &treem_domain::unit_file::UnitMerge,
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;

@@ -11,7 +11,8 @@ use chrono::{Duration, Utc};
 use treem_domain::access::Role;
 use treem_domain::audit::AuditEvent;
 use treem_domain::demo;
-use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_domain::unit_file::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
+use treem_domain::units::UnitHistory;
 use treem_store::AccountChange;
 use treem_store::{AuditQuery, ChildQuery, Scope, Session, Store, StoreError};
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use treem_domain::audit::AuditEvent;
-use treem_domain::units::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
+use treem_domain::unit_file::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
 use treem_interchange::{DataSet, Options, Quiet, Report, import};
 use treem_store::{ExportFile, Store};
 

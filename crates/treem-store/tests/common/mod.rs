@@ -9,7 +9,8 @@ use treem_domain::access::Role;
 use treem_domain::audit::{AuditEvent, ChainVerifier};
 use treem_domain::child::Child;
 use treem_domain::demo;
-use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_domain::unit_file::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
+use treem_domain::units::UnitHistory;
 use treem_store::{NewAccount, Store};
 
 pub fn ev(action: &str) -> AuditEvent {

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date, trf};
-use treem_domain::units::{Level, Unit, UnitFileError, merge_units, parse_unit_file};
+use treem_domain::unit_file::{UnitFileError, merge_units, parse_unit_file};
+use treem_domain::units::{Level, Unit};
 
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};

@@ -8,7 +8,8 @@ use treem_domain::audit::AuditEvent;
 use treem_domain::child::Sex;
 use treem_domain::demo;
 use treem_domain::nutrition::assess;
-use treem_domain::units::{LAI_CHAU_UNITS, UnitHistory, merge_units, parse_unit_file};
+use treem_domain::unit_file::{LAI_CHAU_UNITS, merge_units, parse_unit_file};
+use treem_domain::units::UnitHistory;
 use treem_growth::Sex as GrowthSex;
 use treem_store::{MeasuredRow, NewAccount, Store, StoreResult, ZRecord};
 
