@@ -153,6 +153,24 @@ pub struct ChildRow {
     pub version: i64,
 }
 
+impl From<ChildDetail> for ChildRow {
+    /// A full record as a list row.
+    fn from(c: ChildDetail) -> Self {
+        ChildRow {
+            id: c.id,
+            child_id: c.child_id,
+            full_name: c.full_name,
+            sex: c.sex,
+            date_of_birth: c.date_of_birth,
+            ethnicity: c.ethnicity,
+            unit_id: c.unit_id,
+            village: c.village,
+            status: c.status,
+            version: c.version,
+        }
+    }
+}
+
 /// A filter over the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {

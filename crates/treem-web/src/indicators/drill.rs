@@ -122,7 +122,8 @@ pub(crate) async fn drill(
             if counted { "" } else { "_not" }
         ))
     };
-    let yes_no = |b: bool| word(b).to_string();
+    // The outcome in the indicator's words («thấp còi» / «không thấp còi»).
+    let outcome = |counted: bool| word(counted).to_string();
     // Above a commune, each row says which commune it belongs to.
     let show_commune = unit.level != treem_domain::units::Level::Commune
         && !matches!(chosen.first().map(|c| c.record), Some(Record::Commune(_)));
@@ -172,13 +173,13 @@ pub(crate) async fn drill(
                             d.full_name.clone(),
                             fmt_date(d.date_of_birth),
                             d.village.clone().unwrap_or_default(),
-                            yes_no(counted),
+                            outcome(counted),
                         ],
                         typed: vec![
                             Cell::text(&d.full_name),
                             Cell::Date(d.date_of_birth),
                             Cell::text(d.village.clone().unwrap_or_default()),
-                            Cell::text(yes_no(counted)),
+                            Cell::text(outcome(counted)),
                         ],
                         good,
                     }
@@ -193,14 +194,14 @@ pub(crate) async fn drill(
                             e.school_code.clone(),
                             e.grade.map(|g| g.to_string()).unwrap_or_default(),
                             status_word(lang, &e.status),
-                            yes_no(counted),
+                            outcome(counted),
                         ],
                         typed: vec![
                             Cell::text(&d.full_name),
                             Cell::text(&e.school_code),
                             Cell::opt_number(e.grade.map(|g| g as f64), 0),
                             Cell::text(status_word(lang, &e.status)),
-                            Cell::text(yes_no(counted)),
+                            Cell::text(outcome(counted)),
                         ],
                         good,
                     }
@@ -213,23 +214,23 @@ pub(crate) async fn drill(
                             s.school_code.clone(),
                             s.name.clone(),
                             s.year.to_string(),
-                            yes_no(counted),
+                            outcome(counted),
                         ],
                         typed: vec![
                             Cell::text(&s.school_code),
                             Cell::text(&s.name),
                             Cell::Number(s.year as f64, 0),
-                            Cell::text(yes_no(counted)),
+                            Cell::text(outcome(counted)),
                         ],
                         good,
                     }
                 }
                 Record::Commune(u) => Line {
                     child: None,
-                    cells: vec![history.all().get(u)?.name.clone(), yes_no(counted)],
+                    cells: vec![history.all().get(u)?.name.clone(), outcome(counted)],
                     typed: vec![
                         Cell::text(&history.all().get(u)?.name),
-                        Cell::text(yes_no(counted)),
+                        Cell::text(outcome(counted)),
                     ],
                     good,
                 },

@@ -281,18 +281,7 @@ async fn by_code(
     }
     Ok(found
         .filter(|c| q.scope.contains(c.unit_id))
-        .map(|c| treem_store::ChildRow {
-            id: c.id,
-            child_id: c.child_id,
-            full_name: c.full_name,
-            sex: c.sex,
-            date_of_birth: c.date_of_birth,
-            ethnicity: c.ethnicity,
-            unit_id: c.unit_id,
-            village: c.village,
-            status: c.status,
-            version: c.version,
-        }))
+        .map(treem_store::ChildRow::from))
 }
 
 /// For each child found by a parent's or caregiver's name rather than her

@@ -160,20 +160,6 @@ pub async fn from_index(
         state.store.children_by_id(&ids).await?
     };
     found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
-    let rows = found
-        .into_iter()
-        .map(|c| ChildRow {
-            id: c.id,
-            child_id: c.child_id,
-            full_name: c.full_name,
-            sex: c.sex,
-            date_of_birth: c.date_of_birth,
-            ethnicity: c.ethnicity,
-            unit_id: c.unit_id,
-            village: c.village,
-            status: c.status,
-            version: c.version,
-        })
-        .collect();
+    let rows = found.into_iter().map(ChildRow::from).collect();
     Ok(Some((rows, total as i64)))
 }
