@@ -15,9 +15,9 @@ cargo build --release -q -p treem --bins
 BIN=target/release/treem
 /usr/bin/time -f "demo of $N children: %e s" $BIN --data-dir "$DIR" demo --children "$N" --seed 1 >/dev/null
 PW=mat-khau-do-hieu-nang
-echo $PW | $BIN --data-dir "$DIR" user add xa --role commune --unit 03424 --password-stdin >/dev/null
+echo $PW | $BIN --data-dir "$DIR" user add canbo --role commune --unit 03424 --password-stdin >/dev/null
 echo $PW | $BIN --data-dir "$DIR" user add tinh --role province --unit 12 --password-stdin >/dev/null
-echo $PW | $BIN --data-dir "$DIR" user add qt --role admin --unit 12 --password-stdin >/dev/null
+echo $PW | $BIN --data-dir "$DIR" user add quantri --role admin --unit 12 --password-stdin >/dev/null
 $BIN --data-dir "$DIR" serve --listen 127.0.0.1:$PORT >/dev/null 2>"$DIR/serve.log" &
 PID=$!
 until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.05; done
@@ -37,15 +37,15 @@ page() {
   done
   printf '%-6s %-40s %8s s %8s B\n' "$who" "$path" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)" "$size"
 }
-for u in xa tinh qt; do login $u; done
+for u in canbo tinh quantri; do login $u; done
 CODE=$(sqlite3 "$DIR/treem.db" "SELECT child_id FROM children c JOIN units u ON u.id = c.unit_id WHERE u.code = '03424' LIMIT 1" 2>/dev/null || echo TD-000001)
 for p in / "/children?q=$CODE" "/children?q=lo%20thi%20mai" /nutrition "/nutrition?page=2" /lists/no-birth-registration /facts /cases /datasets /indicators; do
-  page xa "$p"
+  page canbo "$p"
 done
 for p in / "/children?q=$CODE" /nutrition /indicators /cases; do
   page tinh "$p"
 done
 for p in /admin/audit "/admin/audit?action=login" /admin/accounts; do
-  page qt "$p"
+  page quantri "$p"
 done
 kill -INT $PID; wait $PID 2>/dev/null || true
