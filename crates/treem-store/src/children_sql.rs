@@ -142,10 +142,24 @@ macro_rules! children_sql {
             }
 
             pub(crate) async fn villages_sql(&self, scope: &$crate::Scope) -> $crate::StoreResult<Vec<String>> {
+                // Two statements rather than `$1 OR unit_id IN (…)`, which
+                // keeps the planner from the (unit, village) index
+                // (migration 0020): a commune's villages are then read from
+                // the index alone.
                 let (all, ids) = scope.as_params();
+                if all {
+                    return Ok(sqlx::query_scalar(
+                        "SELECT DISTINCT village FROM children
+                         WHERE village IS NOT NULL AND merged_into IS NULL ORDER BY village",
+                    )
+                    .fetch_all(self.reader())
+                    .await?);
+                }
+                // `$1` (false) is there so the list is `$2`, as `$ids` says.
                 Ok(sqlx::query_scalar(concat!(
                     "SELECT DISTINCT village FROM children
-                     WHERE village IS NOT NULL AND merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                     WHERE village IS NOT NULL AND merged_into IS NULL AND NOT $1
+                       AND unit_id IN (", $ids, ")
                      ORDER BY village"
                 ))
                 .bind(all)
