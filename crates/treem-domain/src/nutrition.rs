@@ -312,6 +312,22 @@ mod tests {
         };
         let a = assess(Sex::Female, born, &m);
         assert!(a.warnings.contains(&Warning::Implausible("waz")));
+        assert!(
+            !a.warnings
+                .iter()
+                .any(|w| matches!(w, Warning::OutsideLimits(_)))
+        );
+        // Beyond the physical limits: a warning naming the value's kind.
+        let slip = Measured {
+            weight_kg: Some(950.0),
+            height_cm: Some(6.6),
+            head_cm: Some(4.2),
+            ..m
+        };
+        let w = assess(Sex::Female, born, &slip).warnings;
+        for kind in ["weight", "height", "head"] {
+            assert!(w.contains(&Warning::OutsideLimits(kind)), "{kind}: {w:?}");
+        }
         assert!(a.statuses.iter().all(|s| *s != Status::Overweight) || !a.warnings.is_empty());
         let before = Measured {
             measured_on: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),

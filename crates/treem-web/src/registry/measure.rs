@@ -251,7 +251,7 @@ mod tests {
         let born = d(2024, 1, 1);
         let today = d(2025, 6, 30);
         assert!(read_form(&form("01/03/2025", "9,5", "75"), born, today).is_ok());
-        let e = read_form(&form("31/02/2025", "-1", "999"), born, today).unwrap_err();
+        let e = read_form(&form("31/02/2025", "-1", "0"), born, today).unwrap_err();
         assert_eq!(
             e,
             vec![
@@ -260,6 +260,9 @@ mod tests {
                 "measure.error_height"
             ]
         );
+        // Beyond the physical limits is no error here: a warning to confirm
+        // (`nutrition::assess`).
+        assert!(read_form(&form("01/03/2025", "950", "6,6"), born, today).is_ok());
         assert_eq!(
             read_form(&form("01/07/2025", "9", ""), born, today).unwrap_err(),
             vec!["measure.error_future"]
