@@ -102,10 +102,6 @@ pub struct CaseRecord {
     pub closed_on: Option<NaiveDate>,
 }
 
-/// Weight and height beyond these are not a child's (wide on purpose: WHO's
-/// flags catch the implausible within them); the same limits as the form's.
-pub use treem_domain::anthro::{HEIGHT_CM, WEIGHT_KG};
-
 struct Check<'a> {
     cells: &'a Cells<'a>,
     today: NaiveDate,
