@@ -20,3 +20,4 @@ pub mod search_index;
 pub mod text;
 pub mod unit_file;
 pub mod units;
+pub mod village;

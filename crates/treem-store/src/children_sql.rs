@@ -33,6 +33,28 @@ macro_rules! children_sql {
         prefilter_value: $prefilter_value:path
     ) => {
         impl $store {
+            /// Inserts one child inside a transaction; returns her id.
+            async fn insert_child(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                c: &treem_domain::child::Child,
+                unit_id: &i64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::StoreResult<i64> {
+                let query = sqlx::query_scalar(
+                    "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
+                       ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
+                       caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
+                       version, created_at, updated_at, search_text)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, $22)
+                     RETURNING id",
+                );
+                Ok(bind_child!(query, c, unit_id)
+                    .bind(now)
+                    .bind(treem_domain::child::search_text(c))
+                    .fetch_one(&mut **tx)
+                    .await?)
+            }
+
             pub(crate) async fn insert_children_sql(
                 &self,
                 children: &[(treem_domain::child::Child, i64)],
@@ -42,20 +64,7 @@ macro_rules! children_sql {
                 let now = chrono::Utc::now();
                 let mut ids = Vec::with_capacity(children.len());
                 for (c, unit_id) in children {
-                    let query = sqlx::query_scalar(
-                        "INSERT INTO children (child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
-                           ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
-                           caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
-                           version, created_at, updated_at, search_text)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, $22)
-                         RETURNING id",
-                    );
-                    let id: i64 = bind_child!(query, c, unit_id)
-                    .bind(now)
-                    .bind(treem_domain::child::search_text(c))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    ids.push(id);
+                    ids.push(Self::insert_child(&mut tx, c, unit_id, now).await?);
                 }
                 let mut audit = audit;
                 audit.detail = format!("{} children", children.len());

@@ -36,6 +36,7 @@ pub mod sqlite;
 mod targets_sql;
 pub mod testing;
 mod units_sql;
+mod village_sql;
 
 pub use case_withdrawal_sql::{CaseRecord, StepWithdrawal, WithdrawnStep};
 pub use cases_sql::{
@@ -49,6 +50,10 @@ pub use indicators_sql::*;
 pub use model::*;
 pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
+pub use village_sql::{
+    NewVillageSession, ReceivedEntry, Recorded, Resolution, VillageChild, VillageEntry,
+    VillageSession, VillageStore, VillageWrite,
+};
 
 /// What can go wrong at the storage seam.
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +118,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
-pub trait Store: HeldUploads + Send + Sync {
+pub trait Store: HeldUploads + VillageStore + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -145,17 +145,16 @@ macro_rules! measurements_sql {
                 Ok(())
             }
 
-            pub(crate) async fn correct_measurement_sql(
-                &self,
+            /// Corrects a measurement inside a transaction, keeping what it was.
+            async fn correct_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
                 child: i64,
                 id: i64,
                 m: &$crate::MeasuredRow,
                 z: &$crate::ZRecord,
                 note: &$crate::ChangeNote,
-                audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.writer().begin().await?;
-                Self::keep_measurement(&mut tx, child, id, "corrected", note).await?;
+                Self::keep_measurement(tx, child, id, "corrected", note).await?;
                 let query = sqlx::query(
                     "UPDATE measurements SET measured_on = $1, weight_kg = $2, height_cm = $3, position = $4,
                        oedema = $5, head_cm = $6, age_days = $7, clen_cm = $8, c9mo_flag = $9, waz = $10, f_waz = $11,
@@ -169,7 +168,21 @@ macro_rules! measurements_sql {
                 .bind(&m.position)
                 .bind(m.oedema)
                 .bind(m.head_cm);
-                bind_z!(query, z).bind(id).execute(&mut *tx).await?;
+                bind_z!(query, z).bind(id).execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            pub(crate) async fn correct_measurement_sql(
+                &self,
+                child: i64,
+                id: i64,
+                m: &$crate::MeasuredRow,
+                z: &$crate::ZRecord,
+                note: &$crate::ChangeNote,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                Self::correct_in(&mut tx, child, id, m, z, note).await?;
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(())

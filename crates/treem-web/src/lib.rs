@@ -16,6 +16,7 @@ pub mod policy;
 pub mod registry;
 pub mod reports;
 pub mod shell;
+mod village;
 
 pub use admin::accounts::valid_username;
 pub use admin::audit::verify_chain;
@@ -39,6 +40,7 @@ fn router(state: AppState) -> Router {
         .merge(indicators::routes())
         .merge(reports::routes())
         .merge(datasets::routes())
+        .merge(village::routes())
         .merge(admin::routes())
         .merge(api::routes())
         .fallback(|| async { AppError::NotFound })

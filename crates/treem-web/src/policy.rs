@@ -54,6 +54,29 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/facts/{file}", Action::EditRegistry),
     // The periodic report (reports/)
     ("GET", "/indicators/report", Action::Authenticated),
+    // Village days (village/): the offline page, its script, manifest,
+    // worker and icons hold no data and are public; the rest is the
+    // registry's.
+    ("GET", "/village", Action::EditRegistry),
+    ("POST", "/village", Action::EditRegistry),
+    ("GET", "/village/{id}", Action::EditRegistry),
+    ("GET", "/village/{id}/list.json", Action::EditRegistry),
+    ("POST", "/village/{id}/entries", Action::EditRegistry),
+    ("GET", "/village/{id}/print", Action::EditRegistry),
+    ("GET", "/village/{id}/sheet.xlsx", Action::EditRegistry),
+    (
+        "POST",
+        "/village/entries/{entry}/resolve",
+        Action::EditRegistry,
+    ),
+    ("GET", "/village/whoami", Action::EditRegistry),
+    ("GET", "/village/app", Action::Public),
+    ("GET", "/village/app.js", Action::Public),
+    ("GET", "/village/guard.js", Action::Public),
+    ("GET", "/village/sw.js", Action::Public),
+    ("GET", "/village/manifest.webmanifest", Action::Public),
+    ("GET", "/village/icon-192.png", Action::Public),
+    ("GET", "/village/icon-512.png", Action::Public),
     // Data sets (datasets/)
     ("GET", "/datasets", Action::EditRegistry),
     ("POST", "/datasets", Action::EditRegistry),

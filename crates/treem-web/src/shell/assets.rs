@@ -8,10 +8,10 @@ use axum::routing::get;
 
 use crate::{AppError, AppState};
 
-const APP_CSS: &str = include_str!("../../assets/app.css");
+pub(crate) const APP_CSS: &str = include_str!("../../assets/app.css");
 const SEARCH_JS: &str = include_str!("../../assets/search.js");
 /// The offline page's WHO computation (issue 16).
-const WHO_JS: &str = include_str!("../../assets/offline/who.js");
+pub(crate) const WHO_JS: &str = include_str!("../../assets/offline/who.js");
 /// The WHO tables it computes with, made once from treem-growth's own.
 static WHO_TABLES: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(treem_growth::tables_json);

@@ -3,7 +3,7 @@
 //! security headers, static assets, the home page, Excel downloads, and the
 //! first-start bootstrap.
 
-mod assets;
+pub(crate) mod assets;
 pub mod bootstrap;
 pub(crate) mod error;
 pub(crate) mod guard;

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 15] = [
+const NAV: [(&str, &str, Action); 16] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -39,6 +39,7 @@ const NAV: [(&str, &str, Action); 15] = [
     ("/cases", "nav.cases", Action::ViewCases),
     ("/facts", "nav.facts", Action::EditRegistry),
     ("/datasets", "nav.datasets", Action::EditRegistry),
+    ("/village", "nav.village", Action::EditRegistry),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),
