@@ -332,11 +332,13 @@
   }
 
   // --- sending -----------------------------------------------------------
+  // The signed-in account and its token; `signin` when signed out (the
+  // server answers with the sign-in page), `network` when it cannot be reached.
   function whoami() {
     return fetch("/village/whoami", { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok || (r.headers.get("content-type") || "").indexOf("json") < 0) throw new Error("signin");
       return r.json();
-    });
+    }, function () { throw new Error("network"); });
   }
 
   function send(me, batch, sessionId) {
@@ -368,6 +370,15 @@
     });
   }
 
+  // Sends what the server has not answered yet. A failed automatic attempt
+  // is tried again after 2.5 s, 5 s, 10 s… (at most a minute apart).
+  var retryMs = 0, retryTimer = null;
+  function retryLater() {
+    retryMs = Math.min(60000, (retryMs || 1250) * 2);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { sync(false); }, retryMs);
+  }
+
   function sync(manual) {
     if (syncing || !db || (!navigator.onLine && !manual)) return Promise.resolve();
     syncing = true;
@@ -382,15 +393,20 @@
         mine.forEach(function (e) { (bySession[e.session] = bySession[e.session] || []).push(e); });
         var chain = Promise.resolve();
         Object.keys(bySession).forEach(function (sid) {
-          var list_ = bySession[sid];
-          for (var i = 0; i < list_.length; i += 100) {
-            (function (b) { chain = chain.then(function () { return send(me, b, sid); }); })(list_.slice(i, i + 100));
+          var part = bySession[sid];
+          for (var i = 0; i < part.length; i += 100) {
+            (function (b) { chain = chain.then(function () { return send(me, b, sid); }); })(part.slice(i, i + 100));
           }
         });
-        return chain.then(function () { if (mine.length === todo.length) say(T.sent); });
-      }, function () { say(T.signin, true); });
-    }).catch(function () {
-      if (manual) say(T.sendFailed, true);
+        return chain.then(function () {
+          retryMs = 0;
+          if (mine.length === todo.length) say(T.sent);
+        });
+      });
+    }).catch(function (err) {
+      if (err && err.message === "signin") { say(T.signin, true); return; }
+      say(T.sendFailed, true);
+      retryLater();
     }).then(function () {
       syncing = false;
       if (list) renderSession();

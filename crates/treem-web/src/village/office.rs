@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
@@ -109,12 +110,27 @@ fn choices(reason: &str, lang: Lang) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// Whether the page was asked for on this machine (`localhost`,
+/// `127.0.0.1`, `[::1]`), where browsers keep offline pages without HTTPS.
+fn local(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host,
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+}
+
 async fn page(
     State(state): State<AppState>,
     info: RequestInfo,
     user: CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<Notice>,
+    headers: HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let lang = info.lang;
     let found = session_in_scope(&state, &user, id).await?;
@@ -169,7 +185,7 @@ async fn page(
         date: fmt_date(found.day()),
         listed,
         notice,
-        plain_http: !info.tls,
+        plain_http: !info.tls && !local(&headers),
         conflicts,
         received,
     };
@@ -228,4 +244,32 @@ async fn line(
         },
         stored,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header::HOST};
+
+    fn asked_at(host: &str) -> bool {
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_str(host).unwrap());
+        super::local(&h)
+    }
+
+    /// Only this machine is a secure context without HTTPS.
+    #[test]
+    fn the_https_notice_is_for_other_machines() {
+        for here in ["localhost", "localhost:8080", "127.0.0.1:3000", "[::1]:80"] {
+            assert!(asked_at(here), "{here}");
+        }
+        for there in [
+            "treem.laichau.gov.vn",
+            "192.168.1.5:8080",
+            "127.0.0.2",
+            "localhost.evil.vn",
+        ] {
+            assert!(!asked_at(there), "{there}");
+        }
+        assert!(!super::local(&HeaderMap::new()));
+    }
 }

@@ -98,7 +98,8 @@ pub struct Session {
     pub one_time: String,
     /// The data folder (for `treem user add` beside the server).
     pub data: TempDir,
-    _server: Killed,
+    /// The server (stopped and started again by the offline test).
+    pub server: Option<Killed>,
     _driver: Killed,
     _profile: TempDir,
 }
@@ -125,7 +126,7 @@ pub async fn launch() -> Option<Session> {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let _server = Killed(server);
+    let server_kept = Killed(server);
     let ready = lines.next().unwrap().unwrap();
     let base = ready
         .rsplit(' ')
@@ -173,7 +174,7 @@ pub async fn launch() -> Option<Session> {
         base,
         one_time,
         data,
-        _server,
+        server: Some(server_kept),
         _driver,
         _profile: profile,
     })
@@ -235,4 +236,27 @@ pub async fn sign_out(browser: &fantoccini::Client) {
 pub async fn shot(browser: &fantoccini::Client, name: &str) {
     let png = browser.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(name), png).unwrap();
+}
+
+impl Session {
+    /// Stops the server: the browser then has no network to reach it.
+    pub fn stop_server(&mut self) {
+        self.server = None;
+    }
+
+    /// Starts the server again on the same address and data folder.
+    pub fn start_server(&mut self) {
+        let listen = self.base.trim_start_matches("http://").to_string();
+        let mut server = Command::new(env!("CARGO_BIN_EXE_treem"))
+            .arg("--data-dir")
+            .arg(&self.data.0)
+            .args(["serve", "--listen", &listen])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+        self.server = Some(Killed(server));
+        assert!(lines.next().unwrap().unwrap().contains(&listen));
+    }
 }
