@@ -451,4 +451,68 @@ async fn a_weighing_day_without_signal() {
         "the phone to learn the resolution",
     )
     .await;
+
+    // Another day without signal: one entry not sent yet.
+    network(&b, true).await;
+    until(
+        &b,
+        "return navigator.onLine === false",
+        "the phone to be offline",
+    )
+    .await;
+    measure(&b, &keys[21], "10,1", "75").await;
+    assert!(text_of(&b, "#pending").await.starts_with("1 "));
+    // The list's week is over: the list is wiped, the entry is kept.
+    b.execute_async(EXPIRE, vec![]).await.unwrap();
+    b.refresh().await.unwrap();
+    visible(&b, "home").await;
+    assert_eq!(stored_on_phone(&b).await, (0, 1));
+    // Signing out of treem asks to send it first; signing out anyway keeps it.
+    b.goto("about:blank").await.unwrap();
+    network(&b, false).await;
+    b.goto(&format!("{}/", s.base)).await.unwrap();
+    click(&b, "form[action='/logout'] button").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let question = loop {
+        if let Ok(text) = b.get_alert_text().await {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "no question on signing out");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(question.contains(" 1 "), "{question}");
+    b.dismiss_alert().await.unwrap();
+    wait_path(&b, "/login").await;
+    assert_eq!(stored_on_phone(&b).await, (0, 1));
+}
+
+/// Makes every list on the phone older than its week.
+const EXPIRE: &str = "const done = arguments[arguments.length - 1];
+    const r = indexedDB.open('treem-village');
+    r.onsuccess = () => {
+      const db = r.result;
+      const tx = db.transaction('lists', 'readwrite');
+      const lists = tx.objectStore('lists');
+      lists.getAll().onsuccess = (e) => e.target.result.forEach((l) => { l.expires_at = 0; lists.put(l); });
+      tx.oncomplete = () => { db.close(); done(true); };
+    };";
+
+/// (lists, entries not sent) held on the phone.
+async fn stored_on_phone(b: &fantoccini::Client) -> (i64, i64) {
+    let v = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const r = indexedDB.open('treem-village');
+             r.onsuccess = () => {
+               const db = r.result;
+               const tx = db.transaction(['lists', 'entries']);
+               const lists = tx.objectStore('lists').count();
+               const pending = tx.objectStore('entries').index('state').count('pending');
+               tx.oncomplete = () => { db.close(); done([lists.result, pending.result]); };
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
 }

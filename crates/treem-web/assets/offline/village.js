@@ -137,7 +137,7 @@
       .then(function (r) {
         if (!r.ok || (r.headers.get("content-type") || "").indexOf("json") < 0) throw new Error("signin");
         return r.json();
-      })
+      }, function () { throw new Error("network"); })
       .then(function (l) {
         l.key = l.account + ":" + l.session.id;
         localStorage.setItem("treem-village-account", l.account);
@@ -152,7 +152,7 @@
       if (navigator.onLine || !l) {
         return fetchList(id).then(function (f) { say(T.loaded); return f; }, function (e) {
           if (l) return l;
-          say(T.signin, true);
+          say(e && e.message === "signin" ? T.signin : T.noList, true);
           throw e;
         });
       }
