@@ -274,6 +274,7 @@
 
   function measure(c) {
     current = c;
+    say("");
     var e = entries[keyOf(c)];
     $("m-name").textContent = c.name;
     $("m-sub").textContent = dmy(c.born) + " · " + (c.sex === "F" ? "♀" : "♂");
