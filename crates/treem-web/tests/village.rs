@@ -37,24 +37,9 @@ async fn village_with(app: &TestApp, born_after: NaiveDate, n: usize) -> (String
 
 /// Prepares a session; returns its id.
 async fn prepare(app: &TestApp, c: &Client, village: &str, kind: &str) -> i64 {
-    let csrf = app.csrf(c, "/village").await;
-    let (status, location, body) = post_form(
-        app,
-        c,
-        "/village",
-        &[
-            ("csrf", &csrf),
-            ("commune", "03424"),
-            ("village", village),
-            ("kind", kind),
-            ("held_on", &fmt_date(vn_today())),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    location
+    app.prepare_village(c, village, kind)
+        .await
         .trim_start_matches("/village/")
-        .trim_end_matches("?made=1")
         .parse()
         .unwrap()
 }
@@ -113,14 +98,7 @@ async fn a_weighing_day_is_stored_once_and_conflicts_wait(app: TestApp) {
     let session = prepare(&app, &c, &village, "weighing").await;
 
     // The list: the village's under-fives, with what the field needs only.
-    let list: Value = c
-        .get(app.url(&format!("/village/{session}/list.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.json(&c, &format!("/village/{session}/list.json")).await;
     assert_eq!(list["account"], "banbo");
     assert_eq!(list["session"]["village"], village.as_str());
     let listed = list["children"].as_array().unwrap();
@@ -289,14 +267,7 @@ async fn attendance_becomes_participation_once(app: TestApp) {
     let today = vn_today();
     let (village, _) = village_with(&app, today - Duration::days(16 * 365), 1).await;
     let session = prepare(&app, &c, &village, "club").await;
-    let list: Value = c
-        .get(app.url(&format!("/village/{session}/list.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.json(&c, &format!("/village/{session}/list.json")).await;
     let listed = list["children"].as_array().unwrap();
     for child in listed {
         let born = NaiveDate::parse_from_str(child["born"].as_str().unwrap(), "%Y-%m-%d").unwrap();

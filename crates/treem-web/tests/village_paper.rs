@@ -11,11 +11,10 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use common::{TestApp, post_form};
+use common::TestApp;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::Workbook;
-use serde_json::Value;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
 
@@ -34,30 +33,8 @@ async fn the_session_prints_and_its_workbook_imports_back(app: TestApp) {
     let c = app.signed_in("banbo").await;
     let today = vn_today();
     let village = a_village(&app).await;
-    let csrf = app.csrf(&c, "/village").await;
-    let (status, location, body) = post_form(
-        &app,
-        &c,
-        "/village",
-        &[
-            ("csrf", &csrf),
-            ("commune", "03424"),
-            ("village", &village),
-            ("kind", "weighing"),
-            ("held_on", &fmt_date(today)),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let session = location.trim_end_matches("?made=1").to_string();
-    let list: Value = c
-        .get(app.url(&format!("{session}/list.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = app.prepare_village(&c, &village, "weighing").await;
+    let list = app.json(&c, &format!("{session}/list.json")).await;
     let listed = list["children"].as_array().unwrap();
 
     // The A4 form: every child, boxes to write in, two signatures.

@@ -9,12 +9,11 @@
 
 mod common;
 
-use common::{TestApp, post_form};
+use common::TestApp;
 use reqwest::{Client, StatusCode};
 use treem_domain::audit::AuditEvent;
 use treem_domain::child::{Child, ChildStatus, Sex};
 use treem_domain::clock::vn_today;
-use treem_domain::i18n::fmt_date;
 
 /// The bytes a browser receives for `path` (compressed when the server
 /// compresses it).
@@ -103,30 +102,10 @@ async fn a_village_of_300_downloads_small(app: TestApp) {
         .unwrap();
 
     let c = app.signed_in("banbo").await;
-    let csrf = app.csrf(&c, "/village").await;
-    let (status, location, body) = post_form(
-        &app,
-        &c,
-        "/village",
-        &[
-            ("csrf", &csrf),
-            ("commune", "03424"),
-            ("village", "Bản Thí Nghiệm Ba Trăm"),
-            ("kind", "weighing"),
-            ("held_on", &fmt_date(today)),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let session = location.trim_end_matches("?made=1");
-    let list: serde_json::Value = c
-        .get(app.url(&format!("{session}/list.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = app
+        .prepare_village(&c, "Bản Thí Nghiệm Ba Trăm", "weighing")
+        .await;
+    let list = app.json(&c, &format!("{session}/list.json")).await;
     assert_eq!(list["children"].as_array().unwrap().len(), 300);
     let raw = list.to_string().len();
     let list_bytes = gzip_bytes(&app, &c, &format!("{session}/list.json")).await;

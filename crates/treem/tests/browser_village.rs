@@ -229,9 +229,13 @@ async fn a_weighing_day_without_signal() {
     .await;
     let session: i64 = b.current_url().await.unwrap().path()[9..].parse().unwrap();
     shot(&b, "village-office.png").await;
-    b.goto(&format!("{}/village/{session}/print", s.base)).await.unwrap();
+    b.goto(&format!("{}/village/{session}/print", s.base))
+        .await
+        .unwrap();
     shot(&b, "village-print.png").await;
-    b.goto(&format!("{}/village/{session}", s.base)).await.unwrap();
+    b.goto(&format!("{}/village/{session}", s.base))
+        .await
+        .unwrap();
     click(&b, "#open-phone").await;
     until(
         &b,

@@ -195,6 +195,35 @@ impl TestApp {
         (res.status(), res.text().await.unwrap())
     }
 
+    /// The JSON answer at `path`.
+    pub async fn json(&self, c: &Client, path: &str) -> serde_json::Value {
+        let res = c.get(self.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        res.json().await.unwrap()
+    }
+
+    /// Prepares a village session of Bản Bo (`03424`) for today through
+    /// the form; returns its path (`/village/ID`).
+    pub async fn prepare_village(&self, c: &Client, village: &str, kind: &str) -> String {
+        let csrf = self.csrf(c, "/village").await;
+        let day = treem_domain::i18n::fmt_date(treem_domain::clock::vn_today());
+        let (status, location, body) = post_form(
+            self,
+            c,
+            "/village",
+            &[
+                ("csrf", &csrf),
+                ("commune", "03424"),
+                ("village", village),
+                ("kind", kind),
+                ("held_on", &day),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        location.trim_end_matches("?made=1").to_string()
+    }
+
     /// The CSRF token of the page at `path`.
     pub async fn csrf(&self, c: &Client, path: &str) -> String {
         csrf_of(&self.get(c, path).await.1)
