@@ -395,8 +395,50 @@ async fn other_units_and_forged_requests_are_refused(app: TestApp) {
     }
 }
 
+async fn a_session_still_to_come_stores_nothing(app: TestApp) {
+    let c = app.signed_in("banbo").await;
+    let today = vn_today();
+    let (village, kids) = village_with(&app, today - Duration::days(5 * 365 - 10), 1).await;
+    let csrf = app.csrf(&c, "/village").await;
+    let tomorrow = fmt_date(today + Duration::days(1));
+    let (status, location, _) = post_form(
+        &app,
+        &c,
+        "/village",
+        &[
+            ("csrf", &csrf),
+            ("commune", "03424"),
+            ("village", &village),
+            ("kind", "weighing"),
+            ("held_on", &tomorrow),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let session: i64 = location
+        .trim_start_matches("/village/")
+        .trim_end_matches("?made=1")
+        .parse()
+        .unwrap();
+    let before = app.store.measurements(kids[0].id).await.unwrap().len();
+    let (_, answer) = send(
+        &app,
+        &c,
+        session,
+        json!([{"id": id(40), "child": kids[0].id, "weight_kg": 10.0}]),
+    )
+    .await;
+    assert_eq!(states(&answer), ["conflict"]);
+    assert_eq!(answer["results"][0]["reason"], "future");
+    assert_eq!(
+        app.store.measurements(kids[0].id).await.unwrap().len(),
+        before
+    );
+}
+
 on_both!(
     a_weighing_day_is_stored_once_and_conflicts_wait,
     attendance_becomes_participation_once,
     other_units_and_forged_requests_are_refused,
+    a_session_still_to_come_stores_nothing,
 );

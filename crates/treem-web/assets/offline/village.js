@@ -215,7 +215,7 @@
         box.type = "checkbox";
         box.id = "p-" + k;
         box.checked = !!(e && e.present);
-        box.disabled = !!(e && e.state !== "pending");
+        box.disabled = !!(e && (e.state !== "pending" || e.sent_at));
         var label = el("label", " " + T.present);
         label.insertBefore(box, label.firstChild);
         box.addEventListener("change", function () { tick(c, box.checked); });
@@ -236,9 +236,10 @@
 
   function entryFor(c) {
     var old = entries[keyOf(c)];
-    // An entry not yet sent is changed in place; one the server has is
-    // followed by a new entry (the server then sees both).
-    if (old && old.state === "pending") return old;
+    // An entry never sent is changed in place; one that was sent (even if
+    // its answer was lost) is followed by a new entry, so the server sees
+    // both and never takes the second for a retry of the first.
+    if (old && old.state === "pending" && !old.sent_at) return old;
     var e = { id: newId(), list: list.key, session: list.session.id, account: list.account, child_key: keyOf(c),
       state: "pending", made_at: Date.now() };
     if (c.added) e.new_child = old ? old.new_child : c.new_child;
@@ -257,7 +258,7 @@
 
   function tick(c, present) {
     var e = entries[keyOf(c)];
-    if (!present && e && e.state === "pending") {
+    if (!present && e && e.state === "pending" && !e.sent_at) {
       delete entries[keyOf(c)];
       return del("entries", e.id).then(renderSession);
     }
@@ -343,6 +344,14 @@
   }
 
   function send(me, batch, sessionId) {
+    var now = Date.now();
+    return Promise.all(batch.map(function (e) {
+      e.sent_at = e.sent_at || now;
+      return put("entries", e);
+    })).then(function () { return post(me, batch, sessionId); });
+  }
+
+  function post(me, batch, sessionId) {
     var body = batch.map(function (e) {
       var o = { id: e.id, child: e.child, new_child: e.new_child, weight_kg: e.weight_kg, height_cm: e.height_cm,
         position: e.position, oedema: !!e.oedema, present: !!e.present };

@@ -39,6 +39,7 @@ pub(super) fn reason_key(reason: &str) -> &'static str {
         "moved" => "village.reason_moved",
         "dead" => "village.reason_dead",
         "looks_like" => "village.reason_looks_like",
+        "future" => "village.reason_future",
         _ => "village.reason_invalid",
     }
 }
@@ -171,6 +172,10 @@ async fn decide(
 ) -> Result<Decision, AppError> {
     if check(e, found.kind, found.day()).is_err() {
         return Ok(Decision::Conflict("invalid", e.child));
+    }
+    // A measurement or an attendance cannot bear a day still to come.
+    if found.day() > vn_today() {
+        return Ok(Decision::Conflict("future", e.child));
     }
     if e.new_child.is_some() {
         let Some(child) = new_child(e, found) else {
