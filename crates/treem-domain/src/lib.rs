@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod indicators;
 pub mod national_id;
 pub mod nutrition;
+pub mod plan;
 pub mod scope;
 pub mod search_index;
 pub mod text;

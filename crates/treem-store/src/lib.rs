@@ -28,6 +28,7 @@ mod import_sql;
 mod indicators_sql;
 mod measurements_sql;
 mod model;
+mod plans_sql;
 pub mod postgres;
 mod rows;
 mod seal_sql;
@@ -48,6 +49,9 @@ pub use held_uploads_sql::{HeldUpload, HeldUploads};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
+pub use plans_sql::{
+    AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
+};
 pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
 pub use village_sql::{
@@ -118,7 +122,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
-pub trait Store: HeldUploads + VillageStore + Send + Sync {
+pub trait Store: HeldUploads + VillageStore + PlanStore + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -95,4 +95,5 @@ impl crate::seal_sql::Backend for PgStore {
 cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");
 case_withdrawal_sql!(PgStore, sqlx::Postgres);
 crate::held_uploads_sql::held_uploads_sql!(PgStore);
+crate::plans_sql::plans_sql!(PgStore);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

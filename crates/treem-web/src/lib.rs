@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cases;
 mod datasets;
 pub mod indicators;
+mod plans;
 pub mod policy;
 pub mod registry;
 pub mod reports;
@@ -41,6 +42,7 @@ fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(datasets::routes())
         .merge(village::routes())
+        .merge(plans::routes())
         .merge(admin::routes())
         .merge(api::routes())
         .fallback(|| async { AppError::NotFound })

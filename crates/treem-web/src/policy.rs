@@ -54,6 +54,9 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/facts/{file}", Action::EditRegistry),
     // The periodic report (reports/)
     ("GET", "/indicators/report", Action::Authenticated),
+    // Plans (plans/): public documents, read by every account
+    ("GET", "/plans", Action::Authenticated),
+    ("GET", "/plans/{id}", Action::Authenticated),
     // Village days (village/): the offline page, its script, manifest,
     // worker and icons hold no data and are public; the rest is the
     // registry's.

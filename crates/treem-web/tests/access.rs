@@ -66,9 +66,12 @@ async fn every_route_in_the_table_is_served(app: TestApp) {
     let child = common::children_under(&app, "03424").await[0].id;
     // A case the administrator stands on, so its routes answer.
     let case = case_with(&app, "admin1").await;
+    let plan = app.store.plans().await.unwrap()[0].id;
     for (method, pattern, _) in ROUTES {
         let id = if pattern.starts_with("/cases/") || pattern.starts_with("/api/v1/cases/") {
             case
+        } else if pattern.starts_with("/plans/") {
+            plan
         } else {
             child
         };

@@ -30,6 +30,7 @@ pub async fn serve(
         .context("không mở được cơ sở dữ liệu")?;
     config.web.case_key = Some(config.checked_key(store.as_ref()).await?);
     bootstrap::ensure_units(store.as_ref()).await?;
+    bootstrap::ensure_seed_plan(store.as_ref()).await?;
     if demo {
         let n = bootstrap::load_demo(store.as_ref(), 3000, 2025, &|_| {}).await?;
         if n > 0 {

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 16] = [
+const NAV: [(&str, &str, Action); 17] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -40,6 +40,7 @@ const NAV: [(&str, &str, Action); 16] = [
     ("/facts", "nav.facts", Action::EditRegistry),
     ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/village", "nav.village", Action::EditRegistry),
+    ("/plans", "nav.plans", Action::Authenticated),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

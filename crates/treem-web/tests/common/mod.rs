@@ -92,6 +92,7 @@ impl TestApp {
         };
         let store = db.store.clone();
         bootstrap::ensure_units(store.as_ref()).await.unwrap();
+        bootstrap::ensure_seed_plan(store.as_ref()).await.unwrap();
         bootstrap::load_demo(store.as_ref(), 400, 11, &|_| {})
             .await
             .unwrap();

@@ -1,0 +1,118 @@
+//! A plan's page: its tasks by group, each with its lead and partner
+//! agencies (by name), cadence, due date, programme and the indicators it
+//! serves.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use treem_domain::i18n::fmt_date;
+use treem_domain::plan::{Cadence, GROUPS};
+
+use crate::shell::page::Page;
+use crate::shell::request::{CurrentUser, RequestInfo};
+use crate::{AppError, AppState};
+
+/// The routes of this module.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/plans/{id}", get(page))
+}
+
+struct TaskLine {
+    code: String,
+    title: String,
+    lead: String,
+    partners: String,
+    cadence: &'static str,
+    due: String,
+    programme: String,
+    indicators: Vec<(String, &'static str)>,
+}
+
+struct Group {
+    section: &'static str,
+    title: &'static str,
+    tasks: Vec<TaskLine>,
+}
+
+#[derive(Template)]
+#[template(path = "plans/page.html")]
+struct PlanTemplate {
+    page: Page,
+    title: String,
+    unit: String,
+    issued_by: String,
+    period: String,
+    groups: Vec<Group>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let lang = info.lang;
+    let plan = state.store.plan(id).await?.ok_or(AppError::NotFound)?;
+    let agencies = state.store.agencies(plan.unit_id).await?;
+    let name = |code: &str| {
+        agencies
+            .iter()
+            .find(|a| a.code == code)
+            .map_or_else(|| code.to_string(), |a| a.name.clone())
+    };
+    let names = |codes: &str| {
+        codes
+            .split(';')
+            .filter(|c| !c.is_empty())
+            .map(name)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let tasks = state.store.plan_tasks(id).await?;
+    let groups = GROUPS
+        .iter()
+        .map(|(n, section, title)| Group {
+            section,
+            title,
+            tasks: tasks
+                .iter()
+                .filter(|t| t.group_no == i64::from(*n))
+                .map(|t| TaskLine {
+                    code: t.code.clone(),
+                    title: t.title.clone(),
+                    lead: t
+                        .lead
+                        .as_deref()
+                        .map_or_else(|| lang.t("plan.lead_to_assign").to_string(), name),
+                    partners: names(&t.partners),
+                    cadence: Cadence::from_code(&t.cadence).map_or("", |c| lang.t(c.label_key())),
+                    due: t.due.map(fmt_date).unwrap_or_default(),
+                    programme: t.programme.clone().unwrap_or_default(),
+                    indicators: t
+                        .indicators
+                        .split(';')
+                        .filter(|k| !k.is_empty())
+                        .map(|k| (k.to_string(), treem_domain::indicators::name_vi(k)))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.tasks.is_empty())
+        .collect();
+    let unit = state
+        .units()
+        .by_id(plan.unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let tpl = PlanTemplate {
+        page: Page::new(&info, Some(&user), &plan.title),
+        title: plan.title,
+        unit,
+        issued_by: plan.issued_by,
+        period: format!("{}–{}", plan.period_from, plan.period_to),
+        groups,
+    };
+    Ok(Html(tpl.render()?))
+}
