@@ -262,6 +262,18 @@ async fn a_weighing_day_without_signal() {
         Value::Bool(true),
         "the worker is installed and has its cache"
     );
+    // Chrome would install it as an app: manifest, icons, worker, secure page.
+    let installable = b
+        .issue_cmd(Cdp(
+            json!({"cmd": "Page.getInstallabilityErrors", "params": {}}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        installable["installabilityErrors"],
+        json!([]),
+        "{installable}"
+    );
     let keys: Vec<String> = serde_json::from_value(
         b.execute(
             "return Array.from(document.querySelectorAll('li.village-child')).map(li => li.dataset.key)",
