@@ -56,6 +56,14 @@ pub const ACTIONS: &[&str] = &[
     "backup_restored",
     "seal_key_recorded",
     "seal_key_rotated",
+    "village_session_created",
+    "village_list_read",
+    "village_entry_stored",
+    "village_entry_conflict",
+    "village_entry_resolved",
+    "village_paper_printed",
+    "village_sheet_downloaded",
+    "plan_loaded",
 ];
 
 /// An action's name in the user's language (an unknown code as itself).

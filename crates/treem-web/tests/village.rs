@@ -165,7 +165,7 @@ async fn a_weighing_day_is_stored_once_and_conflicts_wait(app: TestApp) {
             cc.id,
             &stored,
             &z,
-            AuditEvent::system("test", "m", "measurement", ""),
+            AuditEvent::system("test", "measurement_added", "measurement", ""),
         )
         .await
         .unwrap();
@@ -260,6 +260,22 @@ async fn a_weighing_day_is_stored_once_and_conflicts_wait(app: TestApp) {
         .await
             >= 4
     );
+    // Every action a village day writes has a name on the audit page.
+    let log = app
+        .store
+        .audit_entries(&treem_store::AuditQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for e in &log {
+        assert!(
+            treem_domain::audit::ACTIONS.contains(&e.event.action.as_str()),
+            "{}",
+            e.event.action
+        );
+    }
 }
 
 async fn attendance_becomes_participation_once(app: TestApp) {
