@@ -1,0 +1,14 @@
+//! The store tests, one test binary (one link, one file on disk) for all of them.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+mod common;
+mod contract;
+mod contract_cases;
+mod contract_held_uploads;
+mod contract_measurement_changes;
+mod contract_plans;
+mod contract_village_sessions;
+mod contract_villages;

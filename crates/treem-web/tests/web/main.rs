@@ -1,0 +1,32 @@
+//! The web tests, one test binary (one link, one file on disk) for all of them.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+mod common;
+mod access;
+mod admin;
+mod api;
+mod auth;
+mod cases;
+mod cross_unit;
+mod dashboard;
+mod datasets;
+mod datasets_held;
+mod demo_round_trip;
+mod duplicates;
+mod facts;
+mod full_disk;
+mod growth;
+mod hardening;
+mod indicators_backends;
+mod key_check;
+mod plans;
+mod registry;
+mod search_index;
+mod targets;
+mod throttling;
+mod village;
+mod village_paper;
+mod village_size;
