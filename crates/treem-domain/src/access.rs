@@ -93,6 +93,13 @@ pub enum Action {
     OpenCases,
     /// Keep the public holidays of the working-day calendar.
     ManageCalendar,
+    /// Assign a plan's tasks to agencies (the People's Committee's
+    /// officers), within scope.
+    AssignTasks,
+    /// File a task's progress report: officers for any agency of their
+    /// unit; an account that works for an agency (a viewer too) for that
+    /// agency only (`treem-web`'s plans check which).
+    ReportProgress,
 }
 
 /// The policy table: whether `role` may perform `action` at all. Which
@@ -106,7 +113,8 @@ pub fn permits(role: Role, action: Action) -> bool {
         EditRegistry => matches!(role, Province | District | Commune),
         ManageAccounts | ManageUnits | ViewAudit | ManageTargets | ManageCalendar => role == Admin,
         ViewCases => true,
-        OpenCases => matches!(role, Province | District | Commune),
+        OpenCases | AssignTasks => matches!(role, Province | District | Commune),
+        ReportProgress => matches!(role, Province | District | Commune | Viewer),
     }
 }
 

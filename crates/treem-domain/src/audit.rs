@@ -24,6 +24,7 @@ pub const ACTIONS: &[&str] = &[
     "account_disabled",
     "account_enabled",
     "account_chair",
+    "account_agency",
     "token_created",
     "token_revoked",
     "child_created",
@@ -64,6 +65,10 @@ pub const ACTIONS: &[&str] = &[
     "village_paper_printed",
     "village_sheet_downloaded",
     "plan_loaded",
+    "plan_derived",
+    "task_assigned",
+    "progress_filed",
+    "progress_loaded",
 ];
 
 /// An action's name in the user's language (an unknown code as itself).

@@ -197,11 +197,18 @@ macro_rules! accounts_sql {
                 audit: treem_domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
-                let (sql, value) = match change {
-                    $crate::AccountChange::Active(v) => ("UPDATE accounts SET active = $1 WHERE id = $2", v),
-                    $crate::AccountChange::CommuneChair(v) => ("UPDATE accounts SET commune_chair = $1 WHERE id = $2", v),
+                let query = match &change {
+                    $crate::AccountChange::Active(v) => {
+                        sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2").bind(*v)
+                    }
+                    $crate::AccountChange::CommuneChair(v) => {
+                        sqlx::query("UPDATE accounts SET commune_chair = $1 WHERE id = $2").bind(*v)
+                    }
+                    $crate::AccountChange::Agency(code) => {
+                        sqlx::query("UPDATE accounts SET agency_code = $1 WHERE id = $2").bind(code.clone())
+                    }
                 };
-                let done = sqlx::query(sql).bind(value).bind(id).execute(&mut *tx).await?;
+                let done = query.bind(id).execute(&mut *tx).await?;
                 if done.rows_affected() == 0 {
                     return Err($crate::StoreError::NotFound);
                 }

@@ -30,6 +30,7 @@ mod measurements_sql;
 mod model;
 mod plans_sql;
 pub mod postgres;
+mod progress_sql;
 mod rows;
 mod seal_sql;
 mod search_sql;
@@ -52,6 +53,7 @@ pub use model::*;
 pub use plans_sql::{
     AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
 };
+pub use progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
 pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
 pub use village_sql::{
@@ -122,7 +124,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
-pub trait Store: HeldUploads + VillageStore + PlanStore + Send + Sync {
+pub trait Store: HeldUploads + VillageStore + PlanStore + ProgressStore + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

@@ -27,6 +27,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     /// The commune People's Committee chair, who approves case plans.
     pub commune_chair: bool,
+    /// The agency of its unit the account works for (its code), if any.
+    pub agency_code: Option<String>,
 }
 
 /// An API token as listed (never its value, which is not stored).
@@ -41,12 +43,14 @@ pub struct TokenInfo {
 }
 
 /// A change an administrator makes to an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountChange {
     /// Enabled or disabled (disabling ends its sessions and tokens).
     Active(bool),
     /// Made, or no longer, the commune chair.
     CommuneChair(bool),
+    /// Made to work for an agency of its unit (by code), or for none.
+    Agency(Option<String>),
 }
 
 /// What it takes to create an account.

@@ -116,6 +116,13 @@ pub trait PlanStore: Send + Sync {
     async fn programmes(&self) -> StoreResult<Vec<ProgrammeRow>>;
 }
 
+/// A task with its assignment in force, for `WHERE` on `t` to follow.
+pub(crate) const TASK_SELECT: &str =
+    "SELECT t.id, t.plan_id, t.code, t.group_no, t.section, t.title, t.cadence, t.due,
+       t.programme, t.indicators, a.lead, a.partners
+     FROM plan_tasks t
+     JOIN task_assignments a ON a.id = (SELECT MAX(id) FROM task_assignments WHERE task_id = t.id)";
+
 /// Expands into a backend's `PlanStore` implementation.
 macro_rules! plans_sql {
     ($store:ty) => {
@@ -232,14 +239,11 @@ macro_rules! plans_sql {
             }
 
             async fn plan_tasks(&self, plan: i64) -> $crate::StoreResult<Vec<$crate::TaskRow>> {
-                Ok(sqlx::query_as(
-                    "SELECT t.id, t.plan_id, t.code, t.group_no, t.section, t.title, t.cadence, t.due, t.programme,
-                       t.indicators, a.lead, a.partners
-                     FROM plan_tasks t
-                     JOIN task_assignments a ON a.id = (SELECT MAX(id) FROM task_assignments WHERE task_id = t.id)
-                     WHERE t.plan_id = $1
-                     ORDER BY t.group_no, LENGTH(t.code), t.code",
-                )
+                let sql = format!(
+                    "{} WHERE t.plan_id = $1 ORDER BY t.group_no, LENGTH(t.code), t.code",
+                    $crate::plans_sql::TASK_SELECT
+                );
+                Ok(sqlx::query_as(&sql)
                 .bind(plan)
                 .fetch_all(self.reader())
                 .await?)

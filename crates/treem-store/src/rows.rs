@@ -52,6 +52,7 @@ pub(crate) struct AccountRow {
     active: bool,
     created_at: DateTime<Utc>,
     commune_chair: bool,
+    agency_code: Option<String>,
 }
 
 impl AccountRow {
@@ -67,6 +68,7 @@ impl AccountRow {
             active: self.active,
             created_at: self.created_at,
             commune_chair: self.commune_chair,
+            agency_code: self.agency_code,
         })
     }
 }
@@ -108,7 +110,7 @@ impl From<AuditRow> for AuditEntry {
 
 pub(crate) const UNIT_COLUMNS: &str =
     "id, code, name, level, parent_code, valid_from, valid_to, successor_code, note";
-pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at, commune_chair";
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, scope_code, password_hash, must_change_password, active, created_at, commune_chair, agency_code";
 pub(crate) const CHILD_DETAIL_COLUMNS: &str = "id, child_id, national_id, full_name, sex, date_of_birth, ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name, caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date, version, merged_into";
 pub(crate) const MEASUREMENT_COLUMNS: &str = "id, child_id, measured_on, weight_kg, height_cm, position, oedema, head_cm, age_days, clen_cm, c9mo_flag, waz, f_waz, haz, f_haz, whz, f_whz, baz, f_baz, hcz, f_hcz, nutrition, method";
 pub(crate) const AUDIT_COLUMNS: &str =

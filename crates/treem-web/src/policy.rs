@@ -57,6 +57,10 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     // Plans (plans/): public documents, read by every account
     ("GET", "/plans", Action::Authenticated),
     ("GET", "/plans/{id}", Action::Authenticated),
+    ("GET", "/plans/overdue", Action::Authenticated),
+    ("GET", "/plans/tasks/{id}", Action::Authenticated),
+    ("POST", "/plans/tasks/{id}/progress", Action::ReportProgress),
+    ("POST", "/plans/tasks/{id}/assign", Action::AssignTasks),
     // Village days (village/): the offline page, its script, manifest,
     // worker and icons hold no data and are public; the rest is the
     // registry's.
@@ -132,6 +136,14 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/api/v1/cases", Action::OpenCases),
     ("GET", "/api/v1/cases/{id}", Action::ViewCases),
     ("POST", "/api/v1/cases/{id}/steps", Action::ViewCases),
+    ("GET", "/api/v1/plans", Action::Authenticated),
+    ("GET", "/api/v1/plans/{id}/tasks", Action::Authenticated),
+    ("GET", "/api/v1/tasks", Action::Authenticated),
+    (
+        "POST",
+        "/api/v1/tasks/{id}/progress",
+        Action::ReportProgress,
+    ),
 ];
 
 /// The action of a route, if it is in the table. `HEAD` is treated as `GET`.

@@ -86,6 +86,61 @@ pub async fn set_chair(config: &Config, name: &str, chair: bool) -> anyhow::Resu
     Ok(())
 }
 
+/// `treem user agency NAME CODE` or `--remove`: the account works for an
+/// agency of its unit (it then reports that agency's progress on the
+/// plan's tasks, and only that agency's).
+pub async fn set_agency(config: &Config, name: &str, code: Option<&str>) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let a = account(config, store.as_ref(), name).await?;
+    let lang = config.lang;
+    let code = match code.map(str::trim) {
+        Some(code) => {
+            let today = treem_domain::clock::vn_today();
+            let unit = store
+                .units()
+                .await?
+                .into_iter()
+                .find(|u| u.unit.code == a.scope_code && u.unit.valid_on(today));
+            let known = match unit {
+                Some(u) => store.agencies(u.id).await?,
+                None => Vec::new(),
+            };
+            if !known.iter().any(|g| g.code == code) {
+                let codes: Vec<&str> = known.iter().map(|g| g.code.as_str()).collect();
+                bail!(trf(
+                    lang,
+                    "accounts.agency_unknown",
+                    &[("code", code), ("codes", &codes.join(", "))]
+                ));
+            }
+            Some(code.to_string())
+        }
+        None => None,
+    };
+    store
+        .change_account(
+            a.id,
+            AccountChange::Agency(code.clone()),
+            event("account_agency", &a).with_detail(code.clone().unwrap_or_default()),
+        )
+        .await?;
+    match code {
+        Some(code) => println!(
+            "{}",
+            trf(
+                lang,
+                "cli.agency_set",
+                &[("username", &a.username), ("code", &code)]
+            )
+        ),
+        None => println!(
+            "{}",
+            trf(lang, "cli.agency_removed", &[("username", &a.username)])
+        ),
+    }
+    Ok(())
+}
+
 /// `treem token create NAME [--days N]`.
 pub async fn token_create(config: &Config, name: &str, days: i64) -> anyhow::Result<()> {
     let store = open(config).await?;

@@ -187,6 +187,18 @@ pub enum UserCommand {
         #[arg(long)]
         remove: bool,
     },
+    /// Make an account work for an agency of its unit (by code: UBND,
+    /// MTTQ, DT…), so it reports that agency's progress on the plan's
+    /// tasks; --remove to end it
+    Agency {
+        /// The username
+        name: String,
+        /// The agency's code
+        #[arg(required_unless_present = "remove")]
+        code: Option<String>,
+        #[arg(long, conflicts_with = "code")]
+        remove: bool,
+    },
 }
 
 /// `treem user add`.

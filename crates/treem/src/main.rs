@@ -91,6 +91,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cli::UserCommand::Chair { name, remove }) => {
             accounts::set_chair(&config, &name, !remove).await
         }
+        Command::User(cli::UserCommand::Agency { name, code, .. }) => {
+            accounts::set_agency(&config, &name, code.as_deref()).await
+        }
         Command::Measurements(cli::MeasurementsCommand::Recompute) => {
             admin::recompute(&config).await
         }

@@ -3,6 +3,9 @@
 //! programmes that group tasks. This file holds the vocabulary; `seed`
 //! reads the seed plan kept with treem.
 
+pub mod demo;
+pub mod filing;
+pub mod progress;
 pub mod seed;
 
 use serde::Serialize;
@@ -107,3 +110,37 @@ pub fn seed_agency_name(code: &str) -> Option<&'static str> {
         .find(|(c, _)| *c == code)
         .map(|(_, n)| *n)
 }
+
+/// The agencies of a commune (or ward) after the 2025 reform, under the
+/// seed plan's codes, named for the commune: `unit_name` as the unit list
+/// writes it ("Xã Bình Lư", "Phường Tân Phong").
+pub fn commune_agencies(unit_name: &str) -> Vec<(String, String)> {
+    let mut chars = unit_name.trim().chars();
+    let of = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    };
+    [
+        ("BTV", format!("Ban Thường vụ Đảng ủy {of}")),
+        ("BTG", format!("Ban Xây dựng Đảng Đảng ủy {of}")),
+        ("HDND", format!("Hội đồng nhân dân {of}")),
+        ("UBND", format!("Ủy ban nhân dân {of}")),
+        ("MTTQ", format!("Ủy ban Mặt trận Tổ quốc Việt Nam {of}")),
+        (
+            "DT",
+            format!(
+                "Các đoàn thể chính trị - xã hội {of} (Hội Liên hiệp Phụ nữ, Đoàn Thanh niên, Hội Nông dân, Hội Cựu chiến binh)"
+            ),
+        ),
+        ("TTVH", format!("Trung tâm Dịch vụ tổng hợp {of}")),
+        ("CB", format!("Các chi bộ trực thuộc Đảng ủy {of}")),
+        ("DUX", format!("Đảng ủy {of}")),
+    ]
+    .into_iter()
+    .map(|(c, n)| (c.to_string(), n))
+    .collect()
+}
+
+/// The agency that answers for a task whose lead is not assigned yet: the
+/// People's Committee, which assigns it.
+pub const DEFAULT_LEAD: &str = "UBND";

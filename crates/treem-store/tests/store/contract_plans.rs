@@ -1,6 +1,7 @@
 //! The contract of plans, on SQLite and on PostgreSQL: a plan is loaded
 //! once with its tasks, programmes and agencies; its tasks come back in
-//! group and code order (N2 before N10) with the assignment in force.
+//! group and code order (N2 before N10) with the assignment in force;
+//! every assignment and every progress report is kept, the latest in force.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use common::*;
-use treem_store::{NewPlan, NewTask, PlanSeed, Store};
+use treem_store::{AccountChange, NewAccount, NewPlan, NewProgress, NewTask, PlanSeed, Store};
 
 fn task(code: &str, group: i32, lead: Option<&str>, partners: &str) -> NewTask {
     NewTask {
@@ -32,10 +33,8 @@ fn task(code: &str, group: i32, lead: Option<&str>, partners: &str) -> NewTask {
     }
 }
 
-async fn a_plan_is_loaded_once(store: Arc<dyn Store>) {
-    load_units(&store).await;
-    let unit = store.units().await.unwrap()[0].id;
-    let seed = PlanSeed {
+fn seed_for(unit: i64) -> PlanSeed {
+    PlanSeed {
         plan: NewPlan {
             unit_id: unit,
             title: "Kế hoạch thực hiện Chỉ thị 28-CT/TW".into(),
@@ -60,7 +59,13 @@ async fn a_plan_is_loaded_once(store: Arc<dyn Store>) {
             ("UBND".into(), "Ủy ban nhân dân".into()),
             ("MTTQ".into(), "Mặt trận".into()),
         ],
-    };
+    }
+}
+
+async fn a_plan_is_loaded_once(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[0].id;
+    let seed = seed_for(unit);
     let id = store
         .load_plan(&seed, ev("plan_loaded"))
         .await
@@ -99,4 +104,150 @@ async fn a_plan_is_loaded_once(store: Arc<dyn Store>) {
     verify_chain(&store).await.unwrap();
 }
 
-on_both!(a_plan_is_loaded_once);
+fn report(task: i64, agency: i64, period: &str, status: &str, summary: &str) -> NewProgress {
+    NewProgress {
+        task_id: task,
+        agency_id: agency,
+        period: period.into(),
+        status: status.into(),
+        summary: summary.into(),
+        sessions: Some(4),
+        people_reached: None,
+        budget_spent: Some(12_500_000),
+        problems: String::new(),
+        proposals: "Bổ sung kinh phí".into(),
+    }
+}
+
+async fn assignments_and_reports_keep_their_history(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[0].id;
+    let plan = store
+        .load_plan(&seed_for(unit), ev("plan_loaded"))
+        .await
+        .unwrap()
+        .unwrap();
+    let tasks = store.plan_tasks(plan).await.unwrap();
+    let n10 = tasks.iter().find(|t| t.code == "N10").unwrap().id;
+    // Assigned twice: the latest is in force, both are kept in order.
+    store
+        .assign_task(n10, Some("UBND"), "MTTQ", ev("task_assigned"))
+        .await
+        .unwrap();
+    store
+        .assign_task(n10, Some("MTTQ"), "", ev("task_assigned"))
+        .await
+        .unwrap();
+    let task = store.task(n10).await.unwrap().unwrap();
+    assert_eq!(
+        (task.lead.as_deref(), task.partners.as_str()),
+        (Some("MTTQ"), "")
+    );
+    let history = store.assignments(n10).await.unwrap();
+    let leads: Vec<Option<&str>> = history.iter().map(|a| a.lead.as_deref()).collect();
+    assert_eq!(leads, [None, Some("UBND"), Some("MTTQ")]);
+    assert_eq!(history[1].assigned_by, "test");
+    assert_eq!(store.task(999_999).await.unwrap(), None);
+
+    let agencies = store.agencies(unit).await.unwrap();
+    let mttq = agencies.iter().find(|a| a.code == "MTTQ").unwrap().id;
+    let ubnd = agencies.iter().find(|a| a.code == "UBND").unwrap().id;
+    let first = store
+        .file_progress(
+            &report(n10, mttq, "2025", "under_way", "lần 1"),
+            ev("progress_filed"),
+        )
+        .await
+        .unwrap();
+    let second = store
+        .file_progress(
+            &report(n10, mttq, "2025", "done", "lần 2"),
+            ev("progress_filed"),
+        )
+        .await
+        .unwrap();
+    assert!(second > first);
+    store
+        .file_progress(
+            &report(n10, ubnd, "2025h1", "under_way", "ủy ban"),
+            ev("progress_filed"),
+        )
+        .await
+        .unwrap();
+    let loaded = store
+        .load_progress(
+            &[report(n10, mttq, "2026h1", "under_way", "nạp")],
+            ev("progress_loaded"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(loaded, 1);
+    // Every filing kept, the first half of a year before the year.
+    let all = store.task_reports(n10).await.unwrap();
+    let seen: Vec<(&str, &str, &str)> = all
+        .iter()
+        .map(|r| {
+            (
+                r.period.as_str(),
+                r.agency_code.as_str(),
+                r.summary.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("2025h1", "UBND", "ủy ban"),
+            ("2025", "MTTQ", "lần 1"),
+            ("2025", "MTTQ", "lần 2"),
+            ("2026h1", "MTTQ", "nạp"),
+        ]
+    );
+    assert_eq!(all[1].budget_spent, Some(12_500_000));
+    assert_eq!(all[1].written_by, "test");
+    // In force: the latest per task, agency and period.
+    let in_force = store.plan_reports(plan).await.unwrap();
+    let summaries: Vec<&str> = in_force.iter().map(|r| r.summary.as_str()).collect();
+    assert_eq!(in_force.len(), 3);
+    assert!(summaries.contains(&"lần 2") && !summaries.contains(&"lần 1"));
+    verify_chain(&store).await.unwrap();
+}
+
+async fn an_account_may_work_for_an_agency(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let new = NewAccount {
+        username: "phunu".into(),
+        display_name: "Hội Phụ nữ".into(),
+        role: treem_domain::access::Role::Viewer,
+        scope_code: "03460".into(),
+        password_hash: "x".into(),
+        must_change_password: false,
+        commune_chair: false,
+    };
+    let id = store
+        .create_account(&new, ev("account_created"))
+        .await
+        .unwrap();
+    assert_eq!(store.account(id).await.unwrap().unwrap().agency_code, None);
+    store
+        .change_account(
+            id,
+            AccountChange::Agency(Some("DT".into())),
+            ev("account_agency"),
+        )
+        .await
+        .unwrap();
+    let a = store.account(id).await.unwrap().unwrap();
+    assert_eq!(a.agency_code.as_deref(), Some("DT"));
+    store
+        .change_account(id, AccountChange::Agency(None), ev("account_agency"))
+        .await
+        .unwrap();
+    assert_eq!(store.account(id).await.unwrap().unwrap().agency_code, None);
+}
+
+on_both!(
+    a_plan_is_loaded_once,
+    assignments_and_reports_keep_their_history,
+    an_account_may_work_for_an_agency
+);

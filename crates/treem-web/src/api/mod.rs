@@ -47,6 +47,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(me::routes())
         .merge(crate::registry::api())
         .merge(crate::cases::api())
+        .merge(crate::plans::api())
 }
 
 /// The routes of the API and its document, with the answers the guard may

@@ -1,6 +1,6 @@
-//! The plans: every unit's plans with their period and number of tasks.
-//! Plans are public administrative documents with no personal data, so
-//! every signed-in account reads them, viewers included.
+//! The plans the caller sees (`found::visible_plans`: her units' plans and
+//! those they were derived from), with their period and number of tasks;
+//! viewers included.
 
 use askama::Template;
 use axum::Router;
@@ -38,9 +38,7 @@ async fn list(
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
     let units = state.units();
-    let plans = state
-        .store
-        .plans()
+    let plans = super::found::visible_plans(&state, &user)
         .await?
         .into_iter()
         .map(|p| PlanLine {

@@ -1,15 +1,33 @@
-//! Running the plan (module 7): the plans and their tasks. So far the
-//! plans and tasks are read here (`list`, `page`); assignment, progress
-//! reports, supervisions and reviews are still to come (issue 17).
+//! Running the plan (module 7): the plans and their tasks (`list`,
+//! `page`, `task`), the progress agencies report and the assignments the
+//! People's Committee makes (`file`), overdue tasks (`overdue`), and plans
+//! derived for communes (`derive`). What a plan's pages share is in
+//! `found`; `api` speaks JSON. Supervisions and reviews are still to come (issue 17).
 
+mod api;
+pub(crate) mod derive;
+mod file;
+mod found;
 mod list;
+pub(crate) mod overdue;
 mod page;
+mod task;
 
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
+/// The plans' JSON API, with its OpenAPI description.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    api::routes()
+}
+
 /// The routes of the plan pages.
 pub(crate) fn routes() -> Router<AppState> {
-    list::routes().merge(page::routes())
+    list::routes()
+        .merge(page::routes())
+        .merge(task::routes())
+        .merge(file::routes())
+        .merge(overdue::routes())
 }

@@ -10,6 +10,7 @@ use axum::routing::get;
 use treem_domain::i18n::fmt_date;
 use treem_domain::plan::{Cadence, GROUPS};
 
+use super::found::{plan_view, standings};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
@@ -20,6 +21,9 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 struct TaskLine {
+    id: i64,
+    /// Where it stands (name, code), within scope only.
+    state: Option<(&'static str, &'static str)>,
     code: String,
     title: String,
     lead: String,
@@ -44,6 +48,9 @@ struct PlanTemplate {
     unit: String,
     issued_by: String,
     period: String,
+    derived: Option<(i64, String)>,
+    live: bool,
+    in_scope: bool,
     groups: Vec<Group>,
 }
 
@@ -54,7 +61,8 @@ async fn page(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     let lang = info.lang;
-    let plan = state.store.plan(id).await?.ok_or(AppError::NotFound)?;
+    let view = plan_view(&state, &user, id).await?;
+    let plan = view.plan.clone();
     let agencies = state.store.agencies(plan.unit_id).await?;
     let name = |code: &str| {
         agencies
@@ -71,6 +79,12 @@ async fn page(
             .join("; ")
     };
     let tasks = state.store.plan_tasks(id).await?;
+    let standing = if view.in_scope {
+        let reports = state.store.plan_reports(id).await?;
+        standings(&view, &tasks, &reports)
+    } else {
+        Default::default()
+    };
     let groups = GROUPS
         .iter()
         .map(|(n, section, title)| Group {
@@ -80,6 +94,10 @@ async fn page(
                 .iter()
                 .filter(|t| t.group_no == i64::from(*n))
                 .map(|t| TaskLine {
+                    id: t.id,
+                    state: standing
+                        .get(&t.id)
+                        .map(|s| (lang.t(s.state.label_key()), s.state.code())),
                     code: t.code.clone(),
                     title: t.title.clone(),
                     lead: t
@@ -112,6 +130,12 @@ async fn page(
         unit,
         issued_by: plan.issued_by,
         period: format!("{}–{}", plan.period_from, plan.period_to),
+        derived: match plan.derived_from {
+            Some(p) => state.store.plan(p).await?.map(|p| (p.id, p.title)),
+            None => None,
+        },
+        live: view.live,
+        in_scope: view.in_scope,
         groups,
     };
     Ok(Html(tpl.render()?))

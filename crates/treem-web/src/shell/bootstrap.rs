@@ -131,6 +131,7 @@ pub async fn load_demo(
         store.insert_measurements(batch, audit).await?;
     }
     load_demo_facts(store, history, &district, seed).await?;
+    crate::plans::derive::load_demo_plans(store, &index).await?;
     Ok(ids.len() as u64)
 }
 

@@ -46,6 +46,8 @@ struct HomeTemplate {
     /// (to weigh again or follow), under-fives without a birth registration.
     to_follow: Option<usize>,
     unregistered: Option<usize>,
+    /// Overdue tasks of the plans in scope (or of one's agency).
+    tasks_overdue: usize,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +129,9 @@ async fn home(
     } else {
         (None, None)
     };
+    let tasks_overdue = crate::plans::overdue::overdue_tasks(&state, &user)
+        .await?
+        .len();
     let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
     let unit_name = units.name_of(&a.scope_code, today);
     let tpl = HomeTemplate {
@@ -144,6 +149,7 @@ async fn home(
         awaiting,
         to_follow,
         unregistered,
+        tasks_overdue,
         notice: q
             .password
             .is_some()

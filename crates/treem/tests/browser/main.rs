@@ -8,6 +8,7 @@ mod browser_common;
 mod browser;
 mod browser_cases;
 mod browser_phone;
+mod browser_plan;
 mod browser_village;
 mod browser_walk;
 mod browser_zscore;

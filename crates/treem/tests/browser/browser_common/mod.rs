@@ -204,17 +204,23 @@ pub fn add_user(data: &TempDir, name: &str, role: &str, unit: &str, password: &s
     assert!(add.wait().unwrap().success());
 }
 
-/// Makes an account its commune's People's Committee chair.
-pub fn make_chair(data: &TempDir, name: &str) {
+/// Runs `treem user ARGS…` beside the running server; it must succeed.
+pub fn user_cmd(data: &TempDir, args: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_treem"))
         .arg("--data-dir")
         .arg(&data.0)
-        .args(["user", "chair", name])
+        .arg("user")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .unwrap();
-    assert!(status.success());
+    assert!(status.success(), "treem user {args:?}");
+}
+
+/// Makes an account its commune's People's Committee chair.
+pub fn make_chair(data: &TempDir, name: &str) {
+    user_cmd(data, &["chair", name]);
 }
 
 /// Signs in through the login form and waits for the home page.
