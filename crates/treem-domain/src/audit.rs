@@ -69,6 +69,8 @@ pub const ACTIONS: &[&str] = &[
     "task_assigned",
     "progress_filed",
     "progress_loaded",
+    "supervision_recorded",
+    "recommendation_closed",
 ];
 
 /// An action's name in the user's language (an unknown code as itself).

@@ -35,6 +35,7 @@ mod rows;
 mod seal_sql;
 mod search_sql;
 pub mod sqlite;
+mod supervisions_sql;
 mod targets_sql;
 pub mod testing;
 mod units_sql;
@@ -55,6 +56,7 @@ pub use plans_sql::{
 };
 pub use progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
 pub use seal_sql::SealedValue;
+pub use supervisions_sql::{NewSupervision, RecommendationRow, SupervisionRow, SupervisionStore};
 pub use targets_sql::{StoredTarget, TargetChange};
 pub use village_sql::{
     NewVillageSession, ReceivedEntry, Recorded, Resolution, VillageChild, VillageEntry,
@@ -124,7 +126,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
-pub trait Store: HeldUploads + VillageStore + PlanStore + ProgressStore + Send + Sync {
+pub trait Store:
+    HeldUploads + VillageStore + PlanStore + ProgressStore + SupervisionStore + Send + Sync
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 

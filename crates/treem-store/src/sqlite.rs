@@ -178,4 +178,5 @@ case_withdrawal_sql!(SqliteStore, sqlx::Sqlite);
 crate::held_uploads_sql::held_uploads_sql!(SqliteStore);
 crate::plans_sql::plans_sql!(SqliteStore);
 crate::progress_sql::progress_sql!(SqliteStore, sqlx::Sqlite);
+crate::supervisions_sql::supervisions_sql!(SqliteStore, sqlx::Sqlite);
 crate::village_sql::village_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

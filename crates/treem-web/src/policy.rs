@@ -54,13 +54,21 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/facts/{file}", Action::EditRegistry),
     // The periodic report (reports/)
     ("GET", "/indicators/report", Action::Authenticated),
-    // Plans (plans/): public documents, read by every account
+    // Plans (plans/): read within scope and up the derivation chain; writes
+    // decided by the plan too (plans/found.rs)
     ("GET", "/plans", Action::Authenticated),
     ("GET", "/plans/{id}", Action::Authenticated),
     ("GET", "/plans/overdue", Action::Authenticated),
     ("GET", "/plans/tasks/{id}", Action::Authenticated),
     ("POST", "/plans/tasks/{id}/progress", Action::ReportProgress),
     ("POST", "/plans/tasks/{id}/assign", Action::AssignTasks),
+    ("GET", "/plans/{id}/supervisions", Action::Authenticated),
+    ("POST", "/plans/{id}/supervisions", Action::AssignTasks),
+    (
+        "POST",
+        "/plans/recommendations/{id}/close",
+        Action::ReportProgress,
+    ),
     // Village days (village/): the offline page, its script, manifest,
     // worker and icons hold no data and are public; the rest is the
     // registry's.

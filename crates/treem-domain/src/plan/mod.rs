@@ -7,6 +7,7 @@ pub mod demo;
 pub mod filing;
 pub mod progress;
 pub mod seed;
+pub mod supervision;
 
 use serde::Serialize;
 

@@ -246,8 +246,77 @@ async fn an_account_may_work_for_an_agency(store: Arc<dyn Store>) {
     assert_eq!(store.account(id).await.unwrap().unwrap().agency_code, None);
 }
 
+async fn supervisions_keep_their_recommendations(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[0].id;
+    let plan = store
+        .load_plan(&seed_for(unit), ev("plan_loaded"))
+        .await
+        .unwrap()
+        .unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+    let new = treem_store::NewSupervision {
+        plan_id: plan,
+        kind: "council".into(),
+        body: "Thường trực HĐND".into(),
+        held_on: day(1),
+        visited: "Trạm Y tế".into(),
+        findings: "Tốt".into(),
+    };
+    let recs = vec![
+        ("Sách".to_string(), "UBND".to_string(), day(20)),
+        ("Sân chơi".to_string(), "MTTQ".to_string(), day(10)),
+    ];
+    let id = store
+        .record_supervision(&new, &recs, ev("supervision_recorded"))
+        .await
+        .unwrap();
+    let stored = store.supervision(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.held_on, stored.recorded_by.as_str()),
+        (day(1), "test")
+    );
+    assert_eq!(store.supervisions(plan).await.unwrap().len(), 1);
+    let later = store
+        .add_recommendation(id, "Tủ thuốc", "UBND", day(25), ev("recommendation_added"))
+        .await
+        .unwrap();
+    let all = store.plan_recommendations(plan).await.unwrap();
+    let texts: Vec<&str> = all.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["Sân chơi", "Sách", "Tủ thuốc"], "by due date");
+    assert!(
+        all.iter()
+            .all(|r| r.plan_id == plan && r.closed_on.is_none())
+    );
+    // Closed once; a second closing changes nothing.
+    assert!(
+        store
+            .close_recommendation(later, day(24), "Đã mua", ev("recommendation_closed"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .close_recommendation(later, day(26), "lần hai", ev("recommendation_closed"))
+            .await
+            .unwrap()
+    );
+    let closed = store.recommendation(later).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            closed.closed_on,
+            closed.closed_note.as_deref(),
+            closed.closed_by.as_deref()
+        ),
+        (Some(day(24)), Some("Đã mua"), Some("test"))
+    );
+    assert_eq!(store.recommendation(later + 99).await.unwrap(), None);
+    verify_chain(&store).await.unwrap();
+}
+
 on_both!(
     a_plan_is_loaded_once,
     assignments_and_reports_keep_their_history,
-    an_account_may_work_for_an_agency
+    an_account_may_work_for_an_agency,
+    supervisions_keep_their_recommendations
 );

@@ -10,7 +10,9 @@ use treem_domain::clock::vn_today;
 use treem_domain::plan::progress::Window;
 use treem_domain::plan::{Cadence, commune_agencies, demo, seed};
 use treem_domain::units::{Level, Unit, UnitHistory};
-use treem_store::{NewPlan, NewProgress, NewTask, PlanRow, PlanSeed, Store, StoreResult};
+use treem_store::{
+    NewPlan, NewProgress, NewSupervision, NewTask, PlanRow, PlanSeed, Store, StoreResult,
+};
 
 use crate::shell::state::UnitIndex;
 
@@ -112,6 +114,7 @@ pub async fn load_demo_plans(store: &dyn Store, units: &UnitIndex) -> StoreResul
         let Some(plan) = derive(store, parent, unit_id, &unit.name, audit).await? else {
             continue;
         };
+        demo_supervision(store, plan, &unit.name, today).await?;
         let agencies = store.agencies(unit_id).await?;
         let window = Window::new(
             (seed::PERIOD.0, seed::PERIOD.1),
@@ -157,5 +160,62 @@ pub async fn load_demo_plans(store: &dyn Store, units: &UnitIndex) -> StoreResul
     }
     let audit = AuditEvent::system("system", "progress_loaded", "plan", "demo");
     store.load_progress(&reports, audit).await?;
+    Ok(())
+}
+
+/// The demo's supervision of a commune's plan by its People's Council,
+/// two and a half months ago: one recommendation overdue, one open, one
+/// done.
+async fn demo_supervision(
+    store: &dyn Store,
+    plan: i64,
+    unit_name: &str,
+    today: NaiveDate,
+) -> StoreResult<()> {
+    let of = lower_first(unit_name);
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let new = NewSupervision {
+        plan_id: plan,
+        kind: "council".into(),
+        body: format!("Thường trực Hội đồng nhân dân {of}"),
+        held_on: days(-75),
+        visited: "Ủy ban nhân dân xã; Trạm Y tế xã; Trường Tiểu học; hai thôn, bản".into(),
+        findings: "Công tác tuyên truyền được duy trì; việc rà soát, lập danh sách trẻ em có hoàn cảnh đặc biệt còn chậm; một số thôn chưa có điểm sinh hoạt cho trẻ em.".into(),
+    };
+    let recommendations = [
+        (
+            "Hoàn thành rà soát, cập nhật danh sách trẻ em có hoàn cảnh đặc biệt".to_string(),
+            "UBND".to_string(),
+            days(-15),
+        ),
+        (
+            "Vận động xây dựng điểm sinh hoạt cho trẻ em tại các thôn còn thiếu".to_string(),
+            "MTTQ".to_string(),
+            days(45),
+        ),
+        (
+            "Tổ chức truyền thông phòng, chống đuối nước trước mùa mưa".to_string(),
+            "DT".to_string(),
+            days(-45),
+        ),
+    ];
+    let audit = AuditEvent::system("system", "supervision_recorded", "supervision", "");
+    let id = store
+        .record_supervision(&new, &recommendations, audit)
+        .await?;
+    // The third was done in time.
+    for r in store.plan_recommendations(plan).await? {
+        if r.supervision_id == id && r.owner == "DT" {
+            let audit = AuditEvent::system("system", "recommendation_closed", "recommendation", "");
+            store
+                .close_recommendation(
+                    r.id,
+                    days(-50),
+                    "Đã tổ chức 6 buổi truyền thông tại các bản.",
+                    audit,
+                )
+                .await?;
+        }
+    }
     Ok(())
 }

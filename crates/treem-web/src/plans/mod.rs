@@ -2,7 +2,8 @@
 //! `page`, `task`), the progress agencies report and the assignments the
 //! People's Committee makes (`file`), overdue tasks (`overdue`), and plans
 //! derived for communes (`derive`). What a plan's pages share is in
-//! `found`; `api` speaks JSON. Supervisions and reviews are still to come (issue 17).
+//! `found`; `api` speaks JSON. Supervisions and their
+//! recommendations are in `supervise`. Reviews are still to come (issue 17).
 
 mod api;
 pub(crate) mod derive;
@@ -11,6 +12,7 @@ mod found;
 mod list;
 pub(crate) mod overdue;
 mod page;
+mod supervise;
 mod task;
 
 use axum::Router;
@@ -30,4 +32,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(task::routes())
         .merge(file::routes())
         .merge(overdue::routes())
+        .merge(supervise::routes())
 }

@@ -11,6 +11,7 @@ use axum::response::Html;
 use axum::routing::get;
 use treem_domain::i18n::fmt_date;
 use treem_domain::plan::progress::{ReportPeriod, TaskState};
+use treem_domain::plan::supervision::recommendation_overdue;
 use treem_store::TaskRow;
 
 use super::found::{agency_name, answerable, standings, view_of};
@@ -99,6 +100,50 @@ pub(crate) async fn tasks_in_scope(
     Ok(out)
 }
 
+/// An open recommendation past its due date.
+pub(crate) struct LateRecommendation {
+    pub plan_id: i64,
+    pub unit: String,
+    pub agency: String,
+    pub text: String,
+    pub due: chrono::NaiveDate,
+}
+
+/// The overdue recommendations of the live plans in the caller's scope
+/// (an agency's account: those its agency owns), by due date.
+pub(crate) async fn late_recommendations(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<LateRecommendation>, AppError> {
+    let today = treem_domain::clock::vn_today();
+    let mut out = Vec::new();
+    for plan in state.store.plans().await? {
+        let view = view_of(state, user, plan)?;
+        if !view.live || !view.in_scope {
+            continue;
+        }
+        let agencies = state.store.agencies(view.plan.unit_id).await?;
+        for r in state.store.plan_recommendations(view.plan.id).await? {
+            let mine = user
+                .account
+                .agency_code
+                .as_ref()
+                .is_none_or(|a| *a == r.owner);
+            if mine && recommendation_overdue(r.due, r.closed_on, today) {
+                out.push(LateRecommendation {
+                    plan_id: view.plan.id,
+                    unit: view.unit.name.clone(),
+                    agency: agency_name(&agencies, &r.owner),
+                    text: r.text,
+                    due: r.due,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|r| r.due);
+    Ok(out)
+}
+
 /// The caller's overdue tasks, by unit, agency and task.
 pub(crate) async fn overdue_tasks(
     state: &AppState,
@@ -129,6 +174,8 @@ struct OverdueTemplate {
     page: Page,
     total: usize,
     blocks: Vec<AgencyBlock>,
+    /// (plan id, unit, agency, text, due).
+    late: Vec<(i64, String, String, String, String)>,
 }
 
 async fn page(
@@ -170,10 +217,16 @@ async fn page(
             }),
         }
     }
+    let late = late_recommendations(&state, &user)
+        .await?
+        .into_iter()
+        .map(|r| (r.plan_id, r.unit, r.agency, r.text, fmt_date(r.due)))
+        .collect();
     let tpl = OverdueTemplate {
         page: Page::new(&info, Some(&user), lang.t("plan.overdue_title")),
         total,
         blocks,
+        late,
     };
     Ok(Html(tpl.render()?))
 }

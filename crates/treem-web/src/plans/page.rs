@@ -44,6 +44,7 @@ struct Group {
 #[template(path = "plans/page.html")]
 struct PlanTemplate {
     page: Page,
+    id: i64,
     title: String,
     unit: String,
     issued_by: String,
@@ -126,6 +127,7 @@ async fn page(
         .unwrap_or_default();
     let tpl = PlanTemplate {
         page: Page::new(&info, Some(&user), &plan.title),
+        id: plan.id,
         title: plan.title,
         unit,
         issued_by: plan.issued_by,

@@ -48,6 +48,7 @@ struct HomeTemplate {
     unregistered: Option<usize>,
     /// Overdue tasks of the plans in scope (or of one's agency).
     tasks_overdue: usize,
+    recommendations_overdue: usize,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +133,9 @@ async fn home(
     let tasks_overdue = crate::plans::overdue::overdue_tasks(&state, &user)
         .await?
         .len();
+    let recommendations_overdue = crate::plans::overdue::late_recommendations(&state, &user)
+        .await?
+        .len();
     let page = Page::new(&info, Some(&user), info.lang.t("home.title"));
     let unit_name = units.name_of(&a.scope_code, today);
     let tpl = HomeTemplate {
@@ -150,6 +154,7 @@ async fn home(
         to_follow,
         unregistered,
         tasks_overdue,
+        recommendations_overdue,
         notice: q
             .password
             .is_some()

@@ -26,6 +26,7 @@ mod plan_progress;
 mod plans;
 mod registry;
 mod search_index;
+mod supervisions;
 mod targets;
 mod throttling;
 mod village;

@@ -1,0 +1,271 @@
+//! Supervisions of a plan over a real socket on both backends: the demo's
+//! People's Council supervision of each commune with one recommendation
+//! overdue; recording one with its recommendations; bad input refused with
+//! nothing stored; closing a recommendation takes it off the overdue list,
+//! once; and only the commune's officers (or the owning agency's account,
+//! for closing) write.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use chrono::Duration;
+use common::{PASSWORD, TestApp, post_form};
+use reqwest::StatusCode;
+use treem_domain::access::Role;
+use treem_domain::audit::AuditEvent;
+use treem_domain::clock::vn_today;
+use treem_domain::i18n::fmt_date;
+use treem_store::{AccountChange, NewAccount, PlanRow};
+
+async fn banbo_plan(app: &TestApp) -> PlanRow {
+    let units = app.store.units().await.unwrap();
+    app.store
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.derived_from.is_some()
+                && units
+                    .iter()
+                    .any(|u| u.id == p.unit_id && u.unit.code == "03424")
+        })
+        .unwrap()
+}
+
+async fn count(app: &TestApp, table: &str) -> Option<i64> {
+    common::sql_scalar(app, &format!("SELECT COUNT(*) FROM {table}"), &[]).await
+}
+
+/// The number on the home page's tile of overdue recommendations (0 when
+/// there is no tile).
+fn tile(home: &str) -> usize {
+    home.split("id=\"recommendations-overdue\"><span class=\"big\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+async fn supervisions_are_recorded_and_followed_up(app: TestApp) {
+    let plan = banbo_plan(&app).await;
+    let url = format!("/plans/{}/supervisions", plan.id);
+    let c = app.signed_in("banbo").await;
+    // The demo's: one of three recommendations overdue.
+    let (_, home) = app.get(&c, "/").await;
+    assert_eq!(tile(&home), 1);
+    let (status, page) = app.get(&c, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Thường trực Hội đồng nhân dân xã Bản Bo"));
+    assert_eq!(page.matches("badge t-overdue").count(), 1);
+    assert_eq!(page.matches("badge t-done").count(), 1);
+    let (_, overdue) = app.get(&c, "/plans/overdue").await;
+    assert!(overdue.contains("Hoàn thành rà soát, cập nhật danh sách trẻ em"));
+
+    // Bad input: nothing stored, each problem said.
+    let csrf = common::csrf_of(&page);
+    let before = (
+        count(&app, "supervisions").await,
+        count(&app, "recommendations").await,
+    );
+    let tomorrow = fmt_date(vn_today() + Duration::days(1));
+    let (status, _, body) = post_form(
+        &app,
+        &c,
+        &url,
+        &[
+            ("csrf", &csrf),
+            ("kind", "council"),
+            ("body", "Ban Pháp chế HĐND xã"),
+            ("held_on", &tomorrow),
+            ("findings", ""),
+            ("text_0", "Bổ sung tủ sách"),
+            ("owner_0", "XYZ"),
+            ("due_0", "01/01/2020"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in [
+        "Ngày giám sát chưa đến.",
+        "Hãy ghi kết quả, nhận xét.",
+        "Hạn không được trước ngày giám sát.",
+    ] {
+        assert!(body.contains(m), "{m}");
+    }
+    assert!(
+        body.contains("Ban Pháp chế HĐND xã"),
+        "what was typed comes back"
+    );
+    assert_eq!(
+        (
+            count(&app, "supervisions").await,
+            count(&app, "recommendations").await
+        ),
+        before
+    );
+
+    // A good one: two recommendations, one already past due.
+    let held = fmt_date(vn_today() - Duration::days(10));
+    let yesterday = fmt_date(vn_today() - Duration::days(1));
+    let later = fmt_date(vn_today() + Duration::days(30));
+    let (status, location, _) = post_form(
+        &app,
+        &c,
+        &url,
+        &[
+            ("csrf", &csrf),
+            ("kind", "front"),
+            ("body", "Ban Thường trực Ủy ban MTTQ xã"),
+            ("held_on", &held),
+            ("visited", "Trường Mầm non Bản Bo"),
+            ("findings", "Bếp ăn bán trú bảo đảm vệ sinh."),
+            ("text_0", "Bổ sung tủ sách cho điểm trường"),
+            ("owner_0", "UBND"),
+            ("due_0", &yesterday),
+            ("text_1", "Tập huấn kỹ năng an toàn cho trẻ"),
+            ("owner_1", "DT"),
+            ("due_1", &later),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ends_with("?recorded=1"));
+    assert_eq!(
+        count(&app, "recommendations").await,
+        before.1.map(|n| n + 2)
+    );
+    let (_, home) = app.get(&c, "/").await;
+    assert_eq!(tile(&home), 2);
+
+    // Closing the new overdue one with what was done.
+    let recs = app.store.plan_recommendations(plan.id).await.unwrap();
+    let rec = recs
+        .iter()
+        .find(|r| r.text == "Bổ sung tủ sách cho điểm trường")
+        .unwrap();
+    let close = format!("/plans/recommendations/{}/close", rec.id);
+    let (status, _, body) = post_form(&app, &c, &close, &[("csrf", &csrf), ("note", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Hãy ghi đã làm gì"));
+    let (status, location, _) = post_form(
+        &app,
+        &c,
+        &close,
+        &[("csrf", &csrf), ("note", "Đã mua 200 cuốn sách")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.get(&c, &location).await;
+    assert!(
+        page.contains("Đã ghi kiến nghị đã thực hiện xong.")
+            && page.contains("Đã mua 200 cuốn sách")
+    );
+    let (_, home) = app.get(&c, "/").await;
+    assert_eq!(tile(&home), 1);
+    // Once only: a second closing stores nothing and says so.
+    let (status, _, body) =
+        post_form(&app, &c, &close, &[("csrf", &csrf), ("note", "lần hai")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("đã được ghi là xong trước đó"));
+    let closed = app.store.recommendation(rec.id).await.unwrap().unwrap();
+    assert_eq!(closed.closed_note.as_deref(), Some("Đã mua 200 cuốn sách"));
+    assert_eq!(closed.closed_by.as_deref(), Some("banbo"));
+}
+
+async fn only_the_commune_writes_and_the_owner_closes(app: TestApp) {
+    let plan = banbo_plan(&app).await;
+    let url = format!("/plans/{}/supervisions", plan.id);
+    let recs = app.store.plan_recommendations(plan.id).await.unwrap();
+    let open_ubnd = recs
+        .iter()
+        .find(|r| r.owner == "UBND" && r.closed_on.is_none())
+        .unwrap();
+    let close = format!("/plans/recommendations/{}/close", open_ubnd.id);
+    let before = count(&app, "supervisions").await;
+    for who in ["xem", "binhlu", "hotro"] {
+        let c = app.signed_in(who).await;
+        let csrf = app.csrf(&c, "/").await;
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("kind", "council"),
+            ("body", "x"),
+            ("held_on", "01/10/2026"),
+            ("findings", "x"),
+        ];
+        let (status, _, _) = post_form(&app, &c, &url, &form).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        let (status, _, _) = post_form(&app, &c, &close, &[("csrf", &csrf), ("note", "x")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // Another commune's officer does not even see the list.
+    let c = app.signed_in("binhlu").await;
+    assert_eq!(app.get(&c, &url).await.0, StatusCode::NOT_FOUND);
+    // The province's viewer reads it, without the forms.
+    let c = app.signed_in("xem").await;
+    let (status, page) = app.get(&c, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("id=\"supervision-form\"") && !page.contains("/close\""));
+    assert_eq!(count(&app, "supervisions").await, before);
+
+    // An account of the Front (MTTQ) closes the Front's, not the committee's.
+    let hash = treem_web::auth::password::hash(PASSWORD.into())
+        .await
+        .unwrap();
+    let ev = || AuditEvent::system("test", "account_created", "account", "");
+    let id = app
+        .store
+        .create_account(
+            &NewAccount {
+                username: "mttq".into(),
+                display_name: "Mặt trận xã Bản Bo".into(),
+                role: Role::Viewer,
+                scope_code: "03424".into(),
+                password_hash: hash,
+                must_change_password: false,
+                commune_chair: false,
+            },
+            ev(),
+        )
+        .await
+        .unwrap();
+    app.store
+        .change_account(id, AccountChange::Agency(Some("MTTQ".into())), ev())
+        .await
+        .unwrap();
+    let c = app.signed_in("mttq").await;
+    let (_, page) = app.get(&c, &url).await;
+    let csrf = common::csrf_of(&page);
+    assert_eq!(page.matches("/close\"").count(), 1, "only the Front's own");
+    let (status, _, _) = post_form(&app, &c, &close, &[("csrf", &csrf), ("note", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let front = recs
+        .iter()
+        .find(|r| r.owner == "MTTQ" && r.closed_on.is_none())
+        .unwrap();
+    let (status, _, _) = post_form(
+        &app,
+        &c,
+        &format!("/plans/recommendations/{}/close", front.id),
+        &[
+            ("csrf", &csrf),
+            ("note", "Đã vận động được 2 điểm sinh hoạt"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let audit = app.store.audit_chain(0, 100_000).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.event.action == "recommendation_closed"
+                && e.event.actor == "mttq"
+                && e.event.record_id == front.id.to_string())
+    );
+}
+
+on_both!(
+    supervisions_are_recorded_and_followed_up,
+    only_the_commune_writes_and_the_owner_closes,
+);
