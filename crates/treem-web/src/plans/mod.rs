@@ -3,7 +3,8 @@
 //! People's Committee makes (`file`), overdue tasks (`overdue`), and plans
 //! derived for communes (`derive`). What a plan's pages share is in
 //! `found`; `api` speaks JSON. Supervisions and their
-//! recommendations are in `supervise`. Reviews are still to come (issue 17).
+//! recommendations are in `supervise`. The review of a period
+//! (the report's input) is `review`.
 
 mod api;
 pub(crate) mod derive;
@@ -12,6 +13,7 @@ mod found;
 mod list;
 pub(crate) mod overdue;
 mod page;
+mod review;
 mod supervise;
 mod task;
 
@@ -33,4 +35,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(file::routes())
         .merge(overdue::routes())
         .merge(supervise::routes())
+        .merge(review::routes())
 }

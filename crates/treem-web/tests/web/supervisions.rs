@@ -265,7 +265,66 @@ async fn only_the_commune_writes_and_the_owner_closes(app: TestApp) {
     );
 }
 
+async fn the_review_gathers_a_period(app: TestApp) {
+    let plan = banbo_plan(&app).await;
+    let c = app.signed_in("banbo").await;
+    let last_closed = {
+        let today = vn_today();
+        let mut p = treem_domain::plan::progress::ReportPeriod::containing(today);
+        // The one before the current period.
+        p = if p.half {
+            treem_domain::plan::progress::ReportPeriod {
+                year: p.year - 1,
+                half: false,
+            }
+        } else {
+            treem_domain::plan::progress::ReportPeriod {
+                year: p.year,
+                half: true,
+            }
+        };
+        p
+    };
+    let url = format!("/plans/{}/review", plan.id);
+    let (status, page) = app.get(&c, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!(
+        "Tổng hợp kết quả thực hiện kế hoạch: {}",
+        last_closed.label()
+    )));
+    // Six groups, each with its tally; the demo left some tasks unreported.
+    assert_eq!(page.matches("<section class=\"card\">").count(), 6);
+    assert!(page.contains("Chưa báo cáo: <strong>"));
+    let (_, overdue) = app.get(&c, "/plans/overdue").await;
+    assert!(overdue.contains("chưa báo cáo"));
+    // The linked indicators of the commune, with their results.
+    assert!(page.contains("<th scope=\"col\">Chỉ tiêu</th>") && page.contains("%</td>"));
+    // The recommendations still open, the overdue one marked.
+    assert!(page.contains("Hoàn thành rà soát, cập nhật danh sách trẻ em"));
+    assert!(page.contains("badge t-overdue"));
+    // A period the plan does not have falls back to the latest closed one.
+    let (status, other) = app.get(&c, &format!("{url}?period=2031")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(other.contains(&last_closed.label()));
+    // The former district's plan: its tasks, not its progress; another
+    // commune's plan does not exist for her.
+    let seed = app
+        .store
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.derived_from.is_none())
+        .unwrap();
+    let (status, seed_page) = app.get(&c, &format!("/plans/{}/review", seed.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(seed_page.contains("chỉ những người thuộc đơn vị"));
+    let c = app.signed_in("binhlu").await;
+    assert_eq!(app.get(&c, &url).await.0, StatusCode::NOT_FOUND);
+}
+
 on_both!(
+    the_review_gathers_a_period,
     supervisions_are_recorded_and_followed_up,
     only_the_commune_writes_and_the_owner_closes,
 );
