@@ -17,12 +17,12 @@ use serde::Deserialize;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::{Lang, fmt_date};
 use treem_domain::indicators::{Period, name_vi_on, shown};
-use treem_domain::plan::progress::{ProgressStatus, ReportPeriod};
+use treem_domain::plan::progress::{ProgressStatus, ReportPeriod, TaskState};
 use treem_domain::plan::supervision::{Body, recommendation_overdue};
 use treem_domain::plan::{Cadence, GROUPS};
 use treem_store::ProgressRow;
 
-use super::found::{agency_name, answerable, plan_view};
+use super::found::{agency_name, answerable, plan_view, standings};
 use crate::indicators::figures::{report, status_key};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -139,10 +139,9 @@ async fn page(
     let mut open = Vec::new();
     if view.in_scope {
         let tasks = state.store.plan_tasks(id).await?;
-        let reports: Vec<ProgressRow> = state
-            .store
-            .plan_reports(id)
-            .await?
+        let all_reports = state.store.plan_reports(id).await?;
+        let standing = standings(&view, &tasks, &all_reports);
+        let reports: Vec<ProgressRow> = all_reports
             .into_iter()
             .filter(|r| r.period == period.code())
             .collect();
@@ -174,20 +173,38 @@ async fn page(
                     .iter()
                     .find(|r| r.agency_code == lead)
                     .map(|r| r.status.as_str());
+                let cadence = Cadence::from_code(&t.cadence).unwrap_or(Cadence::Ongoing);
+                let done_before = cadence == Cadence::Once
+                    && standing
+                        .get(&t.id)
+                        .is_some_and(|s| s.state == TaskState::Done);
+                // A yearly task is not reported for a half-year; a task due
+                // once and done earlier needs no report any more.
+                let asked = !(cadence == Cadence::Yearly && period.half);
                 let slot = match lead_status.and_then(ProgressStatus::from_code) {
-                    Some(ProgressStatus::Done) => 0,
-                    Some(ProgressStatus::UnderWay) => 1,
-                    Some(ProgressStatus::NotStarted) => 2,
-                    None => 3,
+                    Some(ProgressStatus::Done) => Some(0),
+                    Some(ProgressStatus::UnderWay) => Some(1),
+                    Some(ProgressStatus::NotStarted) => Some(2),
+                    None if done_before => Some(0),
+                    None if asked => Some(3),
+                    None => None,
                 };
-                tally[slot] += 1;
+                if let Some(slot) = slot {
+                    tally[slot] += 1;
+                }
+                let status = match (lead_status, slot) {
+                    (Some(s), _) => status_name(lang, s),
+                    (None, Some(0)) => lang.t("review.done_before"),
+                    (None, Some(_)) => lang.t("plan.no_report"),
+                    (None, None) => lang.t("review.yearly_task"),
+                };
                 lines.push(TaskLine {
                     id: t.id,
                     code: t.code.clone(),
                     title: t.title.clone(),
                     lead: agency_name(&agencies, lead),
-                    status: lead_status.map_or(lang.t("plan.no_report"), |s| status_name(lang, s)),
-                    done: slot == 0,
+                    status,
+                    done: slot == Some(0),
                     reports: own
                         .iter()
                         .map(|r| {
