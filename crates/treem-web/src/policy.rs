@@ -126,6 +126,11 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
         Action::ManageAccounts,
     ),
     ("POST", "/admin/accounts/{id}/chair", Action::ManageAccounts),
+    (
+        "POST",
+        "/admin/accounts/{id}/agency",
+        Action::ManageAccounts,
+    ),
     ("POST", "/admin/tokens/{id}/revoke", Action::ManageAccounts),
     ("GET", "/admin/targets", Action::ManageTargets),
     ("POST", "/admin/targets", Action::ManageTargets),

@@ -1,7 +1,8 @@
 //! What an administrator does to an existing account or token: disable or
 //! enable the account (disabling ends its sessions and tokens at once), give
 //! it a new one-time password, make it — or no longer — the commune chair,
-//! and revoke an API token. Each answers on the accounts page with what was
+//! make it work for an agency of its unit (or none), and revoke an API
+//! token. Each answers on the accounts page with what was
 //! done, and is in the audit log.
 
 use axum::extract::{Path, State};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/accounts/{id}/active", post(set_active))
         .route("/admin/accounts/{id}/password", post(reset_password))
         .route("/admin/accounts/{id}/chair", post(set_chair))
+        .route("/admin/accounts/{id}/agency", post(set_agency))
         .route("/admin/tokens/{id}/revoke", post(revoke))
 }
 
@@ -138,6 +140,69 @@ async fn set_chair(
         "cli.chair_removed"
     };
     let done = trf(info.lang, key, &[("username", &a.username)]);
+    answer(&state, &info, &user, Ok(done)).await
+}
+
+#[derive(Deserialize)]
+struct AgencyForm {
+    #[serde(default)]
+    agency: String,
+}
+
+/// The account works for an agency of its unit in force today (it then
+/// reports that agency's progress on the plan, and only that), or for none.
+async fn set_agency(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AgencyForm>,
+) -> Result<Response, AppError> {
+    let a = state.store.account(id).await?.ok_or(AppError::NotFound)?;
+    let code = f.agency.trim();
+    let chosen = if code.is_empty() {
+        None
+    } else {
+        let units = state.units();
+        let today = treem_domain::clock::vn_today();
+        let unit = units
+            .history
+            .resolve(&a.scope_code, today)
+            .filter(|u| u.code == a.scope_code)
+            .and_then(|u| units.id_of(u));
+        let known = match unit {
+            Some(u) => state.store.agencies(u).await?,
+            None => Vec::new(),
+        };
+        if matches!(a.role, Role::Admin | Role::CaseWorker) || !known.iter().any(|g| g.code == code)
+        {
+            return answer(&state, &info, &user, Err("accounts.agency_not_of_unit")).await;
+        }
+        Some(code.to_string())
+    };
+    let ev = user
+        .event(&info, "account_agency", "account", &id.to_string())
+        .with_detail(format!(
+            "{} {}",
+            a.username,
+            chosen.clone().unwrap_or_default()
+        ));
+    state
+        .store
+        .change_account(id, AccountChange::Agency(chosen.clone()), ev)
+        .await?;
+    let done = match chosen {
+        Some(code) => trf(
+            info.lang,
+            "cli.agency_set",
+            &[("username", &a.username), ("code", &code)],
+        ),
+        None => trf(
+            info.lang,
+            "cli.agency_removed",
+            &[("username", &a.username)],
+        ),
+    };
     answer(&state, &info, &user, Ok(done)).await
 }
 

@@ -45,6 +45,10 @@ struct Row {
     commune: bool,
     /// The administrator's own account (she does not disable herself).
     own: bool,
+    /// The agency it works for, by name.
+    agency: Option<String>,
+    /// The agencies of its unit today: (code, name, chosen).
+    agencies: Vec<(String, String, bool)>,
 }
 
 struct TokenRow {
@@ -114,12 +118,49 @@ pub(crate) async fn render(
     let lang = info.lang;
     let today = vn_today();
     let units = state.units();
-    let rows = state
-        .store
-        .accounts()
-        .await?
+    let accounts = state.store.accounts().await?;
+    // The agencies of each account's unit in force today.
+    let mut agencies_of: std::collections::HashMap<String, Vec<treem_store::AgencyRow>> =
+        std::collections::HashMap::new();
+    for a in &accounts {
+        if agencies_of.contains_key(&a.scope_code) {
+            continue;
+        }
+        let unit = units
+            .history
+            .resolve(&a.scope_code, today)
+            .filter(|u| u.code == a.scope_code)
+            .and_then(|u| units.id_of(u));
+        let list = match unit {
+            Some(id) => state.store.agencies(id).await?,
+            None => Vec::new(),
+        };
+        agencies_of.insert(a.scope_code.clone(), list);
+    }
+    let rows = accounts
         .into_iter()
-        .map(|a| Row {
+        .map(|a| {
+            let list = agencies_of.get(&a.scope_code).cloned().unwrap_or_default();
+            let agency = a.agency_code.as_ref().map(|c| {
+                list.iter()
+                    .find(|g| g.code == *c)
+                    .map_or_else(|| c.clone(), |g| g.name.clone())
+            });
+            let agencies = if matches!(a.role, Role::Admin | Role::CaseWorker) {
+                Vec::new()
+            } else {
+                list.into_iter()
+                    .map(|g| {
+                        let on = a.agency_code.as_deref() == Some(g.code.as_str());
+                        (g.code, g.name, on)
+                    })
+                    .collect()
+            };
+            (a, agency, agencies)
+        })
+        .map(|(a, agency, agencies)| Row {
+            agency,
+            agencies,
             id: a.id,
             unit: format!("{} ({})", units.name_of(&a.scope_code, today), a.scope_code),
             role: lang.t(a.role.label_key()),

@@ -323,7 +323,77 @@ async fn the_review_gathers_a_period(app: TestApp) {
     assert_eq!(app.get(&c, &url).await.0, StatusCode::NOT_FOUND);
 }
 
+async fn the_administrator_sets_an_accounts_agency(app: TestApp) {
+    let c = app.signed_in("admin1").await;
+    let (_, page) = app.get(&c, "/admin/accounts").await;
+    let csrf = common::csrf_of(&page);
+    let xem = app.store.account_by_username("xem").await.unwrap().unwrap();
+    let banbo = app
+        .store
+        .account_by_username("banbo")
+        .await
+        .unwrap()
+        .unwrap();
+    // The province has no agencies of its own yet: nothing to choose there.
+    let url = |id: i64| format!("/admin/accounts/{id}/agency");
+    let (status, _, body) = post_form(
+        &app,
+        &c,
+        &url(xem.id),
+        &[("csrf", &csrf), ("agency", "MTTQ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("không có cơ quan đó"));
+    // Bản Bo's officer works for the Front, then for none.
+    let (status, _, body) = post_form(
+        &app,
+        &c,
+        &url(banbo.id),
+        &[("csrf", &csrf), ("agency", "MTTQ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("banbo nay báo cáo tiến độ nhiệm vụ thay cho cơ quan MTTQ."));
+    assert!(body.contains("báo cáo thay Ủy ban Mặt trận Tổ quốc Việt Nam xã Bản Bo"));
+    let stored = app.store.account(banbo.id).await.unwrap().unwrap();
+    assert_eq!(stored.agency_code.as_deref(), Some("MTTQ"));
+    let (status, _, _) =
+        post_form(&app, &c, &url(banbo.id), &[("csrf", &csrf), ("agency", "")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.store
+            .account(banbo.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .agency_code,
+        None
+    );
+    // Only administrators.
+    let other = app.signed_in("tinh").await;
+    let csrf = app.csrf(&other, "/").await;
+    let (status, _, _) = post_form(
+        &app,
+        &other,
+        &url(banbo.id),
+        &[("csrf", &csrf), ("agency", "MTTQ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store
+            .account(banbo.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .agency_code,
+        None
+    );
+}
+
 on_both!(
+    the_administrator_sets_an_accounts_agency,
     the_review_gathers_a_period,
     supervisions_are_recorded_and_followed_up,
     only_the_commune_writes_and_the_owner_closes,
