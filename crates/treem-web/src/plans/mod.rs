@@ -8,6 +8,7 @@
 
 mod api;
 pub(crate) mod derive;
+mod derive_form;
 mod file;
 mod found;
 mod list;
@@ -36,4 +37,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(overdue::routes())
         .merge(supervise::routes())
         .merge(review::routes())
+        .merge(derive_form::routes())
 }

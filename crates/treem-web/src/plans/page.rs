@@ -4,12 +4,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use treem_domain::i18n::fmt_date;
 use treem_domain::plan::{Cadence, GROUPS};
 
+use super::derive_form::derivable;
 use super::found::{plan_view, standings};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -50,9 +51,19 @@ struct PlanTemplate {
     issued_by: String,
     period: String,
     derived: Option<(i64, String)>,
+    /// Communes this plan may be derived for: (code, name).
+    derivable: Vec<(String, String)>,
+    notice: &'static str,
+    derive_error: bool,
     live: bool,
     in_scope: bool,
     groups: Vec<Group>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Shown {
+    derived: Option<u8>,
+    derive_error: Option<u8>,
 }
 
 async fn page(
@@ -60,6 +71,7 @@ async fn page(
     info: RequestInfo,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(shown): Query<Shown>,
 ) -> Result<Html<String>, AppError> {
     let lang = info.lang;
     let view = plan_view(&state, &user, id).await?;
@@ -136,6 +148,17 @@ async fn page(
             Some(p) => state.store.plan(p).await?.map(|p| (p.id, p.title)),
             None => None,
         },
+        derivable: derivable(&state, &user, &view)
+            .await?
+            .into_iter()
+            .map(|(_, code, name)| (code, name))
+            .collect(),
+        notice: if shown.derived.is_some() {
+            "plan.derived_notice"
+        } else {
+            ""
+        },
+        derive_error: shown.derive_error.is_some(),
         live: view.live,
         in_scope: view.in_scope,
         groups,

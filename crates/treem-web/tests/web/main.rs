@@ -22,6 +22,7 @@ mod growth;
 mod hardening;
 mod indicators_backends;
 mod key_check;
+mod plan_derive;
 mod plan_progress;
 mod plans;
 mod registry;

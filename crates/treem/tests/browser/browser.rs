@@ -76,7 +76,7 @@ async fn first_start_login_in_chromium() {
         .unwrap();
     assert_eq!(status, "Đã đổi mật khẩu.");
     let tile = browser
-        .find(Locator::Css(".tile .big"))
+        .find(Locator::Css("a.tile[href='/children'] .big"))
         .await
         .unwrap()
         .text()
