@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::file::checked_report;
+use super::file::{checked_report, progress_event};
 use super::found::{plan_view, standings, view_of, visible_plans};
 use super::overdue::tasks_in_scope;
 use crate::shell::json::{ApiError, Invalid, bad_json, problems};
@@ -427,15 +427,7 @@ async fn file(
             return Ok(problems(all));
         }
     };
-    let audit = user
-        .event(&info, "progress_filed", "progress_report", "")
-        .with_detail(format!(
-            "task {} {} {} {} api",
-            task.id,
-            new.period,
-            j.agency.trim(),
-            new.status
-        ));
+    let audit = progress_event(&user, &info, &new, j.agency.trim(), "api");
     let stored = state.store.file_progress(&new, audit).await?;
     let row = state
         .store

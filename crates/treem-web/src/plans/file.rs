@@ -44,6 +44,22 @@ async fn task_to_write(
     Ok((task, view, agencies))
 }
 
+/// The audit entry of a filed report: the task, period, agency, status and
+/// whether it came through a form or the API.
+pub(crate) fn progress_event(
+    user: &CurrentUser,
+    info: &RequestInfo,
+    new: &NewProgress,
+    agency: &str,
+    via: &str,
+) -> treem_domain::audit::AuditEvent {
+    user.event(info, "progress_filed", "progress_report", "")
+        .with_detail(format!(
+            "task {} {} {agency} {} {via}",
+            new.task_id, new.period, new.status
+        ))
+}
+
 /// Checks a typed report for a task and what it becomes when stored, or
 /// the problems (an agency the caller does not report for is one).
 pub(crate) fn checked_report(
@@ -112,15 +128,7 @@ async fn file_progress(
             return render(&state, &info, &user, id, &Shown::default(), returned).await;
         }
     };
-    let audit = user
-        .event(&info, "progress_filed", "progress_report", "")
-        .with_detail(format!(
-            "task {} {} {} {}",
-            task.id,
-            new.period,
-            raw.agency.trim(),
-            new.status
-        ));
+    let audit = progress_event(&user, &info, &new, raw.agency.trim(), "form");
     let report = state.store.file_progress(&new, audit).await?;
     Ok(Redirect::to(&format!("/plans/tasks/{id}?filed={report}#progress")).into_response())
 }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use treem_domain::access::Role;
 use treem_domain::clock::vn_today;
+use treem_domain::i18n::Lang;
 use treem_domain::plan::progress::{
     Filed, ProgressStatus, ReportPeriod, Standing, Window, standing,
 };
@@ -201,4 +202,29 @@ pub(crate) fn agency_name(agencies: &[AgencyRow], code: &str) -> String {
         .iter()
         .find(|a| a.code == code)
         .map_or_else(|| code.to_string(), |a| a.name.clone())
+}
+
+/// The figures of a report, each as (locale key, number in the user's
+/// style), the empty ones left out.
+pub(crate) fn figures(lang: Lang, r: &ProgressRow) -> Vec<(&'static str, String)> {
+    let n = |v: i64| treem_domain::i18n::fmt_count(v, lang);
+    [
+        ("plan.sessions", r.sessions),
+        ("plan.people_reached", r.people_reached),
+        ("plan.budget_spent", r.budget_spent),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, n(v?))))
+    .collect()
+}
+
+/// The locale key of a report's status (an unknown code reads as not
+/// started).
+pub(crate) fn status_key(code: &str) -> &'static str {
+    match ProgressStatus::from_code(code) {
+        Some(ProgressStatus::NotStarted) => "plan.state_not_started",
+        Some(ProgressStatus::UnderWay) => "plan.state_under_way",
+        Some(ProgressStatus::Done) => "plan.state_done",
+        None => "plan.state_not_started",
+    }
 }

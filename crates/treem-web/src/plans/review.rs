@@ -22,7 +22,9 @@ use treem_domain::plan::supervision::{Body, recommendation_overdue};
 use treem_domain::plan::{Cadence, GROUPS};
 use treem_store::ProgressRow;
 
-use super::found::{agency_name, answerable, plan_view, standings};
+use super::found::{
+    agency_name, answerable, figures, plan_view, standings, status_key as progress_status_key,
+};
 use crate::indicators::figures::{report, status_key};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -82,30 +84,17 @@ struct ReviewTemplate {
     open: Vec<(String, String, String, bool)>,
 }
 
-fn status_name(lang: Lang, code: &str) -> &'static str {
-    match ProgressStatus::from_code(code) {
-        Some(ProgressStatus::Done) => lang.t("plan.state_done"),
-        Some(ProgressStatus::UnderWay) => lang.t("plan.state_under_way"),
-        _ => lang.t("plan.state_not_started"),
-    }
+/// A report's figures on one line.
+fn figures_line(lang: Lang, r: &ProgressRow) -> String {
+    figures(lang, r)
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", lang.t(k)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
-fn figures(lang: Lang, r: &ProgressRow) -> String {
-    [
-        ("plan.sessions", r.sessions),
-        ("plan.people_reached", r.people_reached),
-        ("plan.budget_spent", r.budget_spent),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| {
-        Some(format!(
-            "{}: {}",
-            lang.t(k),
-            treem_domain::i18n::fmt_count(v?, lang)
-        ))
-    })
-    .collect::<Vec<_>>()
-    .join(" · ")
+fn status_name(lang: Lang, code: &str) -> &'static str {
+    lang.t(progress_status_key(code))
 }
 
 async fn page(
@@ -212,7 +201,7 @@ async fn page(
                                 agency_name(&agencies, &r.agency_code),
                                 status_name(lang, &r.status),
                                 r.summary.clone(),
-                                figures(lang, r),
+                                figures_line(lang, r),
                             )
                         })
                         .collect(),

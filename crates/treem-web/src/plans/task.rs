@@ -17,7 +17,7 @@ use treem_domain::plan::progress::{ProgressStatus, ReportPeriod};
 use treem_domain::plan::{Cadence, GROUPS};
 use treem_store::{AgencyRow, ProgressRow, TaskRow};
 
-use super::found::{PlanView, agency_name, answerable, plan_view, standings};
+use super::found::{PlanView, agency_name, answerable, figures, plan_view, standings, status_key};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
@@ -121,27 +121,6 @@ async fn page(
     Query(shown): Query<Shown>,
 ) -> Result<Response, AppError> {
     render(&state, &info, &user, id, &shown, Returned::default()).await
-}
-
-fn figures(lang: Lang, r: &ProgressRow) -> Vec<(&'static str, String)> {
-    let n = |v: i64| treem_domain::i18n::fmt_count(v, lang);
-    [
-        ("plan.sessions", r.sessions),
-        ("plan.people_reached", r.people_reached),
-        ("plan.budget_spent", r.budget_spent),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k, n(v?))))
-    .collect()
-}
-
-fn status_key(code: &str) -> &'static str {
-    match ProgressStatus::from_code(code) {
-        Some(ProgressStatus::NotStarted) => "plan.state_not_started",
-        Some(ProgressStatus::UnderWay) => "plan.state_under_way",
-        Some(ProgressStatus::Done) => "plan.state_done",
-        None => "plan.state_not_started",
-    }
 }
 
 fn line(lang: Lang, agencies: &[AgencyRow], r: &ProgressRow) -> ReportLine {

@@ -10,14 +10,12 @@
 
 use crate::common;
 
-use common::{PASSWORD, TestApp, post_form};
+use common::{TestApp, post_form};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use treem_domain::access::Role;
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::plan::progress::ReportPeriod;
-use treem_store::{AccountChange, NewAccount, PlanRow};
+use treem_store::PlanRow;
 
 /// The plan derived for the commune `code`.
 async fn plan_of(app: &TestApp, code: &str) -> PlanRow {
@@ -293,30 +291,7 @@ async fn only_those_who_may_write_do(app: TestApp) {
 
     // The commune's Women's Union officer: a viewer of Bản Bo working for
     // the mass organisations (DT). She reports for DT only, in Bản Bo only.
-    let hash = treem_web::auth::password::hash(PASSWORD.into())
-        .await
-        .unwrap();
-    let ev = || AuditEvent::system("test", "account_created", "account", "");
-    let id = app
-        .store
-        .create_account(
-            &NewAccount {
-                username: "phunu".into(),
-                display_name: "Hội Phụ nữ xã Bản Bo".into(),
-                role: Role::Viewer,
-                scope_code: "03424".into(),
-                password_hash: hash,
-                must_change_password: false,
-                commune_chair: false,
-            },
-            ev(),
-        )
-        .await
-        .unwrap();
-    app.store
-        .change_account(id, AccountChange::Agency(Some("DT".into())), ev())
-        .await
-        .unwrap();
+    common::agency_viewer(&app, "phunu", "03424", "DT").await;
     let token = common::token(&app, "phunu").await;
     let post = |task: i64, body: Value| {
         let (c, token, url) = (

@@ -11,13 +11,11 @@
 use crate::common;
 
 use chrono::Duration;
-use common::{PASSWORD, TestApp, post_form};
+use common::{TestApp, post_form};
 use reqwest::StatusCode;
-use treem_domain::access::Role;
-use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::fmt_date;
-use treem_store::{AccountChange, NewAccount, PlanRow};
+use treem_store::PlanRow;
 
 async fn banbo_plan(app: &TestApp) -> PlanRow {
     let units = app.store.units().await.unwrap();
@@ -210,30 +208,7 @@ async fn only_the_commune_writes_and_the_owner_closes(app: TestApp) {
     assert_eq!(count(&app, "supervisions").await, before);
 
     // An account of the Front (MTTQ) closes the Front's, not the committee's.
-    let hash = treem_web::auth::password::hash(PASSWORD.into())
-        .await
-        .unwrap();
-    let ev = || AuditEvent::system("test", "account_created", "account", "");
-    let id = app
-        .store
-        .create_account(
-            &NewAccount {
-                username: "mttq".into(),
-                display_name: "Mặt trận xã Bản Bo".into(),
-                role: Role::Viewer,
-                scope_code: "03424".into(),
-                password_hash: hash,
-                must_change_password: false,
-                commune_chair: false,
-            },
-            ev(),
-        )
-        .await
-        .unwrap();
-    app.store
-        .change_account(id, AccountChange::Agency(Some("MTTQ".into())), ev())
-        .await
-        .unwrap();
+    common::agency_viewer(&app, "mttq", "03424", "MTTQ").await;
     let c = app.signed_in("mttq").await;
     let (_, page) = app.get(&c, &url).await;
     let csrf = common::csrf_of(&page);

@@ -321,6 +321,28 @@ macro_rules! on_both_backends {
     };
 }
 
+/// A viewer of commune `unit` who works for agency `agency` there (the
+/// harness's password), as an administrator would set her up.
+pub async fn agency_viewer(app: &TestApp, username: &str, unit: &str, agency: &str) -> i64 {
+    let hash = treem_web::auth::password::hash(PASSWORD.into())
+        .await
+        .unwrap();
+    let ev = || AuditEvent::system("test", "account_created", "account", "");
+    let new = NewAccount {
+        username: username.into(),
+        display_name: format!("Cán bộ {agency} {unit}"),
+        role: Role::Viewer,
+        scope_code: unit.into(),
+        password_hash: hash,
+        must_change_password: false,
+        commune_chair: false,
+    };
+    let id = app.store.create_account(&new, ev()).await.unwrap();
+    let change = treem_store::AccountChange::Agency(Some(agency.into()));
+    app.store.change_account(id, change, ev()).await.unwrap();
+    id
+}
+
 /// A new API token for `username`.
 pub async fn token(app: &TestApp, username: &str) -> String {
     let a = app
