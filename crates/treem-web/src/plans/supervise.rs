@@ -68,6 +68,8 @@ struct SupervisionsTemplate {
     unit: String,
     notice: &'static str,
     supervisions: Vec<SupLine>,
+    /// The plan's unit is in the caller's scope (else nothing is listed).
+    in_scope: bool,
     records: bool,
     kinds: Vec<(&'static str, &'static str)>,
     agencies: Vec<(String, String)>,
@@ -174,6 +176,7 @@ async fn render(
         unit: view.unit.name.clone(),
         notice,
         supervisions,
+        in_scope: view.in_scope,
         records: view.assigns(user),
         kinds: Body::ALL
             .iter()

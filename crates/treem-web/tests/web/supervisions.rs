@@ -294,6 +294,14 @@ async fn the_review_gathers_a_period(app: TestApp) {
     let (status, seed_page) = app.get(&c, &format!("/plans/{}/review", seed.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(seed_page.contains("chỉ những người thuộc đơn vị"));
+    let (status, seed_sup) = app
+        .get(&c, &format!("/plans/{}/supervisions", seed.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        seed_sup.contains("chỉ những người thuộc đơn vị")
+            && !seed_sup.contains("Chưa có cuộc giám sát")
+    );
     let c = app.signed_in("binhlu").await;
     assert_eq!(app.get(&c, &url).await.0, StatusCode::NOT_FOUND);
 }
