@@ -25,6 +25,8 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
         .context("không mở được cơ sở dữ liệu")?;
     config.checked_key(store.as_ref()).await?;
     bootstrap::ensure_units(store.as_ref()).await?;
+    // The seed plan, as `serve` loads it (the demo derives the communes' plans from it).
+    bootstrap::ensure_seed_plan(store.as_ref()).await?;
     Ok(store)
 }
 

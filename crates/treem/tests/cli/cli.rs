@@ -28,6 +28,37 @@ fn demo_then_again_refuses() {
     assert!(text(&o.stderr).contains("Cơ sở dữ liệu đã có dữ liệu trẻ em"));
 }
 
+#[test]
+fn an_account_works_for_an_agency() {
+    let d = fresh();
+    let o = treem(&d.0, &["demo", "--children", "60", "--seed", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = treem(
+        &d.0,
+        &[
+            "user", "add", "hoi.vien", "--role", "viewer", "--unit", "03424",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The demo derived Bản Bo's plan: its agencies are there.
+    let o = treem(&d.0, &["user", "agency", "hoi.vien", "DT"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("hoi.vien nay báo cáo tiến độ nhiệm vụ thay cho cơ quan DT."));
+    let o = treem(&d.0, &["user", "agency", "hoi.vien", "XYZ"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("không có cơ quan mã XYZ"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(text(&o.stderr).contains("MTTQ"), "the codes it has");
+    let o = treem(&d.0, &["user", "agency", "hoi.vien", "--remove"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("không còn báo cáo thay một cơ quan"));
+    let o = treem(&d.0, &["user", "agency", "hoi.vien"]);
+    assert_eq!(o.status.code(), Some(2), "a code or --remove");
+}
+
 #[cfg(unix)]
 #[test]
 fn key_file_is_private() {
