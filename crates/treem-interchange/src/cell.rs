@@ -116,6 +116,29 @@ pub mod codes {
         ("dropped_out", &["bỏ học"]),
         ("transferred", &["chuyển đi", "chuyển trường"]),
     ];
+    /// A task's cadence (docs/plan-files.md).
+    pub const CADENCE: Codes = &[
+        ("once", &["một lần"]),
+        (
+            "6-monthly",
+            &["6 tháng", "sáu tháng", "hằng 6 tháng", "6-monthly"],
+        ),
+        ("yearly", &["hằng năm", "hàng năm", "năm"]),
+        ("ongoing", &["thường xuyên", "liên tục"]),
+    ];
+    /// Where a task stands in a progress report.
+    pub const PROGRESS_STATUS: Codes = &[
+        ("not_started", &["chưa bắt đầu", "chưa thực hiện"]),
+        ("under_way", &["đang thực hiện", "đang triển khai"]),
+        ("done", &["hoàn thành", "đã hoàn thành"]),
+    ];
+    /// The body that supervises.
+    pub const SUPERVISION_KIND: Codes = &[
+        ("council", &["hđnd", "hội đồng nhân dân"]),
+        ("front", &["mttq", "mặt trận", "mặt trận tổ quốc"]),
+        ("party", &["cấp ủy", "đảng ủy", "huyện ủy"]),
+        ("committee", &["ubnd", "ủy ban nhân dân"]),
+    ];
     pub const PARTICIPATION: Codes = &[
         ("awareness", &["nâng cao nhận thức"]),
         ("forum", &["diễn đàn"]),

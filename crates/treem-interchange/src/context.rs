@@ -36,6 +36,8 @@ pub(crate) struct Ctx<'a> {
     /// (up to `duplicates::MAX_COMPARED`; `too_many_children` beyond).
     pub seen_children: Vec<crate::duplicates::SeenChild>,
     pub too_many_children: bool,
+    /// The plan files' rows, checked once every file is read.
+    pub plan_rows: Vec<(File, Pending)>,
 }
 
 impl Ctx<'_> {

@@ -176,6 +176,8 @@ pub async fn export(
         progress.finish();
         out.rows.push((file.name(), count));
     }
+    let plan = crate::plan_files::export::write(store, &units, target, &mut book, progress).await?;
+    out.rows.extend(plan);
     if let Target::Workbook(path) = target {
         book.save(path)?;
     }
@@ -186,7 +188,7 @@ fn csv_path(dir: &Path, file: File) -> PathBuf {
     dir.join(format!("{}.csv", file.name()))
 }
 
-fn write_all(
+pub(crate) fn write_all(
     target: &Target,
     book: &mut Workbook,
     file: File,

@@ -88,8 +88,9 @@ pub async fn import(
         rejects: HashMap::new(),
         seen_children: Vec::new(),
         too_many_children: false,
+        plan_rows: Vec::new(),
     };
-    for file in File::ALL.into_iter().filter(|f| *f != File::Manifest) {
+    for file in File::every().filter(|f| *f != File::Manifest) {
         if data.has(file) {
             read_file(&mut ctx, data, file, progress).await?;
         }
@@ -99,9 +100,10 @@ pub async fn import(
     while let Some(r) = ctx.done.recv().await {
         ctx.take(r?)?;
     }
-    let tx = writer
+    let mut tx = writer
         .await
         .map_err(|e| ImportError::Reject(e.to_string()))?;
+    crate::plan_files::apply(&mut ctx, store, tx.as_mut()).await?;
     for w in ctx.rejects.values_mut() {
         w.flush().map_err(|e| ImportError::Reject(e.to_string()))?;
     }
@@ -206,9 +208,7 @@ async fn read_manifest(
 /// The error of a data set from which no row was read: storing it would
 /// store nothing while saying it was stored.
 fn nothing_read(data: &DataSet) -> Problem {
-    let any_file = File::ALL
-        .into_iter()
-        .any(|f| f != File::Manifest && data.has(f));
+    let any_file = File::every().any(|f| f != File::Manifest && data.has(f));
     let (vi, en) = if any_file {
         (
             "không có dòng dữ liệu nào dưới dòng tên cột: không có gì để lưu",

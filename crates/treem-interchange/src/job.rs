@@ -27,6 +27,10 @@ pub struct Options {
     pub check_only: bool,
     /// Who imports (for the audit log and versions).
     pub actor: String,
+    /// The agency the importer works for (docs/plan-files.md: such an
+    /// account imports its own agency's progress reports, nothing else of
+    /// a plan).
+    pub agency: Option<String>,
     pub actor_id: Option<i64>,
     /// The unit versions the importer may write to (`None`: all).
     pub scope: Option<HashSet<i64>>,
@@ -47,6 +51,7 @@ impl Options {
             partial: false,
             check_only: false,
             actor: actor.to_string(),
+            agency: None,
             actor_id: None,
             scope: None,
             today,
@@ -128,6 +133,10 @@ pub(crate) enum Parsed {
     Disaster(DisasterRecord, i64),
     Participation(ParticipationRecord),
     Case(CaseRecord),
+    /// A row of one of the plan's files, its coded values and dates in
+    /// their canonical form; checked against the plans once every file is
+    /// read (`plan_files`).
+    Plan(crate::plan_files::PlanCells),
 }
 
 impl Parsed {
@@ -144,6 +153,7 @@ impl Parsed {
             Parsed::Disaster(d, _) => fingerprint(&(&d.event_id, &d.commune_code)),
             Parsed::Participation(p) => fingerprint(&(&p.child_id, p.date, p.kind)),
             Parsed::Case(c) => fingerprint(&c.case_id),
+            Parsed::Plan(p) => fingerprint(&p.key()),
         };
         (key, value)
     }
@@ -159,6 +169,7 @@ impl Parsed {
             Parsed::Disaster(d, _) => ("event_id", &d.event_id),
             Parsed::Participation(p) => ("child_id", &p.child_id),
             Parsed::Case(c) => ("case_id", &c.case_id),
+            Parsed::Plan(p) => p.key_field(),
         }
     }
 

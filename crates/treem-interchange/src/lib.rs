@@ -11,6 +11,7 @@ pub mod import;
 mod job;
 pub mod legacy;
 pub mod limits;
+mod plan_files;
 mod raw;
 mod read_file;
 pub mod records;

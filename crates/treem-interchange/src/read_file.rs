@@ -234,11 +234,16 @@ pub(crate) async fn read_file(
                     if let Parsed::Measurement(m) = &p {
                         beyond_limits(ctx, &label, raw.line, &m.measured, &cells);
                     }
-                    pending.push(Pending {
+                    let row = Pending {
                         line: raw.line,
                         raw: raw.cells,
                         parsed: p,
-                    })
+                    };
+                    if file.is_plan() {
+                        ctx.plan_rows.push((file, row));
+                    } else {
+                        pending.push(row);
+                    }
                 }
                 Ok(None) => {}
                 Err(errors) => {
@@ -408,5 +413,10 @@ fn parse(ctx: &Ctx<'_>, file: File, values: &[String]) -> Result<Parsed, Vec<Fie
         }
         File::Participation => Parsed::Participation(records::participation(&cells, today)?),
         File::Cases => Parsed::Case(records::case(&cells, today)?),
+        File::Agencies
+        | File::PlanTasks
+        | File::Progress
+        | File::Supervisions
+        | File::Recommendations => Parsed::Plan(crate::plan_files::PlanCells::read(file, values)),
     })
 }

@@ -122,6 +122,69 @@ const CASES: &[Column] = &[
     col("closed_on", "Ngày đóng hồ sơ", false),
 ];
 
+const AGENCIES: &[Column] = &[
+    text("unit_code", "Mã đơn vị", true),
+    text("code", "Mã cơ quan", true),
+    text("name", "Tên cơ quan", true),
+];
+
+const PLAN_TASKS: &[Column] = &[
+    text("unit_code", "Mã đơn vị", true),
+    text("plan", "Kế hoạch", true),
+    text("plan_number", "Số kế hoạch", false),
+    text("issued_by", "Cơ quan ban hành", false),
+    col("from_year", "Từ năm", false),
+    col("to_year", "Đến năm", false),
+    text("code", "Mã nhiệm vụ", true),
+    col("group", "Nhóm nhiệm vụ", true),
+    text("section", "Mục", false),
+    text("title", "Nội dung nhiệm vụ", true),
+    text("lead", "Cơ quan chủ trì", false),
+    text("partners", "Cơ quan phối hợp", false),
+    col("cadence", "Tần suất", true),
+    col("due", "Hạn hoàn thành", false),
+    text("programme", "Chương trình", false),
+    text("indicators", "Chỉ tiêu liên quan", false),
+];
+
+const PROGRESS: &[Column] = &[
+    text("unit_code", "Mã đơn vị", true),
+    text("plan", "Kế hoạch", true),
+    text("task_code", "Mã nhiệm vụ", true),
+    text("agency", "Cơ quan báo cáo", true),
+    col("period", "Kỳ báo cáo", true),
+    col("status", "Tình trạng", true),
+    text("summary", "Kết quả thực hiện", false),
+    col("sessions", "Số buổi", false),
+    col("people_reached", "Số người được tiếp cận", false),
+    col("budget_spent", "Kinh phí (đồng)", false),
+    text("problems", "Khó khăn, vướng mắc", false),
+    text("proposals", "Đề xuất, kiến nghị", false),
+];
+
+const SUPERVISIONS: &[Column] = &[
+    text("unit_code", "Mã đơn vị", true),
+    text("plan", "Kế hoạch", true),
+    text("supervision_id", "Mã đợt giám sát", true),
+    col("kind", "Loại giám sát", true),
+    text("body", "Cơ quan giám sát", true),
+    col("held_on", "Ngày giám sát", true),
+    text("visited", "Nơi đến giám sát", false),
+    text("findings", "Kết quả giám sát", true),
+];
+
+const RECOMMENDATIONS: &[Column] = &[
+    text("unit_code", "Mã đơn vị", true),
+    text("plan", "Kế hoạch", true),
+    text("supervision_id", "Mã đợt giám sát", true),
+    col("no", "STT", true),
+    text("text", "Nội dung kiến nghị", true),
+    text("owner", "Cơ quan thực hiện", true),
+    col("due", "Hạn thực hiện", true),
+    col("closed_on", "Ngày hoàn thành", false),
+    text("closed_note", "Kết quả thực hiện", false),
+];
+
 /// The files of a data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum File {
@@ -134,6 +197,11 @@ pub enum File {
     Disasters,
     Participation,
     Cases,
+    Agencies,
+    PlanTasks,
+    Progress,
+    Supervisions,
+    Recommendations,
 }
 
 impl File {
@@ -151,6 +219,27 @@ impl File {
         File::Cases,
     ];
 
+    /// The plan's files (module 7, docs/plan-files.md), in the order an
+    /// import reads them: after the files above, within the same
+    /// transaction.
+    pub const PLAN: [File; 5] = [
+        File::Agencies,
+        File::PlanTasks,
+        File::Progress,
+        File::Supervisions,
+        File::Recommendations,
+    ];
+
+    /// Every file of the format, the plan's included.
+    pub fn every() -> impl Iterator<Item = File> {
+        File::ALL.into_iter().chain(File::PLAN)
+    }
+
+    /// Whether this is one of the plan's files.
+    pub fn is_plan(self) -> bool {
+        File::PLAN.contains(&self)
+    }
+
     /// The file's name without `.csv` (also the sheet's name).
     pub fn name(self) -> &'static str {
         match self {
@@ -163,6 +252,11 @@ impl File {
             File::Disasters => "disasters",
             File::Participation => "participation",
             File::Cases => "cases",
+            File::Agencies => "agencies",
+            File::PlanTasks => "plan_tasks",
+            File::Progress => "progress",
+            File::Supervisions => "supervisions",
+            File::Recommendations => "recommendations",
         }
     }
 
@@ -178,6 +272,11 @@ impl File {
             File::Disasters => "Thiên tai",
             File::Participation => "Tham gia",
             File::Cases => "Vụ việc bảo vệ trẻ em",
+            File::Agencies => "Cơ quan, đơn vị thực hiện",
+            File::PlanTasks => "Nhiệm vụ kế hoạch",
+            File::Progress => "Tiến độ thực hiện",
+            File::Supervisions => "Giám sát, kiểm tra",
+            File::Recommendations => "Kiến nghị sau giám sát",
         }
     }
 
@@ -192,6 +291,11 @@ impl File {
             File::Disasters => DISASTERS,
             File::Participation => PARTICIPATION,
             File::Cases => CASES,
+            File::Agencies => AGENCIES,
+            File::PlanTasks => PLAN_TASKS,
+            File::Progress => PROGRESS,
+            File::Supervisions => SUPERVISIONS,
+            File::Recommendations => RECOMMENDATIONS,
         }
     }
 
@@ -199,7 +303,7 @@ impl File {
     pub fn from_name(name: &str) -> Option<File> {
         let stem = name.strip_suffix(".csv").unwrap_or(name);
         let key = header_key(stem);
-        File::ALL.into_iter().find(|f| header_key(f.name()) == key)
+        File::every().find(|f| header_key(f.name()) == key)
     }
 }
 
@@ -211,7 +315,7 @@ impl File {
     pub fn from_header(header: &[String]) -> Option<File> {
         let mut best: Option<(File, usize)> = None;
         let mut tied = false;
-        for file in File::ALL.into_iter().filter(|f| *f != File::Manifest) {
+        for file in File::every().filter(|f| *f != File::Manifest) {
             let map = ColumnMap::new(file, header);
             let found = map.positions.iter().filter(|p| p.is_some()).count();
             if !map.missing.is_empty() || found < 2 {

@@ -57,6 +57,30 @@ impl Units {
             .ok_or(UnitError::NotValid)
     }
 
+    /// The id of the unit of any level a code names on a date; for a code
+    /// that names none then, its last version before the date (a retired
+    /// unit, whose plans stay readable), or else its first one after.
+    pub fn any_level(&self, code: &str, on: NaiveDate) -> Option<i64> {
+        let code = code.trim();
+        let versions: Vec<&Unit> = self
+            .history
+            .all()
+            .iter()
+            .filter(|u| u.code == code)
+            .collect();
+        let unit = versions
+            .iter()
+            .find(|u| u.valid_on(on))
+            .or_else(|| {
+                versions
+                    .iter()
+                    .filter(|u| u.valid_to.is_some_and(|t| t < on))
+                    .max_by_key(|u| u.valid_to)
+            })
+            .or_else(|| versions.iter().min_by_key(|u| u.valid_from))?;
+        self.ids.get(&unit.key()).copied()
+    }
+
     pub fn by_id(&self, id: i64) -> Option<&Unit> {
         self.by_id.get(&id)
     }

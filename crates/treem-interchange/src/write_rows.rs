@@ -50,7 +50,8 @@ fn z_values(z: &ZRecord) -> Vec<Value> {
 fn values(p: &Parsed, child: Option<&ChildFacts>) -> Result<Vec<Value>, FieldError> {
     let child_id = || Value::Int(child.map(|c| c.id));
     Ok(match p {
-        Parsed::Child(_) => Vec::new(),
+        // The plan's rows never reach the writer (`plan_files` stores them).
+        Parsed::Child(_) | Parsed::Plan(_) => Vec::new(),
         Parsed::Measurement(m) => {
             let c = child.ok_or_else(|| missing_child(None, &m.child_id))?;
             if m.measured.measured_on < c.date_of_birth {
@@ -160,6 +161,11 @@ fn table(file: File) -> Option<FactTable> {
         File::Participation => PARTICIPATION,
         File::Cases => CASES,
         File::Manifest | File::Children => return None,
+        File::Agencies
+        | File::PlanTasks
+        | File::Progress
+        | File::Supervisions
+        | File::Recommendations => return None,
     })
 }
 

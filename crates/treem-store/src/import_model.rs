@@ -204,6 +204,8 @@ pub trait ImportTx: Send {
         table: FactTable,
         rows: &[Vec<Value>],
     ) -> StoreResult<Upserted>;
+    /// Writes what a data set's plan files change (checked by the importer).
+    async fn write_plans(&mut self, writes: &crate::PlanWrites, actor: &str) -> StoreResult<()>;
     /// Makes everything visible at once, with its audit entry.
     async fn commit(self: Box<Self>, audit: AuditEvent) -> StoreResult<()>;
 }

@@ -447,6 +447,10 @@ macro_rules! import_sql {
                 Ok(done)
             }
 
+            async fn write_plans(&mut self, writes: &$crate::PlanWrites, actor: &str) -> $crate::StoreResult<()> {
+                <$store>::write_plans_in(&mut self.tx, writes, actor).await
+            }
+
             async fn commit(self: Box<Self>, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
                 let mut tx = self.tx;
                 for (_, create) in self.rebuild {

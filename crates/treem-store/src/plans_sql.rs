@@ -114,6 +114,8 @@ pub trait PlanStore: Send + Sync {
     /// The agencies of a unit, by code.
     async fn agencies(&self, unit_id: i64) -> StoreResult<Vec<AgencyRow>>;
     async fn programmes(&self) -> StoreResult<Vec<ProgrammeRow>>;
+    /// Every unit's agencies, by unit then code (an export).
+    async fn all_agencies(&self) -> StoreResult<Vec<AgencyRow>>;
 }
 
 /// A task with its assignment in force, for `WHERE` on `t` to follow.
@@ -254,6 +256,14 @@ macro_rules! plans_sql {
                     "SELECT id, unit_id, code, name FROM agencies WHERE unit_id = $1 ORDER BY code",
                 )
                 .bind(unit_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn all_agencies(&self) -> $crate::StoreResult<Vec<$crate::AgencyRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, unit_id, code, name FROM agencies ORDER BY unit_id, code",
+                )
                 .fetch_all(self.reader())
                 .await?)
             }

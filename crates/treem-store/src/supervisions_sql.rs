@@ -25,6 +25,8 @@ pub struct NewSupervision {
 pub struct SupervisionRow {
     pub id: i64,
     pub plan_id: i64,
+    /// Its key within the plan in a data set (`GS-12` when recorded here).
+    pub code: String,
     pub kind: String,
     pub body: String,
     pub held_on: NaiveDate,
@@ -39,6 +41,8 @@ pub struct SupervisionRow {
 pub struct RecommendationRow {
     pub id: i64,
     pub supervision_id: i64,
+    /// Its number within the supervision (1, 2…).
+    pub seq: i64,
     pub plan_id: i64,
     pub text: String,
     /// An agency code of the plan's unit.
@@ -87,12 +91,12 @@ pub trait SupervisionStore: Send + Sync {
 }
 
 pub(crate) const RECOMMENDATION_SELECT: &str =
-    "SELECT r.id, r.supervision_id, s.plan_id, r.text, r.owner, r.due, r.closed_on,
+    "SELECT r.id, r.supervision_id, r.seq, s.plan_id, r.text, r.owner, r.due, r.closed_on,
        r.closed_note, r.closed_by
      FROM recommendations r JOIN supervisions s ON s.id = r.supervision_id";
 
 pub(crate) const SUPERVISION_SELECT: &str =
-    "SELECT id, plan_id, kind, body, held_on, visited, findings, recorded_by, recorded_at
+    "SELECT id, plan_id, code, kind, body, held_on, visited, findings, recorded_by, recorded_at
      FROM supervisions";
 
 /// Expands into a backend's `SupervisionStore` implementation.
@@ -107,8 +111,9 @@ macro_rules! supervisions_sql {
                 due: chrono::NaiveDate,
             ) -> $crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO recommendations (supervision_id, text, owner, due)
-                     VALUES ($1, $2, $3, $4) RETURNING id",
+                    "INSERT INTO recommendations (supervision_id, seq, text, owner, due)
+                     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM recommendations WHERE supervision_id = $1),
+                       $2, $3, $4) RETURNING id",
                 )
                 .bind(supervision)
                 .bind(text)
@@ -142,6 +147,11 @@ macro_rules! supervisions_sql {
                 .bind(chrono::Utc::now())
                 .fetch_one(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE supervisions SET code = $1 WHERE id = $2")
+                    .bind(format!("GS-{id}"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 for (text, owner, due) in recommendations {
                     Self::insert_recommendation(&mut tx, id, text, owner, *due).await?;
                 }

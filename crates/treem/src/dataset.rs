@@ -99,6 +99,7 @@ pub async fn run_import(
         partial,
         check_only,
         actor: "cli".into(),
+        agency: None,
         actor_id: None,
         scope: None,
         today: vn_today(),

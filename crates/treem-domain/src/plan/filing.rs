@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 
 use super::progress::{FIGURE_MAX, ProgressStatus, ReportPeriod, Window};
 
-/// The longest a text field may be, in characters.
-pub const TEXT_MAX: usize = 2000;
+/// The longest a text field may be, in characters: the interchange
+/// format's limit, so that whatever is typed here exports and imports back.
+pub const TEXT_MAX: usize = crate::child_input::MAX_FIELD_CHARS;
 
 /// A report as typed: every field as text.
 #[derive(Debug, Clone, Default, PartialEq)]

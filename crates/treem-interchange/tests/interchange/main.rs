@@ -9,5 +9,6 @@ mod hostile_files;
 mod import;
 mod import_rules;
 mod measure_limits;
+mod plan_files;
 mod readers_fuzz;
 mod sheets;

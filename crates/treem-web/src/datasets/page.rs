@@ -248,6 +248,7 @@ pub(crate) fn import_options(
         partial: false,
         check_only,
         actor: user.account.username.clone(),
+        agency: user.account.agency_code.clone(),
         actor_id: Some(user.account.id),
         scope,
         today,

@@ -13,8 +13,7 @@ pub fn column_name(column: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return column.to_string();
     }
-    File::ALL
-        .iter()
+    File::every()
         .flat_map(|f| f.columns().iter())
         .find(|c| c.name == column)
         .map_or_else(|| column.to_string(), |c| c.vi.to_string())

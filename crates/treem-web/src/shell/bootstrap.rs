@@ -153,6 +153,7 @@ async fn load_demo_facts(
             partial: false,
             check_only: false,
             actor: "system".into(),
+            agency: None,
             actor_id: None,
             scope: None,
             today: demo::anchor_date().max(treem_domain::clock::vn_today()),
@@ -176,56 +177,8 @@ async fn load_demo_facts(
     Ok(())
 }
 
-/// Loads the seed plan (the former Tam Đường district's plan for
-/// Directive 28-CT/TW: 31 tasks, 5 programmes, the agencies it names) when
-/// it is not there yet; returns whether it was loaded. Needs the units.
+/// Loads the seed plan when it is not there yet (see
+/// `treem_store::ensure_seed_plan`); returns whether it was loaded.
 pub async fn ensure_seed_plan(store: &dyn Store) -> Result<bool, AppError> {
-    use treem_domain::plan::{SEED_AGENCIES, seed};
-    let units = store.units().await?;
-    // The district's last version (it stays readable after the reform).
-    let Some(owner) = units
-        .iter()
-        .filter(|u| u.unit.code == seed::OWNER_UNIT)
-        .max_by_key(|u| u.unit.valid_from)
-    else {
-        return Ok(false);
-    };
-    let tasks = seed::tasks().map_err(AppError::Internal)?;
-    let programmes = seed::programmes().map_err(AppError::Internal)?;
-    let plan = treem_store::PlanSeed {
-        plan: treem_store::NewPlan {
-            unit_id: owner.id,
-            title: seed::TITLE.into(),
-            number: None,
-            issued_by: seed::ISSUED_BY.into(),
-            period_from: seed::PERIOD.0,
-            period_to: seed::PERIOD.1,
-            derived_from: None,
-        },
-        tasks: tasks
-            .into_iter()
-            .map(|t| treem_store::NewTask {
-                code: t.code,
-                group_no: i32::from(t.group),
-                section: t.section,
-                title: t.title,
-                cadence: t.cadence.code().into(),
-                due: t.due,
-                programme: t.programme,
-                indicators: t.indicators.join(";"),
-                lead: t.lead,
-                partners: t.partners.join(";"),
-            })
-            .collect(),
-        programmes: programmes
-            .into_iter()
-            .map(|p| (p.code, p.title, p.period))
-            .collect(),
-        agencies: SEED_AGENCIES
-            .iter()
-            .map(|(c, n)| (c.to_string(), n.to_string()))
-            .collect(),
-    };
-    let audit = AuditEvent::system("system", "plan_loaded", "plan", "seed");
-    Ok(store.load_plan(&plan, audit).await?.is_some())
+    Ok(treem_store::ensure_seed_plan(store).await?)
 }

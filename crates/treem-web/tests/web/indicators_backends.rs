@@ -118,6 +118,7 @@ async fn edge_cases(store: &dyn Store) {
         partial: false,
         check_only: false,
         actor: "test".into(),
+        agency: None,
         actor_id: None,
         scope: None,
         today: NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),

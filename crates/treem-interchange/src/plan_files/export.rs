@@ -1,0 +1,174 @@
+//! Writing the plan's files of an export: every unit's agencies, every
+//! plan's tasks with their assignment in force, the progress reports in
+//! force, the supervisions and their recommendations — each plan under
+//! its own unit's code, so that it imports back to the same plan.
+
+use std::collections::HashMap;
+
+use rust_xlsxwriter::Workbook;
+use treem_store::Store;
+
+use crate::cell::escape;
+use crate::export::{ExportError, Target, write_all};
+use crate::job::Progress;
+use crate::spec::File;
+use crate::units::Units;
+
+/// The rows of each plan file, the header first.
+struct Files {
+    rows: HashMap<File, Vec<Vec<String>>>,
+}
+
+impl Files {
+    fn new() -> Self {
+        let rows = File::PLAN
+            .into_iter()
+            .map(|f| {
+                (
+                    f,
+                    vec![f.columns().iter().map(|c| c.name.to_string()).collect()],
+                )
+            })
+            .collect();
+        Files { rows }
+    }
+
+    /// Adds a row; text columns that could be read as a formula are
+    /// escaped like every export's.
+    fn push(&mut self, file: File, cells: Vec<String>) {
+        let cells = cells
+            .into_iter()
+            .zip(file.columns())
+            .map(|(v, c)| {
+                if c.text {
+                    escape(&v.replace('\0', "")).into_owned()
+                } else {
+                    v
+                }
+            })
+            .collect();
+        self.rows.entry(file).or_default().push(cells);
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn num(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// Writes the five files; returns each one's row count.
+pub(crate) async fn write(
+    store: &dyn Store,
+    units: &Units,
+    target: &Target,
+    book: &mut Workbook,
+    progress: &dyn Progress,
+) -> Result<Vec<(&'static str, u64)>, ExportError> {
+    let code = |id: i64| units.by_id(id).map(|u| u.code.clone()).unwrap_or_default();
+    let mut files = Files::new();
+    progress.start("plan");
+    for a in store.all_agencies().await? {
+        files.push(File::Agencies, vec![code(a.unit_id), a.code, a.name]);
+    }
+    let plans = store.plans().await?;
+    for p in &plans {
+        let (unit, title) = (code(p.unit_id), p.title.clone());
+        let tasks = store.plan_tasks(p.id).await?;
+        let task_code: HashMap<i64, String> =
+            tasks.iter().map(|t| (t.id, t.code.clone())).collect();
+        for t in tasks {
+            files.push(
+                File::PlanTasks,
+                vec![
+                    unit.clone(),
+                    title.clone(),
+                    p.number.clone().unwrap_or_default(),
+                    p.issued_by.clone(),
+                    p.period_from.to_string(),
+                    p.period_to.to_string(),
+                    t.code,
+                    t.group_no.to_string(),
+                    t.section,
+                    t.title,
+                    t.lead.unwrap_or_default(),
+                    t.partners,
+                    t.cadence,
+                    date(t.due),
+                    t.programme.unwrap_or_default(),
+                    t.indicators,
+                ],
+            );
+        }
+        for r in store.plan_reports(p.id).await? {
+            files.push(
+                File::Progress,
+                vec![
+                    unit.clone(),
+                    title.clone(),
+                    task_code.get(&r.task_id).cloned().unwrap_or_default(),
+                    r.agency_code,
+                    r.period,
+                    r.status,
+                    r.summary,
+                    num(r.sessions),
+                    num(r.people_reached),
+                    num(r.budget_spent),
+                    r.problems,
+                    r.proposals,
+                ],
+            );
+        }
+        let supervisions = store.supervisions(p.id).await?;
+        let sup_code: HashMap<i64, String> = supervisions
+            .iter()
+            .map(|s| (s.id, s.code.clone()))
+            .collect();
+        // Oldest first, as they were held.
+        for s in supervisions.into_iter().rev() {
+            files.push(
+                File::Supervisions,
+                vec![
+                    unit.clone(),
+                    title.clone(),
+                    s.code,
+                    s.kind,
+                    s.body,
+                    date(Some(s.held_on)),
+                    s.visited,
+                    s.findings,
+                ],
+            );
+        }
+        let mut recs = store.plan_recommendations(p.id).await?;
+        recs.sort_by_key(|r| (r.supervision_id, r.seq));
+        for r in recs {
+            files.push(
+                File::Recommendations,
+                vec![
+                    unit.clone(),
+                    title.clone(),
+                    sup_code.get(&r.supervision_id).cloned().unwrap_or_default(),
+                    r.seq.to_string(),
+                    r.text,
+                    r.owner,
+                    date(Some(r.due)),
+                    date(r.closed_on),
+                    r.closed_note.unwrap_or_default(),
+                ],
+            );
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    let mut counts = Vec::new();
+    for file in File::PLAN {
+        let rows = files.rows.remove(&file).unwrap_or_default();
+        write_all(target, book, file, &rows)?;
+        counts.push((file.name(), rows.len().saturating_sub(1) as u64));
+    }
+    Ok(counts)
+}
