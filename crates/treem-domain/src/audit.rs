@@ -69,6 +69,7 @@ pub const ACTIONS: &[&str] = &[
     "task_assigned",
     "progress_filed",
     "progress_loaded",
+    "plan_exported",
     "supervision_recorded",
     "recommendation_closed",
 ];

@@ -7,44 +7,19 @@
 //! records keep their own units; when no such day exists (records on both
 //! sides of a reform), today, with each unit replaced by what it has become.
 
-use std::path::{Path, PathBuf};
-
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::Workbook;
 use treem_store::{ExportFile, Store, Value};
 
 use crate::cell::escape;
 use crate::job::Progress;
+pub use crate::sink::{ExportError, Target};
+use crate::sink::{SHEET_ROWS, csv_path, write_all, write_sheet_row};
 use crate::spec::{Column, File};
 use crate::units::Units;
 
 /// Rows fetched per page.
 const PAGE: i64 = 5000;
-/// A worksheet holds at most this many rows, the header included.
-const SHEET_ROWS: u64 = 1_048_576;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("database: {0}")]
-    Store(#[from] treem_store::StoreError),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("csv: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("xlsx: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error(
-        "{0} có quá {SHEET_ROWS} dòng cho một trang tính; hãy xuất dạng CSV / has too many rows for a worksheet; export as CSV"
-    )]
-    TooManyRows(&'static str),
-}
-
-/// Where an export goes.
-#[derive(Debug, Clone)]
-pub enum Target {
-    Folder(PathBuf),
-    Workbook(PathBuf),
-}
 
 /// What was written.
 #[derive(Debug, Clone, Default)]
@@ -182,44 +157,4 @@ pub async fn export(
         book.save(path)?;
     }
     Ok(out)
-}
-
-fn csv_path(dir: &Path, file: File) -> PathBuf {
-    dir.join(format!("{}.csv", file.name()))
-}
-
-pub(crate) fn write_all(
-    target: &Target,
-    book: &mut Workbook,
-    file: File,
-    rows: &[Vec<String>],
-) -> Result<(), ExportError> {
-    match target {
-        Target::Folder(dir) => {
-            let mut w = csv::Writer::from_path(csv_path(dir, file))?;
-            for r in rows {
-                w.write_record(r)?;
-            }
-            w.flush()?;
-        }
-        Target::Workbook(_) => {
-            let sheet = book.add_worksheet();
-            sheet.set_name(file.name())?;
-            for (i, r) in rows.iter().enumerate() {
-                write_sheet_row(sheet, i as u32, r)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Every cell is written as text: a workbook keeps codes such as `03390`
-/// or a personal ID number exactly, and nothing is read as a formula.
-fn write_sheet_row(sheet: &mut Worksheet, row: u32, cells: &[String]) -> Result<(), ExportError> {
-    for (c, v) in cells.iter().enumerate() {
-        if !v.is_empty() {
-            sheet.write_string(row, c as u16, v)?;
-        }
-    }
-    Ok(())
 }

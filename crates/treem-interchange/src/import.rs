@@ -103,7 +103,7 @@ pub async fn import(
     let mut tx = writer
         .await
         .map_err(|e| ImportError::Reject(e.to_string()))?;
-    crate::plan_files::apply(&mut ctx, store, tx.as_mut()).await?;
+    crate::plan_files::check::apply(&mut ctx, store, tx.as_mut()).await?;
     for w in ctx.rejects.values_mut() {
         w.flush().map_err(|e| ImportError::Reject(e.to_string()))?;
     }

@@ -136,7 +136,7 @@ pub(crate) enum Parsed {
     /// A row of one of the plan's files, its coded values and dates in
     /// their canonical form; checked against the plans once every file is
     /// read (`plan_files`).
-    Plan(crate::plan_files::PlanCells),
+    Plan(crate::plan_files::cells::PlanCells),
 }
 
 impl Parsed {

@@ -239,7 +239,21 @@ pub(crate) async fn read_file(
                         raw: raw.cells,
                         parsed: p,
                     };
-                    if file.is_plan() {
+                    if file.is_plan() && ctx.plan_rows.len() >= crate::plan_files::MAX_ROWS {
+                        let e = FieldError {
+                            column: "",
+                            value: String::new(),
+                            vi: format!(
+                                "quá {} dòng kế hoạch trong một bộ dữ liệu: hãy chia theo đơn vị",
+                                crate::plan_files::MAX_ROWS
+                            ),
+                            en: format!(
+                                "over {} plan rows in one data set: split it by unit",
+                                crate::plan_files::MAX_ROWS
+                            ),
+                        };
+                        ctx.reject(file, head, row.line, &row.raw, vec![e])?;
+                    } else if file.is_plan() {
                         ctx.plan_rows.push((file, row));
                     } else {
                         pending.push(row);
@@ -417,6 +431,8 @@ fn parse(ctx: &Ctx<'_>, file: File, values: &[String]) -> Result<Parsed, Vec<Fie
         | File::PlanTasks
         | File::Progress
         | File::Supervisions
-        | File::Recommendations => Parsed::Plan(crate::plan_files::PlanCells::read(file, values)),
+        | File::Recommendations => {
+            Parsed::Plan(crate::plan_files::cells::PlanCells::read(file, values))
+        }
     })
 }

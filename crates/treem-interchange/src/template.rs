@@ -51,6 +51,46 @@ fn explain(file: File, column: &str) -> String {
         | (_, "psych_support")
         | (_, "child_friendly")
         | (_, "play_spot") => "có/không, yes/no, x/để trống, 1/0".into(),
+        _ => explain_plan(file, column),
+    }
+}
+
+/// What a column of the plan's files holds (docs/plan-files.md).
+fn explain_plan(file: File, column: &str) -> String {
+    let list = |c: crate::cell::Codes| {
+        c.iter()
+            .map(|(code, words)| format!("{code} ({})", words.first().unwrap_or(code)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (file, column) {
+        (_, "unit_code") => "Mã đơn vị hành chính (GSO) sở hữu kế hoạch / cơ quan".into(),
+        (_, "plan") => {
+            "Tên kế hoạch, đúng như đã lưu (cùng đơn vị không có hai kế hoạch cùng tên)".into()
+        }
+        (_, "from_year") | (_, "to_year") => {
+            "Năm (2000–2100); bắt buộc khi kế hoạch chưa có trong hệ thống".into()
+        }
+        (_, "issued_by") => "Cơ quan ban hành; bắt buộc khi kế hoạch chưa có trong hệ thống".into(),
+        (File::Agencies, "code") | (File::PlanTasks, "code") | (_, "supervision_id") => {
+            "Mã: chữ không dấu, số, - _ . (tối đa 20 ký tự)".into()
+        }
+        (_, "group") => "1–5: nhóm nhiệm vụ III.1–III.5; 6: tổ chức thực hiện (IV)".into(),
+        (_, "cadence") => list(codes::CADENCE),
+        (File::PlanTasks, "due") => "Ngày; chỉ và bắt buộc với nhiệm vụ một lần".into(),
+        (_, "due") => "Ngày: dd/mm/yyyy hoặc yyyy-mm-dd".into(),
+        (_, "lead") | (_, "owner") | (_, "agency") => "Mã một cơ quan của đơn vị".into(),
+        (_, "partners") => "Mã các cơ quan của đơn vị, cách nhau bằng dấu ;".into(),
+        (_, "programme") => "Mã chương trình (CT1–CT5) hoặc để trống".into(),
+        (_, "indicators") => "Mã các chỉ tiêu trong 14 chỉ tiêu, cách nhau bằng dấu ;".into(),
+        (_, "period") => "2025h1 (6 tháng đầu năm 2025) hoặc 2025 (cả năm)".into(),
+        (File::Progress, "status") => list(codes::PROGRESS_STATUS),
+        (_, "sessions") | (_, "people_reached") | (_, "budget_spent") => {
+            "Số nguyên (có thể tách nghìn bằng dấu chấm: 1.500.000)".into()
+        }
+        (File::Supervisions, "kind") => list(codes::SUPERVISION_KIND),
+        (_, "no") => "Số thứ tự kiến nghị trong đợt giám sát (1, 2…)".into(),
+        (_, "closed_note") => "Kết quả thực hiện; cùng với ngày hoàn thành".into(),
         _ => "Văn bản (tối đa 1.000 ký tự)".into(),
     }
 }
@@ -78,7 +118,7 @@ pub fn workbook() -> Result<Vec<u8>, XlsxError> {
         help.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     let mut row = 1;
-    for file in File::ALL {
+    for file in File::every() {
         for col in file.columns() {
             help.write_string(row, 0, file.name())?;
             help.write_string(row, 1, col.name)?;
@@ -89,7 +129,7 @@ pub fn workbook() -> Result<Vec<u8>, XlsxError> {
         }
     }
     help.set_column_width(4, 70)?;
-    for file in File::ALL {
+    for file in File::every() {
         let sheet = book.add_worksheet();
         sheet.set_name(file.name())?;
         for (c, col) in file.columns().iter().enumerate() {

@@ -147,8 +147,24 @@ macro_rules! supervisions_sql {
                 .bind(chrono::Utc::now())
                 .fetch_one(&mut *tx)
                 .await?;
+                // Its code in the plan: `GS-` and its number, unless an
+                // imported supervision of the plan already has that code.
+                let mut code = format!("GS-{id}");
+                let mut n = 1;
+                while sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM supervisions WHERE plan_id = $1 AND code = $2",
+                )
+                .bind(new.plan_id)
+                .bind(&code)
+                .fetch_one(&mut *tx)
+                .await?
+                    > 0
+                {
+                    n += 1;
+                    code = format!("GS-{id}-{n}");
+                }
                 sqlx::query("UPDATE supervisions SET code = $1 WHERE id = $2")
-                    .bind(format!("GS-{id}"))
+                    .bind(&code)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;

@@ -64,6 +64,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/plans/tasks/{id}/assign", Action::AssignTasks),
     ("GET", "/plans/{id}/supervisions", Action::Authenticated),
     ("GET", "/plans/{id}/review", Action::Authenticated),
+    ("GET", "/plans/{id}/plan.xlsx", Action::Authenticated),
     ("POST", "/plans/{id}/derive", Action::AssignTasks),
     ("POST", "/plans/{id}/supervisions", Action::AssignTasks),
     (

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use rust_xlsxwriter::Workbook;
-use treem_store::Store;
+use treem_store::{AgencyRow, PlanRow, Store};
 
 use crate::cell::escape;
-use crate::export::{ExportError, Target, write_all};
 use crate::job::Progress;
+use crate::sink::{ExportError, Target, write_all};
 use crate::spec::File;
 use crate::units::Units;
 
@@ -60,22 +60,20 @@ fn num(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// Writes the five files; returns each one's row count.
-pub(crate) async fn write(
+/// The rows of the five files for these plans and agencies.
+async fn collect(
     store: &dyn Store,
     units: &Units,
-    target: &Target,
-    book: &mut Workbook,
+    plans: &[PlanRow],
+    agencies: Vec<AgencyRow>,
     progress: &dyn Progress,
-) -> Result<Vec<(&'static str, u64)>, ExportError> {
+) -> Result<Files, ExportError> {
     let code = |id: i64| units.by_id(id).map(|u| u.code.clone()).unwrap_or_default();
     let mut files = Files::new();
-    progress.start("plan");
-    for a in store.all_agencies().await? {
+    for a in agencies {
         files.push(File::Agencies, vec![code(a.unit_id), a.code, a.name]);
     }
-    let plans = store.plans().await?;
-    for p in &plans {
+    for p in plans {
         let (unit, title) = (code(p.unit_id), p.title.clone());
         let tasks = store.plan_tasks(p.id).await?;
         let task_code: HashMap<i64, String> =
@@ -163,6 +161,22 @@ pub(crate) async fn write(
         }
         progress.advance(1);
     }
+    Ok(files)
+}
+
+/// Writes the five files for every plan and agency; returns each one's
+/// row count.
+pub(crate) async fn write(
+    store: &dyn Store,
+    units: &Units,
+    target: &Target,
+    book: &mut Workbook,
+    progress: &dyn Progress,
+) -> Result<Vec<(&'static str, u64)>, ExportError> {
+    progress.start("plan");
+    let plans = store.plans().await?;
+    let agencies = store.all_agencies().await?;
+    let mut files = collect(store, units, &plans, agencies, progress).await?;
     progress.finish();
     let mut counts = Vec::new();
     for file in File::PLAN {
@@ -171,4 +185,27 @@ pub(crate) async fn write(
         counts.push((file.name(), rows.len().saturating_sub(1) as u64));
     }
     Ok(counts)
+}
+
+/// One plan's files as a workbook (its page's download): its unit's
+/// agencies, its tasks, reports in force, supervisions and
+/// recommendations — a data set that imports back as it is.
+pub async fn plan_workbook(store: &dyn Store, plan: &PlanRow) -> Result<Vec<u8>, ExportError> {
+    let units = Units::new(store.units().await?);
+    let agencies = store.agencies(plan.unit_id).await?;
+    let mut files = collect(
+        store,
+        &units,
+        std::slice::from_ref(plan),
+        agencies,
+        &crate::job::Quiet,
+    )
+    .await?;
+    let mut book = Workbook::new();
+    let target = Target::Workbook(std::path::PathBuf::new());
+    for file in File::PLAN {
+        let rows = files.rows.remove(&file).unwrap_or_default();
+        write_all(&target, &mut book, file, &rows)?;
+    }
+    Ok(book.save_to_buffer()?)
 }

@@ -8,9 +8,9 @@ use treem_domain::plan::supervision::{
 };
 use treem_store::{ProgressWrite, RecommendationWrite, SupervisionWrite};
 
+use super::cells::{PlanCells, domain_error};
 use super::check::{Checker, Errors, Place, agency_codes, code, plan_key};
 use super::state::{RecommendationNow, ReportNow, SupervisionNow};
-use super::{PlanCells, domain_error};
 use crate::context::Ctx;
 use crate::job::ImportError;
 use crate::records::FieldError;

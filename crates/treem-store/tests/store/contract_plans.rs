@@ -311,6 +311,39 @@ async fn supervisions_keep_their_recommendations(store: Arc<dyn Store>) {
         (Some(day(24)), Some("Đã mua"), Some("test"))
     );
     assert_eq!(store.recommendation(later + 99).await.unwrap(), None);
+    // Keys for the plan's files: the supervision's code, each
+    // recommendation's number in its supervision.
+    assert_eq!(stored.code, format!("GS-{id}"));
+    let mut seqs: Vec<i64> = all.iter().map(|r| r.seq).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, [1, 2, 3]);
+    // An imported supervision holds the code the next one would get: the
+    // next one recorded here gets another.
+    let mut tx = store.begin_import().await.unwrap();
+    let writes = treem_store::PlanWrites {
+        supervisions: vec![treem_store::SupervisionWrite {
+            plan: treem_store::PlanKey {
+                unit_id: unit,
+                title: "Kế hoạch thực hiện Chỉ thị 28-CT/TW".into(),
+            },
+            code: format!("GS-{}", id + 2),
+            kind: "front".into(),
+            body: "MTTQ".into(),
+            held_on: day(2),
+            visited: String::new(),
+            findings: "Nhập từ tệp".into(),
+        }],
+        ..Default::default()
+    };
+    tx.write_plans(&writes, "test").await.unwrap();
+    tx.commit(ev("dataset.import")).await.unwrap();
+    let next = store
+        .record_supervision(&new, &[], ev("supervision_recorded"))
+        .await
+        .unwrap();
+    assert_eq!(next, id + 2);
+    let code = store.supervision(next).await.unwrap().unwrap().code;
+    assert_eq!(code, format!("GS-{next}-2"));
     verify_chain(&store).await.unwrap();
 }
 

@@ -4,11 +4,13 @@
 //! derived for communes (`derive`). What a plan's pages share is in
 //! `found`; `api` speaks JSON. Supervisions and their
 //! recommendations are in `supervise`. The review of a period
-//! (the report's input) is `review`.
+//! (the report's input) is `review`; a plan's files as a workbook,
+//! `download`.
 
 mod api;
 pub(crate) mod derive;
 mod derive_form;
+mod download;
 mod file;
 mod found;
 mod list;
@@ -38,4 +40,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(supervise::routes())
         .merge(review::routes())
         .merge(derive_form::routes())
+        .merge(download::routes())
 }

@@ -23,6 +23,7 @@ mod hardening;
 mod indicators_backends;
 mod key_check;
 mod plan_derive;
+mod plan_import;
 mod plan_progress;
 mod plans;
 mod registry;

@@ -324,6 +324,17 @@ macro_rules! on_both_backends {
 /// A viewer of commune `unit` who works for agency `agency` there (the
 /// harness's password), as an administrator would set her up.
 pub async fn agency_viewer(app: &TestApp, username: &str, unit: &str, agency: &str) -> i64 {
+    agency_account(app, username, Role::Viewer, unit, agency).await
+}
+
+/// An account of `role` in `unit` that works for `agency`.
+pub async fn agency_account(
+    app: &TestApp,
+    username: &str,
+    role: Role,
+    unit: &str,
+    agency: &str,
+) -> i64 {
     let hash = treem_web::auth::password::hash(PASSWORD.into())
         .await
         .unwrap();
@@ -331,7 +342,7 @@ pub async fn agency_viewer(app: &TestApp, username: &str, unit: &str, agency: &s
     let new = NewAccount {
         username: username.into(),
         display_name: format!("Cán bộ {agency} {unit}"),
-        role: Role::Viewer,
+        role,
         scope_code: unit.into(),
         password_hash: hash,
         must_change_password: false,
