@@ -10,7 +10,7 @@ use treem_store::{AgencyRow, PlanRow, Store};
 
 use crate::cell::escape;
 use crate::job::Progress;
-use crate::sink::{ExportError, Target, write_all};
+use crate::sink::{ExportError, Target, write_all, write_sheet_row};
 use crate::spec::File;
 use crate::units::Units;
 
@@ -201,11 +201,29 @@ pub async fn plan_workbook(store: &dyn Store, plan: &PlanRow) -> Result<Vec<u8>,
         &crate::job::Quiet,
     )
     .await?;
+    // For an officer in Excel: the Vietnamese headers (an import reads
+    // them as well as the English names), bold, frozen, wide enough.
     let mut book = Workbook::new();
-    let target = Target::Workbook(std::path::PathBuf::new());
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     for file in File::PLAN {
         let rows = files.rows.remove(&file).unwrap_or_default();
-        write_all(&target, &mut book, file, &rows)?;
+        let sheet = book.add_worksheet();
+        sheet.set_name(file.name())?;
+        for (c, col) in file.columns().iter().enumerate() {
+            let c = c as u16;
+            sheet.write_string_with_format(0, c, col.vi, &bold)?;
+            let widest = rows
+                .iter()
+                .skip(1)
+                .map(|r| r.get(c as usize).map_or(0, |v| v.chars().count()))
+                .max()
+                .unwrap_or(0);
+            sheet.set_column_width(c, (widest.max(col.vi.chars().count()) + 2).min(60) as f64)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (r, row) in rows.iter().enumerate().skip(1) {
+            write_sheet_row(sheet, r as u32, row)?;
+        }
     }
     Ok(book.save_to_buffer()?)
 }
