@@ -16,6 +16,7 @@ use treem_domain::unit_file::UnitMerge;
 mod accounts_sql;
 mod audit_sql;
 mod binds;
+mod breakdown_sql;
 mod case_withdrawal_sql;
 mod cases_sql;
 mod children_sql;
@@ -43,6 +44,7 @@ pub mod testing;
 mod units_sql;
 mod village_sql;
 
+pub use breakdown_sql::{BreakdownStore, GroupColumn};
 pub use case_withdrawal_sql::{CaseRecord, StepWithdrawal, WithdrawnStep};
 pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,
@@ -134,7 +136,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// The one trait at the SQLite/PostgreSQL seam.
 #[async_trait]
 pub trait Store:
-    HeldUploads + VillageStore + PlanStore + ProgressStore + SupervisionStore + Send + Sync
+    HeldUploads
+    + VillageStore
+    + PlanStore
+    + ProgressStore
+    + SupervisionStore
+    + BreakdownStore
+    + Send
+    + Sync
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

@@ -98,6 +98,10 @@ pub enum Command {
         /// json, csv or table
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Split the indicators counted child by child by sex, ethnicity or
+        /// poverty (household poverty)
+        #[arg(long)]
+        by: Option<String>,
     },
     /// The 6-month or annual report: a DOCX (Decree 30/2020 format) and an XLSX annex
     Report {

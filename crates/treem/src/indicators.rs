@@ -3,16 +3,33 @@
 
 use anyhow::bail;
 use treem_domain::i18n::Lang;
-use treem_domain::indicators::{Period, name_vi_on, shown};
+use treem_domain::indicators::{Dimension, Period, name_vi_on, shown};
 use treem_domain::units::UnitHistory;
-use treem_web::indicators::figures::{Report, UnitReport, report, status_key};
+use treem_web::indicators::figures::{Report, UnitReport, report, report_by, status_key};
 
 use crate::admin::open;
 use crate::cli::{Format, PeriodArgs};
 use crate::config::Config;
 
-pub async fn run(config: &Config, period: PeriodArgs, format: Format) -> anyhow::Result<()> {
-    let (rep, _) = select(config, period).await?;
+pub async fn run(
+    config: &Config,
+    period: PeriodArgs,
+    format: Format,
+    by: Option<&str>,
+) -> anyhow::Result<()> {
+    let english = config.lang == Lang::En;
+    let by = match by.map(|b| (b, Dimension::parse(b.trim()))) {
+        None => None,
+        Some((_, Some(d))) => Some(d),
+        Some((b, None)) => bail!(if english {
+            format!("--by takes sex, ethnicity or poverty, not «{b}»")
+        } else {
+            format!(
+                "--by nhận sex (giới tính), ethnicity (dân tộc) hoặc poverty (hộ nghèo), không nhận «{b}»"
+            )
+        }),
+    };
+    let (rep, _) = select_by(config, period, by).await?;
     let out = match format {
         Format::Json => json(&rep)?,
         Format::Csv => csv_text(&rep)?,
@@ -28,9 +45,15 @@ pub async fn run(config: &Config, period: PeriodArgs, format: Format) -> anyhow:
 
 /// The figures of a period (`--half 1`: the first half) for every unit, or
 /// for one unit and the units under it, with the units' history.
-pub async fn select(
+pub async fn select(config: &Config, period: PeriodArgs) -> anyhow::Result<(Report, UnitHistory)> {
+    select_by(config, period, None).await
+}
+
+/// The same, the indicators counted child by child split by `by`.
+async fn select_by(
     config: &Config,
     PeriodArgs { year, half, unit }: PeriodArgs,
+    by: Option<Dimension>,
 ) -> anyhow::Result<(Report, UnitHistory)> {
     let english = config.lang == Lang::En;
     let half = match half {
@@ -51,7 +74,10 @@ pub async fn select(
     }
     let period = Period { year, half };
     let store = open(config).await?;
-    let (mut rep, history) = report(store.as_ref(), period).await?;
+    let (mut rep, history) = match by {
+        None => report(store.as_ref(), period).await?,
+        Some(dim) => report_by(store.as_ref(), period, dim).await?,
+    };
     if let Some(code) = unit {
         let reference = period.reference_date();
         let Some(root) = history.resolve(&code, reference) else {
@@ -99,8 +125,14 @@ fn json(rep: &Report) -> anyhow::Result<String> {
 }
 
 fn csv_text(rep: &Report) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let split = rep
+        .units
+        .iter()
+        .any(|u| u.indicators.iter().any(|(_, f)| f.by.is_some()));
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut header = vec![
         "year",
         "period",
         "reference_date",
@@ -114,7 +146,13 @@ fn csv_text(rep: &Report) -> anyhow::Result<String> {
         "target",
         "comparison",
         "status",
-    ])?;
+    ];
+    // Split (`--by`): a last column names the group; each entry's row (group
+    // empty) is followed by a row per group, its part of the entry.
+    if split {
+        header.push("group");
+    }
+    w.write_record(&header)?;
     let reference = rep.period.reference_date().format("%Y-%m-%d").to_string();
     for u in &rep.units {
         for (k, f) in &u.indicators {
@@ -133,6 +171,26 @@ fn csv_text(rep: &Report) -> anyhow::Result<String> {
                 f.comparison,
                 f.status,
             ])?;
+            for (group, part) in f.by.iter().flatten() {
+                let value = (part.denominator > 0)
+                    .then(|| part.numerator as f64 / part.denominator as f64 * 100.0);
+                w.write_record([
+                    rep.period.year.to_string().as_str(),
+                    rep.period.name(),
+                    &reference,
+                    &u.code,
+                    &u.name,
+                    u.level,
+                    k,
+                    &part.numerator.to_string(),
+                    &part.denominator.to_string(),
+                    &value.map(|v| v.to_string()).unwrap_or_default(),
+                    "",
+                    "",
+                    "",
+                    group,
+                ])?;
+            }
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)
@@ -195,6 +253,22 @@ fn table(rep: &Report, english: bool) -> String {
                 f.denominator,
                 if english { "target" } else { "mục tiêu" }
             );
+            for (group, part) in f.by.iter().flatten() {
+                let rate = (part.denominator > 0)
+                    .then(|| shown(part.numerator as f64 / part.denominator as f64 * 100.0))
+                    .map(|v| format!("{v}%"))
+                    .unwrap_or_else(|| "—".into());
+                let group = if group.is_empty() {
+                    if english { "(unknown)" } else { "(chưa rõ)" }
+                } else {
+                    group
+                };
+                let _ = writeln!(
+                    out,
+                    "      {group}: {}/{} = {rate}",
+                    part.numerator, part.denominator
+                );
+            }
         }
     }
     out

@@ -73,7 +73,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             check,
         } => dataset::run_import(&config, &path, partial, as_of, check).await,
         Command::Export { path, xlsx } => dataset::run_export(&config, &path, xlsx).await,
-        Command::Indicators { period, format } => indicators::run(&config, period, format).await,
+        Command::Indicators { period, format, by } => {
+            indicators::run(&config, period, format, by.as_deref()).await
+        }
         Command::Report { period, out, xlsx } => {
             report::run(&config, period, &out, xlsx.as_deref()).await
         }

@@ -13,8 +13,11 @@ use crate::units::{Level, UnitHistory};
 
 mod names;
 pub use names::{name_vi, name_vi_on};
+mod breakdown;
 mod facts;
 mod targets;
+
+pub use breakdown::*;
 
 pub use facts::*;
 pub use targets::*;
@@ -435,6 +438,32 @@ pub fn each_contribution(
     holds
 }
 
+/// Each commune that holds a record and is valid on the reference date,
+/// with the units it counts in: itself and its ancestors valid then.
+fn counted_in(
+    history: &UnitHistory,
+    holds: &HashSet<usize>,
+    reference: NaiveDate,
+) -> Vec<(usize, Vec<usize>)> {
+    let units = history.all();
+    holds
+        .iter()
+        .filter_map(|&c| {
+            let unit = units.get(c)?;
+            if unit.level != Level::Commune || !unit.valid_on(reference) {
+                return None;
+            }
+            let into = history
+                .ancestors(unit)
+                .into_iter()
+                .filter(|a| a.valid_on(reference))
+                .filter_map(|a| history.index_of(a))
+                .collect();
+            Some((c, into))
+        })
+        .collect()
+}
+
 /// Computes every indicator for the communes valid on the reference date
 /// that hold a record, and for their ancestors valid then.
 pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
@@ -451,20 +480,11 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
 
     // Sum communes into every ancestor valid on the reference date.
     let mut all: HashMap<usize, [Count; 14]> = HashMap::new();
-    for &c in &holds {
-        let (Some(unit), Some(counts)) = (units.get(c), communes.get(c)) else {
+    for (c, into) in counted_in(history, &holds, reference) {
+        let Some(counts) = communes.get(c) else {
             continue;
         };
-        if !holds.contains(&c) || unit.level != Level::Commune || !unit.valid_on(reference) {
-            continue;
-        }
-        for a in history.ancestors(unit) {
-            if !a.valid_on(reference) {
-                continue;
-            }
-            let Some(i) = history.index_of(a) else {
-                continue;
-            };
+        for i in into {
             let sum = all.entry(i).or_insert([Count::default(); 14]);
             for (s, c) in sum.iter_mut().zip(counts) {
                 s.numerator += c.numerator;

@@ -3,7 +3,7 @@
 //! and judged against the plan's targets. Shared by `treem indicators` and
 //! the pages.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use treem_domain::child::ChildStatus;
@@ -20,6 +20,18 @@ pub struct Figure {
     pub target: Option<f64>,
     pub comparison: &'static str,
     pub status: &'static str,
+    /// Split by a group of children (`--by`): each group's part, by the
+    /// group's name (`""`: unknown); only the indicators counted child by
+    /// child, only groups with children in the denominator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<BTreeMap<String, Part>>,
+}
+
+/// One group's part of a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub numerator: i64,
+    pub denominator: i64,
 }
 
 /// A unit valid on the reference date with its fourteen figures.
@@ -304,6 +316,7 @@ pub fn judge(loaded: &Loaded, period: Period) -> Report {
                             target,
                             comparison: comparison.symbol(),
                             status: ind::status(count, target, comparison).code(),
+                            by: None,
                         },
                     )
                 })
@@ -318,4 +331,61 @@ pub fn judge(loaded: &Loaded, period: Period) -> Report {
         })
         .collect();
     Report { period, units }
+}
+
+/// Each fact child's group by a dimension (unknown values: `""`).
+pub async fn grouping(
+    store: &dyn Store,
+    loaded: &Loaded,
+    dim: ind::Dimension,
+) -> Result<ind::Grouping, StoreError> {
+    let column = match dim {
+        ind::Dimension::Sex => treem_store::GroupColumn::Sex,
+        ind::Dimension::Ethnicity => treem_store::GroupColumn::Ethnicity,
+        ind::Dimension::Poverty => treem_store::GroupColumn::Poverty,
+    };
+    let mut rows = store.child_groups(column).await?;
+    rows.sort_unstable_by_key(|(id, _)| *id);
+    let value = |id: &i64| {
+        rows.binary_search_by_key(id, |(i, _)| *i)
+            .ok()
+            .and_then(|at| rows[at].1.as_deref())
+    };
+    Ok(ind::Grouping::new(loaded.child_ids.iter().map(value)))
+}
+
+/// Every unit's indicators for a period, the ones counted child by child
+/// split by `dim` (their groups sum to them exactly).
+pub async fn report_by(
+    store: &dyn Store,
+    period: Period,
+    dim: ind::Dimension,
+) -> Result<(Report, UnitHistory), StoreError> {
+    let loaded = load(store, period).await?;
+    let mut rep = judge(&loaded, period);
+    let grouping = grouping(store, &loaded, dim).await?;
+    let by = ind::compute_by(&loaded.history, &loaded.facts, period, &grouping);
+    for u in &mut rep.units {
+        let groups = by.get(&u.unit);
+        for (key, f) in &mut u.indicators {
+            if !ind::BY_KEYS.contains(key) {
+                continue;
+            }
+            let k = ind::KEYS.iter().position(|x| x == key).unwrap_or(0);
+            let parts = groups
+                .into_iter()
+                .flatten()
+                .filter(|(_, c)| c[k].denominator > 0)
+                .map(|(name, c)| {
+                    let part = Part {
+                        numerator: c[k].numerator,
+                        denominator: c[k].denominator,
+                    };
+                    (name.clone(), part)
+                })
+                .collect();
+            f.by = Some(parts);
+        }
+    }
+    Ok((rep, loaded.history))
 }

@@ -18,11 +18,11 @@ fn data_set(dir: &Path) {
         ("manifest.csv", "as_of\n2025-03-01\n"),
         (
             "children.csv",
-            "child_id,full_name,sex,date_of_birth,commune_code,birth_registered\n\
-             A,Lò Thị A,F,2023-01-10,03424,yes\n\
-             B,Lò Văn B,M,2022-05-05,03424,no\n\
-             C,Tẩn Thị C,F,2019-03-03,03394,yes\n\
-             D,Tẩn Văn D,M,2012-02-02,03394,yes\n",
+            "child_id,full_name,sex,date_of_birth,commune_code,birth_registered,ethnicity,household_poverty\n\
+             A,Lò Thị A,F,2023-01-10,03424,yes,Hmông,poor\n\
+             B,Lò Văn B,M,2022-05-05,03424,no,01,none\n\
+             C,Tẩn Thị C,F,2019-03-03,03394,yes,,\n\
+             D,Tẩn Văn D,M,2012-02-02,03394,yes,08,cận nghèo\n",
         ),
         (
             "measurements.csv",
@@ -151,6 +151,123 @@ fn indicators_as_json_across_the_reform() {
     assert!(
         text(&o.stdout).contains("Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh: 1/2 = 50,0%")
     );
+}
+
+/// The `by` of a figure as (group, numerator, denominator), sorted.
+fn parts(f: &serde_json::Value) -> Vec<(String, i64, i64)> {
+    let mut v: Vec<(String, i64, i64)> = f["by"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(g, p)| {
+            (
+                g.clone(),
+                p["numerator"].as_i64().unwrap(),
+                p["denominator"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn indicators_split_by_groups_of_children() {
+    let d = temp_dir().unwrap();
+    let data = d.0.join("data");
+    data_set(&d.0.join("set"));
+    let o = treem(&data, &["import", d.0.join("set").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let run = |by: &str| {
+        let args = [
+            "indicators",
+            "--year",
+            "2025",
+            "--half",
+            "1",
+            "--by",
+            by,
+            "--format",
+            "json",
+        ];
+        let o = treem(&data, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let sex = run("sex");
+    let reg = figure(&sex, "106", "birth_registration_u5");
+    assert_eq!(parts(reg), vec![("F".into(), 1, 1), ("M".into(), 0, 1)]);
+    assert_eq!(
+        parts(figure(&sex, "03394", "participation_11plus")),
+        vec![("M".into(), 1, 1)]
+    );
+    // Only the indicators counted child by child are split.
+    assert!(
+        figure(&sex, "106", "child_friendly_communes")
+            .get("by")
+            .is_none()
+    );
+    let poverty = run("poverty");
+    assert_eq!(
+        parts(figure(&poverty, "106", "birth_registration_u5")),
+        vec![("none".into(), 0, 1), ("poor".into(), 1, 1)]
+    );
+    let ethnicity = run("ethnicity");
+    // The awareness indicator counts the 6–15-year-olds: C (unknown) and D.
+    assert_eq!(
+        parts(figure(&ethnicity, "106", "participation_awareness")),
+        vec![("".into(), 0, 1), ("08".into(), 1, 1)]
+    );
+    // Every split entry of every unit: its groups sum to it exactly.
+    for doc in [&sex, &poverty, &ethnicity] {
+        for u in doc["units"].as_array().unwrap() {
+            for (key, f) in u["indicators"].as_object().unwrap() {
+                let Some(by) = f.get("by") else { continue };
+                let (n, dd) = by.as_object().unwrap().values().fold((0, 0), |(n, d), p| {
+                    (
+                        n + p["numerator"].as_i64().unwrap(),
+                        d + p["denominator"].as_i64().unwrap(),
+                    )
+                });
+                assert_eq!(
+                    (Some(n), Some(dd)),
+                    (f["numerator"].as_i64(), f["denominator"].as_i64()),
+                    "{key} of {}",
+                    u["code"]
+                );
+            }
+        }
+    }
+    // CSV: a group column, a row per group after its entry.
+    let o = treem(
+        &data,
+        &[
+            "indicators",
+            "--year",
+            "2025",
+            "--half",
+            "1",
+            "--unit",
+            "03424",
+            "--by",
+            "sex",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = text(&o.stdout);
+    assert!(
+        csv.lines().next().unwrap().ends_with(",status,group"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",birth_registration_u5,0,1,0,,,,M")),
+        "{csv}"
+    );
+    let o = treem(&data, &["indicators", "--year", "2025", "--by", "age"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("sex"), "{}", text(&o.stderr));
 }
 
 #[test]
