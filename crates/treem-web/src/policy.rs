@@ -49,6 +49,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     // Indicators: dashboard, trend, drill-down, facts (indicators/)
     ("GET", "/indicators", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),
+    ("GET", "/indicators/gaps", Action::Authenticated),
     ("GET", "/indicators/{key}", Action::ViewRegistry),
     ("GET", "/facts", Action::EditRegistry),
     ("POST", "/facts/{file}", Action::EditRegistry),

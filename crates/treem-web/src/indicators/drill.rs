@@ -86,7 +86,26 @@ pub(crate) async fn drill(
         return Err(AppError::Forbidden);
     }
     let index = history.index_of(unit).ok_or(AppError::NotFound)?;
-    let members = ind::members(history, facts, period, key, index);
+    let mut members = ind::members(history, facts, period, key, index);
+    // One group of a breakdown (from the gaps page): its children only.
+    let mut group_label = None;
+    if let (Some(by), Some(group)) = (q.by.as_deref(), q.group.as_deref()) {
+        let dim = ind::Dimension::parse(by).ok_or(AppError::BadRequest)?;
+        if !ind::BY_KEYS.contains(&key) {
+            return Err(AppError::BadRequest);
+        }
+        let grouping =
+            crate::indicators::figures::grouping(state.store.as_ref(), &loaded, dim).await?;
+        members.retain(|c| match c.record {
+            Record::Child(i) => grouping
+                .of_child
+                .get(i)
+                .and_then(|g| grouping.names.get(*g as usize))
+                .is_some_and(|name| name == group),
+            _ => false,
+        });
+        group_label = Some(crate::indicators::gaps::group_label(info.lang, dim, group));
+    }
     let part = q.part.clone().unwrap_or_else(|| "all".into());
     let chosen: Vec<&ind::Contribution> = members
         .iter()
@@ -281,10 +300,15 @@ pub(crate) async fn drill(
         let audit = user
             .event(&info, action, "indicator", key)
             .with_detail(format!(
-                "{} {} {}: {} rows",
+                "{} {} {}{}: {} rows",
                 unit.code,
                 period.year,
                 period.name(),
+                q.group
+                    .as_deref()
+                    .filter(|_| group_label.is_some())
+                    .map(|g| format!(" group {g}"))
+                    .unwrap_or_default(),
                 lines.len()
             ));
         state.store.audit(audit).await?;
@@ -316,15 +340,23 @@ pub(crate) async fn drill(
             bytes,
         ));
     }
-    let base = format!(
+    let mut base = format!(
         "/indicators/{key}?{}&unit={}",
         period_query(period),
         encode(&unit.code)
     );
+    if let (Some(by), Some(group)) = (&q.by, &q.group)
+        && group_label.is_some()
+    {
+        base.push_str(&format!("&by={}&group={}", encode(by), encode(group)));
+    }
     let tpl = DrillTemplate {
         page: Page::new(&info, Some(&user), indicator),
         indicator,
-        unit: unit.name.clone(),
+        unit: match &group_label {
+            Some(g) => format!("{} — {g}", unit.name),
+            None => unit.name.clone(),
+        },
         reference: fmt_date(reference),
         numerator: members.iter().map(|c| c.numerator).sum(),
         denominator: members.iter().map(|c| c.denominator).sum(),

@@ -1,11 +1,13 @@
 //! The fourteen indicators: their figures from the records (`figures`), the
 //! dashboard, the drill-down to the children behind a figure, the trend over
-//! periods, the targets an administrator sets and the facility facts.
+//! periods, the gaps between groups of children, the targets an
+//! administrator sets and the facility facts.
 
 mod dashboard;
 mod drill;
 mod facts;
 pub mod figures;
+pub(crate) mod gaps;
 pub(crate) mod period;
 mod targets;
 mod trend;
@@ -20,5 +22,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(targets::routes())
         .merge(trend::routes())
+        .merge(gaps::routes())
         .merge(facts::routes())
 }

@@ -17,6 +17,9 @@ pub(crate) struct PeriodQuery {
     pub unit: Option<String>,
     pub part: Option<String>,
     pub format: Option<String>,
+    /// A breakdown (`sex`, `ethnicity`, `poverty`) and one of its groups.
+    pub by: Option<String>,
+    pub group: Option<String>,
 }
 
 /// The last period whose reference date has passed.

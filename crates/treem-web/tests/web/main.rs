@@ -18,6 +18,7 @@ mod demo_round_trip;
 mod duplicates;
 mod facts;
 mod full_disk;
+mod gaps;
 mod growth;
 mod hardening;
 mod indicators_backends;
