@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod national_id;
 pub mod nutrition;
 pub mod plan;
+pub mod returns;
 pub mod scope;
 pub mod search_index;
 pub mod text;

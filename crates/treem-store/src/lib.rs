@@ -29,10 +29,12 @@ mod import_sql;
 mod indicators_sql;
 mod measurements_sql;
 mod model;
+mod plan_exports;
 mod plan_import_sql;
 mod plans_sql;
 pub mod postgres;
 mod progress_sql;
+mod returns_sql;
 mod rows;
 mod seal_sql;
 mod search_sql;
@@ -55,17 +57,8 @@ pub use held_uploads_sql::{HeldUpload, HeldUploads};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
-pub use plan_import_sql::{
-    AgencyWrite, PlanKey, PlanWrite, PlanWrites, ProgressWrite, RecommendationWrite,
-    SupervisionWrite, TaskWrite,
-};
-pub use plans_sql::{
-    AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
-};
-pub use progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
+pub use plan_exports::*;
 pub use seal_sql::SealedValue;
-pub use seed_plan::ensure_seed_plan;
-pub use supervisions_sql::{NewSupervision, RecommendationRow, SupervisionRow, SupervisionStore};
 pub use targets_sql::{StoredTarget, TargetChange};
 pub use village_sql::{
     NewVillageSession, ReceivedEntry, Recorded, Resolution, VillageChild, VillageEntry,
@@ -142,6 +135,7 @@ pub trait Store:
     + ProgressStore
     + SupervisionStore
     + BreakdownStore
+    + ReturnStore
     + Send
     + Sync
 {

@@ -99,5 +99,6 @@ crate::plans_sql::plans_sql!(PgStore);
 crate::breakdown_sql::breakdown_sql!(PgStore);
 crate::progress_sql::progress_sql!(PgStore, sqlx::Postgres);
 crate::supervisions_sql::supervisions_sql!(PgStore, sqlx::Postgres);
+crate::returns_sql::returns_sql!(PgStore, sqlx::Postgres);
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

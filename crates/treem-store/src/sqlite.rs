@@ -180,5 +180,6 @@ crate::plans_sql::plans_sql!(SqliteStore);
 crate::breakdown_sql::breakdown_sql!(SqliteStore);
 crate::progress_sql::progress_sql!(SqliteStore, sqlx::Sqlite);
 crate::supervisions_sql::supervisions_sql!(SqliteStore, sqlx::Sqlite);
+crate::returns_sql::returns_sql!(SqliteStore, sqlx::Sqlite);
 crate::plan_import_sql::plan_import_sql!(SqliteStore, sqlx::Sqlite);
 crate::village_sql::village_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

@@ -10,5 +10,6 @@ mod contract_cases;
 mod contract_held_uploads;
 mod contract_measurement_changes;
 mod contract_plans;
+mod contract_returns;
 mod contract_village_sessions;
 mod contract_villages;

@@ -1,0 +1,18 @@
+//! The storage of running the plan (module 7) and of returns (issue 18),
+//! re-exported at the crate's root.
+
+pub use crate::plan_import_sql::{
+    AgencyWrite, PlanKey, PlanWrite, PlanWrites, ProgressWrite, RecommendationWrite,
+    SupervisionWrite, TaskWrite,
+};
+pub use crate::plans_sql::{
+    AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
+};
+pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
+pub use crate::returns_sql::{
+    ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, StepRow, ValueRow,
+};
+pub use crate::seed_plan::ensure_seed_plan;
+pub use crate::supervisions_sql::{
+    NewSupervision, RecommendationRow, SupervisionRow, SupervisionStore,
+};
