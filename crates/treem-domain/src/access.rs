@@ -100,6 +100,9 @@ pub enum Action {
     /// unit; an account that works for an agency (a viewer too) for that
     /// agency only (`treem-web`'s plans check which).
     ReportProgress,
+    /// Approve a commune's return, or unlock it with a reason: the level
+    /// above the commune (province, or a district before the reform).
+    ApproveReturns,
 }
 
 /// The policy table: whether `role` may perform `action` at all. Which
@@ -115,6 +118,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         ViewCases => true,
         OpenCases | AssignTasks => matches!(role, Province | District | Commune),
         ReportProgress => matches!(role, Province | District | Commune | Viewer),
+        ApproveReturns => matches!(role, Province | District),
     }
 }
 

@@ -70,6 +70,11 @@ pub const ACTIONS: &[&str] = &[
     "progress_filed",
     "progress_loaded",
     "plan_exported",
+    "returns_loaded",
+    "return_saved",
+    "return_submitted",
+    "return_approved",
+    "return_unlocked",
     "supervision_recorded",
     "recommendation_closed",
 ];

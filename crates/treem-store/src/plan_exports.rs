@@ -12,7 +12,7 @@ pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressS
 pub use crate::returns_sql::{
     ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, StepRow, ValueRow,
 };
-pub use crate::seed_plan::ensure_seed_plan;
+pub use crate::seed_plan::{ensure_return_seed, ensure_seed_plan};
 pub use crate::supervisions_sql::{
     NewSupervision, RecommendationRow, SupervisionRow, SupervisionStore,
 };

@@ -57,3 +57,38 @@ pub async fn ensure_seed_plan(store: &dyn Store) -> StoreResult<bool> {
     let audit = AuditEvent::system("system", "plan_loaded", "plan", "seed");
     Ok(store.load_plan(&plan, audit).await?.is_some())
 }
+
+/// Defines the seed's data elements and returns (the five programmes'
+/// obvious figures, `treem_domain::returns::seed`) when none is defined
+/// yet; returns whether it did.
+pub async fn ensure_return_seed(store: &dyn Store) -> StoreResult<bool> {
+    use treem_domain::returns::seed;
+    let elements: Vec<crate::ElementRow> = seed::elements()
+        .into_iter()
+        .map(|e| crate::ElementRow {
+            code: e.code,
+            name_vi: e.name_vi,
+            name_en: e.name_en,
+            kind: e.kind.code().into(),
+            by_sex: e.by_sex,
+            programme: e.programme,
+        })
+        .collect();
+    let forms: Vec<crate::FormRow> = seed::forms()
+        .into_iter()
+        .map(|f| crate::FormRow {
+            code: f.code,
+            name_vi: f.name_vi,
+            name_en: f.name_en,
+            frequency: f.frequency.code().into(),
+            elements: f.elements,
+            rules: f
+                .rules
+                .into_iter()
+                .map(|r| (r.left, r.comparison.symbol().into(), r.right))
+                .collect(),
+        })
+        .collect();
+    let audit = AuditEvent::system("system", "returns_loaded", "return", "seed");
+    store.load_return_seed(&elements, &forms, audit).await
+}

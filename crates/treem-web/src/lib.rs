@@ -16,6 +16,7 @@ mod plans;
 pub mod policy;
 pub mod registry;
 pub mod reports;
+mod returns;
 pub mod shell;
 mod village;
 
@@ -43,6 +44,7 @@ fn router(state: AppState) -> Router {
         .merge(datasets::routes())
         .merge(village::routes())
         .merge(plans::routes())
+        .merge(returns::routes())
         .merge(admin::routes())
         .merge(api::routes())
         .fallback(|| async { AppError::NotFound })

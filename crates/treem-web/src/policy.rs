@@ -73,6 +73,13 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
         "/plans/recommendations/{id}/close",
         Action::ReportProgress,
     ),
+    // Returns (returns/): read within scope; filled by officers, approved
+    // or unlocked by the level above (returns/found.rs decides which).
+    ("GET", "/returns", Action::Authenticated),
+    ("GET", "/returns/filing", Action::Authenticated),
+    ("POST", "/returns/filing", Action::EditRegistry),
+    ("POST", "/returns/approve", Action::ApproveReturns),
+    ("POST", "/returns/unlock", Action::ApproveReturns),
     // Village days (village/): the offline page, its script, manifest,
     // worker and icons hold no data and are public; the rest is the
     // registry's.

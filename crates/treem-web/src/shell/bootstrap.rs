@@ -178,7 +178,9 @@ async fn load_demo_facts(
 }
 
 /// Loads the seed plan when it is not there yet (see
-/// `treem_store::ensure_seed_plan`); returns whether it was loaded.
+/// `treem_store::ensure_seed_plan`), and the returns' data elements when
+/// none is defined; returns whether the plan was loaded.
 pub async fn ensure_seed_plan(store: &dyn Store) -> Result<bool, AppError> {
+    treem_store::ensure_return_seed(store).await?;
     Ok(treem_store::ensure_seed_plan(store).await?)
 }

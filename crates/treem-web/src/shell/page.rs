@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 17] = [
+const NAV: [(&str, &str, Action); 18] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -41,6 +41,7 @@ const NAV: [(&str, &str, Action); 17] = [
     ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/village", "nav.village", Action::EditRegistry),
     ("/plans", "nav.plans", Action::Authenticated),
+    ("/returns", "nav.returns", Action::Authenticated),
     ("/units", "nav.units", Action::ViewUnits),
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),

@@ -28,6 +28,7 @@ mod plan_import;
 mod plan_progress;
 mod plans;
 mod registry;
+mod returns;
 mod search_index;
 mod supervisions;
 mod targets;
