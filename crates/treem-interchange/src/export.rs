@@ -153,6 +153,10 @@ pub async fn export(
     }
     let plan = crate::plan_files::export::write(store, &units, target, &mut book, progress).await?;
     out.rows.extend(plan);
+    let returns = crate::returns_file::export_rows(store, &units).await?;
+    write_all(target, &mut book, File::Returns, &returns)?;
+    out.rows
+        .push((File::Returns.name(), returns.len() as u64 - 1));
     if let Target::Workbook(path) = target {
         book.save(path)?;
     }

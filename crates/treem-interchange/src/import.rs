@@ -103,6 +103,7 @@ pub async fn import(
     let mut tx = writer
         .await
         .map_err(|e| ImportError::Reject(e.to_string()))?;
+    crate::returns_file::apply(&mut ctx, store, tx.as_mut()).await?;
     crate::plan_files::check::apply(&mut ctx, store, tx.as_mut()).await?;
     for w in ctx.rejects.values_mut() {
         w.flush().map_err(|e| ImportError::Reject(e.to_string()))?;

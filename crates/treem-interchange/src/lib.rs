@@ -16,6 +16,7 @@ mod raw;
 mod read_file;
 pub mod records;
 pub mod report;
+mod returns_file;
 mod sink;
 pub mod source;
 pub mod spec;

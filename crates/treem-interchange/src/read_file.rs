@@ -239,7 +239,7 @@ pub(crate) async fn read_file(
                         raw: raw.cells,
                         parsed: p,
                     };
-                    if file.is_plan() && ctx.plan_rows.len() >= crate::plan_files::MAX_ROWS {
+                    if file.checked_later() && ctx.plan_rows.len() >= crate::plan_files::MAX_ROWS {
                         let e = FieldError {
                             column: "",
                             value: String::new(),
@@ -253,7 +253,7 @@ pub(crate) async fn read_file(
                             ),
                         };
                         ctx.reject(file, head, row.line, &row.raw, vec![e])?;
-                    } else if file.is_plan() {
+                    } else if file.checked_later() {
                         ctx.plan_rows.push((file, row));
                     } else {
                         pending.push(row);
@@ -431,8 +431,7 @@ fn parse(ctx: &Ctx<'_>, file: File, values: &[String]) -> Result<Parsed, Vec<Fie
         | File::PlanTasks
         | File::Progress
         | File::Supervisions
-        | File::Recommendations => {
-            Parsed::Plan(crate::plan_files::cells::PlanCells::read(file, values))
-        }
+        | File::Recommendations
+        | File::Returns => Parsed::Plan(crate::plan_files::cells::PlanCells::read(file, values)),
     })
 }

@@ -185,6 +185,14 @@ const RECOMMENDATIONS: &[Column] = &[
     text("closed_note", "Kết quả thực hiện", false),
 ];
 
+const RETURNS: &[Column] = &[
+    text("unit_code", "Mã xã", true),
+    col("period", "Kỳ báo cáo", true),
+    text("element", "Mã số liệu", true),
+    col("sex", "Giới tính", false),
+    col("value", "Giá trị", true),
+];
+
 /// The files of a data set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum File {
@@ -202,6 +210,7 @@ pub enum File {
     Progress,
     Supervisions,
     Recommendations,
+    Returns,
 }
 
 impl File {
@@ -230,14 +239,23 @@ impl File {
         File::Recommendations,
     ];
 
-    /// Every file of the format, the plan's included.
+    /// Every file of the format, the plan's and the returns' included.
     pub fn every() -> impl Iterator<Item = File> {
-        File::ALL.into_iter().chain(File::PLAN)
+        File::ALL
+            .into_iter()
+            .chain(File::PLAN)
+            .chain(std::iter::once(File::Returns))
     }
 
     /// Whether this is one of the plan's files.
     pub fn is_plan(self) -> bool {
         File::PLAN.contains(&self)
+    }
+
+    /// Whether its rows are checked once every file is read (against the
+    /// stored plans or returns), not as they are read.
+    pub fn checked_later(self) -> bool {
+        self.is_plan() || self == File::Returns
     }
 
     /// The file's name without `.csv` (also the sheet's name).
@@ -257,6 +275,7 @@ impl File {
             File::Progress => "progress",
             File::Supervisions => "supervisions",
             File::Recommendations => "recommendations",
+            File::Returns => "returns",
         }
     }
 
@@ -277,6 +296,7 @@ impl File {
             File::Progress => "Tiến độ thực hiện",
             File::Supervisions => "Giám sát, kiểm tra",
             File::Recommendations => "Kiến nghị sau giám sát",
+            File::Returns => "Báo cáo số liệu",
         }
     }
 
@@ -296,6 +316,7 @@ impl File {
             File::Progress => PROGRESS,
             File::Supervisions => SUPERVISIONS,
             File::Recommendations => RECOMMENDATIONS,
+            File::Returns => RETURNS,
         }
     }
 

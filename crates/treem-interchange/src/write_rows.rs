@@ -165,7 +165,8 @@ fn table(file: File) -> Option<FactTable> {
         | File::PlanTasks
         | File::Progress
         | File::Supervisions
-        | File::Recommendations => return None,
+        | File::Recommendations
+        | File::Returns => return None,
     })
 }
 

@@ -14,15 +14,12 @@ pub enum GroupColumn {
 }
 
 impl GroupColumn {
-    pub(crate) fn sql(self) -> &'static str {
+    /// The columns read: the child's id and the group's.
+    pub(crate) fn columns(self) -> &'static str {
         match self {
-            GroupColumn::Sex => "SELECT id, sex FROM children WHERE merged_into IS NULL",
-            GroupColumn::Ethnicity => {
-                "SELECT id, ethnicity FROM children WHERE merged_into IS NULL"
-            }
-            GroupColumn::Poverty => {
-                "SELECT id, household_poverty FROM children WHERE merged_into IS NULL"
-            }
+            GroupColumn::Sex => "id, sex",
+            GroupColumn::Ethnicity => "id, ethnicity",
+            GroupColumn::Poverty => "id, household_poverty",
         }
     }
 }
@@ -35,18 +32,24 @@ pub trait BreakdownStore: Send + Sync {
     async fn child_groups(&self, column: GroupColumn) -> StoreResult<Vec<(i64, Option<String>)>>;
 }
 
-/// Expands into a backend's `BreakdownStore` implementation.
+/// Expands into a backend's `BreakdownStore` implementation: the rows as
+/// one JSON array the database builds (`$agg`, as the indicators' rows:
+/// a million rows one by one cost the driver far more).
 macro_rules! breakdown_sql {
-    ($store:ty) => {
+    ($store:ty, agg: $agg:literal) => {
         #[async_trait::async_trait]
         impl $crate::BreakdownStore for $store {
             async fn child_groups(
                 &self,
                 column: $crate::GroupColumn,
             ) -> $crate::StoreResult<Vec<(i64, Option<String>)>> {
-                Ok(sqlx::query_as(column.sql())
-                    .fetch_all(self.reader())
-                    .await?)
+                let sql = format!(
+                    concat!("SELECT ", $agg, " FROM children WHERE merged_into IS NULL"),
+                    column.columns()
+                );
+                let json: Option<String> =
+                    sqlx::query_scalar(&sql).fetch_one(self.reader()).await?;
+                $crate::indicators_sql::parse(json)
             }
         }
     };

@@ -206,6 +206,12 @@ pub trait ImportTx: Send {
     ) -> StoreResult<Upserted>;
     /// Writes what a data set's plan files change (checked by the importer).
     async fn write_plans(&mut self, writes: &crate::PlanWrites, actor: &str) -> StoreResult<()>;
+    /// Writes what a data set's `returns.csv` changes (checked by the importer).
+    async fn write_returns(
+        &mut self,
+        writes: &[crate::ReturnWrite],
+        actor: &str,
+    ) -> StoreResult<()>;
     /// Makes everything visible at once, with its audit entry.
     async fn commit(self: Box<Self>, audit: AuditEvent) -> StoreResult<()>;
 }

@@ -451,6 +451,10 @@ macro_rules! import_sql {
                 <$store>::write_plans_in(&mut self.tx, writes, actor).await
             }
 
+            async fn write_returns(&mut self, writes: &[$crate::ReturnWrite], actor: &str) -> $crate::StoreResult<()> {
+                <$store>::write_returns_in(&mut self.tx, writes, actor).await
+            }
+
             async fn commit(self: Box<Self>, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
                 let mut tx = self.tx;
                 for (_, create) in self.rebuild {

@@ -10,7 +10,7 @@ pub use crate::plans_sql::{
 };
 pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
 pub use crate::returns_sql::{
-    ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, StepRow, ValueRow,
+    ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, ReturnWrite, StepRow, ValueRow,
 };
 pub use crate::seed_plan::{ensure_return_seed, ensure_seed_plan};
 pub use crate::supervisions_sql::{

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Count, Facts, KEYS, Period, Record, counted_in, each_contribution};
+use super::{Count, Facts, KEYS, Period, Record, UnitFigures, compute_with, counted_in};
 use crate::units::UnitHistory;
 
 /// The indicators a breakdown splits: those counted child by child.
@@ -79,19 +79,20 @@ impl Grouping {
 /// index in `KEYS`; the others stay zero).
 pub type GroupCounts = BTreeMap<String, [Count; 14]>;
 
-/// The counts of every unit (index in the history) split by group: the
-/// same contributions as `compute`, each added to its child's group.
+/// Every unit's figures (as `compute` gives them) and its counts split by
+/// group, in one pass: each contribution of a child is also added to her
+/// group.
 pub fn compute_by(
     history: &UnitHistory,
     facts: &Facts,
     period: Period,
     grouping: &Grouping,
-) -> HashMap<usize, GroupCounts> {
+) -> (Vec<UnitFigures>, HashMap<usize, GroupCounts>) {
     let reference = period.reference_date();
     let split: Vec<bool> = KEYS.iter().map(|k| BY_KEYS.contains(k)).collect();
     // By (commune, group): sparse, as a nation has thousands of communes.
     let mut communes: HashMap<(usize, u32), [Count; 14]> = HashMap::new();
-    let holds = each_contribution(history, facts, period, &mut |c| {
+    let (figures, holds) = compute_with(history, facts, period, &mut |c| {
         let Record::Child(i) = c.record else {
             return;
         };
@@ -126,7 +127,7 @@ pub fn compute_by(
             }
         }
     }
-    out
+    (figures, out)
 }
 
 /// A group too small to compare (its denominator under 10).

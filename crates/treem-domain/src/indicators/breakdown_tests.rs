@@ -75,8 +75,9 @@ fn groups_split_every_child_indicator_and_sum_to_it() {
             .map(|s| Some(*s))
             .chain(std::iter::once(Some("M"))),
     );
-    let by = compute_by(&h, &facts, Y2025, &grouping);
+    let (figures, by) = compute_by(&h, &facts, Y2025, &grouping);
     let plain = compute(&h, &facts, Y2025);
+    assert_eq!(figures, plain, "the same figures in the same pass");
     for f in &plain {
         let groups = by.get(&f.unit).cloned().unwrap_or_default();
         for key in BY_KEYS {

@@ -467,6 +467,17 @@ fn counted_in(
 /// Computes every indicator for the communes valid on the reference date
 /// that hold a record, and for their ancestors valid then.
 pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<UnitFigures> {
+    compute_with(history, facts, period, &mut |_| {}).0
+}
+
+/// `compute`, each contribution also handed to `also` (a breakdown counts
+/// the same pass), with the communes that hold a record.
+fn compute_with(
+    history: &UnitHistory,
+    facts: &Facts,
+    period: Period,
+    also: &mut dyn FnMut(&Contribution),
+) -> (Vec<UnitFigures>, HashSet<usize>) {
     let reference = period.reference_date();
     let units = history.all();
     // By unit index: a few hundred units take millions of contributions.
@@ -476,6 +487,7 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
             counts[c.key].numerator += c.numerator;
             counts[c.key].denominator += c.denominator;
         }
+        also(&c);
     });
 
     // Sum communes into every ancestor valid on the reference date.
@@ -500,7 +512,7 @@ pub fn compute(history: &UnitHistory, facts: &Facts, period: Period) -> Vec<Unit
         let (ua, ub) = (&units[a.unit], &units[b.unit]);
         (ua.level, &ua.code).cmp(&(ub.level, &ub.code))
     });
-    out
+    (out, holds)
 }
 
 #[cfg(test)]

@@ -44,6 +44,11 @@ impl PlanCells {
                     cell::integer(v).map(|n| n.to_string())
                 } else if col.name == "period" {
                     Some(v.to_lowercase())
+                } else if col.name == "sex" && file == File::Returns {
+                    treem_domain::anthro::parse_sex(v).map(|s| match s {
+                        treem_growth::Sex::Male => "M".to_string(),
+                        treem_growth::Sex::Female => "F".to_string(),
+                    })
                 } else {
                     None
                 };
@@ -70,6 +75,7 @@ impl PlanCells {
             File::Progress => &["unit_code", "plan", "task_code", "agency", "period"],
             File::Supervisions => &["unit_code", "plan", "supervision_id"],
             File::Recommendations => &["unit_code", "plan", "supervision_id", "no"],
+            File::Returns => &["unit_code", "period", "element", "sex"],
             _ => &[],
         }
     }
@@ -86,7 +92,7 @@ impl PlanCells {
     }
 
     /// A problem with one of the row's cells.
-    pub(super) fn error(
+    pub(crate) fn error(
         &self,
         column: &'static str,
         vi: impl Into<String>,
@@ -173,7 +179,7 @@ impl PlanCells {
 }
 
 /// A problem a domain check found (its message in both languages).
-pub(super) fn domain_error(cells: &PlanCells, field: &'static str, key: &str) -> FieldError {
+pub(crate) fn domain_error(cells: &PlanCells, field: &'static str, key: &str) -> FieldError {
     use treem_domain::i18n::{Lang, tr};
     let column = cells
         .file

@@ -11,4 +11,5 @@ mod import_rules;
 mod measure_limits;
 mod plan_files;
 mod readers_fuzz;
+mod returns_files;
 mod sheets;

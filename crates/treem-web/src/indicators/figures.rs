@@ -293,8 +293,13 @@ pub async fn report(
 
 /// The figures of loaded facts, judged against the plan's targets.
 pub fn judge(loaded: &Loaded, period: Period) -> Report {
+    let figures = ind::compute(&loaded.history, &loaded.facts, period);
+    judge_figures(loaded, period, figures)
+}
+
+/// Computed figures judged against the plan's targets.
+fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>) -> Report {
     let history = &loaded.history;
-    let figures = ind::compute(history, &loaded.facts, period);
     let targets = &loaded.targets;
     let units = figures
         .into_iter()
@@ -362,9 +367,9 @@ pub async fn report_by(
     dim: ind::Dimension,
 ) -> Result<(Report, UnitHistory), StoreError> {
     let loaded = load(store, period).await?;
-    let mut rep = judge(&loaded, period);
     let grouping = grouping(store, &loaded, dim).await?;
-    let by = ind::compute_by(&loaded.history, &loaded.facts, period, &grouping);
+    let (figures, by) = ind::compute_by(&loaded.history, &loaded.facts, period, &grouping);
+    let mut rep = judge_figures(&loaded, period, figures);
     for u in &mut rep.units {
         let groups = by.get(&u.unit);
         for (key, f) in &mut u.indicators {
