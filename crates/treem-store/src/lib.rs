@@ -35,6 +35,7 @@ mod plans_sql;
 pub mod postgres;
 mod progress_sql;
 mod returns_sql;
+mod returns_write_sql;
 mod rows;
 mod seal_sql;
 mod search_sql;

@@ -181,5 +181,6 @@ crate::breakdown_sql::breakdown_sql!(SqliteStore, agg: "json_group_array(json_ar
 crate::progress_sql::progress_sql!(SqliteStore, sqlx::Sqlite);
 crate::supervisions_sql::supervisions_sql!(SqliteStore, sqlx::Sqlite);
 crate::returns_sql::returns_sql!(SqliteStore, sqlx::Sqlite);
+crate::returns_write_sql::returns_write_sql!(SqliteStore, sqlx::Sqlite);
 crate::plan_import_sql::plan_import_sql!(SqliteStore, sqlx::Sqlite);
 crate::village_sql::village_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

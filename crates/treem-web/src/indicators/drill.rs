@@ -104,7 +104,9 @@ pub(crate) async fn drill(
                 .is_some_and(|name| name == group),
             _ => false,
         });
-        group_label = Some(crate::indicators::gaps::group_label(info.lang, dim, group));
+        group_label = Some(crate::indicators::figures::group_label(
+            info.lang, dim, group,
+        ));
     }
     let part = q.part.clone().unwrap_or_else(|| "all".into());
     let chosen: Vec<&ind::Contribution> = members

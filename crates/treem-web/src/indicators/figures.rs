@@ -394,3 +394,30 @@ pub async fn report_by(
     }
     Ok((rep, loaded.history))
 }
+
+/// A group's name as the reader knows it (`""`: unknown).
+pub(crate) fn group_label(
+    lang: treem_domain::i18n::Lang,
+    dim: ind::Dimension,
+    group: &str,
+) -> String {
+    use ind::Dimension;
+    if group.is_empty() {
+        return lang.t("gaps.unknown").to_string();
+    }
+    match dim {
+        Dimension::Sex => match group {
+            "F" => lang.t("gaps.female").to_string(),
+            "M" => lang.t("gaps.male").to_string(),
+            other => other.to_string(),
+        },
+        Dimension::Poverty => match group {
+            "poor" | "near_poor" | "none" => lang.t(&format!("gaps.{group}")).to_string(),
+            other => other.to_string(),
+        },
+        Dimension::Ethnicity => match treem_domain::child::ethnicity_name(group) {
+            Some(name) => format!("{name} ({group})"),
+            None => group.to_string(),
+        },
+    }
+}

@@ -20,7 +20,7 @@ use treem_domain::indicators::{
 };
 use treem_domain::units::Level;
 
-use crate::indicators::figures::report_by;
+use crate::indicators::figures::{group_label, report_by};
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -28,28 +28,6 @@ use crate::{AppError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/indicators/gaps", get(gaps))
-}
-
-/// A group's name as the reader knows it (`""`: unknown).
-pub(crate) fn group_label(lang: Lang, dim: Dimension, group: &str) -> String {
-    if group.is_empty() {
-        return lang.t("gaps.unknown").to_string();
-    }
-    match dim {
-        Dimension::Sex => match group {
-            "F" => lang.t("gaps.female").to_string(),
-            "M" => lang.t("gaps.male").to_string(),
-            other => other.to_string(),
-        },
-        Dimension::Poverty => match group {
-            "poor" | "near_poor" | "none" => lang.t(&format!("gaps.{group}")).to_string(),
-            other => other.to_string(),
-        },
-        Dimension::Ethnicity => match treem_domain::child::ethnicity_name(group) {
-            Some(name) => format!("{name} ({group})"),
-            None => group.to_string(),
-        },
-    }
 }
 
 struct GroupRow {
