@@ -338,25 +338,37 @@ fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>
     Report { period, units }
 }
 
-/// Each fact child's group by a dimension (unknown values: `""`).
-pub async fn grouping(
-    store: &dyn Store,
-    loaded: &Loaded,
-    dim: ind::Dimension,
-) -> Result<ind::Grouping, StoreError> {
-    let column = match dim {
+/// The column a dimension reads.
+fn column_of(dim: ind::Dimension) -> treem_store::GroupColumn {
+    match dim {
         ind::Dimension::Sex => treem_store::GroupColumn::Sex,
         ind::Dimension::Ethnicity => treem_store::GroupColumn::Ethnicity,
         ind::Dimension::Poverty => treem_store::GroupColumn::Poverty,
-    };
-    let mut rows = store.child_groups(column).await?;
+    }
+}
+
+/// Each fact child's group from the stored (id, value) rows (unknown
+/// values: `""`).
+fn grouping_of(loaded: &Loaded, mut rows: Vec<(i64, Option<String>)>) -> ind::Grouping {
     rows.sort_unstable_by_key(|(id, _)| *id);
     let value = |id: &i64| {
         rows.binary_search_by_key(id, |(i, _)| *i)
             .ok()
             .and_then(|at| rows[at].1.as_deref())
     };
-    Ok(ind::Grouping::new(loaded.child_ids.iter().map(value)))
+    ind::Grouping::new(loaded.child_ids.iter().map(value))
+}
+
+/// Each fact child's group by a dimension.
+pub async fn grouping(
+    store: &dyn Store,
+    loaded: &Loaded,
+    dim: ind::Dimension,
+) -> Result<ind::Grouping, StoreError> {
+    Ok(grouping_of(
+        loaded,
+        store.child_groups(column_of(dim)).await?,
+    ))
 }
 
 /// Every unit's indicators for a period, the ones counted child by child
@@ -366,8 +378,10 @@ pub async fn report_by(
     period: Period,
     dim: ind::Dimension,
 ) -> Result<(Report, UnitHistory), StoreError> {
-    let loaded = load(store, period).await?;
-    let grouping = grouping(store, &loaded, dim).await?;
+    // The groups are read while the facts are (two queries at once).
+    let (loaded, rows) = tokio::join!(load(store, period), store.child_groups(column_of(dim)));
+    let loaded = loaded?;
+    let grouping = grouping_of(&loaded, rows?);
     let (figures, by) = ind::compute_by(&loaded.history, &loaded.facts, period, &grouping);
     let mut rep = judge_figures(&loaded, period, figures);
     for u in &mut rep.units {
