@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Count, Facts, KEYS, Period, Record, UnitFigures, compute_with, counted_in};
+use super::compute::{compute_with, counted_in};
+use super::{Count, Facts, KEYS, Period, Record, UnitFigures};
 use crate::units::UnitHistory;
 
 /// The indicators a breakdown splits: those counted child by child.

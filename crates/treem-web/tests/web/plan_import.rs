@@ -57,12 +57,10 @@ async fn upload(app: &TestApp, c: &reqwest::Client, bytes: Vec<u8>) -> (StatusCo
     (res.status(), res.text().await.unwrap())
 }
 
-/// A row for task N4 (6-monthly) of commune `code`'s derived plan, in the
-/// half-year under way.
-async fn row(app: &TestApp, code: &str, agency: &str, reached: &str) -> [String; 8] {
+/// The plan derived for commune `code` (the demo derives one for each).
+async fn derived_plan(app: &TestApp, code: &str) -> treem_store::PlanRow {
     let units = app.store.units().await.unwrap();
-    let plan = app
-        .store
+    app.store
         .plans()
         .await
         .unwrap()
@@ -73,7 +71,13 @@ async fn row(app: &TestApp, code: &str, agency: &str, reached: &str) -> [String;
                     .iter()
                     .any(|u| u.id == p.unit_id && u.unit.code == code)
         })
-        .unwrap();
+        .unwrap()
+}
+
+/// A row for task N4 (6-monthly) of commune `code`'s derived plan, in the
+/// half-year under way.
+async fn row(app: &TestApp, code: &str, agency: &str, reached: &str) -> [String; 8] {
+    let plan = derived_plan(app, code).await;
     let period = ReportPeriod::containing(vn_today()).code();
     [
         code.to_string(),
@@ -88,20 +92,7 @@ async fn row(app: &TestApp, code: &str, agency: &str, reached: &str) -> [String;
 }
 
 async fn reports_of_n4(app: &TestApp, code: &str) -> Vec<(String, Option<i64>)> {
-    let units = app.store.units().await.unwrap();
-    let plan = app
-        .store
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.derived_from.is_some()
-                && units
-                    .iter()
-                    .any(|u| u.id == p.unit_id && u.unit.code == code)
-        })
-        .unwrap();
+    let plan = derived_plan(app, code).await;
     let task = app
         .store
         .plan_tasks(plan.id)
@@ -177,26 +168,9 @@ async fn progress_is_imported_within_scope_and_agency(app: TestApp) {
     assert!(n.unwrap_or(0) >= 2, "{n:?}");
 }
 
-async fn plan_id_of(app: &TestApp, code: &str) -> i64 {
-    let units = app.store.units().await.unwrap();
-    app.store
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.derived_from.is_some()
-                && units
-                    .iter()
-                    .any(|u| u.id == p.unit_id && u.unit.code == code)
-        })
-        .unwrap()
-        .id
-}
-
 async fn a_plan_downloads_as_a_workbook_that_imports_back(app: TestApp) {
     let c = app.signed_in("banbo").await;
-    let id = plan_id_of(&app, "03424").await;
+    let id = derived_plan(&app, "03424").await.id;
     let (_, page) = app.get(&c, &format!("/plans/{id}")).await;
     assert!(page.contains(&format!("/plans/{id}/plan.xlsx")), "{page}");
     let res = c
@@ -227,7 +201,7 @@ async fn a_plan_downloads_as_a_workbook_that_imports_back(app: TestApp) {
         "the plan as downloaded changes nothing"
     );
     // Another commune's plan is not hers to download.
-    let other = plan_id_of(&app, "03390").await;
+    let other = derived_plan(&app, "03390").await.id;
     let res = c
         .get(app.url(&format!("/plans/{other}/plan.xlsx")))
         .send()
