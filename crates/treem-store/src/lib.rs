@@ -33,6 +33,7 @@ mod plan_exports;
 mod plan_import_sql;
 mod plans_sql;
 pub mod postgres;
+mod programme_sql;
 mod progress_sql;
 mod returns_sql;
 mod returns_write_sql;
@@ -137,6 +138,7 @@ pub trait Store:
     + SupervisionStore
     + BreakdownStore
     + ReturnStore
+    + ProgrammeStore
     + Send
     + Sync
 {

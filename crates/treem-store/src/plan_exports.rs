@@ -8,6 +8,7 @@ pub use crate::plan_import_sql::{
 pub use crate::plans_sql::{
     AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
 };
+pub use crate::programme_sql::{ElementPut, FiledValue, ProgrammeIndicatorRow, ProgrammeStore};
 pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
 pub use crate::returns_sql::{
     ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, ReturnWrite, StepRow, ValueRow,

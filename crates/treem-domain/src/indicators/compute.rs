@@ -10,7 +10,7 @@ use crate::units::{Level, UnitHistory};
 
 /// Each commune that holds a record and is valid on the reference date,
 /// with the units it counts in: itself and its ancestors valid then.
-pub(super) fn counted_in(
+pub fn counted_in(
     history: &UnitHistory,
     holds: &HashSet<usize>,
     reference: NaiveDate,

@@ -5,6 +5,7 @@
 //! approved (locked) by the level above. This file holds the vocabulary
 //! and the checks; `seed` the elements and returns treem starts with.
 
+pub mod programme;
 pub mod seed;
 
 use std::collections::BTreeMap;

@@ -213,4 +213,156 @@ async fn a_return_is_filled_submitted_approved_and_unlocked(store: Arc<dyn Store
     verify_chain(&store).await.unwrap();
 }
 
-on_both!(a_return_is_filled_submitted_approved_and_unlocked);
+async fn definitions_change_and_only_filed_values_count(store: Arc<dyn Store>) {
+    use treem_store::{ElementPut, ProgrammeIndicatorRow};
+    load_units(&store).await;
+    let units = store.units().await.unwrap();
+    let (a, b) = (units[0].id, units[1].id);
+    let (elements, forms) = seed();
+    store
+        .load_return_seed(&elements, &forms, ev("returns_loaded"))
+        .await
+        .unwrap();
+
+    // An element: added, renamed, unchanged; its kind is fixed once filed.
+    let mut labour = ElementRow {
+        code: "LABOUR_FOUND".into(),
+        name_vi: "Trẻ lao động".into(),
+        name_en: "Child labour".into(),
+        kind: "whole".into(),
+        by_sex: true,
+        programme: Some("CT4".into()),
+    };
+    let put = |e: ElementRow| {
+        let store = store.clone();
+        async move {
+            store
+                .put_data_element(&e, ev("element_changed"))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(put(labour.clone()).await, ElementPut::Created);
+    assert_eq!(put(labour.clone()).await, ElementPut::Unchanged);
+    labour.name_vi = "Trẻ em lao động trái quy định".into();
+    assert_eq!(put(labour.clone()).await, ElementPut::Updated);
+    let mut split = elements[0].clone();
+    split.by_sex = false;
+    assert_eq!(
+        put(split.clone()).await,
+        ElementPut::Updated,
+        "nothing filed yet"
+    );
+    split.by_sex = true;
+    assert_eq!(put(split.clone()).await, ElementPut::Updated);
+
+    // A return: its elements and rules replaced.
+    let mut form = forms[0].clone();
+    form.elements.push("LABOUR_FOUND".into());
+    form.rules = vec![("INJ_DROWN".into(), "<=".into(), "INJ_ALL".into())];
+    assert!(
+        !store
+            .put_return_form(&form, ev("return_form_changed"))
+            .await
+            .unwrap()
+    );
+    let yearly = FormRow {
+        code: "BC_NAM".into(),
+        name_vi: "Báo cáo năm".into(),
+        name_en: "Yearly".into(),
+        frequency: "yearly".into(),
+        elements: vec![],
+        rules: vec![],
+    };
+    assert!(
+        store
+            .put_return_form(&yearly, ev("return_form_changed"))
+            .await
+            .unwrap()
+    );
+    let stored = store.return_forms().await.unwrap();
+    assert_eq!(stored, vec![form.clone(), yearly], "by code");
+
+    // Values of a draft do not count; of a submitted or approved return do.
+    let key = |unit_id| FilingKey {
+        unit_id,
+        form: "BC_6THANG",
+        period: "2026h1",
+    };
+    for (unit, n) in [(a, 5.0), (b, 9.0)] {
+        store
+            .save_return(
+                key(unit),
+                &[
+                    v("INJ_ALL", "F", Some(n)),
+                    v("LABOUR_FOUND", "M", Some(1.0)),
+                ],
+                ev("return_saved"),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(store.filed_values("2026h1").await.unwrap().is_empty());
+    assert!(
+        store
+            .step_return(
+                key(a),
+                "draft",
+                "submitted",
+                "submitted",
+                "",
+                ev("return_submitted")
+            )
+            .await
+            .unwrap()
+    );
+    let filed = store.filed_values("2026h1").await.unwrap();
+    let seen: Vec<(i64, &str, &str, f64)> = filed
+        .iter()
+        .map(|f| (f.unit_id, f.element.as_str(), f.sex.as_str(), f.value))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(a, "INJ_ALL", "F", 5.0), (a, "LABOUR_FOUND", "M", 1.0)]
+    );
+    assert!(store.filed_values("2026").await.unwrap().is_empty());
+    // Filed now: its split by sex cannot change.
+    split.by_sex = false;
+    assert_eq!(put(split).await, ElementPut::InUse);
+
+    // An indicator defined as data: added, then changed.
+    let mut row = ProgrammeIndicatorRow {
+        code: "CT4_LABOUR".into(),
+        name_vi: "Trẻ lao động được phát hiện".into(),
+        name_en: "Child labour found".into(),
+        programme: "CT4".into(),
+        numerator: "LABOUR_FOUND".into(),
+        denominator: "#children_0_15".into(),
+        factor: 1000,
+        goal: "<=".into(),
+        changed_by: "admin".into(),
+        changed_at: chrono::Utc::now(),
+    };
+    assert!(
+        store
+            .put_programme_indicator(&row, ev("programme_indicator_changed"))
+            .await
+            .unwrap()
+    );
+    row.factor = 100_000;
+    assert!(
+        !store
+            .put_programme_indicator(&row, ev("programme_indicator_changed"))
+            .await
+            .unwrap()
+    );
+    let stored = store.programme_indicators().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].factor, stored[0].goal.as_str()), (100_000, "<="));
+    verify_chain(&store).await.unwrap();
+}
+
+on_both!(
+    a_return_is_filled_submitted_approved_and_unlocked,
+    definitions_change_and_only_filed_values_count
+);
