@@ -75,6 +75,9 @@ pub const ACTIONS: &[&str] = &[
     "return_submitted",
     "return_approved",
     "return_unlocked",
+    "element_changed",
+    "return_form_changed",
+    "programme_indicator_changed",
     "supervision_recorded",
     "recommendation_closed",
 ];

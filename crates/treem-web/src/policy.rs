@@ -50,6 +50,12 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/indicators", Action::Authenticated),
     ("GET", "/indicators/trend", Action::Authenticated),
     ("GET", "/indicators/gaps", Action::Authenticated),
+    // A programme figure's communes and their returns (figures, no names).
+    (
+        "GET",
+        "/indicators/programme/{indicator}",
+        Action::Authenticated,
+    ),
     ("GET", "/indicators/{key}", Action::ViewRegistry),
     ("GET", "/facts", Action::EditRegistry),
     ("POST", "/facts/{file}", Action::EditRegistry),
@@ -143,6 +149,13 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ),
     ("POST", "/admin/tokens/{id}/revoke", Action::ManageAccounts),
     ("GET", "/admin/targets", Action::ManageTargets),
+    // What is counted beyond the fourteen (returns/define*.rs): the
+    // administrator's, as the targets are.
+    ("GET", "/admin/programme", Action::ManageTargets),
+    ("POST", "/admin/programme/element", Action::ManageTargets),
+    ("POST", "/admin/programme/form", Action::ManageTargets),
+    ("POST", "/admin/programme/indicator", Action::ManageTargets),
+    ("POST", "/admin/programme/target", Action::ManageTargets),
     ("POST", "/admin/targets", Action::ManageTargets),
     ("GET", "/admin/audit", Action::ViewAudit),
     ("GET", "/admin/audit/verify", Action::ViewAudit),

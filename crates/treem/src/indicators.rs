@@ -4,8 +4,10 @@
 use anyhow::bail;
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Dimension, Period, name_vi_on, shown};
+use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::UnitHistory;
 use treem_web::indicators::figures::{Report, UnitReport, report, report_by, status_key};
+use treem_web::indicators::programme::status_key as programme_status_key;
 
 use crate::admin::open;
 use crate::cli::{Format, PeriodArgs};
@@ -110,8 +112,14 @@ fn json(rep: &Report) -> anyhow::Result<String> {
                 .iter()
                 .map(|(k, f)| Ok((k.to_string(), serde_json::to_value(f)?)))
                 .collect::<Result<_, serde_json::Error>>()?;
+            let programme: serde_json::Map<String, serde_json::Value> = u
+                .programme
+                .iter()
+                .map(|(k, f)| Ok((k.clone(), serde_json::to_value(f)?)))
+                .collect::<Result<_, serde_json::Error>>()?;
             Ok(serde_json::json!({
                 "code": u.code, "name": u.name, "level": u.level, "indicators": indicators,
+                "programme_indicators": programme,
             }))
         })
         .collect::<Result<_, serde_json::Error>>()?;
@@ -270,6 +278,42 @@ fn table(rep: &Report, english: bool) -> String {
                 );
             }
         }
+        programme_lines(&mut out, rep, u, english);
     }
     out
+}
+
+/// The programme indicators of a unit, under the fourteen.
+fn programme_lines(out: &mut String, rep: &Report, u: &UnitReport, english: bool) {
+    use std::fmt::Write;
+    let lang = if english { Lang::En } else { Lang::Vi };
+    for ((code, f), def) in u.programme.iter().zip(&rep.programme) {
+        let value = f
+            .value
+            .map(|v| shown_value(def, v))
+            .unwrap_or_else(|| "—".into());
+        let target = f
+            .target
+            .map(|t| {
+                format!(
+                    " ({} {} {})",
+                    lang.t("programme.target"),
+                    f.comparison,
+                    shown_value(def, t)
+                )
+            })
+            .unwrap_or_default();
+        let denominator = f
+            .denominator
+            .map(|d| format!("/{}", amount(d.0)))
+            .unwrap_or_default();
+        let status = lang.t(programme_status_key(f.status));
+        let name = if english { &def.name_en } else { &def.name_vi };
+        let _ = writeln!(
+            out,
+            "  [{}] {name} ({code}): {}{denominator} → {value}{target} — {status}",
+            def.programme,
+            amount(f.numerator.0)
+        );
+    }
 }

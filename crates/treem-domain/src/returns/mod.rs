@@ -5,6 +5,8 @@
 //! approved (locked) by the level above. This file holds the vocabulary
 //! and the checks; `seed` the elements and returns treem starts with.
 
+pub mod define;
+pub mod demo;
 pub mod programme;
 pub mod seed;
 

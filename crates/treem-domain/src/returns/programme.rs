@@ -174,6 +174,48 @@ impl Goal {
 /// The factors a value may be multiplied by.
 pub const FACTORS: [u32; 4] = [1, 100, 1_000, 100_000];
 
+/// How a value of a factor is written after it: `%`, `‰`, ` /100.000`.
+pub fn per(factor: u32) -> &'static str {
+    match factor {
+        100 => "%",
+        1_000 => "‰",
+        100_000 => " /100.000",
+        _ => "",
+    }
+}
+
+/// A sum as shown: a whole number with dots between thousands (`12.000`),
+/// else two decimals at most with a decimal comma.
+pub fn amount(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        let digits = (v.abs() as i64).to_string();
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(ch);
+        }
+        if v < 0.0 { format!("-{out}") } else { out }
+    } else {
+        format!("{:.2}", v).trim_end_matches('0').replace('.', ",")
+    }
+}
+
+/// A programme figure's value as shown: a count as an amount, a rate
+/// rounded half up to one decimal, with its unit (`36,2‰`).
+pub fn shown_value(ind: &ProgrammeIndicator, value: f64) -> String {
+    if ind.denominator.is_empty() {
+        format!("{}{}", amount(value), per(ind.factor))
+    } else {
+        // One decimal, rounded half up, dots between thousands (28.350,5).
+        let tenths = (value * 10.0 + 0.5).floor();
+        let whole = (tenths / 10.0).trunc();
+        let digit = (tenths - whole * 10.0).round().abs() as u8;
+        format!("{},{digit}{}", amount(whole), per(ind.factor))
+    }
+}
+
 /// An indicator defined by an administrator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgrammeIndicator {

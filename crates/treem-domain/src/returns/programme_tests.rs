@@ -195,3 +195,23 @@ fn units_sum_their_communes_on_the_reference_date() {
     let annual = compute(&h, &HashMap::new(), d(2025, 12, 31), &[rate]);
     assert!(annual.is_empty());
 }
+
+#[test]
+fn amounts_and_factors_are_written_the_vietnamese_way() {
+    assert_eq!(amount(12_000.0), "12.000");
+    assert_eq!(amount(999.0), "999");
+    assert_eq!(amount(1_234_567.0), "1.234.567");
+    assert_eq!(amount(0.0), "0");
+    assert_eq!(amount(2.5), "2,5");
+    assert_eq!(amount(1.25), "1,25");
+    assert_eq!(per(100), "%");
+    assert_eq!(per(1000), "‰");
+    assert_eq!(per(100_000), " /100.000");
+    assert_eq!(per(1), "");
+    let rate = indicator("INJ_ALL", "#children_0_15", 100_000);
+    assert_eq!(shown_value(&rate, 28_350.46), "28.350,5 /100.000");
+    assert_eq!(shown_value(&rate, 0.04), "0,0 /100.000");
+    assert_eq!(shown_value(&rate, 14.95), "15,0 /100.000");
+    let count = indicator("INJ_ALL", "", 1);
+    assert_eq!(shown_value(&count, 1200.0), "1.200");
+}

@@ -56,6 +56,7 @@ struct CommuneRow {
 #[template(path = "indicators/dashboard.html")]
 struct DashboardTemplate {
     page: Page,
+    programme: Vec<crate::indicators::programme_view::ProgrammeGroup>,
     heading: String,
     reference: String,
     year: i32,
@@ -130,6 +131,21 @@ async fn dashboard(
     let mut rows = Vec::new();
     let mut communes = Vec::new();
     let mut heading = page.t("dashboard.no_unit").to_string();
+    let mut programme = Vec::new();
+    if let Some(root) = root
+        && let Some(at) = history.index_of(root)
+        && !report.programme.is_empty()
+    {
+        let titles: Vec<(String, String)> = state
+            .store
+            .programmes()
+            .await?
+            .into_iter()
+            .map(|p| (p.code, p.title))
+            .collect();
+        programme =
+            crate::indicators::programme_view::groups(info.lang, &report, at, &titles, &root.code);
+    }
     if let Some(root) = root {
         heading = root.name.clone();
         if let Some(u) = report
@@ -208,6 +224,7 @@ async fn dashboard(
         years: (2024..=this_year.max(2024)).rev().collect(),
         empty: rows.is_empty(),
         rows,
+        programme,
         communes,
         columns: treem_domain::indicators::KEYS
             .iter()

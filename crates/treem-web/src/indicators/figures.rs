@@ -45,6 +45,10 @@ pub struct UnitReport {
     /// Index of the unit in the history (not serialised).
     #[serde(skip)]
     pub unit: usize,
+    /// The programme indicators (defined as data), in their definitions'
+    /// order; written by `treem indicators` as `programme_indicators`.
+    #[serde(skip)]
+    pub programme: Vec<(String, super::programme::ProgrammeFigure)>,
 }
 
 /// The catalogue key of a figure's verdict (`met`, `not_met`, `no_data`).
@@ -74,6 +78,8 @@ impl UnitReport {
 pub struct Report {
     pub period: Period,
     pub units: Vec<UnitReport>,
+    /// The programme indicators' definitions, in the units' order.
+    pub programme: Vec<treem_domain::returns::programme::ProgrammeIndicator>,
 }
 
 fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
@@ -239,6 +245,10 @@ pub struct Loaded {
     pub child_ids: Vec<i64>,
     /// The plan's targets as stored (administrators may change them).
     pub targets: Vec<ind::Target>,
+    /// Each stored unit id's index in the history.
+    pub index_of: HashMap<i64, usize>,
+    /// The programme indicators and the period's filed returns.
+    pub programme: super::programme::Programme,
 }
 
 /// The stored milestones as the domain's targets (each indicator's way of
@@ -273,12 +283,16 @@ pub async fn load(store: &dyn Store, period: Period) -> Result<Loaded, StoreErro
     for e in &mut facts.enrolments {
         e.school_year.clone_from(&school_year);
     }
-    let targets = targets_of(&store.targets().await?);
+    let stored_targets = store.targets().await?;
+    let targets = targets_of(&stored_targets);
+    let programme = super::programme::load(store, period, &stored_targets).await?;
     Ok(Loaded {
         history,
         facts,
         child_ids,
         targets,
+        index_of,
+        programme,
     })
 }
 
@@ -301,6 +315,9 @@ pub fn judge(loaded: &Loaded, period: Period) -> Report {
 fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>) -> Report {
     let history = &loaded.history;
     let targets = &loaded.targets;
+    let mut programme = loaded
+        .programme
+        .figures(history, &loaded.index_of, &loaded.facts, period);
     let units = figures
         .into_iter()
         .map(|f| {
@@ -332,10 +349,15 @@ fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>
                 level: u.level.as_str(),
                 indicators,
                 unit: f.unit,
+                programme: programme.remove(&f.unit).unwrap_or_default(),
             }
         })
         .collect();
-    Report { period, units }
+    Report {
+        period,
+        units,
+        programme: loaded.programme.indicators.clone(),
+    }
 }
 
 /// The column a dimension reads.

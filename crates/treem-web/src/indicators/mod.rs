@@ -9,6 +9,8 @@ mod facts;
 pub mod figures;
 pub(crate) mod gaps;
 pub(crate) mod period;
+pub mod programme;
+mod programme_view;
 mod targets;
 mod trend;
 
@@ -24,4 +26,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(trend::routes())
         .merge(gaps::routes())
         .merge(facts::routes())
+        .merge(programme_view::routes())
 }

@@ -3,6 +3,9 @@
 //! (`page`), approved or unlocked by the level above (`steps`). Who sees
 //! and does what is in `found`; the rules are `treem_domain::returns`.
 
+mod define;
+mod define_post;
+pub(crate) mod demo;
 mod found;
 mod list;
 mod page;
@@ -14,5 +17,13 @@ use crate::AppState;
 
 /// The routes of the returns' pages.
 pub(crate) fn routes() -> Router<AppState> {
-    list::routes().merge(page::routes()).merge(steps::routes())
+    use axum::routing::{get, post};
+    list::routes()
+        .merge(page::routes())
+        .merge(steps::routes())
+        .route("/admin/programme", get(define::page))
+        .route("/admin/programme/element", post(define_post::element))
+        .route("/admin/programme/form", post(define_post::form))
+        .route("/admin/programme/indicator", post(define_post::indicator))
+        .route("/admin/programme/target", post(define_post::target))
 }

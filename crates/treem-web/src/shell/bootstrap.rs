@@ -132,6 +132,7 @@ pub async fn load_demo(
     }
     load_demo_facts(store, history, &district, seed).await?;
     crate::plans::derive::load_demo_plans(store, &index).await?;
+    crate::returns::demo::load_demo_returns(store, &index, treem_domain::clock::vn_today()).await?;
     Ok(ids.len() as u64)
 }
 

@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 18] = [
+const NAV: [(&str, &str, Action); 19] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -46,6 +46,7 @@ const NAV: [(&str, &str, Action); 18] = [
     ("/admin/accounts", "nav.accounts", Action::ManageAccounts),
     ("/admin/units", "nav.load_units", Action::ManageUnits),
     ("/admin/targets", "nav.targets", Action::ManageTargets),
+    ("/admin/programme", "nav.programme", Action::ManageTargets),
     ("/admin/holidays", "nav.holidays", Action::ManageCalendar),
     ("/admin/audit", "nav.audit", Action::ViewAudit),
 ];

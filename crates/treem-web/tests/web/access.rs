@@ -19,6 +19,7 @@ use treem_web::policy::ROUTES;
 fn concrete(pattern: &str, child: i64) -> String {
     pattern
         .replace("/facts/{file}", "/facts/schools")
+        .replace("{indicator}", "CT2_INJURY_RATE")
         .replace("{n}", "1")
         .replace("{file}", "app.css")
         .replace("{code}", "vi")

@@ -42,6 +42,10 @@ async fn a_demo_district_exports_and_imports_back_whole() {
 
     let b = treem_store::testing::sqlite().await.unwrap();
     bootstrap::ensure_units(b.store.as_ref()).await.unwrap();
+    // The returns' definitions, as every start stores them.
+    treem_store::ensure_return_seed(b.store.as_ref())
+        .await
+        .unwrap();
     let data = DataSet::open(&dir.0.join("1")).unwrap();
     let opts = Options::operator("test", treem_domain::clock::vn_today());
     let report = import(b.store.as_ref(), &data, &opts, &Quiet)

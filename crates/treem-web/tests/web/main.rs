@@ -27,6 +27,7 @@ mod plan_derive;
 mod plan_import;
 mod plan_progress;
 mod plans;
+mod programme;
 mod registry;
 mod returns;
 mod search_index;
