@@ -191,7 +191,7 @@ pub fn amount(v: f64) -> String {
         let digits = (v.abs() as i64).to_string();
         let mut out = String::new();
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(ch);
@@ -294,7 +294,7 @@ impl Sums {
         let factor = f64::from(ind.factor);
         match self.denominator {
             None => Some(self.numerator * factor),
-            Some(d) if d == 0.0 => None,
+            Some(0.0) => None,
             // Multiplied first: 3 × 100,000 ÷ 10,000 is 30, not 29.999….
             Some(d) => Some(self.numerator * factor / d),
         }

@@ -29,7 +29,7 @@ struct Line {
 struct ChangeLine {
     when: String,
     actor: String,
-    name: &'static str,
+    name: String,
     year: i64,
     previous: String,
     value: String,
@@ -94,10 +94,11 @@ async fn render(
         .map(|c| ChangeLine {
             when: fmt_date(c.changed_at.date_naive()),
             actor: c.actor,
+            // A programme indicator's milestone is named by its code.
             name: KEYS
                 .iter()
                 .find(|k| **k == c.indicator)
-                .map_or("", |k| name(lang, k)),
+                .map_or_else(|| c.indicator.clone(), |k| name(lang, k).to_string()),
             year: c.year,
             previous: show(c.previous),
             value: show(c.value),

@@ -1,6 +1,7 @@
 //! The indicators over the years: for the user's unit, one small
 //! server-rendered chart per indicator with its value each year (annual
-//! reports whose reference date has passed) and the target as a dashed line.
+//! reports whose reference date has passed) and the target as a dashed line;
+//! then the programme indicators, each on a scale of its own.
 
 use askama::Template;
 use axum::Router;
@@ -11,6 +12,7 @@ use chrono::Datelike;
 use treem_domain::clock::vn_today;
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{KEYS, Period, name_vi_on, shown};
+use treem_domain::returns::programme::{ProgrammeIndicator, shown_value};
 
 use crate::indicators::figures::{judge, load};
 use crate::shell::page::Page;
@@ -36,7 +38,9 @@ struct Point {
 }
 
 struct Small {
-    name: &'static str,
+    name: String,
+    /// The top of the scale (100 for the fourteen's percentages).
+    scale: String,
     points: Vec<Point>,
     line: String,
     target_y: Option<f64>,
@@ -57,8 +61,74 @@ struct TrendTemplate {
     top: f64,
 }
 
-fn y_of(v: f64) -> f64 {
-    TOP + (100.0 - v.clamp(0.0, 100.0)) / 100.0 * (H - TOP - BOTTOM)
+fn y_of(v: f64, scale: f64) -> f64 {
+    TOP + (scale - v.clamp(0.0, scale)) / scale * (H - TOP - BOTTOM)
+}
+
+/// A round top for a scale holding `max`: 1, 2 or 5 times a power of ten.
+fn nice_top(max: f64) -> f64 {
+    if !max.is_finite() || max <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * p)
+        .find(|t| *t >= max)
+        .unwrap_or(10.0 * p)
+}
+
+/// One chart: the values by year index, the target, how a value reads.
+fn small(
+    name: String,
+    values: &[Option<f64>],
+    target: Option<f64>,
+    years: &[i32],
+    scale: f64,
+    label: &dyn Fn(f64) -> String,
+) -> Small {
+    // Room on the right for the last year and its label.
+    let step = if years.len() > 1 {
+        (W - LEFT - 40.0) / (years.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x_of = |i: usize| LEFT + 8.0 + step * i as f64;
+    let points: Vec<Point> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            v.map(|v| Point {
+                x: x_of(i),
+                y: y_of(v, scale),
+                label: label(v),
+            })
+        })
+        .collect();
+    let line = points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let summary = years
+        .iter()
+        .zip(values)
+        .map(|(y, v)| format!("{y}: {}", v.map(label).unwrap_or_else(|| "—".into())))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Small {
+        name,
+        scale: treem_domain::returns::programme::amount(scale),
+        points,
+        line,
+        target_y: target.map(|t| y_of(t, scale)),
+        years: years
+            .iter()
+            .enumerate()
+            .map(|(i, y)| (x_of(i), *y))
+            .collect(),
+        summary,
+    }
 }
 
 async fn trend(
@@ -83,6 +153,9 @@ async fn trend(
     let mut values: Vec<Vec<Option<f64>>> = vec![vec![None; years.len()]; KEYS.len()];
     let mut targets: Vec<Option<f64>> = vec![None; KEYS.len()];
     let mut heading = String::new();
+    // The programme indicators: (definition, values by year, target).
+    type Series = (ProgrammeIndicator, Vec<Option<f64>>, Option<f64>);
+    let mut programme: Vec<Series> = Vec::new();
     for (yi, year) in years.iter().enumerate() {
         let period = Period {
             year: *year,
@@ -105,66 +178,46 @@ async fn trend(
                 values[k][yi] = f.value;
                 targets[k] = f.target.or(targets[k]);
             }
+            for ((code, f), def) in u.programme.iter().zip(&report.programme) {
+                let at = match programme.iter().position(|(d, _, _)| d.code == *code) {
+                    Some(at) => at,
+                    None => {
+                        programme.push((def.clone(), vec![None; years.len()], None));
+                        programme.len() - 1
+                    }
+                };
+                programme[at].1[yi] = f.value;
+                programme[at].2 = f.target.or(programme[at].2);
+            }
         }
     }
-    // Room on the right for the last year and its label.
-    let step = if years.len() > 1 {
-        (W - LEFT - 40.0) / (years.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let x_of = |i: usize| LEFT + 8.0 + step * i as f64;
-    let charts = KEYS
+    let mut charts: Vec<Small> = KEYS
         .iter()
         .enumerate()
         .map(|(k, key)| {
-            let points: Vec<Point> = values[k]
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| {
-                    v.map(|v| Point {
-                        x: x_of(i),
-                        y: y_of(v),
-                        label: shown(v),
-                    })
-                })
-                .collect();
-            let line = points
-                .iter()
-                .map(|p| format!("{:.1},{:.1}", p.x, p.y))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let summary = years
-                .iter()
-                .zip(&values[k])
-                .map(|(y, v)| {
-                    format!(
-                        "{y}: {}",
-                        v.map(|v| format!("{}%", shown(v)))
-                            .unwrap_or_else(|| "—".into())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            Small {
-                // Named as it reads today.
-                name: if info.lang == Lang::En {
-                    key
-                } else {
-                    name_vi_on(key, vn_today())
-                },
-                points,
-                line,
-                target_y: targets[k].map(y_of),
-                years: years
-                    .iter()
-                    .enumerate()
-                    .map(|(i, y)| (x_of(i), *y))
-                    .collect(),
-                summary,
-            }
+            // Named as it reads today.
+            let name = if info.lang == Lang::En {
+                key.to_string()
+            } else {
+                name_vi_on(key, vn_today()).to_string()
+            };
+            small(name, &values[k], targets[k], &years, 100.0, &|v| shown(v))
         })
         .collect();
+    for (def, vals, target) in &programme {
+        let max = vals
+            .iter()
+            .flatten()
+            .chain(target)
+            .fold(0.0f64, |m, v| m.max(*v));
+        let name = if info.lang == Lang::En {
+            format!("{}: {}", def.programme, def.name_en)
+        } else {
+            format!("{}: {}", def.programme, def.name_vi)
+        };
+        let label = |v: f64| shown_value(def, v);
+        charts.push(small(name, vals, *target, &years, nice_top(max), &label));
+    }
     let tpl = TrendTemplate {
         page: Page::new(&info, Some(&user), info.lang.t("trend.title")),
         heading,
@@ -176,4 +229,19 @@ async fn trend(
         top: TOP,
     };
     Ok(Html(tpl.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_top;
+
+    #[test]
+    fn scales_end_on_a_round_number() {
+        assert_eq!(nice_top(0.0), 1.0);
+        assert_eq!(nice_top(100.0), 100.0);
+        assert_eq!(nice_top(101.0), 200.0);
+        assert_eq!(nice_top(28_350.5), 50_000.0);
+        assert_eq!(nice_top(3.0), 5.0);
+        assert_eq!(nice_top(0.3), 0.5);
+    }
 }

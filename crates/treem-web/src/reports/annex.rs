@@ -8,8 +8,9 @@ use crate::AppError;
 use crate::indicators::figures::Report;
 use crate::reports::docx::{level_vi, status_vi};
 
-/// The annex: a sheet of rates (a row per unit, a column per indicator) and
-/// a sheet of every figure with its numerator, denominator and target.
+/// The annex: a sheet of rates (a row per unit, a column per indicator), a
+/// sheet of every figure with its numerator, denominator and target, and a
+/// sheet of the programme indicators when any is defined.
 pub fn annex(rep: &Report) -> Result<Vec<u8>, AppError> {
     build(rep).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
 }
@@ -88,5 +89,70 @@ fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             r += 1;
         }
     }
+    if !rep.programme.is_empty() {
+        programme_sheet(wb.add_worksheet(), rep, &bold)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The programme indicators (defined as data): a row per unit and
+/// indicator, with the sums behind the value.
+fn programme_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    rep: &Report,
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use treem_domain::i18n::Lang;
+    sheet.set_name("Chỉ số chương trình")?;
+    let headers = [
+        "Mã",
+        "Đơn vị",
+        "Cấp",
+        "Chương trình",
+        "Mã chỉ số",
+        "Chỉ số",
+        "Tử số",
+        "Mẫu số",
+        "Hệ số",
+        "Giá trị",
+        "So sánh",
+        "Mục tiêu",
+        "Đánh giá",
+        "Số xã đã báo cáo",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    sheet.set_column_width(1, 28)?;
+    sheet.set_column_width(5, 60)?;
+    let one_decimal = Format::new().set_num_format("0.0");
+    let mut r = 1u32;
+    for u in &rep.units {
+        for ((code, f), def) in u.programme.iter().zip(&rep.programme) {
+            sheet.write_string(r, 0, &u.code)?;
+            sheet.write_string(r, 1, &u.name)?;
+            sheet.write_string(r, 2, level_vi(u.level))?;
+            sheet.write_string(r, 3, &def.programme)?;
+            sheet.write_string(r, 4, code)?;
+            sheet.write_string(r, 5, &def.name_vi)?;
+            sheet.write_number(r, 6, f.numerator.0)?;
+            // A count has no denominator: left empty, not 0.
+            if let Some(d) = f.denominator {
+                sheet.write_number(r, 7, d.0)?;
+            }
+            sheet.write_number(r, 8, f64::from(f.factor))?;
+            if let Some(v) = f.value {
+                sheet.write_number_with_format(r, 9, v, &one_decimal)?;
+            }
+            sheet.write_string(r, 10, f.comparison)?;
+            if let Some(t) = f.target {
+                sheet.write_number(r, 11, t)?;
+            }
+            let status = crate::indicators::programme::status_key(f.status);
+            sheet.write_string(r, 12, Lang::Vi.t(status))?;
+            sheet.write_number(r, 13, f64::from(f.communes_filed))?;
+            r += 1;
+        }
+    }
+    Ok(())
 }

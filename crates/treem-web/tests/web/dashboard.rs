@@ -281,7 +281,15 @@ async fn trend_over_the_years(app: TestApp) {
     let c = app.signed_in("xem").await;
     let (status, body) = app.get(&c, "/indicators/trend").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body.matches("<svg").count(), 14, "one chart per indicator");
+    assert_eq!(
+        body.matches("<svg").count(),
+        14 + 5,
+        "one chart per indicator, then the demo's five programme indicators"
+    );
+    assert!(
+        body.contains("CT3: Số trẻ em dưới 5 tuổi tử vong"),
+        "{body}"
+    );
     // Each chart says its values in words too (screen readers, print).
     assert!(body.contains("2024: ") && body.contains("2025: "), "{body}");
     assert!(body.contains("class=\"target\""));

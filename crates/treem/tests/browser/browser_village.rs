@@ -60,7 +60,7 @@ async fn network(browser: &fantoccini::Client, offline: bool) {
 
 /// Runs a script until it returns `true`.
 async fn until(browser: &fantoccini::Client, script: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if browser.execute(script, vec![]).await.ok() == Some(Value::Bool(true)) {
             return;

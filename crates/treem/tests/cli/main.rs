@@ -10,5 +10,6 @@ mod cli;
 mod dataset_cli;
 mod indicators_cli;
 mod layout;
+mod programme_cli;
 mod report_cli;
 mod tls;

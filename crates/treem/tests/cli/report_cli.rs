@@ -117,9 +117,13 @@ fn the_report_and_its_annex_carry_the_indicators() {
     );
     assert!(xml.contains(&finding), "{finding}");
 
-    // The annex: a rate per unit and indicator, and every figure in detail.
+    // The annex: a rate per unit and indicator, every figure in detail, and
+    // the programme indicators the demo defines.
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
-    assert_eq!(wb.sheet_names(), ["Tỷ lệ (%)", "Chi tiết"]);
+    assert_eq!(
+        wb.sheet_names(),
+        ["Tỷ lệ (%)", "Chi tiết", "Chỉ số chương trình"]
+    );
     let rates = wb.worksheet_range("Tỷ lệ (%)").unwrap();
     assert_eq!(rates.height(), units.len() + 1);
     let detail = wb.worksheet_range("Chi tiết").unwrap();
@@ -143,6 +147,21 @@ fn the_report_and_its_annex_carry_the_indicators() {
         .map(|f| f["numerator"].as_f64().unwrap())
         .sum();
     assert_eq!(numerators, expected);
+    // The programme indicators: a row per unit and indicator, the
+    // province's numerators those of `treem indicators`.
+    let programme = wb.worksheet_range("Chỉ số chương trình").unwrap();
+    let defined = province["programme_indicators"].as_object().unwrap();
+    assert_eq!(programme.height(), units.len() * defined.len() + 1);
+    for row in programme
+        .rows()
+        .filter(|r| r[0] == Data::String("12".into()))
+    {
+        let Data::String(code) = &row[4] else {
+            panic!("{row:?}")
+        };
+        let n = defined[code]["numerator"].as_f64().unwrap();
+        assert_eq!(row[6], Data::Float(n), "{code}");
+    }
 
     // The 6-month report of one commune (of the units before the reform),
     // without an annex.
