@@ -135,6 +135,52 @@ pub trait ReturnStore: Send + Sync {
 macro_rules! returns_sql {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Stores a return: its row (added or renamed), its elements in
+            /// order and its rules, replacing those it had.
+            pub(crate) async fn write_form(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                f: &$crate::FormRow,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO return_forms (code, name_vi, name_en, frequency) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi,
+                       name_en = excluded.name_en, frequency = excluded.frequency",
+                )
+                .bind(&f.code)
+                .bind(&f.name_vi)
+                .bind(&f.name_en)
+                .bind(&f.frequency)
+                .execute(&mut **tx)
+                .await?;
+                for delete in [
+                    "DELETE FROM return_form_elements WHERE form = $1",
+                    "DELETE FROM return_rules WHERE form = $1",
+                ] {
+                    sqlx::query(delete).bind(&f.code).execute(&mut **tx).await?;
+                }
+                for (i, e) in f.elements.iter().enumerate() {
+                    sqlx::query("INSERT INTO return_form_elements (form, element, position) VALUES ($1, $2, $3)")
+                        .bind(&f.code)
+                        .bind(e)
+                        .bind(i as i64)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for (l, c, r) in &f.rules {
+                    sqlx::query(
+                        "INSERT INTO return_rules (form, left_element, comparison, right_element)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(&f.code)
+                    .bind(l)
+                    .bind(c)
+                    .bind(r)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             async fn record_step(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 key: $crate::FilingKey<'_>,
@@ -189,37 +235,7 @@ macro_rules! returns_sql {
                     .await?;
                 }
                 for f in forms {
-                    sqlx::query(
-                        "INSERT INTO return_forms (code, name_vi, name_en, frequency) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&f.code)
-                    .bind(&f.name_vi)
-                    .bind(&f.name_en)
-                    .bind(&f.frequency)
-                    .execute(&mut *tx)
-                    .await?;
-                    for (i, e) in f.elements.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO return_form_elements (form, element, position) VALUES ($1, $2, $3)",
-                        )
-                        .bind(&f.code)
-                        .bind(e)
-                        .bind(i as i64)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    for (l, c, r) in &f.rules {
-                        sqlx::query(
-                            "INSERT INTO return_rules (form, left_element, comparison, right_element)
-                             VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(&f.code)
-                        .bind(l)
-                        .bind(c)
-                        .bind(r)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
+                    Self::write_form(&mut tx, f).await?;
                 }
                 Self::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;

@@ -60,19 +60,38 @@ struct DefineTemplate {
     anchor: &'static str,
 }
 
-fn blank_indicator() -> ProgrammeIndicatorRow {
-    ProgrammeIndicatorRow {
-        code: String::new(),
-        name_vi: String::new(),
-        name_en: String::new(),
-        programme: "CT1".into(),
-        numerator: String::new(),
-        denominator: String::new(),
-        factor: 100,
-        goal: ">=".into(),
-        changed_by: String::new(),
-        changed_at: chrono::Utc::now(),
-    }
+/// The blank forms: an element, a return and an indicator.
+pub(super) fn blank() -> (ElementRow, FormRow, ProgrammeIndicatorRow) {
+    (
+        ElementRow {
+            code: String::new(),
+            name_vi: String::new(),
+            name_en: String::new(),
+            kind: "whole".into(),
+            by_sex: true,
+            programme: None,
+        },
+        FormRow {
+            code: String::new(),
+            name_vi: String::new(),
+            name_en: String::new(),
+            frequency: "6-monthly".into(),
+            elements: Vec::new(),
+            rules: Vec::new(),
+        },
+        ProgrammeIndicatorRow {
+            code: String::new(),
+            name_vi: String::new(),
+            name_en: String::new(),
+            programme: "CT1".into(),
+            numerator: String::new(),
+            denominator: String::new(),
+            factor: 100,
+            goal: ">=".into(),
+            changed_by: String::new(),
+            changed_at: chrono::Utc::now(),
+        },
+    )
 }
 
 /// The page, its forms holding `editing`'s definitions (or what was typed
@@ -92,35 +111,22 @@ pub(super) async fn render(
     let targets = state.store.targets().await?;
     let find = |want: &Option<String>, code: &str| want.as_deref() == Some(code);
     let (element, form, indicator) = typed.unwrap_or_else(|| {
+        let (e, f, i) = blank();
         (
             elements
                 .iter()
-                .find(|e| find(&editing.element, &e.code))
+                .find(|x| find(&editing.element, &x.code))
                 .cloned()
-                .unwrap_or(ElementRow {
-                    code: String::new(),
-                    name_vi: String::new(),
-                    name_en: String::new(),
-                    kind: "whole".into(),
-                    by_sex: true,
-                    programme: None,
-                }),
+                .unwrap_or(e),
             forms
                 .iter()
-                .find(|f| find(&editing.form, &f.code))
+                .find(|x| find(&editing.form, &x.code))
                 .cloned()
-                .unwrap_or(FormRow {
-                    code: String::new(),
-                    name_vi: String::new(),
-                    name_en: String::new(),
-                    frequency: "6-monthly".into(),
-                    elements: Vec::new(),
-                    rules: Vec::new(),
-                }),
+                .unwrap_or(f),
             rows.iter()
-                .find(|r| find(&editing.indicator, &r.code))
+                .find(|x| find(&editing.indicator, &x.code))
                 .cloned()
-                .unwrap_or_else(blank_indicator),
+                .unwrap_or(i),
         )
     });
     let indicators = rows

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use treem_domain::returns::define::{self, ElementInput, FormInput, IndicatorInput, Refused};
 use treem_store::{ElementPut, ElementRow, FormRow, ProgrammeIndicatorRow};
 
-use super::define::{Editing, Outcome, refusal, render};
+use super::define::{Editing, Outcome, blank, refusal, render};
 use crate::shell::page::encode;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
@@ -60,40 +60,6 @@ fn stored(what: &str, code: &str, anchor: &str) -> Response {
         encode(code)
     ))
     .into_response()
-}
-
-/// The blank forms, one of them holding what was typed.
-fn blank() -> (ElementRow, FormRow, ProgrammeIndicatorRow) {
-    (
-        ElementRow {
-            code: String::new(),
-            name_vi: String::new(),
-            name_en: String::new(),
-            kind: "whole".into(),
-            by_sex: true,
-            programme: None,
-        },
-        FormRow {
-            code: String::new(),
-            name_vi: String::new(),
-            name_en: String::new(),
-            frequency: "6-monthly".into(),
-            elements: Vec::new(),
-            rules: Vec::new(),
-        },
-        ProgrammeIndicatorRow {
-            code: String::new(),
-            name_vi: String::new(),
-            name_en: String::new(),
-            programme: "CT1".into(),
-            numerator: String::new(),
-            denominator: String::new(),
-            factor: 100,
-            goal: ">=".into(),
-            changed_by: String::new(),
-            changed_at: chrono::Utc::now(),
-        },
-    )
 }
 
 async fn refused(
