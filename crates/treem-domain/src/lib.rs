@@ -19,6 +19,8 @@ pub mod plan;
 pub mod returns;
 pub mod scope;
 pub mod search_index;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text;
 pub mod unit_file;
 pub mod units;

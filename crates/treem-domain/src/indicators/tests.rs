@@ -1,20 +1,5 @@
 use super::*;
-use crate::unit_file::{LAI_CHAU_UNITS, parse_unit_file};
-
-fn history() -> UnitHistory {
-    UnitHistory::new(parse_unit_file(LAI_CHAU_UNITS.as_bytes()).unwrap_or_default())
-}
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
-}
-
-/// The index of a unit version valid on a date.
-fn unit(h: &UnitHistory, code: &str, on: NaiveDate) -> usize {
-    h.resolve(code, on)
-        .and_then(|u| h.index_of(u))
-        .unwrap_or(usize::MAX)
-}
+use crate::test_support::{d, history, unit};
 
 fn child(unit: usize, born: NaiveDate) -> ChildFact {
     ChildFact {
