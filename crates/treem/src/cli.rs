@@ -113,6 +113,9 @@ pub enum Command {
         /// The annex to write: every indicator for every unit (.xlsx)
         #[arg(long)]
         xlsx: Option<PathBuf>,
+        /// The full name of the chair who signs it, under the signature block
+        #[arg(long)]
+        signer: Option<String>,
     },
     /// WHO 2006 z-scores for a CSV file of measurements
     Zscore {

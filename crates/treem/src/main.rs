@@ -76,9 +76,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Indicators { period, format, by } => {
             indicators::run(&config, period, format, by.as_deref()).await
         }
-        Command::Report { period, out, xlsx } => {
-            report::run(&config, period, &out, xlsx.as_deref()).await
-        }
+        Command::Report {
+            period,
+            out,
+            xlsx,
+            signer,
+        } => report::run(&config, period, &out, xlsx.as_deref(), signer).await,
         Command::Zscore { input, output } => zscore::run(&config, &input, &output),
         Command::User(cli::UserCommand::Add(args)) => admin::user_add(&config, args).await,
         Command::User(cli::UserCommand::Disable { name }) => {

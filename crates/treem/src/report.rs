@@ -21,6 +21,7 @@ pub async fn run(
     period: PeriodArgs,
     out: &Path,
     xlsx: Option<&Path>,
+    signer: Option<String>,
 ) -> anyhow::Result<()> {
     let english = config.lang == Lang::En;
     check_target(out, "docx", english)?;
@@ -49,7 +50,10 @@ pub async fn run(
         "đang viết báo cáo…"
     });
     let today = treem_domain::clock::vn_today();
-    let docx = docx::document(&rep, root, today, xlsx.is_some())?;
+    let mut doc = docx::ReportDoc::new(&rep, root, &history, today);
+    doc.with_annex = xlsx.is_some();
+    doc.signer = signer;
+    let docx = docx::document(&doc)?;
     let annex = xlsx.map(|_| annex(&rep)).transpose()?;
     // Both files or neither: nothing is written until both are ready.
     write_new(out, &docx, english)?;

@@ -20,6 +20,8 @@ pub(crate) struct PeriodQuery {
     /// A breakdown (`sex`, `ethnicity`, `poverty`) and one of its groups.
     pub by: Option<String>,
     pub group: Option<String>,
+    /// The full name of the chair who signs a report (at most 100 letters).
+    pub signer: Option<String>,
 }
 
 /// The last period whose reference date has passed.

@@ -7,57 +7,23 @@
 
 use std::io::Cursor;
 
-use chrono::{Datelike, NaiveDate};
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-    WidthType,
-};
+use chrono::NaiveDate;
+use docx_rs::{Docx, PageMargin, Paragraph, RunFonts, Table};
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi_on, shown};
-use treem_domain::units::UnitHistory;
+use treem_domain::returns::programme::{amount, shown_value};
+use treem_domain::units::{Level, UnitHistory};
 
+use super::docx_parts::{
+    A4, MM, TEXT, TEXT_WIDTH, body, body_runs, centred, closing, data_table, heading, in_sentence,
+    national_heading, page_numbers, repeat_header_rows, rule, run,
+};
+use super::issuer::{Issuer, issuer};
 use crate::AppError;
 use crate::indicators::figures::{Figure, Report, UnitReport, status_key};
 
-/// Twentieths of a point: A4 and the margins of Decree 30 (appendix I).
-const A4: (u32, u32) = (11906, 16838);
-const MM: i32 = 57; // 1 mm ≈ 56.7 twips
-/// The width between the margins.
-const TEXT_WIDTH: usize = 11906 - 30 * 57 - 15 * 57;
-/// Half-points: 14 pt for the text, 13 pt in tables.
-const TEXT: usize = 28;
-const SMALL: usize = 26;
 /// How many units a finding names before it counts the rest.
 const NAMED: usize = 10;
-
-fn run(text: &str) -> Run {
-    Run::new().add_text(text)
-}
-
-/// A run on a new line of the same paragraph.
-fn next_line(text: &str) -> Run {
-    Run::new()
-        .add_break(docx_rs::BreakType::TextWrapping)
-        .add_text(text)
-}
-
-fn line(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text))
-}
-
-fn centred(run: Run) -> Paragraph {
-    Paragraph::new().add_run(run).align(AlignmentType::Center)
-}
-
-fn heading(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text).bold())
-}
-
-fn cell(p: Paragraph, width: usize) -> TableCell {
-    TableCell::new()
-        .add_paragraph(p)
-        .width(width, WidthType::Dxa)
-}
 
 /// The report's own unit: the highest of those with figures (the province,
 /// or the unit named by `--unit`).
@@ -90,32 +56,6 @@ pub fn period_words(rep: &Report) -> String {
     }
 }
 
-const LEVEL_WORDS: [&str; 7] = [
-    "Tỉnh ",
-    "Thành phố ",
-    "Huyện ",
-    "Thị xã ",
-    "Xã ",
-    "Phường ",
-    "Thị trấn ",
-];
-
-/// The place in the date line: the unit's name without its level.
-fn place(name: &str) -> &str {
-    LEVEL_WORDS
-        .iter()
-        .find_map(|p| name.strip_prefix(p))
-        .unwrap_or(name)
-}
-
-/// The name inside a sentence: "Ủy ban nhân dân tỉnh Lai Châu".
-fn in_sentence(name: &str) -> String {
-    match LEVEL_WORDS.iter().find(|p| name.starts_with(*p)) {
-        Some(p) => format!("{}{}", p.to_lowercase(), &name[p.len()..]),
-        None => name.to_string(),
-    }
-}
-
 /// The comparison as printed: ≥, ≤, <, >.
 fn symbol(comparison: &str) -> &str {
     match comparison {
@@ -123,41 +63,6 @@ fn symbol(comparison: &str) -> &str {
         "<=" => "≤",
         other => other,
     }
-}
-
-/// The issuing body and the national heading, then the number and the
-/// place and date (a table without borders, as offices lay it out).
-fn national_heading(root: &UnitReport, today: NaiveDate) -> Table {
-    let (left, right) = (TEXT_WIDTH * 2 / 5, TEXT_WIDTH * 3 / 5);
-    let body = cell(
-        centred(run("ỦY BAN NHÂN DÂN").size(SMALL))
-            .add_run(next_line(&root.name.to_uppercase()).size(SMALL).bold()),
-        left,
-    );
-    let nation = cell(
-        centred(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").size(SMALL).bold())
-            .add_run(next_line("Độc lập - Tự do - Hạnh phúc").bold()),
-        right,
-    );
-    let number = cell(centred(run("Số:       /BC-UBND").size(SMALL)), left);
-    let date = cell(
-        centred(
-            run(&format!(
-                "{}, ngày {} tháng {} năm {}",
-                place(&root.name),
-                today.day(),
-                today.month(),
-                today.year()
-            ))
-            .italic(),
-        ),
-        right,
-    );
-    Table::without_borders(vec![
-        TableRow::new(vec![body, nation]),
-        TableRow::new(vec![number, date]),
-    ])
-    .set_grid(vec![left, right])
 }
 
 fn value_of(f: &Figure) -> String {
@@ -174,42 +79,84 @@ fn target_of(f: &Figure) -> String {
 
 /// The root unit's fourteen indicators.
 fn indicator_table(root: &UnitReport, on: NaiveDate) -> Table {
-    let widths = [500, TEXT_WIDTH - 500 - 4 * 1300, 1300, 1300, 1300, 1300];
-    let head = [
-        "TT",
-        "Chỉ tiêu",
-        "Kết quả",
-        "Tử số / mẫu số",
-        "Mục tiêu",
-        "Đánh giá",
+    let widths = [
+        700,
+        TEXT_WIDTH - 700 - 1150 - 1750 - 1300 - 1300,
+        1150,
+        1750,
+        1300,
+        1300,
     ];
-    let row = |texts: [String; 6], bold: bool| {
-        TableRow::new(
-            texts
-                .iter()
-                .zip(widths)
-                .map(|(t, w)| {
-                    let r = run(t).size(SMALL);
-                    cell(Paragraph::new().add_run(if bold { r.bold() } else { r }), w)
-                })
-                .collect(),
-        )
-    };
-    let mut rows = vec![row(head.map(String::from), true)];
+    let mut rows = vec![
+        [
+            "TT",
+            "Chỉ tiêu",
+            "Kết quả",
+            "Tử số / mẫu số",
+            "Mục tiêu",
+            "Đánh giá",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
     for (i, (key, f)) in root.indicators.iter().enumerate() {
-        rows.push(row(
-            [
-                (i + 1).to_string(),
-                name_vi_on(key, on).to_string(),
-                value_of(f),
-                format!("{}/{}", f.numerator, f.denominator),
-                target_of(f),
-                status_vi(f.status).to_string(),
-            ],
-            false,
-        ));
+        rows.push(vec![
+            (i + 1).to_string(),
+            name_vi_on(key, on).to_string(),
+            value_of(f),
+            format!("{}/{}", f.numerator, f.denominator),
+            target_of(f),
+            status_vi(f.status).to_string(),
+        ]);
     }
-    Table::new(rows).set_grid(widths.to_vec())
+    data_table(&widths, rows)
+}
+
+/// The root unit's programme indicators (defined as data), when any.
+fn programme_table(rep: &Report, root: &UnitReport) -> Option<Table> {
+    if root.programme.is_empty() {
+        return None;
+    }
+    let widths = [
+        700,
+        TEXT_WIDTH - 700 - 1150 - 1750 - 1300 - 1300,
+        1150,
+        1750,
+        1300,
+        1300,
+    ];
+    let mut rows = vec![
+        [
+            "TT",
+            "Chỉ số",
+            "Kết quả",
+            "Tử số / mẫu số",
+            "Mục tiêu",
+            "Đánh giá",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (i, ((_, f), def)) in root.programme.iter().zip(&rep.programme).enumerate() {
+        let sums = match f.denominator {
+            Some(d) => format!("{}/{}", amount(f.numerator.0), amount(d.0)),
+            None => amount(f.numerator.0),
+        };
+        rows.push(vec![
+            (i + 1).to_string(),
+            format!("{} ({})", def.name_vi, def.programme),
+            f.value.map_or_else(|| "—".into(), |v| shown_value(def, v)),
+            sums,
+            f.target.map_or_else(
+                || "—".into(),
+                |t| format!("{} {}", symbol(f.comparison), shown_value(def, t)),
+            ),
+            Lang::Vi
+                .t(crate::indicators::programme::status_key(f.status))
+                .to_string(),
+        ]);
+    }
+    Some(data_table(&widths, rows))
 }
 
 /// For each indicator, the communes under the root that did not meet it,
@@ -241,38 +188,115 @@ fn findings(rep: &Report, root: &UnitReport) -> Vec<Paragraph> {
         } else {
             String::new()
         };
-        out.push(
-            Paragraph::new()
-                .add_run(
-                    run(&format!(
-                        "- {}: ",
-                        name_vi_on(key, rep.period.reference_date())
-                    ))
-                    .italic(),
-                )
-                .add_run(run(&format!(
-                    "{} xã chưa đạt: {}{more}.",
-                    below.len(),
-                    named.join(", ")
-                ))),
-        );
+        out.push(body_runs(vec![
+            run(&format!(
+                "- {}: ",
+                name_vi_on(key, rep.period.reference_date())
+            ))
+            .italic(),
+            run(&format!(
+                "{} xã chưa đạt: {}{more}.",
+                below.len(),
+                named.join(", ")
+            )),
+        ]));
     }
     if out.is_empty() {
-        out.push(line(
+        out.push(body(
             "Không có xã nào chưa đạt mục tiêu ở các chỉ tiêu có số liệu.",
         ));
     }
     out
 }
 
+/// What a report document is made of: the figures, its own unit, who
+/// issues it and when, whether an annex goes with it, who signs it.
+pub struct ReportDoc<'a> {
+    pub rep: &'a Report,
+    pub root: &'a UnitReport,
+    pub issuer: Issuer,
+    pub today: NaiveDate,
+    pub with_annex: bool,
+    pub signer: Option<String>,
+    /// The communes under the root valid on the reference date, and how
+    /// many of them hold records (a report built from part of them says so).
+    pub communes: (usize, usize),
+}
+
+impl<'a> ReportDoc<'a> {
+    /// The document of `root`'s figures, issued on `today`.
+    pub fn new(
+        rep: &'a Report,
+        root: &'a UnitReport,
+        history: &UnitHistory,
+        today: NaiveDate,
+    ) -> Self {
+        let unit = &history.all()[root.unit];
+        let reference = rep.period.reference_date();
+        let all = history
+            .valid_on(reference)
+            .into_iter()
+            .filter(|u| u.level == Level::Commune && history.is_within(u, unit))
+            .count();
+        let with_records = rep
+            .units
+            .iter()
+            .filter(|u| u.level == "commune" && history.is_within(&history.all()[u.unit], unit))
+            .count();
+        ReportDoc {
+            rep,
+            root,
+            issuer: issuer(history, unit, reference, today),
+            today,
+            with_annex: false,
+            signer: None,
+            communes: (with_records, all),
+        }
+    }
+}
+
+/// The opening paragraph: who reports what, about which territory, from
+/// which records.
+fn opening(d: &ReportDoc<'_>) -> Paragraph {
+    let reference = d.rep.period.reference_date().format("%d/%m/%Y");
+    let territory = match &d.issuer.former {
+        None => String::new(),
+        Some(former) if d.issuer.former_communes.is_empty() => format!(" trên địa bàn {former}"),
+        Some(former) => format!(
+            " trên địa bàn {former}, gồm {} xã, thị trấn: {}",
+            d.issuer.former_communes.len(),
+            d.issuer.former_communes.join(", ")
+        ),
+    };
+    let (with_records, all) = d.communes;
+    let coverage = if d.root.level == "commune" {
+        String::new()
+    } else if with_records < all {
+        format!(
+            " Số liệu được tổng hợp từ {with_records}/{all} xã, phường, thị trấn có hồ sơ \
+             trẻ em; {} xã, phường, thị trấn chưa có số liệu.",
+            all - with_records
+        )
+    } else {
+        format!(" Số liệu được tổng hợp từ {all} xã, phường, thị trấn.")
+    };
+    let whose = if d.root.level == "commune" {
+        "của xã"
+    } else {
+        "cập nhật của các xã"
+    };
+    body(&format!(
+        "Ủy ban nhân dân {} báo cáo kết quả thực hiện các chỉ tiêu của Kế hoạch \
+         chăm sóc, giáo dục và bảo vệ trẻ em {}{territory}. Số liệu tính đến ngày \
+         {reference}, từ hồ sơ trẻ em và số liệu {whose}.{coverage}",
+        in_sentence(&d.issuer.name),
+        period_words(d.rep),
+    ))
+}
+
 /// The report as the bytes of a DOCX file.
-pub fn document(
-    rep: &Report,
-    root: &UnitReport,
-    today: NaiveDate,
-    with_annex: bool,
-) -> Result<Vec<u8>, AppError> {
-    let reference = rep.period.reference_date().format("%d/%m/%Y");
+pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
+    let (rep, root) = (d.rep, d.root);
     let (met, with_data) = root.tally();
     let missing = root.indicators.len() - with_data;
     let mut doc = Docx::new()
@@ -282,7 +306,8 @@ pub fn document(
                 .top(20 * MM)
                 .bottom(20 * MM)
                 .left(30 * MM)
-                .right(15 * MM),
+                .right(15 * MM)
+                .header(10 * MM),
         )
         .default_fonts(
             RunFonts::new()
@@ -291,9 +316,10 @@ pub fn document(
                 .cs("Times New Roman")
                 .east_asia("Times New Roman"),
         )
-        .default_size(TEXT)
-        .add_table(national_heading(root, today))
-        .add_paragraph(line(""))
+        .default_size(TEXT);
+    doc = page_numbers(doc)
+        .add_table(national_heading(&d.issuer.name, "BC-UBND", d.today))
+        .add_paragraph(Paragraph::new())
         .add_paragraph(centred(run("BÁO CÁO").bold()))
         .add_paragraph(centred(
             run(&format!(
@@ -302,55 +328,58 @@ pub fn document(
             ))
             .bold(),
         ))
-        .add_paragraph(line(""))
-        .add_paragraph(
-            line(&format!(
-                "Ủy ban nhân dân {} báo cáo kết quả thực hiện các chỉ tiêu của Kế hoạch \
-                 chăm sóc, giáo dục và bảo vệ trẻ em {}. Số liệu tính đến ngày {reference}, \
-                 từ hồ sơ trẻ em và số liệu của {} đơn vị cập nhật trên hệ thống treem.",
-                in_sentence(&root.name),
-                period_words(rep),
-                rep.units.len(),
-            ))
-            .align(AlignmentType::Both),
-        )
+        .add_paragraph(rule(TEXT_WIDTH, TEXT_WIDTH / 3))
+        .add_paragraph(opening(d))
         .add_paragraph(heading("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
-        .add_paragraph(line(&format!(
+        .add_paragraph(body(&format!(
             "Đạt {met}/{with_data} chỉ tiêu có số liệu; {missing} chỉ tiêu chưa có số liệu."
         )))
-        .add_table(indicator_table(root, rep.period.reference_date()))
-        .add_paragraph(line(""));
+        .add_table(indicator_table(root, rep.period.reference_date()));
+    let mut section = 2;
+    if let Some(table) = programme_table(rep, root) {
+        doc = doc
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(heading(&format!(
+                "{}. CHỈ SỐ CỦA CÁC CHƯƠNG TRÌNH",
+                roman(section)
+            )))
+            .add_paragraph(body(
+                "Tính từ báo cáo số liệu đã gửi hoặc đã được duyệt của các xã và từ hồ sơ trẻ em.",
+            ))
+            .add_table(table);
+        section += 1;
+    }
     // A commune's own report has no communes under it to name.
     if root.level != "commune" {
-        doc = doc.add_paragraph(heading("II. CÁC XÃ CHƯA ĐẠT MỤC TIÊU"));
+        doc = doc
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(heading(&format!(
+                "{}. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
+                roman(section)
+            )));
         for p in findings(rep, root) {
-            doc = doc.add_paragraph(p.align(AlignmentType::Both));
+            doc = doc.add_paragraph(p);
         }
     }
-    if with_annex {
-        doc = doc.add_paragraph(line(
+    if d.with_annex {
+        doc = doc.add_paragraph(body(
             "Số liệu của từng chỉ tiêu theo từng đơn vị (tử số, mẫu số, tỷ lệ, mục tiêu): \
              xem Phụ lục (tệp Excel kèm theo).",
         ));
     }
-    let (left, right) = (TEXT_WIDTH / 2, TEXT_WIDTH - TEXT_WIDTH / 2);
-    let recipients = cell(
-        Paragraph::new()
-            .add_run(run("Nơi nhận:").size(24).bold().italic())
-            .add_run(next_line("- Như trên;").size(22))
-            .add_run(next_line("- Lưu: VT.").size(22)),
-        left,
-    );
-    let signature = cell(
-        centred(run("TM. ỦY BAN NHÂN DÂN").bold()).add_run(next_line("CHỦ TỊCH").bold()),
-        right,
-    );
-    doc = doc.add_paragraph(line("")).add_table(
-        Table::without_borders(vec![TableRow::new(vec![recipients, signature])])
-            .set_grid(vec![left, right]),
-    );
+    doc = doc
+        .add_paragraph(Paragraph::new())
+        .add_table(closing(&d.issuer.recipients(), d.signer.as_deref()));
     let mut bytes = Cursor::new(Vec::new());
     doc.pack(&mut bytes)
         .map_err(|e| AppError::Internal(format!("docx: {e}")))?;
-    Ok(bytes.into_inner())
+    repeat_header_rows(bytes.into_inner())
+}
+
+/// A section's number: I, II, III…
+fn roman(n: usize) -> &'static str {
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+        .get(n.saturating_sub(1))
+        .copied()
+        .unwrap_or("")
 }

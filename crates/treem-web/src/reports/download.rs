@@ -13,7 +13,7 @@ use treem_domain::clock::vn_today;
 use crate::indicators::figures::{judge, load};
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
-use crate::reports::docx::document;
+use crate::reports::docx::{ReportDoc, document};
 use crate::shell::request::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -65,7 +65,12 @@ async fn download(
     );
     let (bytes, mime) = if format == "docx" {
         (
-            document(&report, top, vn_today(), true)?,
+            {
+                let mut doc = ReportDoc::new(&report, top, history, vn_today());
+                doc.with_annex = true;
+                doc.signer = q.signer.clone().filter(|s| s.trim().chars().count() <= 100);
+                document(&doc)?
+            },
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     } else {

@@ -4,7 +4,9 @@
 
 pub mod annex;
 pub mod docx;
+mod docx_parts;
 mod download;
+pub mod issuer;
 
 use axum::Router;
 

@@ -55,6 +55,8 @@ fn the_report_and_its_annex_carry_the_indicators() {
             docx.to_str().unwrap(),
             "--xlsx",
             xlsx.to_str().unwrap(),
+            "--signer",
+            "Nguyễn Văn Minh",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -73,11 +75,24 @@ fn the_report_and_its_annex_carry_the_indicators() {
         "Ủy ban nhân dân tỉnh Lai Châu",
         "Số liệu tính đến ngày 31/12/2025",
         "xem Phụ lục",
-        "II. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
+        "II. CHỈ SỐ CỦA CÁC CHƯƠNG TRÌNH",
+        "III. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
         "TM. ỦY BAN NHÂN DÂN",
+        "Nguyễn Văn Minh",
+        // Decree 30: the header row of a table repeats on every page, no
+        // row splits across pages, page numbers from page 2 (the first
+        // page has a header of its own), the first line indented.
+        "<w:tblHeader />",
+        "<w:cantSplit />",
+        "w:type=\"first\"",
+        "<w:titlePg />",
+        "w:firstLine=\"720\"",
+        "- Lưu: VT.",
     ] {
         assert!(xml.contains(needle), "{needle}");
     }
+    // No "Như trên" without a "Kính gửi"; the software is never named.
+    assert!(!xml.contains("Như trên") && !xml.to_lowercase().contains("treem"));
     // Every indicator of the province, as `treem indicators` computes it.
     let json = indicators(&dir.0, &[]);
     let units = json["units"].as_array().unwrap();
@@ -192,8 +207,30 @@ fn the_report_and_its_annex_carry_the_indicators() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let xml = document_xml(&h1);
     assert!(xml.contains("6 tháng đầu năm 2025") && xml.contains("30/06/2025"));
-    assert!(xml.contains(&name.to_uppercase()) && !xml.contains("TỈNH LAI CHÂU"));
+    // The former commune no longer exists: the commune that took it over
+    // issues the report about its territory.
+    assert!(!xml.contains(&name.to_uppercase()) && !xml.contains("TỈNH LAI CHÂU"));
+    let mut chars = name.chars();
+    let first: String = chars
+        .next()
+        .into_iter()
+        .flat_map(char::to_lowercase)
+        .collect();
+    let former = format!("{first}{} (cũ)", chars.as_str());
+    assert!(xml.contains(&former), "{former}");
     assert!(!xml.contains("xem Phụ lục") && !xml.contains("CÁC XÃ CHƯA ĐẠT"));
+
+    // The former district's first half of 2025: issued today by the
+    // province, naming the district and its thirteen communes.
+    let district = dir.0.join("huyen-cu.docx");
+    let args = [
+        "report", "--year", "2025", "--half", "1", "--unit", "106", "--out",
+    ];
+    let o = treem(&dir.0, &[&args[..], &[district.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let xml = document_xml(&district);
+    assert!(xml.contains("TỈNH LAI CHÂU") && !xml.contains("HUYỆN TAM ĐƯỜNG"));
+    assert!(xml.contains("trên địa bàn huyện Tam Đường (cũ), gồm 13 xã, thị trấn"));
 }
 
 #[test]
