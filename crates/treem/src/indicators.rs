@@ -6,7 +6,9 @@ use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Dimension, Period, name_vi_on, shown};
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::UnitHistory;
-use treem_web::indicators::figures::{Report, UnitReport, report, report_by, status_key};
+use treem_web::indicators::figures::{
+    Report, UnitReport, judge, load, report, report_by, splits, status_key,
+};
 use treem_web::indicators::programme::status_key as programme_status_key;
 
 use crate::admin::open;
@@ -31,7 +33,7 @@ pub async fn run(
             )
         }),
     };
-    let (rep, _) = select_by(config, period, by).await?;
+    let (rep, _, _) = select_by(config, period, by.map_or(By::None, By::One)).await?;
     let out = match format {
         Format::Json => json(&rep)?,
         Format::Csv => csv_text(&rep)?,
@@ -46,17 +48,31 @@ pub async fn run(
 }
 
 /// The figures of a period (`--half 1`: the first half) for every unit, or
-/// for one unit and the units under it, with the units' history.
-pub async fn select(config: &Config, period: PeriodArgs) -> anyhow::Result<(Report, UnitHistory)> {
-    select_by(config, period, None).await
+/// for one unit and the units under it, with the units' history; with
+/// `splits`, also the same figures split by each group of children (the
+/// report's annex), from the same loaded records.
+pub async fn select(
+    config: &Config,
+    period: PeriodArgs,
+    splits: bool,
+) -> anyhow::Result<(Report, UnitHistory, Vec<(Dimension, Report)>)> {
+    select_by(config, period, if splits { By::Every } else { By::None }).await
 }
 
-/// The same, the indicators counted child by child split by `by`.
+/// How the figures are split by groups of children.
+enum By {
+    None,
+    One(Dimension),
+    /// Also each dimension in turn, as separate reports.
+    Every,
+}
+
+/// The figures, the indicators counted child by child split as `by` says.
 async fn select_by(
     config: &Config,
     PeriodArgs { year, half, unit }: PeriodArgs,
-    by: Option<Dimension>,
-) -> anyhow::Result<(Report, UnitHistory)> {
+    by: By,
+) -> anyhow::Result<(Report, UnitHistory, Vec<(Dimension, Report)>)> {
     let english = config.lang == Lang::En;
     let half = match half {
         None => false,
@@ -76,9 +92,20 @@ async fn select_by(
     }
     let period = Period { year, half };
     let store = open(config).await?;
-    let (mut rep, history) = match by {
-        None => report(store.as_ref(), period).await?,
-        Some(dim) => report_by(store.as_ref(), period, dim).await?,
+    let (mut rep, history, mut splits) = match by {
+        By::None => {
+            let (rep, history) = report(store.as_ref(), period).await?;
+            (rep, history, Vec::new())
+        }
+        By::One(dim) => {
+            let (rep, history) = report_by(store.as_ref(), period, dim).await?;
+            (rep, history, Vec::new())
+        }
+        By::Every => {
+            let loaded = load(store.as_ref(), period).await?;
+            let splits = splits(store.as_ref(), &loaded, period).await?;
+            (judge(&loaded, period), loaded.history, splits)
+        }
     };
     if let Some(code) = unit {
         let reference = period.reference_date();
@@ -92,14 +119,18 @@ async fn select_by(
                 )
             });
         };
-        rep.units.retain(|u| {
+        let under = |u: &UnitReport| {
             history
                 .ancestors(&history.all()[u.unit])
                 .iter()
                 .any(|a| std::ptr::eq(*a, root))
-        });
+        };
+        rep.units.retain(under);
+        for (_, r) in &mut splits {
+            r.units.retain(under);
+        }
     }
-    Ok((rep, history))
+    Ok((rep, history, splits))
 }
 
 fn json(rep: &Report) -> anyhow::Result<String> {

@@ -36,7 +36,7 @@ pub async fn run(
         "đang tính các chỉ tiêu…"
     });
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let (rep, history) = select(config, period).await?;
+    let (rep, history, splits) = select(config, period, xlsx.is_some()).await?;
     let Some(root) = root_of(&rep, &history) else {
         bail!(if english {
             "no unit has figures for this period"
@@ -54,7 +54,7 @@ pub async fn run(
     doc.with_annex = xlsx.is_some();
     doc.signer = signer;
     let docx = docx::document(&doc)?;
-    let annex = xlsx.map(|_| annex(&rep)).transpose()?;
+    let annex = xlsx.map(|_| annex(&rep, &splits)).transpose()?;
     // Both files or neither: nothing is written until both are ready.
     write_new(out, &docx, english)?;
     if let (Some(path), Some(bytes)) = (xlsx, annex)

@@ -404,8 +404,15 @@ pub async fn report_by(
     let (loaded, rows) = tokio::join!(load(store, period), store.child_groups(column_of(dim)));
     let loaded = loaded?;
     let grouping = grouping_of(&loaded, rows?);
-    let (figures, by) = ind::compute_by(&loaded.history, &loaded.facts, period, &grouping);
-    let mut rep = judge_figures(&loaded, period, figures);
+    let rep = split(&loaded, period, &grouping);
+    Ok((rep, loaded.history))
+}
+
+/// The figures of loaded facts with the indicators counted child by child
+/// split by `grouping`.
+pub fn split(loaded: &Loaded, period: Period, grouping: &ind::Grouping) -> Report {
+    let (figures, by) = ind::compute_by(&loaded.history, &loaded.facts, period, grouping);
+    let mut rep = judge_figures(loaded, period, figures);
     for u in &mut rep.units {
         let groups = by.get(&u.unit);
         for (key, f) in &mut u.indicators {
@@ -428,15 +435,26 @@ pub async fn report_by(
             f.by = Some(parts);
         }
     }
-    Ok((rep, loaded.history))
+    rep
+}
+
+/// The loaded figures split by each dimension in turn (the report's
+/// annex): one pass over the facts per dimension, no reloading.
+pub async fn splits(
+    store: &dyn Store,
+    loaded: &Loaded,
+    period: Period,
+) -> Result<Vec<(ind::Dimension, Report)>, StoreError> {
+    let mut out = Vec::new();
+    for dim in ind::Dimension::ALL {
+        let g = grouping(store, loaded, dim).await?;
+        out.push((dim, split(loaded, period, &g)));
+    }
+    Ok(out)
 }
 
 /// A group's name as the reader knows it (`""`: unknown).
-pub(crate) fn group_label(
-    lang: treem_domain::i18n::Lang,
-    dim: ind::Dimension,
-    group: &str,
-) -> String {
+pub fn group_label(lang: treem_domain::i18n::Lang, dim: ind::Dimension, group: &str) -> String {
     use ind::Dimension;
     if group.is_empty() {
         return lang.t("gaps.unknown").to_string();

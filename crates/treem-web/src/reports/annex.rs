@@ -2,20 +2,25 @@
 //! unit of the report (see [`crate::reports::docx`] for the document).
 
 use rust_xlsxwriter::{Format, Workbook};
-use treem_domain::indicators::name_vi_on;
+use treem_domain::indicators::{Dimension, name_vi_on};
 
 use crate::AppError;
-use crate::indicators::figures::Report;
+use crate::indicators::figures::{Report, group_label};
 use crate::reports::docx::{level_vi, status_vi};
 
 /// The annex: a sheet of rates (a row per unit, a column per indicator), a
 /// sheet of every figure with its numerator, denominator and target, and a
 /// sheet of the programme indicators when any is defined.
-pub fn annex(rep: &Report) -> Result<Vec<u8>, AppError> {
-    build(rep).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+/// With `splits`, a sheet of the indicators counted child by child split by
+/// sex, ethnicity and household poverty.
+pub fn annex(rep: &Report, splits: &[(Dimension, Report)]) -> Result<Vec<u8>, AppError> {
+    build(rep, splits).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
 }
 
-fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn build(
+    rep: &Report,
+    splits: &[(Dimension, Report)],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
     let percent = Format::new().set_num_format("0.0");
@@ -92,7 +97,67 @@ fn build(rep: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     if !rep.programme.is_empty() {
         programme_sheet(wb.add_worksheet(), rep, &bold)?;
     }
+    if !splits.is_empty() {
+        groups_sheet(wb.add_worksheet(), splits, &bold)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The indicators counted child by child, each unit's groups by each
+/// dimension: their numerators and denominators sum to the unit's figure.
+fn groups_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    splits: &[(Dimension, Report)],
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use treem_domain::i18n::Lang;
+    sheet.set_name("Theo nhóm trẻ em")?;
+    let headers = [
+        "Mã",
+        "Đơn vị",
+        "Cấp",
+        "Chỉ tiêu",
+        "Chia theo",
+        "Nhóm",
+        "Tử số",
+        "Mẫu số",
+        "Tỷ lệ (%)",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    sheet.set_column_width(1, 28)?;
+    sheet.set_column_width(3, 60)?;
+    sheet.set_column_width(5, 24)?;
+    let one_decimal = Format::new().set_num_format("0.0");
+    let mut r = 1u32;
+    for (dim, rep) in splits {
+        let dimension = match dim {
+            Dimension::Sex => "Giới tính",
+            Dimension::Ethnicity => "Dân tộc",
+            Dimension::Poverty => "Hộ nghèo",
+        };
+        for u in &rep.units {
+            for (key, f) in &u.indicators {
+                for (group, part) in f.by.iter().flatten() {
+                    sheet.write_string(r, 0, &u.code)?;
+                    sheet.write_string(r, 1, &u.name)?;
+                    sheet.write_string(r, 2, level_vi(u.level))?;
+                    sheet.write_string(r, 3, name_vi_on(key, rep.period.reference_date()))?;
+                    sheet.write_string(r, 4, dimension)?;
+                    sheet.write_string(r, 5, group_label(Lang::Vi, *dim, group))?;
+                    sheet.write_number(r, 6, part.numerator as f64)?;
+                    sheet.write_number(r, 7, part.denominator as f64)?;
+                    if part.denominator > 0 {
+                        let v = part.numerator as f64 / part.denominator as f64 * 100.0;
+                        sheet.write_number_with_format(r, 8, v, &one_decimal)?;
+                    }
+                    r += 1;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The programme indicators (defined as data): a row per unit and

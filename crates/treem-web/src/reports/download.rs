@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use treem_domain::clock::vn_today;
 
-use crate::indicators::figures::{judge, load};
+use crate::indicators::figures::{judge, load, splits};
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
 use crate::reports::docx::{ReportDoc, document};
@@ -74,8 +74,13 @@ async fn download(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     } else {
+        let mut splits = splits(state.store.as_ref(), &loaded, period).await?;
+        for (_, r) in &mut splits {
+            r.units
+                .retain(|u| within(history, &history.all()[u.unit], unit));
+        }
         (
-            annex(&report)?,
+            annex(&report, &splits)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     };

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use common::{text, treem};
+use treem_domain::indicators::name_vi_on;
 use treem_store::testing::temp_dir;
 
 /// The text of `word/document.xml` inside a DOCX.
@@ -37,6 +38,11 @@ fn indicators(dir: &Path, extra: &[&str]) -> serde_json::Value {
     let o = treem(dir, &args);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The reference date of the annual report of 2025.
+fn ref_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
 }
 
 #[test]
@@ -137,8 +143,34 @@ fn the_report_and_its_annex_carry_the_indicators() {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["Tỷ lệ (%)", "Chi tiết", "Chỉ số chương trình"]
+        [
+            "Tỷ lệ (%)",
+            "Chi tiết",
+            "Chỉ số chương trình",
+            "Theo nhóm trẻ em"
+        ]
     );
+    // The groups of each dimension sum to the province's figure.
+    let groups = wb.worksheet_range("Theo nhóm trẻ em").unwrap();
+    let reg = &figures["birth_registration_u5"];
+    for dimension in ["Giới tính", "Dân tộc", "Hộ nghèo"] {
+        let (n, d) = groups
+            .rows()
+            .filter(|r| r[0] == Data::String("12".into()))
+            .filter(|r| r[4] == Data::String(dimension.into()))
+            .filter(|r| {
+                r[3] == Data::String(name_vi_on("birth_registration_u5", ref_date()).into())
+            })
+            .fold((0.0, 0.0), |(n, d), r| match (&r[6], &r[7]) {
+                (Data::Float(a), Data::Float(b)) => (n + a, d + b),
+                _ => panic!("{r:?}"),
+            });
+        assert_eq!(
+            (Some(n), Some(d)),
+            (reg["numerator"].as_f64(), reg["denominator"].as_f64()),
+            "{dimension}"
+        );
+    }
     let rates = wb.worksheet_range("Tỷ lệ (%)").unwrap();
     assert_eq!(rates.height(), units.len() + 1);
     let detail = wb.worksheet_range("Chi tiết").unwrap();
