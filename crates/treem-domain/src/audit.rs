@@ -78,6 +78,7 @@ pub const ACTIONS: &[&str] = &[
     "element_changed",
     "return_form_changed",
     "programme_indicator_changed",
+    "report_draft_saved",
     "supervision_recorded",
     "recommendation_closed",
 ];

@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod national_id;
 pub mod nutrition;
 pub mod plan;
+pub mod report_sections;
 pub mod returns;
 pub mod scope;
 pub mod search_index;

@@ -35,6 +35,7 @@ mod plans_sql;
 pub mod postgres;
 mod programme_sql;
 mod progress_sql;
+mod report_drafts_sql;
 mod returns_sql;
 mod returns_write_sql;
 mod rows;
@@ -139,6 +140,7 @@ pub trait Store:
     + BreakdownStore
     + ReturnStore
     + ProgrammeStore
+    + ReportDraftStore
     + Send
     + Sync
 {

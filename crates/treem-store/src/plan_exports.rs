@@ -10,6 +10,7 @@ pub use crate::plans_sql::{
 };
 pub use crate::programme_sql::{ElementPut, FiledValue, ProgrammeIndicatorRow, ProgrammeStore};
 pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};
+pub use crate::report_drafts_sql::{DraftSection, ReportDraftStore};
 pub use crate::returns_sql::{
     ElementRow, FilingKey, FilingRow, FormRow, ReturnStore, ReturnWrite, StepRow, ValueRow,
 };

@@ -61,6 +61,9 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/facts/{file}", Action::EditRegistry),
     // The periodic report (reports/)
     ("GET", "/indicators/report", Action::Authenticated),
+    // The report's sections as the unit's officers write them.
+    ("GET", "/indicators/report/draft", Action::EditRegistry),
+    ("POST", "/indicators/report/draft", Action::EditRegistry),
     // Plans (plans/): read within scope and up the derivation chain; writes
     // decided by the plan too (plans/found.rs)
     ("GET", "/plans", Action::Authenticated),

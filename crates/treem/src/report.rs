@@ -50,7 +50,18 @@ pub async fn run(
         "đang viết báo cáo…"
     });
     let today = treem_domain::clock::vn_today();
+    // The sections the unit's officers wrote for this period, if any.
+    let unit = &history.all()[root.unit];
+    let store = crate::admin::open(config).await?;
+    let id = store
+        .units()
+        .await?
+        .into_iter()
+        .find(|s| s.unit.code == unit.code && s.unit.valid_from == unit.valid_from)
+        .map(|s| s.id);
+    let drafts = docx::drafts_of(store.as_ref(), id, rep.period).await?;
     let mut doc = docx::ReportDoc::new(&rep, root, &history, today);
+    doc.drafts = drafts;
     doc.with_annex = xlsx.is_some();
     doc.signer = signer;
     let docx = docx::document(&doc)?;

@@ -362,7 +362,49 @@ async fn definitions_change_and_only_filed_values_count(store: Arc<dyn Store>) {
     verify_chain(&store).await.unwrap();
 }
 
+async fn a_report_draft_is_saved_changed_and_emptied(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[0].id;
+    let s = |k: &str, v: &str| (k.to_string(), v.to_string());
+    let first = [s("leadership", "Ban hành kế hoạch."), s("proposals", "")];
+    assert_eq!(
+        store
+            .save_report_draft(unit, "2025", &first, ev("report_draft_saved"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .save_report_draft(unit, "2025", &first, ev("report_draft_saved"))
+            .await
+            .unwrap(),
+        0,
+        "the same again"
+    );
+    let second = [
+        s("leadership", ""),
+        s("proposals", "Đề nghị bổ sung kinh phí."),
+    ];
+    assert_eq!(
+        store
+            .save_report_draft(unit, "2025", &second, ev("report_draft_saved"))
+            .await
+            .unwrap(),
+        2
+    );
+    let saved = store.report_draft(unit, "2025").await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(
+        (saved[0].section.as_str(), saved[0].body.as_str()),
+        ("proposals", "Đề nghị bổ sung kinh phí.")
+    );
+    assert!(store.report_draft(unit, "2025h1").await.unwrap().is_empty());
+    verify_chain(&store).await.unwrap();
+}
+
 on_both!(
     a_return_is_filled_submitted_approved_and_unlocked,
-    definitions_change_and_only_filed_values_count
+    definitions_change_and_only_filed_values_count,
+    a_report_draft_is_saved_changed_and_emptied,
 );

@@ -56,6 +56,8 @@ struct CommuneRow {
 #[template(path = "indicators/dashboard.html")]
 struct DashboardTemplate {
     page: Page,
+    /// Whether the user writes the report's sections.
+    may_write: bool,
     programme: Vec<crate::indicators::programme_view::ProgrammeGroup>,
     heading: String,
     reference: String,
@@ -225,6 +227,7 @@ async fn dashboard(
         empty: rows.is_empty(),
         rows,
         programme,
+        may_write: permits(user.account.role, Action::EditRegistry),
         communes,
         columns: treem_domain::indicators::KEYS
             .iter()

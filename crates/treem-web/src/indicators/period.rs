@@ -22,6 +22,8 @@ pub(crate) struct PeriodQuery {
     pub group: Option<String>,
     /// The full name of the chair who signs a report (at most 100 letters).
     pub signer: Option<String>,
+    /// After the report's draft is saved: how many sections changed.
+    pub saved: Option<u64>,
 }
 
 /// The last period whose reference date has passed.

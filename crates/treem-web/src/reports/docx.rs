@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use docx_rs::{Docx, PageMargin, Paragraph, RunFonts, Table};
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi_on, shown};
+use treem_domain::report_sections::{RESULTS, SECTIONS};
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::{Level, UnitHistory};
 
@@ -218,6 +219,9 @@ pub struct ReportDoc<'a> {
     pub today: NaiveDate,
     pub with_annex: bool,
     pub signer: Option<String>,
+    /// The sections the unit's officers wrote (section, text); when any
+    /// holds text the report has the eight sections of a real report.
+    pub drafts: Vec<(String, String)>,
     /// The communes under the root valid on the reference date, and how
     /// many of them hold records (a report built from part of them says so).
     pub communes: (usize, usize),
@@ -250,6 +254,7 @@ impl<'a> ReportDoc<'a> {
             today,
             with_annex: false,
             signer: None,
+            drafts: Vec::new(),
             communes: (with_records, all),
         }
     }
@@ -294,11 +299,28 @@ fn opening(d: &ReportDoc<'_>) -> Paragraph {
     ))
 }
 
+/// A unit's saved sections for the report's period, by the unit's stored
+/// id (`None`: the unit is not stored, nothing written).
+pub async fn drafts_of(
+    store: &dyn treem_store::Store,
+    unit_id: Option<i64>,
+    period: treem_domain::indicators::Period,
+) -> Result<Vec<(String, String)>, AppError> {
+    let Some(id) = unit_id else {
+        return Ok(Vec::new());
+    };
+    let code = crate::indicators::programme::period_code(period);
+    Ok(store
+        .report_draft(id, &code)
+        .await?
+        .into_iter()
+        .map(|s| (s.section, s.body))
+        .collect())
+}
+
 /// The report as the bytes of a DOCX file.
 pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
-    let (rep, root) = (d.rep, d.root);
-    let (met, with_data) = root.tally();
-    let missing = root.indicators.len() - with_data;
+    let rep = d.rep;
     let mut doc = Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(
@@ -329,37 +351,37 @@ pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
             .bold(),
         ))
         .add_paragraph(rule(TEXT_WIDTH, TEXT_WIDTH / 3))
-        .add_paragraph(opening(d))
-        .add_paragraph(heading("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
-        .add_paragraph(body(&format!(
-            "Đạt {met}/{with_data} chỉ tiêu có số liệu; {missing} chỉ tiêu chưa có số liệu."
-        )))
-        .add_table(indicator_table(root, rep.period.reference_date()));
-    let mut section = 2;
-    if let Some(table) = programme_table(rep, root) {
-        doc = doc
-            .add_paragraph(Paragraph::new())
-            .add_paragraph(heading(&format!(
-                "{}. CHỈ SỐ CỦA CÁC CHƯƠNG TRÌNH",
-                roman(section)
-            )))
-            .add_paragraph(body(
-                "Tính từ báo cáo số liệu đã gửi hoặc đã được duyệt của các xã và từ hồ sơ trẻ em.",
-            ))
-            .add_table(table);
-        section += 1;
-    }
-    // A commune's own report has no communes under it to name.
-    if root.level != "commune" {
-        doc = doc
-            .add_paragraph(Paragraph::new())
-            .add_paragraph(heading(&format!(
-                "{}. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
-                roman(section)
-            )));
-        for p in findings(rep, root) {
-            doc = doc.add_paragraph(p);
+        .add_paragraph(opening(d));
+    if d.drafts.iter().any(|(_, t)| !t.trim().is_empty()) {
+        // The sections as written, section III from the records.
+        for (key, title) in SECTIONS {
+            if key == RESULTS {
+                doc = results(doc.add_paragraph(heading(title)), d, &|n, t| {
+                    if n == 1 {
+                        "1. Các chỉ tiêu của Kế hoạch".to_string()
+                    } else {
+                        format!("{n}. {t}")
+                    }
+                });
+                continue;
+            }
+            let text = d
+                .drafts
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| t.as_str());
+            let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+                continue;
+            };
+            doc = doc.add_paragraph(heading(title));
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                doc = doc.add_paragraph(body(line));
+            }
         }
+    } else {
+        doc = results(doc, d, &|n, t| {
+            format!("{}. {}", roman(n), t.to_uppercase())
+        });
     }
     if d.with_annex {
         doc = doc.add_paragraph(body(
@@ -374,6 +396,42 @@ pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
     doc.pack(&mut bytes)
         .map_err(|e| AppError::Internal(format!("docx: {e}")))?;
     repeat_header_rows(bytes.into_inner())
+}
+
+/// The figures: the fourteen against their targets, the programme
+/// indicators, the communes below target — each part headed as `title`
+/// numbers it (a section of its own, or a part of section III).
+fn results(mut doc: Docx, d: &ReportDoc<'_>, title: &dyn Fn(usize, &str) -> String) -> Docx {
+    let (rep, root) = (d.rep, d.root);
+    let (met, with_data) = root.tally();
+    let missing = root.indicators.len() - with_data;
+    doc = doc
+        .add_paragraph(heading(&title(1, "Kết quả thực hiện các chỉ tiêu")))
+        .add_paragraph(body(&format!(
+            "Đạt {met}/{with_data} chỉ tiêu có số liệu; {missing} chỉ tiêu chưa có số liệu."
+        )))
+        .add_table(indicator_table(root, rep.period.reference_date()));
+    let mut part = 2;
+    if let Some(table) = programme_table(rep, root) {
+        doc = doc
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(heading(&title(part, "Chỉ số của các chương trình")))
+            .add_paragraph(body(
+                "Tính từ báo cáo số liệu đã gửi hoặc đã được duyệt của các xã và từ hồ sơ trẻ em.",
+            ))
+            .add_table(table);
+        part += 1;
+    }
+    // A commune's own report has no communes under it to name.
+    if root.level != "commune" {
+        doc = doc
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(heading(&title(part, "Các xã chưa đạt mục tiêu")));
+        for p in findings(rep, root) {
+            doc = doc.add_paragraph(p);
+        }
+    }
+    doc
 }
 
 /// A section's number: I, II, III…

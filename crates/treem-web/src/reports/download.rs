@@ -13,7 +13,7 @@ use treem_domain::clock::vn_today;
 use crate::indicators::figures::{judge, load, splits};
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
-use crate::reports::docx::{ReportDoc, document};
+use crate::reports::docx::{ReportDoc, document, drafts_of};
 use crate::shell::request::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -66,7 +66,15 @@ async fn download(
     let (bytes, mime) = if format == "docx" {
         (
             {
+                let at = history.index_of(unit);
+                let id = loaded
+                    .index_of
+                    .iter()
+                    .find(|(_, i)| Some(**i) == at)
+                    .map(|(id, _)| *id);
+                let drafts = drafts_of(state.store.as_ref(), id, period).await?;
                 let mut doc = ReportDoc::new(&report, top, history, vn_today());
+                doc.drafts = drafts;
                 doc.with_annex = true;
                 doc.signer = q.signer.clone().filter(|s| s.trim().chars().count() <= 100);
                 document(&doc)?

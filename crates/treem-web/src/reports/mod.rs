@@ -6,6 +6,7 @@ pub mod annex;
 pub mod docx;
 mod docx_parts;
 mod download;
+mod draft;
 pub mod issuer;
 
 use axum::Router;
@@ -14,5 +15,9 @@ use crate::AppState;
 
 /// The report downloads.
 pub(crate) fn routes() -> Router<AppState> {
-    download::routes()
+    use axum::routing::get;
+    download::routes().route(
+        "/indicators/report/draft",
+        get(draft::page).post(draft::save),
+    )
 }

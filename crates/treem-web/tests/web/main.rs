@@ -29,6 +29,7 @@ mod plan_progress;
 mod plans;
 mod programme;
 mod registry;
+mod report_draft;
 mod returns;
 mod search_index;
 mod supervisions;

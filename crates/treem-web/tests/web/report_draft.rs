@@ -1,0 +1,139 @@
+//! The report's sections written in treem: prefilled from the records,
+//! saved per unit and period (too long refused, nothing lost), and the
+//! DOCX built from the saved draft with section III from the figures;
+//! only officers write, within their scope.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use std::io::{Cursor, Read};
+
+use common::{TestApp, post_form};
+use reqwest::StatusCode;
+
+const DRAFT: &str = "/indicators/report/draft?year=2025&half=0";
+
+async fn docx_text(app: &TestApp, c: &reqwest::Client) -> String {
+    let res = c
+        .get(app.url("/indicators/report?year=2025&half=0&format=docx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+async fn a_province_writes_its_report(app: TestApp) {
+    let t = app.signed_in("tinh").await;
+    // Before anything is written: the report of the figures alone.
+    let xml = docx_text(&app, &t).await;
+    assert!(xml.contains("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    let (status, page) = app.get(&t, DRAFT).await;
+    assert_eq!(status, StatusCode::OK);
+    for h in [
+        "I. Công tác lãnh đạo",
+        "VIII. Kiến nghị, đề xuất",
+        "Gợi ý từ số liệu",
+    ] {
+        assert!(page.contains(h), "{h}: {page}");
+    }
+    assert!(page.contains("Các chỉ tiêu chưa đạt mục tiêu:"), "{page}");
+
+    let csrf = app.csrf(&t, DRAFT).await;
+    let long = "x".repeat(30_001);
+    let (status, _, body) = post_form(
+        &app,
+        &t,
+        DRAFT,
+        &[
+            ("csrf", &csrf),
+            ("leadership", "Giữ lại câu này."),
+            ("proposals", &long),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("dài quá 30.000") && body.contains("Giữ lại câu này."));
+    let (status, to, _) = post_form(
+        &app,
+        &t,
+        DRAFT,
+        &[
+            ("csrf", &csrf),
+            (
+                "leadership",
+                "Ban hành Kế hoạch số 12/KH-UBND.\r\n\r\nTổ chức hội nghị triển khai.",
+            ),
+            (
+                "shortcomings",
+                "Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh còn thấp.",
+            ),
+            ("results", "ignored: section III comes from the figures"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(to.ends_with("saved=2"), "{to}");
+    let (_, page) = app.get(&t, &to).await;
+    assert!(page.contains("Đã lưu bản thảo: 2 phần thay đổi."), "{page}");
+    assert!(page.contains("Tổ chức hội nghị triển khai."));
+
+    let xml = docx_text(&app, &t).await;
+    for needle in [
+        "I. Công tác lãnh đạo, chỉ đạo, tuyên truyền",
+        "Ban hành Kế hoạch số 12/KH-UBND.",
+        "Tổ chức hội nghị triển khai.",
+        "III. Kết quả thực hiện các chỉ tiêu",
+        "1. Các chỉ tiêu của Kế hoạch",
+        "VI. Tồn tại, hạn chế và nguyên nhân",
+    ] {
+        assert!(xml.contains(needle), "{needle}");
+    }
+    assert!(
+        !xml.contains("II. Kết quả thực hiện nhiệm vụ"),
+        "a section not written is left out"
+    );
+    assert!(!xml.contains("ignored"));
+    let n = common::sql_scalar(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'report_draft_saved'",
+        &[],
+    )
+    .await;
+    assert_eq!(n, Some(1));
+}
+
+async fn only_officers_write_within_their_scope(app: TestApp) {
+    let v = app.signed_in("xem").await;
+    let (status, _) = app.get(&v, DRAFT).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let c = app.signed_in("banbo").await;
+    let (status, page) = app.get(&c, DRAFT).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Xã Bản Bo"));
+    let (status, _) = app.get(&c, &format!("{DRAFT}&unit=03390")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let csrf = app.csrf(&c, DRAFT).await;
+    let (status, _, _) = post_form(
+        &app,
+        &c,
+        &format!("{DRAFT}&unit=03390"),
+        &[("csrf", &csrf), ("leadership", "Không phải của xã này.")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+on_both!(
+    a_province_writes_its_report,
+    only_officers_write_within_their_scope
+);
