@@ -169,7 +169,7 @@ async fn render(
                 .map(|s| s.body.clone());
             let from_records = prefilled
                 .iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, v)| k == key && !v.is_empty())
                 .map(|(_, v)| v.clone());
             let prefilled = from_typed.is_none() && from_saved.is_none() && from_records.is_some();
             Section {
