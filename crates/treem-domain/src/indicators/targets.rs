@@ -84,6 +84,12 @@ impl Target {
     /// The target applied to a year: that year's milestone, else the latest
     /// before it, else the first after it.
     pub fn for_year(&self, year: i32) -> Option<f64> {
+        self.milestone_for(year).map(|(_, v)| v)
+    }
+
+    /// The milestone applied to a year, with its own year (a later one when
+    /// the plan sets none for the year or before: "mục tiêu năm 2030").
+    pub fn milestone_for(&self, year: i32) -> Option<(i32, f64)> {
         let before = self
             .milestones
             .iter()
@@ -94,7 +100,7 @@ impl Target {
             .iter()
             .filter(|(y, _)| *y > year)
             .min_by_key(|(y, _)| *y);
-        before.or(after).map(|(_, v)| *v)
+        before.or(after).copied()
     }
 }
 

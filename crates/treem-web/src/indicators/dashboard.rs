@@ -275,8 +275,14 @@ fn row(
         target: f
             .target
             .map(|t| {
+                // A milestone of a later year says which.
+                let later = f
+                    .target_year
+                    .filter(|y| *y > period.year)
+                    .map(|y| format!(" ({y})"))
+                    .unwrap_or_default();
                 format!(
-                    "{} {}%",
+                    "{} {}%{later}",
                     if f.comparison == "<" { "<" } else { "≥" },
                     shown(t)
                 )

@@ -20,6 +20,10 @@ pub struct Figure {
     pub target: Option<f64>,
     pub comparison: &'static str,
     pub status: &'static str,
+    /// The year of the milestone the target is (later than the period's
+    /// year for a target the plan sets only for 2030); not in the JSON.
+    #[serde(skip)]
+    pub target_year: Option<i32>,
     /// Split by a group of children (`--by`): each group's part, by the
     /// group's name (`""`: unknown); only the indicators counted child by
     /// child, only groups with children in the denominator.
@@ -328,7 +332,8 @@ fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>
                 .map(|(key, count)| {
                     let t = targets.iter().find(|t| t.key == *key);
                     let comparison = t.map_or(ind::Comparison::AtLeast, |t| t.comparison);
-                    let target = t.and_then(|t| t.for_year(period.year));
+                    let milestone = t.and_then(|t| t.milestone_for(period.year));
+                    let target = milestone.map(|(_, v)| v);
                     (
                         *key,
                         Figure {
@@ -338,6 +343,7 @@ fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>
                             target,
                             comparison: comparison.symbol(),
                             status: ind::status(count, target, comparison).code(),
+                            target_year: milestone.map(|(y, _)| y),
                             by: None,
                         },
                     )

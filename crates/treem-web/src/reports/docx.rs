@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use docx_rs::{Docx, PageMargin, Paragraph, RunFonts, Table};
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi_on, shown};
@@ -72,9 +72,17 @@ fn value_of(f: &Figure) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn target_of(f: &Figure) -> String {
+/// The target as the report words it: a milestone of a later year says
+/// so ("mục tiêu năm 2030") — the verdict stays the one `indicators.md`
+/// defines.
+fn target_of(f: &Figure, year: i32) -> String {
+    let later = f
+        .target_year
+        .filter(|y| *y > year)
+        .map(|y| format!(" (mục tiêu năm {y})"))
+        .unwrap_or_default();
     f.target
-        .map(|t| format!("{} {}%", symbol(f.comparison), shown(t)))
+        .map(|t| format!("{} {}%{later}", symbol(f.comparison), shown(t)))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -106,7 +114,7 @@ fn indicator_table(root: &UnitReport, on: NaiveDate) -> Table {
             name_vi_on(key, on).to_string(),
             value_of(f),
             format!("{}/{}", f.numerator, f.denominator),
-            target_of(f),
+            target_of(f, on.year()),
             status_vi(f.status).to_string(),
         ]);
     }
