@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod derived;
 #[cfg(test)]
 mod tests;
+pub mod timeliness;
 
 use serde::Serialize;
 

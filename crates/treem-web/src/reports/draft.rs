@@ -10,6 +10,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use treem_domain::cases::deadlines::Urgency;
+use treem_domain::cases::timeliness::{self, CaseTimes};
+use treem_domain::cases::{Risk, Vocabulary};
 use treem_domain::indicators::{Period, name_vi_on, shown};
 use treem_domain::report_sections::{SECTIONS, clean, written};
 use treem_domain::units::Unit;
@@ -100,26 +102,80 @@ async fn prefill(
             "- {overdue} nhiệm vụ của kế hoạch quá hạn báo cáo hoặc quá hạn hoàn thành."
         ));
     }
-    let scope = state
-        .units()
-        .scope_of(&user.account, treem_domain::clock::vn_today());
+    let index = state.units();
+    let scope = index.scope_of(&user.account, treem_domain::clock::vn_today());
     let calendar = crate::cases::service::calendar(state).await?;
     let now = chrono::Utc::now();
-    let late_cases = state
+    let reference = period.reference_date();
+    // The cases of the report's unit: their commune (or what it became by
+    // the reference date) under it. Counts only.
+    let in_unit = |unit_id: i64| {
+        index
+            .by_id(unit_id)
+            .and_then(|u| index.history.became(u, reference))
+            .is_some_and(|u| {
+                index
+                    .history
+                    .ancestors(u)
+                    .iter()
+                    .any(|a| a.code == unit.code && a.valid_from == unit.valid_from)
+            })
+    };
+    let summaries: Vec<_> = state
         .store
         .case_summaries(&CaseFilter::Scope(scope))
         .await?
+        .into_iter()
+        .filter(|s| in_unit(s.unit_id))
+        .collect();
+    let late_cases = summaries
         .iter()
         .filter(|s| crate::cases::service::judge(s, &calendar, now).1 == Urgency::Overdue)
         .count();
-    let protection = if late_cases > 0 {
+    let times: Vec<CaseTimes> = summaries
+        .iter()
+        .map(|s| CaseTimes {
+            received_at: s.received_at,
+            risk: s.risk_level.as_deref().and_then(Risk::parse),
+            emergency_at: s.emergency_at,
+            plan_at: s.plan_at,
+            closed: s.closed_at.is_some(),
+        })
+        .collect();
+    let t = timeliness::count(&times, period.start(), reference, &calendar);
+    let pct = |n: usize, of: usize| {
+        if of == 0 {
+            String::new()
+        } else {
+            format!(" ({}%)", shown(n as f64 / of as f64 * 100.0))
+        }
+    };
+    let mut protection = Vec::new();
+    if t.received > 0 {
+        protection.push(format!(
+            "- Trong kỳ tiếp nhận {} thông tin, thông báo về trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại; {} vụ việc đã kết thúc.",
+            t.received, t.closed
+        ));
+        protection.push(format!(
+            "- {} vụ việc có nguy cơ cao cần áp dụng biện pháp khẩn cấp, trong đó {} vụ việc{} được áp dụng trong 12 giờ.",
+            t.emergency_needed,
+            t.emergency_on_time,
+            pct(t.emergency_on_time, t.emergency_needed)
+        ));
+        protection.push(format!(
+            "- {} kế hoạch hỗ trợ, can thiệp được xây dựng, trong đó {}{} trong thời hạn 5 ngày làm việc.",
+            t.plans,
+            t.plans_on_time,
+            pct(t.plans_on_time, t.plans)
+        ));
+    }
+    if late_cases > 0 {
         shortcomings.push(format!(
             "- {late_cases} vụ việc bảo vệ trẻ em quá thời hạn xử lý theo Nghị định 56/2017/NĐ-CP."
         ));
-        format!("- {late_cases} vụ việc đang quá thời hạn xử lý.")
-    } else {
-        String::new()
-    };
+        protection.push(format!("- {late_cases} vụ việc đang quá thời hạn xử lý."));
+    }
+    let protection = protection.join("\n");
     let late = crate::plans::overdue::late_recommendations(state, user).await?;
     let mut supervision = Vec::new();
     if !late.is_empty() {

@@ -120,6 +120,30 @@ async fn only_officers_write_within_their_scope(app: TestApp) {
     let (status, page) = app.get(&c, DRAFT).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Xã Bản Bo"));
+    // A case reported in March 2026 and left without a plan: section IV
+    // counts it (never a name), and it is overdue.
+    let token = common::token(&app, "banbo").await;
+    let child = &common::children_under(&app, "03424").await[0].child_id;
+    let body = serde_json::json!({"child_id": child, "received_at": "2026-03-02T08:15:00+07:00",
+        "source": "police", "harm_types": ["neglect"], "summary": "Nội dung kín"});
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let (_, page) = app
+        .get(&c, "/indicators/report/draft?year=2026&half=1")
+        .await;
+    assert!(
+        page.contains("Trong kỳ tiếp nhận 1 thông tin, thông báo")
+            && page.contains("0 kế hoạch hỗ trợ, can thiệp được xây dựng")
+            && page.contains("1 vụ việc đang quá thời hạn xử lý."),
+        "{page}"
+    );
+    assert!(!page.contains("Nội dung kín"));
     let (status, _) = app.get(&c, &format!("{DRAFT}&unit=03390")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let csrf = app.csrf(&c, DRAFT).await;
