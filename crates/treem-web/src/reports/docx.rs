@@ -86,28 +86,34 @@ fn target_of(f: &Figure, year: i32) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The columns of a table of figures: number, name, result, fraction,
+/// target, verdict (twips; the name takes what is left).
+const WIDTHS: [usize; 6] = [
+    700,
+    TEXT_WIDTH - 700 - 1150 - 1750 - 1300 - 1300,
+    1150,
+    1750,
+    1300,
+    1300,
+];
+
+/// The header row of a table of figures, its second column named `what`.
+fn header_row(what: &str) -> Vec<String> {
+    [
+        "TT",
+        what,
+        "Kết quả",
+        "Tử số / mẫu số",
+        "Mục tiêu",
+        "Đánh giá",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// The root unit's fourteen indicators.
 fn indicator_table(root: &UnitReport, on: NaiveDate) -> Table {
-    let widths = [
-        700,
-        TEXT_WIDTH - 700 - 1150 - 1750 - 1300 - 1300,
-        1150,
-        1750,
-        1300,
-        1300,
-    ];
-    let mut rows = vec![
-        [
-            "TT",
-            "Chỉ tiêu",
-            "Kết quả",
-            "Tử số / mẫu số",
-            "Mục tiêu",
-            "Đánh giá",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![header_row("Chỉ tiêu")];
     for (i, (key, f)) in root.indicators.iter().enumerate() {
         rows.push(vec![
             (i + 1).to_string(),
@@ -118,7 +124,7 @@ fn indicator_table(root: &UnitReport, on: NaiveDate) -> Table {
             status_vi(f.status).to_string(),
         ]);
     }
-    data_table(&widths, rows)
+    data_table(&WIDTHS, rows)
 }
 
 /// The root unit's programme indicators (defined as data), when any.
@@ -126,26 +132,7 @@ fn programme_table(rep: &Report, root: &UnitReport) -> Option<Table> {
     if root.programme.is_empty() {
         return None;
     }
-    let widths = [
-        700,
-        TEXT_WIDTH - 700 - 1150 - 1750 - 1300 - 1300,
-        1150,
-        1750,
-        1300,
-        1300,
-    ];
-    let mut rows = vec![
-        [
-            "TT",
-            "Chỉ số",
-            "Kết quả",
-            "Tử số / mẫu số",
-            "Mục tiêu",
-            "Đánh giá",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![header_row("Chỉ số")];
     for (i, ((_, f), def)) in root.programme.iter().zip(&rep.programme).enumerate() {
         let sums = match f.denominator {
             Some(d) => format!("{}/{}", amount(f.numerator.0), amount(d.0)),
@@ -165,7 +152,7 @@ fn programme_table(rep: &Report, root: &UnitReport) -> Option<Table> {
                 .to_string(),
         ]);
     }
-    Some(data_table(&widths, rows))
+    Some(data_table(&WIDTHS, rows))
 }
 
 /// For each indicator, the communes under the root that did not meet it,
