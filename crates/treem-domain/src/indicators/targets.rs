@@ -90,18 +90,23 @@ impl Target {
     /// The milestone applied to a year, with its own year (a later one when
     /// the plan sets none for the year or before: "mục tiêu năm 2030").
     pub fn milestone_for(&self, year: i32) -> Option<(i32, f64)> {
-        let before = self
-            .milestones
-            .iter()
-            .filter(|(y, _)| *y <= year)
-            .max_by_key(|(y, _)| *y);
-        let after = self
-            .milestones
-            .iter()
-            .filter(|(y, _)| *y > year)
-            .min_by_key(|(y, _)| *y);
-        before.or(after).copied()
+        milestone_for(&self.milestones, year)
     }
+}
+
+/// The milestone of `milestones` applied to a year: that year's, else the
+/// latest before it, else the first after it (shared by the fourteen and
+/// the programme indicators).
+pub fn milestone_for(milestones: &[(i32, f64)], year: i32) -> Option<(i32, f64)> {
+    let before = milestones
+        .iter()
+        .filter(|(y, _)| *y <= year)
+        .max_by_key(|(y, _)| *y);
+    let after = milestones
+        .iter()
+        .filter(|(y, _)| *y > year)
+        .min_by_key(|(y, _)| *y);
+    before.or(after).copied()
 }
 
 /// Met, not met, or no data.

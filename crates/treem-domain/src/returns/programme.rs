@@ -314,15 +314,7 @@ pub fn status(value: Option<f64>, target: Option<f64>, goal: Goal) -> &'static s
 /// The milestone applied to a year: that year's, else the latest before
 /// it, else the first after it (the fourteen's rule).
 pub fn target_for(milestones: &[(i32, f64)], year: i32) -> Option<f64> {
-    let before = milestones
-        .iter()
-        .filter(|(y, _)| *y <= year)
-        .max_by_key(|(y, _)| *y);
-    let after = milestones
-        .iter()
-        .filter(|(y, _)| *y > year)
-        .min_by_key(|(y, _)| *y);
-    before.or(after).map(|(_, v)| *v)
+    crate::indicators::milestone_for(milestones, year).map(|(_, v)| v)
 }
 
 /// Each commune's registry counts on the reference date, by the index of
