@@ -66,6 +66,7 @@ pub const ACTIONS: &[&str] = &[
     "village_sheet_downloaded",
     "plan_loaded",
     "plan_derived",
+    "plan_document_changed",
     "task_assigned",
     "progress_filed",
     "progress_loaded",

@@ -132,6 +132,8 @@ const PLAN_TASKS: &[Column] = &[
     text("unit_code", "Mã đơn vị", true),
     text("plan", "Kế hoạch", true),
     text("plan_number", "Số kế hoạch", false),
+    col("plan_issued_on", "Ngày ban hành", false),
+    text("plan_basis", "Căn cứ", false),
     text("issued_by", "Cơ quan ban hành", false),
     col("from_year", "Từ năm", false),
     col("to_year", "Đến năm", false),

@@ -77,6 +77,12 @@ fn explain_plan(file: File, column: &str) -> String {
         }
         (_, "group") => "1–5: nhóm nhiệm vụ III.1–III.5; 6: tổ chức thực hiện (IV)".into(),
         (_, "cadence") => list(codes::CADENCE),
+        (_, "plan_number") => "Số, ký hiệu văn bản của kế hoạch (ví dụ 12-KH/HU); để trống giữ số đã lưu".into(),
+        (_, "plan_issued_on") => "Ngày ban hành kế hoạch; để trống giữ ngày đã lưu".into(),
+        (_, "plan_basis") => {
+            "Các văn bản kế hoạch thực hiện (căn cứ), mỗi văn bản một dòng; để trống giữ căn cứ đã lưu"
+                .into()
+        }
         (File::PlanTasks, "due") => "Ngày; chỉ và bắt buộc với nhiệm vụ một lần".into(),
         (_, "due") => "Ngày: dd/mm/yyyy hoặc yyyy-mm-dd".into(),
         (_, "lead") | (_, "owner") | (_, "agency") => "Mã một cơ quan của đơn vị".into(),

@@ -67,6 +67,10 @@ pub struct CaseSummary {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Where the report came from (a code of `Source`).
+    pub source: String,
+    /// Codes of `Harm`, `;` between several.
+    pub harm_types: String,
 }
 
 /// One step taken.
@@ -137,7 +141,7 @@ pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune
 
 pub(crate) const SUMMARY_COLUMNS: &str =
     "f.id, f.case_number, f.unit_id, f.child_id, f.received_at, f.risk_level,
-    f.step, f.emergency_at, f.plan_at, f.closed_at";
+    f.step, f.emergency_at, f.plan_at, f.closed_at, f.source, f.harm_types";
 
 /// Expands into a backend's case queries.
 macro_rules! cases_sql {

@@ -6,7 +6,7 @@ pub use crate::plan_import_sql::{
     SupervisionWrite, TaskWrite,
 };
 pub use crate::plans_sql::{
-    AgencyRow, NewPlan, NewTask, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
+    AgencyRow, NewPlan, NewTask, PlanDocument, PlanRow, PlanSeed, PlanStore, ProgrammeRow, TaskRow,
 };
 pub use crate::programme_sql::{ElementPut, FiledValue, ProgrammeIndicatorRow, ProgrammeStore};
 pub use crate::progress_sql::{AssignmentRow, NewProgress, ProgressRow, ProgressStore};

@@ -20,6 +20,9 @@ pub struct PlanWrite {
     pub unit_id: i64,
     pub title: String,
     pub number: Option<String>,
+    pub issued_on: Option<chrono::NaiveDate>,
+    /// The documents the plan carries out, one a line.
+    pub basis: String,
     pub issued_by: String,
     pub period_from: i64,
     pub period_to: i64,
@@ -144,11 +147,13 @@ macro_rules! plan_import_sql {
                 }
                 for p in &w.plans {
                     sqlx::query(
-                        "INSERT INTO plans (unit_id, title, number, issued_by, period_from, period_to, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)
+                        "INSERT INTO plans (unit_id, title, number, issued_by, period_from, period_to, created_at,
+                           issued_on, basis)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                          ON CONFLICT (unit_id, title) DO UPDATE SET number = excluded.number,
                            issued_by = excluded.issued_by, period_from = excluded.period_from,
-                           period_to = excluded.period_to",
+                           period_to = excluded.period_to, issued_on = excluded.issued_on,
+                           basis = excluded.basis",
                     )
                     .bind(p.unit_id)
                     .bind(&p.title)
@@ -157,6 +162,8 @@ macro_rules! plan_import_sql {
                     .bind(p.period_from)
                     .bind(p.period_to)
                     .bind(now)
+                    .bind(p.issued_on)
+                    .bind(&p.basis)
                     .execute(&mut **tx)
                     .await?;
                 }

@@ -14,10 +14,13 @@ pub struct NewPlan {
     pub unit_id: i64,
     pub title: String,
     pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
     pub issued_by: String,
     pub period_from: i32,
     pub period_to: i32,
     pub derived_from: Option<i64>,
+    /// The documents the plan carries out, one a line.
+    pub basis: String,
 }
 
 /// A task as it is stored, with its first assignment.
@@ -56,12 +59,24 @@ pub struct PlanRow {
     pub unit_id: i64,
     pub title: String,
     pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
     pub issued_by: String,
     pub period_from: i64,
     pub period_to: i64,
     pub derived_from: Option<i64>,
+    /// The documents the plan carries out, one a line.
+    pub basis: String,
     pub created_at: DateTime<Utc>,
     pub tasks: i64,
+}
+
+/// A plan's source document as its unit writes it down: number, date of
+/// issue and the documents it carries out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanDocument {
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    pub basis: String,
 }
 
 /// A stored task with its assignment in force.
@@ -108,6 +123,14 @@ pub trait PlanStore: Send + Sync {
     /// Every plan, with its number of tasks (plans hold no personal data).
     async fn plans(&self) -> StoreResult<Vec<PlanRow>>;
     async fn plan(&self, id: i64) -> StoreResult<Option<PlanRow>>;
+    /// Writes a plan's document (number, date, basis); whether anything
+    /// changed (an unchanged document writes nothing, not even audit).
+    async fn set_plan_document(
+        &self,
+        plan: i64,
+        doc: &PlanDocument,
+        audit: AuditEvent,
+    ) -> StoreResult<bool>;
     /// A plan's tasks in code order (N1, N2 … N10), with the assignment in
     /// force.
     async fn plan_tasks(&self, plan: i64) -> StoreResult<Vec<TaskRow>>;
@@ -170,8 +193,9 @@ macro_rules! plans_sql {
                 }
                 let now = chrono::Utc::now();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO plans (unit_id, title, number, issued_by, period_from, period_to, derived_from, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    "INSERT INTO plans (unit_id, title, number, issued_by, period_from, period_to, derived_from,
+                       created_at, issued_on, basis)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 )
                 .bind(p.unit_id)
                 .bind(&p.title)
@@ -181,6 +205,8 @@ macro_rules! plans_sql {
                 .bind(i64::from(p.period_to))
                 .bind(p.derived_from)
                 .bind(now)
+                .bind(p.issued_on)
+                .bind(&p.basis)
                 .fetch_one(&mut *tx)
                 .await?;
                 for t in &seed.tasks {
@@ -221,8 +247,8 @@ macro_rules! plans_sql {
 
             async fn plans(&self) -> $crate::StoreResult<Vec<$crate::PlanRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT p.id, p.unit_id, p.title, p.number, p.issued_by, p.period_from, p.period_to,
-                       p.derived_from, p.created_at, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id) AS tasks
+                    "SELECT p.id, p.unit_id, p.title, p.number, p.issued_on, p.issued_by, p.period_from,
+                       p.period_to, p.derived_from, p.basis, p.created_at, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id) AS tasks
                      FROM plans p ORDER BY p.period_from DESC, p.id",
                 )
                 .fetch_all(self.reader())
@@ -231,13 +257,40 @@ macro_rules! plans_sql {
 
             async fn plan(&self, id: i64) -> $crate::StoreResult<Option<$crate::PlanRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT p.id, p.unit_id, p.title, p.number, p.issued_by, p.period_from, p.period_to,
-                       p.derived_from, p.created_at, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id) AS tasks
+                    "SELECT p.id, p.unit_id, p.title, p.number, p.issued_on, p.issued_by, p.period_from,
+                       p.period_to, p.derived_from, p.basis, p.created_at, (SELECT COUNT(*) FROM plan_tasks t WHERE t.plan_id = p.id) AS tasks
                      FROM plans p WHERE p.id = $1",
                 )
                 .bind(id)
                 .fetch_optional(self.reader())
                 .await?)
+            }
+
+            async fn set_plan_document(
+                &self,
+                plan: i64,
+                doc: &$crate::PlanDocument,
+                audit: treem_domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.writer().begin().await?;
+                let n = sqlx::query(
+                    "UPDATE plans SET number = $2, issued_on = $3, basis = $4
+                     WHERE id = $1 AND NOT (number IS NOT DISTINCT FROM $2
+                       AND issued_on IS NOT DISTINCT FROM $3 AND basis = $4)",
+                )
+                .bind(plan)
+                .bind(&doc.number)
+                .bind(doc.issued_on)
+                .bind(&doc.basis)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    return Ok(false);
+                }
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn plan_tasks(&self, plan: i64) -> $crate::StoreResult<Vec<$crate::TaskRow>> {

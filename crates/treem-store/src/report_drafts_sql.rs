@@ -3,7 +3,7 @@
 //! removes one) and says how many changed.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use treem_domain::audit::AuditEvent;
 
 use crate::StoreResult;
@@ -31,6 +31,10 @@ pub trait ReportDraftStore: Send + Sync {
         sections: &[(String, String)],
         audit: AuditEvent,
     ) -> StoreResult<u64>;
+    /// The children under 16 on `on`, living then (not dead nor moved
+    /// away before it), who belong to a special-circumstance group:
+    /// (unit id, group codes `;` between). Counts for the report; no names.
+    async fn special_circumstances_on(&self, on: NaiveDate) -> StoreResult<Vec<(i64, String)>>;
 }
 
 /// Expands into a backend's `ReportDraftStore` implementation.
@@ -49,6 +53,25 @@ macro_rules! report_drafts_sql {
                 )
                 .bind(unit_id)
                 .bind(period)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn special_circumstances_on(
+                &self,
+                on: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<(i64, String)>> {
+                let born_after = on
+                    .checked_sub_months(chrono::Months::new(16 * 12))
+                    .unwrap_or(on);
+                Ok(sqlx::query_as(
+                    "SELECT unit_id, special_circumstances FROM children
+                     WHERE special_circumstances <> '' AND merged_into IS NULL
+                       AND date_of_birth <= $1 AND date_of_birth > $2
+                       AND (status = 'active' OR status_date > $1)",
+                )
+                .bind(on)
+                .bind(born_after)
                 .fetch_all(self.reader())
                 .await?)
             }

@@ -25,10 +25,12 @@ pub async fn ensure_seed_plan(store: &dyn Store) -> StoreResult<bool> {
             unit_id: owner.id,
             title: seed::TITLE.into(),
             number: None,
+            issued_on: None,
             issued_by: seed::ISSUED_BY.into(),
             period_from: seed::PERIOD.0,
             period_to: seed::PERIOD.1,
             derived_from: None,
+            basis: seed::BASIS.into(),
         },
         tasks: tasks
             .into_iter()

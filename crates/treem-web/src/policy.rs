@@ -76,6 +76,8 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/plans/{id}/review", Action::Authenticated),
     ("GET", "/plans/{id}/plan.xlsx", Action::Authenticated),
     ("POST", "/plans/{id}/derive", Action::AssignTasks),
+    ("GET", "/plans/{id}/document", Action::AssignTasks),
+    ("POST", "/plans/{id}/document", Action::AssignTasks),
     ("POST", "/plans/{id}/supervisions", Action::AssignTasks),
     (
         "POST",

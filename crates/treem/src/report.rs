@@ -36,7 +36,8 @@ pub async fn run(
         "đang tính các chỉ tiêu…"
     });
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let (rep, history, splits) = select(config, period, xlsx.is_some()).await?;
+    // The splits by groups of children: section III's gaps, and the annex.
+    let (rep, history, splits) = select(config, period, true).await?;
     let Some(root) = root_of(&rep, &history) else {
         bail!(if english {
             "no unit has figures for this period"
@@ -62,6 +63,10 @@ pub async fn run(
     let drafts = docx::drafts_of(store.as_ref(), id, rep.period).await?;
     let mut doc = docx::ReportDoc::new(&rep, root, &history, today);
     doc.drafts = drafts;
+    let index = treem_web::UnitIndex::new(store.units().await?);
+    doc.facts =
+        treem_web::reports::facts::gather(store.as_ref(), &index, unit, rep.period, &rep).await?;
+    doc.gaps = treem_web::reports::gap_lines::lines(&splits, &unit.code);
     doc.with_annex = xlsx.is_some();
     doc.signer = signer;
     let docx = docx::document(&doc)?;

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Risk;
 use super::deadlines::{Calendar, deadlines, on_time};
+use super::{Harm, Risk, Source, Vocabulary};
 use crate::clock::vn_date;
 
 /// What a case's summary says about its timing.
@@ -61,6 +61,49 @@ pub fn count(
     t
 }
 
+/// A period's cases by kind of harm and by source, in the forms' order,
+/// only kinds with cases. A case of several kinds counts once in each.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Kinds {
+    pub harms: Vec<(Harm, usize)>,
+    pub sources: Vec<(Source, usize)>,
+}
+
+/// Counts the cases received in `start..=end` (Vietnamese dates) by kind;
+/// each case is (received at, source code, harm codes `;` between).
+pub fn kinds(cases: &[(DateTime<Utc>, &str, &str)], start: NaiveDate, end: NaiveDate) -> Kinds {
+    let mut harms = vec![0; Harm::ALL.len()];
+    let mut sources = vec![0; Source::ALL.len()];
+    for (at, source, harm) in cases {
+        let day = vn_date(*at);
+        if day < start || day > end {
+            continue;
+        }
+        let source = Source::parse(source).unwrap_or(Source::Other);
+        if let Some(i) = Source::ALL.iter().position(|s| *s == source) {
+            sources[i] += 1;
+        }
+        let mut seen: Vec<Harm> = harm
+            .split(';')
+            .map(|h| Harm::parse(h).unwrap_or(Harm::Other))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        for h in seen {
+            if let Some(i) = Harm::ALL.iter().position(|x| *x == h) {
+                harms[i] += 1;
+            }
+        }
+    }
+    fn keep<T: Copy>(all: &[T], n: Vec<usize>) -> Vec<(T, usize)> {
+        all.iter().copied().zip(n).filter(|(_, n)| *n > 0).collect()
+    }
+    Kinds {
+        harms: keep(Harm::ALL, harms),
+        sources: keep(Source::ALL, sources),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +148,35 @@ mod tests {
             count(&cases, d(7, 1), d(12, 31), &cal),
             Timeliness::default()
         );
+    }
+
+    #[test]
+    fn cases_are_counted_by_harm_and_source_within_the_period() {
+        let at = |m| {
+            Utc.with_ymd_and_hms(2025, m, 3, 2, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let cases = [
+            (at(3), "hotline_111", "violence;sexual_abuse"),
+            (at(4), "school", "violence"),
+            (at(5), "hotline_111", "neglect;neglect"),
+            (at(8), "police", "trafficking"),
+        ];
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap_or_default();
+        let k = kinds(&cases, d(1, 1), d(6, 30));
+        assert_eq!(
+            k.harms,
+            vec![
+                (Harm::Violence, 2),
+                (Harm::SexualAbuse, 1),
+                (Harm::Neglect, 1)
+            ]
+        );
+        assert_eq!(
+            k.sources,
+            vec![(Source::Hotline111, 2), (Source::School, 1)]
+        );
+        assert_eq!(kinds(&cases, d(9, 1), d(12, 31)), Kinds::default());
     }
 }

@@ -4,6 +4,7 @@
 //! reads the seed plan kept with treem.
 
 pub mod demo;
+pub mod document;
 pub mod filing;
 pub mod progress;
 pub mod seed;

@@ -14,6 +14,12 @@ pub const OWNER_UNIT: &str = "106";
 pub const TITLE: &str = "Kế hoạch thực hiện Chỉ thị 28-CT/TW";
 pub const ISSUED_BY: &str = "Ban Thường vụ Huyện ủy Tam Đường";
 pub const PERIOD: (i32, i32) = (2024, 2030);
+/// The documents the seed plan carries out, as its first lines name them
+/// (one a line; the report's legal basis).
+pub const BASIS: &str = "Chỉ thị số 28-CT/TW ngày 25/12/2023 của Bộ Chính trị về tăng cường \
+công tác chăm sóc, giáo dục và bảo vệ trẻ em đáp ứng yêu cầu phát triển đất nước phồn vinh, hạnh phúc
+Chương trình hành động số 48-CTr/TU ngày 17/4/2024 của Ban Thường vụ Tỉnh ủy Lai Châu về thực hiện \
+Chỉ thị số 28-CT/TW";
 
 /// A task as the seed writes it.
 #[derive(Debug, Clone, PartialEq)]

@@ -26,7 +26,7 @@ fn codes_of(column: &str) -> Option<Codes> {
     }
 }
 
-const DATES: [&str; 3] = ["due", "held_on", "closed_on"];
+const DATES: [&str; 4] = ["due", "held_on", "closed_on", "plan_issued_on"];
 const WHOLE: [&str; 4] = ["group", "from_year", "to_year", "no"];
 
 impl PlanCells {

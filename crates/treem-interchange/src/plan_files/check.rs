@@ -61,7 +61,7 @@ pub(super) struct Checker<'s> {
     pub today: NaiveDate,
     /// The first row of each plan in `plan_tasks`: its line and the
     /// plan's details as given there.
-    plan_rows: HashMap<PlanKey, (u64, [String; 4])>,
+    plan_rows: HashMap<PlanKey, (u64, [String; 6])>,
 }
 
 /// Checks and writes the plan files' rows kept by `read_file`.
@@ -178,11 +178,19 @@ impl Checker<'_> {
         let key = errors.take(plan_key(cells, place));
         let given = [
             cells.get("plan_number").to_string(),
+            cells.get("plan_issued_on").to_string(),
+            cells.get("plan_basis").to_string(),
             cells.get("issued_by").to_string(),
             cells.get("from_year").to_string(),
             cells.get("to_year").to_string(),
         ];
         let number = errors.take(optional(cells, "plan_number", 100));
+        let issued_on = errors.take(cells.date("plan_issued_on"));
+        let basis = errors.take(optional(
+            cells,
+            "plan_basis",
+            treem_domain::plan::filing::TEXT_MAX,
+        ));
         let issued_by = errors.take(optional(cells, "issued_by", NAME_MAX));
         let from = errors.take(cells.whole("from_year", (2000, 2100)));
         let to = errors.take(cells.whole("to_year", (2000, 2100)));
@@ -239,9 +247,11 @@ impl Checker<'_> {
                 errors.push(cells.error(
                     "plan",
                     format!(
-                        "số, cơ quan ban hành hoặc giai đoạn của kế hoạch khác với dòng {first}"
+                        "số, ngày, căn cứ, cơ quan ban hành hoặc giai đoạn của kế hoạch khác với dòng {first}"
                     ),
-                    format!("the plan's number, issuing body or years differ from line {first}"),
+                    format!(
+                        "the plan's number, date, basis, issuing body or years differ from line {first}"
+                    ),
                 ));
             }
         } else {
@@ -256,6 +266,8 @@ impl Checker<'_> {
         ) {
             (Some(d), _, _, _) => Some(PlanDoc {
                 number: number.clone().flatten().or_else(|| d.number.clone()),
+                issued_on: issued_on.flatten().or(d.issued_on),
+                basis: basis.clone().flatten().unwrap_or_else(|| d.basis.clone()),
                 issued_by: issued_by
                     .clone()
                     .flatten()
@@ -267,6 +279,8 @@ impl Checker<'_> {
             }),
             (None, Some(by), Some(f), Some(t)) => Some(PlanDoc {
                 number: number.clone().flatten(),
+                issued_on: issued_on.flatten(),
+                basis: basis.clone().flatten().unwrap_or_default(),
                 issued_by: by,
                 period: (f, t),
             }),
@@ -336,6 +350,8 @@ impl Checker<'_> {
                 unit_id: key.unit_id,
                 title: key.title.clone(),
                 number: doc.number,
+                issued_on: doc.issued_on,
+                basis: doc.basis,
                 issued_by: doc.issued_by,
                 period_from: doc.period.0,
                 period_to: doc.period.1,

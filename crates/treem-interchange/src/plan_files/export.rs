@@ -85,6 +85,8 @@ async fn collect(
                     unit.clone(),
                     title.clone(),
                     p.number.clone().unwrap_or_default(),
+                    date(p.issued_on),
+                    p.basis.clone(),
                     p.issued_by.clone(),
                     p.period_from.to_string(),
                     p.period_to.to_string(),

@@ -87,6 +87,9 @@ pub(super) struct RecommendationNow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct PlanDoc {
     pub number: Option<String>,
+    pub issued_on: Option<chrono::NaiveDate>,
+    /// The documents the plan carries out, one a line.
+    pub basis: String,
     pub issued_by: String,
     pub period: (i64, i64),
 }
@@ -226,6 +229,8 @@ impl<'s> State<'s> {
         Ok(PlanNow {
             doc: PlanDoc {
                 number: p.number.clone(),
+                issued_on: p.issued_on,
+                basis: p.basis.clone(),
                 issued_by: p.issued_by.clone(),
                 period: (p.period_from, p.period_to),
             },

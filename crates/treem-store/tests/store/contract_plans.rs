@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use common::*;
-use treem_store::{AccountChange, NewAccount, NewPlan, NewProgress, NewTask, PlanSeed, Store};
+use treem_store::{
+    AccountChange, NewAccount, NewPlan, NewProgress, NewTask, PlanDocument, PlanSeed, Store,
+};
 
 fn task(code: &str, group: i32, lead: Option<&str>, partners: &str) -> NewTask {
     NewTask {
@@ -43,6 +45,8 @@ fn seed_for(unit: i64) -> PlanSeed {
             period_from: 2024,
             period_to: 2030,
             derived_from: None,
+            issued_on: None,
+            basis: String::new(),
         },
         tasks: vec![
             task("N10", 1, None, ""),
@@ -347,7 +351,98 @@ async fn supervisions_keep_their_recommendations(store: Arc<dyn Store>) {
     verify_chain(&store).await.unwrap();
 }
 
+async fn a_plan_s_document_is_written_only_when_it_changes(store: Arc<dyn Store>) {
+    load_units(&store).await;
+    let unit = store.units().await.unwrap()[0].id;
+    let mut seed = seed_for(unit);
+    seed.plan.basis = "Chỉ thị số 28-CT/TW".into();
+    let id = store
+        .load_plan(&seed, ev("plan_loaded"))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored = store.plan(id).await.unwrap().unwrap();
+    assert_eq!((stored.number, stored.issued_on), (None, None));
+    assert_eq!(stored.basis, "Chỉ thị số 28-CT/TW");
+    let doc = PlanDocument {
+        number: Some("12-KH/HU".into()),
+        issued_on: NaiveDate::from_ymd_opt(2024, 6, 5),
+        basis: "Chỉ thị số 28-CT/TW\nChương trình số 48-CTr/TU".into(),
+    };
+    let audits = |s: Arc<dyn Store>| async move {
+        s.audit_entries(&treem_store::AuditQuery {
+            action: Some("plan_document_changed".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len()
+    };
+    assert!(
+        store
+            .set_plan_document(id, &doc, ev("plan_document_changed"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_plan_document(id, &doc, ev("plan_document_changed"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(audits(store.clone()).await, 1);
+    let stored = store.plan(id).await.unwrap().unwrap();
+    assert_eq!(stored.number.as_deref(), Some("12-KH/HU"));
+    assert_eq!(stored.issued_on, NaiveDate::from_ymd_opt(2024, 6, 5));
+    assert_eq!(stored.basis, doc.basis);
+    // Each part alone is a change, emptied included.
+    let cleared = PlanDocument {
+        number: None,
+        issued_on: None,
+        basis: String::new(),
+    };
+    assert!(
+        store
+            .set_plan_document(id, &cleared, ev("plan_document_changed"))
+            .await
+            .unwrap()
+    );
+    let stored = store.plan(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.number, stored.issued_on, stored.basis),
+        (None, None, String::new())
+    );
+    assert!(
+        !store
+            .set_plan_document(id + 99, &doc, ev("plan_document_changed"))
+            .await
+            .unwrap()
+    );
+    verify_chain(&store).await.unwrap();
+}
+
+/// The migration that gave plans their basis wrote the seed's, word for
+/// word (a database made before it gets what a new one loads).
+#[test]
+fn the_migration_writes_the_seed_s_basis() {
+    for backend in ["sqlite", "postgres"] {
+        let sql = std::fs::read_to_string(format!(
+            "{}/migrations/{backend}/0029_plan_document.sql",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert!(
+            sql.contains(&format!("'{}'", treem_domain::plan::seed::BASIS)),
+            "{backend}"
+        );
+        assert!(sql.contains(treem_domain::plan::seed::TITLE));
+        assert!(sql.contains(treem_domain::plan::seed::ISSUED_BY));
+    }
+}
+
 on_both!(
+    a_plan_s_document_is_written_only_when_it_changes,
     a_plan_is_loaded_once,
     assignments_and_reports_keep_their_history,
     an_account_may_work_for_an_agency,

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use treem_domain::audit::AuditEvent;
 use treem_domain::clock::vn_today;
+use treem_domain::plan::document::{basis_lines, document_name};
 use treem_domain::plan::progress::Window;
 use treem_domain::plan::{Cadence, commune_agencies, demo, seed};
 use treem_domain::units::{Level, Unit, UnitHistory};
@@ -47,16 +48,34 @@ pub async fn derive(
             unit_id,
             title: parent.title.clone(),
             number: None,
+            issued_on: None,
             issued_by: format!("Ban Thường vụ Đảng ủy {}", lower_first(unit_name)),
             period_from: i32::try_from(parent.period_from).unwrap_or(0),
             period_to: i32::try_from(parent.period_to).unwrap_or(0),
             derived_from: Some(parent.id),
+            // What the parent carries out, and the parent itself.
+            basis: derived_basis(parent),
         },
         tasks,
         programmes: Vec::new(),
         agencies: commune_agencies(unit_name),
     };
     store.load_plan(&seed, audit).await
+}
+
+/// A derived plan's basis: the parent's, then the parent plan named.
+fn derived_basis(parent: &PlanRow) -> String {
+    let mut lines: Vec<String> = basis_lines(&parent.basis)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    lines.push(document_name(
+        &parent.title,
+        parent.number.as_deref(),
+        parent.issued_on,
+        &parent.issued_by,
+    ));
+    lines.join("\n")
 }
 
 fn lower_first(s: &str) -> String {

@@ -10,6 +10,7 @@
 mod api;
 pub(crate) mod derive;
 mod derive_form;
+mod document;
 mod download;
 mod file;
 mod found;
@@ -41,4 +42,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(review::routes())
         .merge(derive_form::routes())
         .merge(download::routes())
+        .merge(document::routes())
 }

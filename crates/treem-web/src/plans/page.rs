@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use treem_domain::i18n::fmt_date;
+use treem_domain::plan::document::{basis_lines, document_name};
 use treem_domain::plan::{Cadence, GROUPS};
 
 use super::derive_form::derivable;
@@ -48,7 +49,12 @@ struct PlanTemplate {
     id: i64,
     title: String,
     unit: String,
-    issued_by: String,
+    /// The plan as a sentence names it (number, date, issuer).
+    named: String,
+    /// The documents it carries out, one a line.
+    basis: Vec<String>,
+    /// The caller may write the plan's number, date and basis.
+    document_writable: bool,
     period: String,
     derived: Option<(i64, String)>,
     /// Communes this plan may be derived for: (code, name).
@@ -64,6 +70,8 @@ struct PlanTemplate {
 struct Shown {
     derived: Option<u8>,
     derive_error: Option<u8>,
+    document_saved: Option<u8>,
+    document_unchanged: Option<u8>,
 }
 
 async fn page(
@@ -140,9 +148,19 @@ async fn page(
     let tpl = PlanTemplate {
         page: Page::new(&info, Some(&user), &plan.title),
         id: plan.id,
-        title: plan.title,
+        title: plan.title.clone(),
         unit,
-        issued_by: plan.issued_by,
+        named: document_name(
+            &plan.title,
+            plan.number.as_deref(),
+            plan.issued_on,
+            &plan.issued_by,
+        ),
+        basis: basis_lines(&plan.basis)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        document_writable: super::document::may_write(&user, &view),
         period: format!("{}–{}", plan.period_from, plan.period_to),
         derived: match plan.derived_from {
             Some(p) => state.store.plan(p).await?.map(|p| (p.id, p.title)),
@@ -155,6 +173,10 @@ async fn page(
             .collect(),
         notice: if shown.derived.is_some() {
             "plan.derived_notice"
+        } else if shown.document_saved.is_some() {
+            "plan.document_saved"
+        } else if shown.document_unchanged.is_some() {
+            "plan.document_unchanged"
         } else {
             ""
         },

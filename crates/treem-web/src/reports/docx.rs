@@ -12,6 +12,8 @@ use docx_rs::{Docx, PageMargin, Paragraph, RunFonts, Table};
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi_on, shown};
 use treem_domain::report_sections::{RESULTS, SECTIONS};
+
+use super::facts::Facts;
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::{Level, UnitHistory};
 
@@ -214,9 +216,13 @@ pub struct ReportDoc<'a> {
     pub today: NaiveDate,
     pub with_annex: bool,
     pub signer: Option<String>,
-    /// The sections the unit's officers wrote (section, text); when any
-    /// holds text the report has the eight sections of a real report.
+    /// The sections the unit's officers wrote (section, text).
     pub drafts: Vec<(String, String)>,
+    /// What the records say for the report (`facts.rs`): its legal basis,
+    /// and the text of a section nobody wrote.
+    pub facts: Facts,
+    /// The gaps between groups of children (`gap_lines.rs`).
+    pub gaps: Vec<String>,
     /// The communes under the root valid on the reference date, and how
     /// many of them hold records (a report built from part of them says so).
     pub communes: (usize, usize),
@@ -250,6 +256,8 @@ impl<'a> ReportDoc<'a> {
             with_annex: false,
             signer: None,
             drafts: Vec::new(),
+            facts: Facts::default(),
+            gaps: Vec::new(),
             communes: (with_records, all),
         }
     }
@@ -345,38 +353,49 @@ pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
             ))
             .bold(),
         ))
-        .add_paragraph(rule(TEXT_WIDTH, TEXT_WIDTH / 3))
-        .add_paragraph(opening(d));
-    if d.drafts.iter().any(|(_, t)| !t.trim().is_empty()) {
-        // The sections as written, section III from the records.
-        for (key, title) in SECTIONS {
-            if key == RESULTS {
-                doc = results(doc.add_paragraph(heading(title)), d, &|n, t| {
-                    if n == 1 {
-                        "1. Các chỉ tiêu của Kế hoạch".to_string()
-                    } else {
-                        format!("{n}. {t}")
-                    }
-                });
-                continue;
-            }
-            let text = d
-                .drafts
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, t)| t.as_str());
-            let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-                continue;
-            };
-            doc = doc.add_paragraph(heading(title));
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                doc = doc.add_paragraph(body(line));
-            }
+        .add_paragraph(rule(TEXT_WIDTH, TEXT_WIDTH / 3));
+    // The legal basis, from the unit's plan (data, not code).
+    let basis = &d.facts.basis;
+    for (i, line) in basis.iter().enumerate() {
+        let end = if i + 1 == basis.len() { "," } else { ";" };
+        doc = doc.add_paragraph(body(&format!("Căn cứ {line}{end}")));
+    }
+    doc = doc.add_paragraph(opening(d));
+    // The sections of a real report, in order: each as its officers wrote
+    // it, else as the records say it; section III from the figures. A
+    // section with nothing to say is left out and the rest renumbered.
+    let mut n = 0;
+    for (key, title) in SECTIONS {
+        let heading_of = |n: usize| {
+            let words = title.split_once(". ").map_or(title, |(_, w)| w);
+            heading(&format!("{}. {}", roman(n), words.to_uppercase()))
+        };
+        if key == RESULTS {
+            n += 1;
+            doc = results(doc.add_paragraph(heading_of(n)), d, &|n, t| {
+                if n == 1 {
+                    "1. Các chỉ tiêu của Kế hoạch".to_string()
+                } else {
+                    format!("{n}. {t}")
+                }
+            });
+            continue;
         }
-    } else {
-        doc = results(doc, d, &|n, t| {
-            format!("{}. {}", roman(n), t.to_uppercase())
-        });
+        let written = d
+            .drafts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.as_str())
+            .filter(|t| !t.trim().is_empty());
+        let text = written.unwrap_or_else(|| d.facts.of(key));
+        if text.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        doc = doc.add_paragraph(heading_of(n));
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            doc = doc.add_paragraph(body(line));
+        }
     }
     if d.with_annex {
         doc = doc.add_paragraph(body(
@@ -415,6 +434,18 @@ fn results(mut doc: Docx, d: &ReportDoc<'_>, title: &dyn Fn(usize, &str) -> Stri
                 "Tính từ báo cáo số liệu đã gửi hoặc đã được duyệt của các xã và từ hồ sơ trẻ em.",
             ))
             .add_table(table);
+        part += 1;
+    }
+    if !d.gaps.is_empty() {
+        doc = doc
+            .add_paragraph(Paragraph::new())
+            .add_paragraph(heading(&title(part, "Chênh lệch giữa các nhóm trẻ em")))
+            .add_paragraph(body(
+                "Nhóm có kết quả tốt nhất và kém nhất trong các nhóm có từ 10 trẻ em trở lên:",
+            ));
+        for line in &d.gaps {
+            doc = doc.add_paragraph(body(line));
+        }
         part += 1;
     }
     // A commune's own report has no communes under it to name.

@@ -14,6 +14,7 @@ use crate::indicators::figures::{judge, load, splits};
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
 use crate::reports::docx::{ReportDoc, document, drafts_of};
+use crate::reports::{facts, gap_lines};
 use crate::shell::request::CurrentUser;
 use crate::{AppError, AppState};
 
@@ -75,6 +76,11 @@ async fn download(
                 let drafts = drafts_of(state.store.as_ref(), id, period).await?;
                 let mut doc = ReportDoc::new(&report, top, history, vn_today());
                 doc.drafts = drafts;
+                let index = state.units();
+                doc.facts =
+                    facts::gather(state.store.as_ref(), &index, unit, period, &report).await?;
+                let splits = splits(state.store.as_ref(), &loaded, period).await?;
+                doc.gaps = gap_lines::lines(&splits, &unit.code);
                 doc.with_annex = true;
                 doc.signer = q.signer.clone().filter(|s| s.trim().chars().count() <= 100);
                 document(&doc)?

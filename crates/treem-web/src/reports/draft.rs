@@ -1,22 +1,20 @@
 //! The report's sections as the unit's officers write them
 //! (`/indicators/report/draft`): one text per section, saved per unit and
-//! period, prefilled — until something is saved — with what the records
-//! show (indicators not met, overdue tasks and cases, overdue
-//! recommendations) for the officer to turn into sentences. The DOCX is
-//! produced from the saved draft (`docx.rs`); section III is the figures.
+//! period; a section nobody saved shows what the records say (`facts.rs`:
+//! the plans' progress reports, cases, supervisions, indicators not met…)
+//! for the officer to turn into sentences. The DOCX is produced from the
+//! saved draft, the records' text standing in for a section not saved
+//! (`docx.rs`); section III is the figures.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use treem_domain::cases::deadlines::Urgency;
-use treem_domain::cases::timeliness::{self, CaseTimes};
-use treem_domain::cases::{Risk, Vocabulary};
-use treem_domain::indicators::{Period, name_vi_on, shown};
+use treem_domain::indicators::Period;
 use treem_domain::report_sections::{SECTIONS, clean, written};
 use treem_domain::units::Unit;
-use treem_store::CaseFilter;
 
+use super::facts;
 use crate::indicators::figures::{judge, load};
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::indicators::programme::period_code;
@@ -70,131 +68,17 @@ fn unit_of(
 /// What the records say for each written section, as lines to start from.
 async fn prefill(
     state: &AppState,
-    user: &CurrentUser,
     unit: &Unit,
     period: Period,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     let loaded = load(state.store.as_ref(), period).await?;
     let report = judge(&loaded, period);
-    let on = period.reference_date();
-    let mut shortcomings = Vec::new();
-    if let Some(u) = report.units.iter().find(|u| u.code == unit.code) {
-        for (key, f) in &u.indicators {
-            if f.status == "not_met" {
-                let sign = if f.comparison == "<" { "<" } else { "≥" };
-                shortcomings.push(format!(
-                    "- {}: {}% (mục tiêu {sign} {}%).",
-                    name_vi_on(key, on),
-                    f.value.map(shown).unwrap_or_default(),
-                    f.target.map(shown).unwrap_or_default()
-                ));
-            }
-        }
-    }
-    if !shortcomings.is_empty() {
-        shortcomings.insert(0, "Các chỉ tiêu chưa đạt mục tiêu:".into());
-    }
-    let overdue = crate::plans::overdue::overdue_tasks(state, user)
-        .await?
-        .len();
-    if overdue > 0 {
-        shortcomings.push(format!(
-            "- {overdue} nhiệm vụ của kế hoạch quá hạn báo cáo hoặc quá hạn hoàn thành."
-        ));
-    }
     let index = state.units();
-    let scope = index.scope_of(&user.account, treem_domain::clock::vn_today());
-    let calendar = crate::cases::service::calendar(state).await?;
-    let now = chrono::Utc::now();
-    let reference = period.reference_date();
-    // The cases of the report's unit: their commune (or what it became by
-    // the reference date) under it. Counts only.
-    let in_unit = |unit_id: i64| {
-        index
-            .by_id(unit_id)
-            .and_then(|u| index.history.became(u, reference))
-            .is_some_and(|u| {
-                index
-                    .history
-                    .ancestors(u)
-                    .iter()
-                    .any(|a| a.code == unit.code && a.valid_from == unit.valid_from)
-            })
-    };
-    let summaries: Vec<_> = state
-        .store
-        .case_summaries(&CaseFilter::Scope(scope))
-        .await?
-        .into_iter()
-        .filter(|s| in_unit(s.unit_id))
-        .collect();
-    let late_cases = summaries
-        .iter()
-        .filter(|s| crate::cases::service::judge(s, &calendar, now).1 == Urgency::Overdue)
-        .count();
-    let times: Vec<CaseTimes> = summaries
-        .iter()
-        .map(|s| CaseTimes {
-            received_at: s.received_at,
-            risk: s.risk_level.as_deref().and_then(Risk::parse),
-            emergency_at: s.emergency_at,
-            plan_at: s.plan_at,
-            closed: s.closed_at.is_some(),
-        })
-        .collect();
-    let t = timeliness::count(&times, period.start(), reference, &calendar);
-    let pct = |n: usize, of: usize| {
-        if of == 0 {
-            String::new()
-        } else {
-            format!(" ({}%)", shown(n as f64 / of as f64 * 100.0))
-        }
-    };
-    let mut protection = Vec::new();
-    if t.received > 0 {
-        protection.push(format!(
-            "- Trong kỳ tiếp nhận {} thông tin, thông báo về trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại; {} vụ việc đã kết thúc.",
-            t.received, t.closed
-        ));
-        protection.push(format!(
-            "- {} vụ việc có nguy cơ cao cần áp dụng biện pháp khẩn cấp, trong đó {} vụ việc{} được áp dụng trong 12 giờ.",
-            t.emergency_needed,
-            t.emergency_on_time,
-            pct(t.emergency_on_time, t.emergency_needed)
-        ));
-        protection.push(format!(
-            "- {} kế hoạch hỗ trợ, can thiệp được xây dựng, trong đó {}{} trong thời hạn 5 ngày làm việc.",
-            t.plans,
-            t.plans_on_time,
-            pct(t.plans_on_time, t.plans)
-        ));
-    }
-    if late_cases > 0 {
-        shortcomings.push(format!(
-            "- {late_cases} vụ việc bảo vệ trẻ em quá thời hạn xử lý theo Nghị định 56/2017/NĐ-CP."
-        ));
-        protection.push(format!("- {late_cases} vụ việc đang quá thời hạn xử lý."));
-    }
-    let protection = protection.join("\n");
-    let late = crate::plans::overdue::late_recommendations(state, user).await?;
-    let mut supervision = Vec::new();
-    if !late.is_empty() {
-        supervision.push("Kiến nghị sau giám sát quá hạn chưa thực hiện xong:".to_string());
-        for r in &late {
-            supervision.push(format!(
-                "- {} ({}), hạn {}: {}",
-                r.agency,
-                r.unit,
-                r.due.format("%d/%m/%Y"),
-                r.text
-            ));
-        }
-    }
-    Ok(vec![
-        ("shortcomings", shortcomings.join("\n")),
-        ("protection", protection),
-        ("supervision", supervision.join("\n")),
-    ])
+    Ok(
+        facts::gather(state.store.as_ref(), &index, unit, period, &report)
+            .await?
+            .sections,
+    )
 }
 
 async fn render(
@@ -208,8 +92,13 @@ async fn render(
     let period = period_of(q)?;
     let (unit, id) = unit_of(state, user, q, period)?;
     let saved = state.store.report_draft(id, &period_code(period)).await?;
-    let prefilled = if saved.is_empty() && typed.is_none() {
-        prefill(state, user, &unit, period).await?
+    // The records' text for every section nobody saved (what was typed
+    // is shown again as it was).
+    let unsaved = SECTIONS
+        .iter()
+        .any(|(k, _)| written(k) && !saved.iter().any(|s| s.section == *k));
+    let prefilled = if unsaved && typed.is_none() {
+        prefill(state, &unit, period).await?
     } else {
         Vec::new()
     };

@@ -7,7 +7,10 @@ pub mod docx;
 mod docx_parts;
 mod download;
 mod draft;
+pub mod facts;
+pub mod gap_lines;
 pub mod issuer;
+mod protection;
 
 use axum::Router;
 

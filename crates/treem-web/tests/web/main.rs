@@ -24,6 +24,7 @@ mod hardening;
 mod indicators_backends;
 mod key_check;
 mod plan_derive;
+mod plan_document;
 mod plan_import;
 mod plan_progress;
 mod plans;

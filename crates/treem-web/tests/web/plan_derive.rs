@@ -38,6 +38,8 @@ async fn a_province_plan_is_derived_for_a_commune(app: TestApp) {
             period_from: 2026,
             period_to: 2030,
             derived_from: None,
+            issued_on: None,
+            basis: String::new(),
         },
         tasks: vec![task("T1", "UBND"), task("T2", "DT")],
         programmes: vec![],

@@ -1,7 +1,8 @@
 //! The report's sections written in treem: prefilled from the records,
 //! saved per unit and period (too long refused, nothing lost), and the
-//! DOCX built from the saved draft with section III from the figures;
-//! only officers write, within their scope.
+//! DOCX built from the saved draft — the records' text standing in for a
+//! section nobody saved — with section III from the figures; only
+//! officers write, within their scope.
 
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -14,6 +15,18 @@ use common::{TestApp, post_form};
 use reqwest::StatusCode;
 
 const DRAFT: &str = "/indicators/report/draft?year=2025&half=0";
+
+/// The eight section headings of a real report, as the DOCX prints them.
+const HEADINGS: [&str; 8] = [
+    "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TUYÊN TRUYỀN",
+    "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+    "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+    "IV. CÔNG TÁC BẢO VỆ TRẺ EM",
+    "V. CÔNG TÁC KIỂM TRA, GIÁM SÁT",
+    "VI. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+    "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+    "VIII. KIẾN NGHỊ, ĐỀ XUẤT",
+];
 
 async fn docx_text(app: &TestApp, c: &reqwest::Client) -> String {
     let res = c
@@ -34,9 +47,13 @@ async fn docx_text(app: &TestApp, c: &reqwest::Client) -> String {
 
 async fn a_province_writes_its_report(app: TestApp) {
     let t = app.signed_in("tinh").await;
-    // Before anything is written: the report of the figures alone.
+    // Before anything is written: the eight sections as the records say
+    // them.
     let xml = docx_text(&app, &t).await;
-    assert!(xml.contains("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    for h in HEADINGS {
+        assert!(xml.contains(h), "{h}");
+    }
+    assert!(xml.contains("Trong kỳ chưa có cuộc kiểm tra, giám sát nào được ghi nhận."));
     let (status, page) = app.get(&t, DRAFT).await;
     assert_eq!(status, StatusCode::OK);
     for h in [
@@ -89,19 +106,19 @@ async fn a_province_writes_its_report(app: TestApp) {
 
     let xml = docx_text(&app, &t).await;
     for needle in [
-        "I. Công tác lãnh đạo, chỉ đạo, tuyên truyền",
         "Ban hành Kế hoạch số 12/KH-UBND.",
         "Tổ chức hội nghị triển khai.",
-        "III. Kết quả thực hiện các chỉ tiêu",
         "1. Các chỉ tiêu của Kế hoạch",
-        "VI. Tồn tại, hạn chế và nguyên nhân",
+        "Tỷ lệ trẻ em dưới 5 tuổi được đăng ký khai sinh còn thấp.",
     ] {
         assert!(xml.contains(needle), "{needle}");
     }
-    assert!(
-        !xml.contains("II. Kết quả thực hiện nhiệm vụ"),
-        "a section not written is left out"
-    );
+    for h in HEADINGS {
+        assert!(xml.contains(h), "{h}");
+    }
+    // A section written replaces the records' text; one not written keeps it.
+    assert!(!xml.contains("Các chỉ tiêu chưa đạt mục tiêu:"));
+    assert!(xml.contains("Trong kỳ chưa có cuộc kiểm tra, giám sát nào được ghi nhận."));
     assert!(!xml.contains("ignored"));
     let n = common::sql_scalar(
         &app,
@@ -140,7 +157,11 @@ async fn only_officers_write_within_their_scope(app: TestApp) {
     assert!(
         page.contains("Trong kỳ tiếp nhận 1 thông tin, thông báo")
             && page.contains("0 kế hoạch hỗ trợ, can thiệp được xây dựng")
-            && page.contains("1 vụ việc đang quá thời hạn xử lý."),
+            && page.contains("1 vụ việc đang quá thời hạn xử lý.")
+            && page.contains(
+                "Theo hình thức xâm hại (một vụ việc có thể có nhiều hình thức): bỏ mặc, sao nhãng 1."
+            )
+            && page.contains("Theo nguồn thông tin: công an 1."),
         "{page}"
     );
     assert!(!page.contains("Nội dung kín"));
