@@ -38,7 +38,11 @@ for pdf in "$DIR"/*.pdf; do
     check "$name" '[ "$top" = "$p" ]' "page $p numbered at the top ($top)"
   done
   all=$(pdftotext -layout "$pdf" -)
-  for h in "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" "BÁO CÁO" "Nơi nhận:" "TM. ỦY BAN NHÂN DÂN"; do
+  # Headings may wrap in the PDF's text: look for their first words.
+  for h in "BÁO CÁO" "Căn cứ Chỉ thị số 28-CT/TW" "I. CÔNG TÁC LÃNH ĐẠO" "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ" \
+    "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" "IV. CÔNG TÁC BẢO VỆ TRẺ EM" "V. CÔNG TÁC KIỂM TRA, GIÁM SÁT" \
+    "VI. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN" "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ" "VIII. KIẾN NGHỊ, ĐỀ XUẤT" \
+    "Nơi nhận:" "TM. ỦY BAN NHÂN DÂN"; do
     check "$name" 'grep -q "$h" <<<"$all"' "«$h» present"
   done
   check "$name" '! grep -q "Như trên" <<<"$all"' "no «Như trên»"

@@ -81,8 +81,20 @@ fn the_report_and_its_annex_carry_the_indicators() {
         "Ủy ban nhân dân tỉnh Lai Châu",
         "Số liệu tính đến ngày 31/12/2025",
         "xem Phụ lục",
-        "II. CHỈ SỐ CỦA CÁC CHƯƠNG TRÌNH",
-        "III. CÁC XÃ CHƯA ĐẠT MỤC TIÊU",
+        // The eight sections of a real report, section III from the
+        // figures with its parts.
+        "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TUYÊN TRUYỀN",
+        "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+        "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "2. Chỉ số của các chương trình",
+        "3. Chênh lệch giữa các nhóm trẻ em",
+        "- Theo giới tính: ",
+        "4. Các xã chưa đạt mục tiêu",
+        "IV. CÔNG TÁC BẢO VỆ TRẺ EM",
+        "V. CÔNG TÁC KIỂM TRA, GIÁM SÁT",
+        "VI. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+        "VIII. KIẾN NGHỊ, ĐỀ XUẤT",
         "TM. ỦY BAN NHÂN DÂN",
         "Nguyễn Văn Minh",
         // Decree 30: the header row of a table repeats on every page, no
