@@ -491,8 +491,17 @@ async fn a_weighing_day_without_signal() {
     b.goto("about:blank").await.unwrap();
     network(&b, false).await;
     b.goto(&format!("{}/", s.base)).await.unwrap();
+    // The question is asked by a deferred script: sign out once it is in
+    // place (under load the click could otherwise come first).
+    until(
+        &b,
+        "const f = document.querySelector(\"form[action='/logout']\"); return !!f && f.dataset.guarded === '1'",
+        "the sign-out question to be in place",
+    )
+    .await;
     click(&b, "form[action='/logout'] button").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
+    // Counting the entries on the phone may be slow on a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(30);
     let question = loop {
         if let Ok(text) = b.get_alert_text().await {
             break text;
