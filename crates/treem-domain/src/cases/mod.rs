@@ -77,6 +77,7 @@ vocabulary! {
         Implementation = "implementation", "Thực hiện kế hoạch", "Plan carried out";
         Review = "review", "Theo dõi, đánh giá", "Monitoring and review";
         Replan = "replan", "Xây dựng lại kế hoạch", "Plan redrafted";
+        ClosureProposed = "closure_proposed", "Đề nghị đóng hồ sơ", "Closure proposed";
         Closed = "closed", "Đóng hồ sơ", "Case closed";
     }
 }
@@ -145,21 +146,26 @@ vocabulary! {
 impl Step {
     /// The steps that may follow this one, the procedure's own next step
     /// first (an emergency measure may come at any point before the plan,
-    /// but it is not the step the procedure moves on to). `closed` ends the
-    /// case; `replan` opens a new round of planning after a review.
+    /// but it is not the step the procedure moves on to). `replan` opens a
+    /// new round of planning after a review. A case is closed by the
+    /// commune chair's decision on the officer's proposal (art. 30): after
+    /// the review, or straight after the initial assessment when the report
+    /// proved unfounded; a proposal the chair does not take leaves the
+    /// officer to assess or plan again. `closed` ends the case.
     pub fn next(self) -> &'static [Step] {
         use Step::*;
         match self {
             Received => &[InitialAssessment, EmergencyMeasures],
-            InitialAssessment => &[DetailedAssessment, EmergencyMeasures],
+            InitialAssessment => &[DetailedAssessment, EmergencyMeasures, ClosureProposed],
             EmergencyMeasures => &[DetailedAssessment],
             DetailedAssessment => &[PlanDrafted, EmergencyMeasures],
             PlanDrafted => &[PlanApproved, PlanReturned],
             PlanReturned => &[PlanDrafted],
             PlanApproved => &[Implementation],
             Implementation => &[Review],
-            Review => &[Closed, Replan],
+            Review => &[ClosureProposed, Replan],
             Replan => &[PlanDrafted, DetailedAssessment],
+            ClosureProposed => &[Closed, DetailedAssessment, Replan],
             Closed => &[],
         }
     }
@@ -174,9 +180,20 @@ impl Step {
         self.next().contains(&to)
     }
 
-    /// Steps only the approver (the commune chair) may take.
+    /// Steps only the approver (the commune chair) may take: deciding on
+    /// the plan and closing the case.
     pub fn needs_approver(self) -> bool {
-        matches!(self, Step::PlanApproved | Step::PlanReturned)
+        matches!(self, Step::PlanApproved | Step::PlanReturned | Step::Closed)
+    }
+
+    /// The step an approver's decision answers (whoever took that one does
+    /// not decide on it).
+    pub fn decides_on(self) -> Option<Step> {
+        match self {
+            Step::PlanApproved | Step::PlanReturned => Some(Step::PlanDrafted),
+            Step::Closed => Some(Step::ClosureProposed),
+            _ => None,
+        }
     }
 
     /// The printed form (Decree 56, 01–06) a step fills, if any.
@@ -210,7 +227,7 @@ pub const FORMS: [(u8, &str); 6] = [
     (4, "Kế hoạch hỗ trợ, can thiệp"),
     (
         5,
-        "Hồ sơ trường hợp trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại",
+        "Quyết định phê duyệt kế hoạch hỗ trợ, can thiệp (dự thảo)",
     ),
     (
         6,

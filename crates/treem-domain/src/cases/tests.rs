@@ -39,10 +39,15 @@ fn every_transition_is_the_procedure_and_nothing_else() {
         (PlanReturned, PlanDrafted),
         (PlanApproved, Implementation),
         (Implementation, Review),
-        (Review, Closed),
+        (Review, ClosureProposed),
         (Review, Replan),
         (Replan, DetailedAssessment),
         (Replan, PlanDrafted),
+        // An unfounded report is closed after the initial assessment.
+        (InitialAssessment, ClosureProposed),
+        (ClosureProposed, Closed),
+        (ClosureProposed, DetailedAssessment),
+        (ClosureProposed, Replan),
     ];
     for &from in Step::ALL {
         for &to in Step::ALL {
@@ -262,7 +267,14 @@ fn access_comes_from_the_case_never_from_the_role() {
     let chair = access(2, &standings, now);
     assert!(chair.read && chair.approve && !chair.act);
     assert!(may_take(chair, Step::PlanReturned));
-    assert!(!may_take(chair, Step::Closed));
+    // The chair closes a case on the officer's proposal (art. 30).
+    assert!(may_take(chair, Step::Closed));
+    assert!(!may_take(chair, Step::ClosureProposed));
+    assert!(may_take(officer, Step::ClosureProposed));
+    assert!(!may_take(officer, Step::Closed));
+    assert_eq!(Step::Closed.decides_on(), Some(Step::ClosureProposed));
+    assert_eq!(Step::PlanReturned.decides_on(), Some(Step::PlanDrafted));
+    assert_eq!(Step::Review.decides_on(), None);
     assert!(access(3, &standings, now).act);
     let glass = access(4, &standings, now);
     assert!(glass.read && !glass.act && !glass.approve);
@@ -293,7 +305,8 @@ fn the_procedure_moves_forward_first() {
         (PlanReturned, PlanDrafted),
         (PlanApproved, Implementation),
         (Implementation, Review),
-        (Review, Closed),
+        (Review, ClosureProposed),
+        (ClosureProposed, Closed),
         (Replan, PlanDrafted),
     ] {
         assert_eq!(from.forward(), Some(to), "{from:?}");

@@ -332,7 +332,7 @@ struct StepJson {
     risk_level: Option<String>,
 }
 
-/// Record the next step of the procedure (plan_approved and plan_returned by the approver only)
+/// Record the next step of the procedure (plan_approved, plan_returned and closed by the approver only)
 #[utoipa::path(post, path = "/api/v1/cases/{id}/steps", tag = "cases", request_body = StepJson,
     params(("id" = i64, Path, description = "The case's id")),
     responses(

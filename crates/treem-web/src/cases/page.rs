@@ -432,6 +432,17 @@ impl View {
             .unwrap_or_default()
     }
 
+    /// The day (dd/mm/yyyy) the latest step of a kind was taken, or dots
+    /// to fill in by hand.
+    pub fn day_of(&self, step: &str) -> String {
+        let at = self.at_of(step);
+        match at.split_whitespace().find(|w| w.contains('/')) {
+            Some(day) => day.to_string(),
+            None if at.is_empty() => "……/……/……".to_string(),
+            None => at,
+        }
+    }
+
     /// When the latest step of a kind was taken.
     pub fn at_of(&self, step: &str) -> String {
         self.steps

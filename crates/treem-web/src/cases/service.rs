@@ -362,12 +362,13 @@ pub async fn take_step(
         return Err(CaseError::App(AppError::Forbidden));
     }
     let steps = state.store.case_steps(id).await?;
-    // Whoever drafted the plan does not approve or return it.
-    if to.needs_approver()
+    // Whoever drafted the plan does not approve or return it; whoever
+    // proposed the closure does not decide it.
+    if let Some(proposal) = to.decides_on()
         && steps
             .iter()
             .rev()
-            .find(|s| s.step == Step::PlanDrafted.code())
+            .find(|s| s.step == proposal.code())
             .is_some_and(|s| s.author == user.account.username)
     {
         return Err(CaseError::App(AppError::Forbidden));

@@ -16,20 +16,20 @@ const NARRATIVE: &str = "Cháu bị cha dượng đánh bầm tím lưng, bỏ �
 const ABUSER: &str = "Giàng A Páo, bản Nà Tăm — ABUSER-5520";
 const NOTE: &str = "Đã đưa cháu đến trạm y tế — NOTE-9042";
 
-struct Api {
+pub(crate) struct Api {
     c: Client,
     token: String,
 }
 
 impl Api {
-    async fn new(app: &TestApp, user: &str) -> Api {
+    pub(crate) async fn new(app: &TestApp, user: &str) -> Api {
         Api {
             c: Client::new(),
             token: token(app, user).await,
         }
     }
 
-    async fn get(&self, app: &TestApp, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, app: &TestApp, path: &str) -> (StatusCode, Value) {
         let res = self
             .c
             .get(app.url(path))
@@ -54,7 +54,13 @@ impl Api {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    async fn step(&self, app: &TestApp, id: i64, step: &str, at: &str) -> (StatusCode, Value) {
+    pub(crate) async fn step(
+        &self,
+        app: &TestApp,
+        id: i64,
+        step: &str,
+        at: &str,
+    ) -> (StatusCode, Value) {
         let body = json!({ "step": step, "at": at, "notes": format!("{step}: {NOTE}") });
         self.post(app, &format!("/api/v1/cases/{id}/steps"), &body)
             .await
@@ -62,12 +68,12 @@ impl Api {
 }
 
 /// A child of Bản Bo (the `banbo` officer's commune): (child code, name).
-async fn banbo_child(app: &TestApp) -> (String, String) {
+pub(crate) async fn banbo_child(app: &TestApp) -> (String, String) {
     let c = &common::children_under(app, "03424").await[0];
     (c.child_id.clone(), c.full_name.clone())
 }
 
-async fn open_case(app: &TestApp, officer: &Api, child: &str, received: &str) -> Value {
+pub(crate) async fn open_case(app: &TestApp, officer: &Api, child: &str, received: &str) -> Value {
     let body = json!({
         "child_id": child, "received_at": received, "source": "hotline_111",
         "harm_types": ["violence", "neglect"], "risk_level": "high",
@@ -214,14 +220,16 @@ async fn the_whole_procedure(app: TestApp) {
         (&chair, "plan_approved", "2026-04-08T15:00:00+07:00"),
         (&officer, "implementation", "2026-04-09T08:00:00+07:00"),
         (&officer, "review", "2026-05-09T08:00:00+07:00"),
-        (&officer, "closed", "2026-05-09T09:00:00+07:00"),
+        // Closed by the chair's decision on the officer's proposal.
+        (&officer, "closure_proposed", "2026-05-09T08:30:00+07:00"),
+        (&chair, "closed", "2026-05-09T09:00:00+07:00"),
     ] {
         let (s, v) = who.step(&app, id, step, at).await;
         assert_eq!(s, StatusCode::OK, "{step}: {v}");
     }
     let (_, v) = officer.get(&app, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["step"], "closed");
-    assert_eq!(v["steps"].as_array().unwrap().len(), 16);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 17);
     assert_eq!(
         v["steps"][2]["notes"],
         format!("emergency_measures: {NOTE}")
@@ -267,6 +275,25 @@ async fn the_whole_procedure(app: TestApp) {
             .await
             .1
             .contains("NARRATIVE-7731")
+    );
+    // Form 05 is the draft decision approving the plan (art. 28), for the
+    // chair's signature: the latest plan's date, the decree as its basis.
+    let (_, form) = app.get(&web, &format!("/cases/{id}/forms/5")).await;
+    for needle in [
+        "/QĐ-UBND",
+        "<h1>QUYẾT ĐỊNH</h1>",
+        "Về việc phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BẢN BO",
+        "Căn cứ Nghị định số 56/2017/NĐ-CP ngày 09 tháng 5 năm 2017",
+        "kế hoạch hỗ trợ, can thiệp lập ngày 08/04/2026",
+        "hồ sơ trường hợp số 03424-2026-0001",
+        "Như Điều 3;",
+    ] {
+        assert!(form.contains(needle), "{needle}: {form}");
+    }
+    assert!(
+        !form.contains("NARRATIVE-7731"),
+        "the decision holds no narrative"
     );
     assert_eq!(
         app.get(&web, &format!("/cases/{id}/forms/7")).await.0,

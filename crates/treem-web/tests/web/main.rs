@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod api;
 mod auth;
+mod case_closure;
 mod cases;
 mod cross_unit;
 mod dashboard;

@@ -218,15 +218,19 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
     as_user(&s, CHAIR, &case).await;
     take(b, Step::PlanApproved).await;
     as_user(&s, OFFICER, &case).await;
-    for step in [Step::Implementation, Step::Review, Step::Closed] {
+    for step in [Step::Implementation, Step::Review, Step::ClosureProposed] {
         take(b, step).await;
     }
+    // The chair closes the case on the officer's proposal (art. 30).
+    as_user(&s, CHAIR, &case).await;
+    take(b, Step::Closed).await;
+    as_user(&s, OFFICER, &case).await;
     assert!(
         b.find(Locator::Id("next-step")).await.is_err(),
         "a closed case takes no step"
     );
     let steps = b.find_all(Locator::Css("ol.timeline li")).await.unwrap();
-    assert_eq!(steps.len(), 16);
+    assert_eq!(steps.len(), 17);
 
     // Her list shows it; form 01 prints the report.
     b.goto(&format!("{}/cases", s.base)).await.unwrap();
@@ -250,5 +254,17 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
             && doc.contains("cháu bị đánh")
     );
     shot(b, "case-form-01-360.png").await;
+    // Form 05: the draft decision for the chair's signature.
+    b.goto(&format!("{}{case}/forms/5", s.base)).await.unwrap();
+    let doc = b
+        .wait()
+        .for_element(Locator::Css("main.form-doc"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(doc.contains("QUYẾT ĐỊNH") && doc.contains("Điều 3.") && doc.contains(&name));
+    shot(b, "case-form-05.png").await;
     s.browser.clone().close().await.unwrap();
 }
