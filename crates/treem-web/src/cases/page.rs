@@ -184,6 +184,8 @@ struct CaseTemplate {
     forward: Option<&'static str>,
     /// A drafted plan waits for the commune chair.
     awaiting_approval: bool,
+    /// A closure proposed, waiting for the chair's decision.
+    awaiting_closure: bool,
     /// Accounts a supervisor may add: (username, "name — role").
     candidates: Vec<(String, String)>,
     risks: Vec<Choice>,
@@ -252,6 +254,7 @@ pub(crate) async fn render(
             .to_string(),
         forward,
         awaiting_approval: c.step() == Some(treem_domain::cases::Step::PlanDrafted),
+        awaiting_closure: c.step() == Some(treem_domain::cases::Step::ClosureProposed),
         candidates,
         may_grant,
         forms: FORMS.to_vec(),

@@ -41,7 +41,8 @@ struct HomeTemplate {
     scope_overdue: Option<usize>,
     /// For a commune chair: the drafted plans waiting for her approval, as
     /// (case id, case number).
-    awaiting: Vec<(i64, String)>,
+    /// Cases waiting for the chair's decision: (id, number, what waits).
+    awaiting: Vec<(i64, String, &'static str)>,
     /// A commune officer's registry work: children on the nutrition list
     /// (to weigh again or follow), under-fives without a birth registration.
     to_follow: Option<usize>,
@@ -109,11 +110,14 @@ async fn home(
             .case_summaries(&CaseFilter::Scope(scope.clone()))
             .await?
             .into_iter()
-            .filter(|s| {
-                s.step == Step::PlanDrafted.code()
-                    && crate::cases::service::is_chair_of(&state, a, s.unit_id)
+            .filter_map(|s| {
+                // A plan to approve or return, a closure to decide.
+                let step = Step::parse(&s.step).filter(|st| {
+                    matches!(st, Step::PlanDrafted | Step::ClosureProposed)
+                        && crate::cases::service::is_chair_of(&state, a, s.unit_id)
+                })?;
+                Some((s.id, s.case_number, step.label(info.lang)))
             })
-            .map(|s| (s.id, s.case_number))
             .collect()
     } else {
         Vec::new()

@@ -46,6 +46,17 @@ async fn an_unfounded_report_is_closed_by_the_chair(app: TestApp) {
         v["next_steps"],
         json!(["closed", "detailed_assessment", "replan"])
     );
+    // It waits on the chair's home page and says so on the case's page.
+    let web = app.signed_in("chutich").await;
+    let (_, home) = app.get(&web, "/").await;
+    let awaiting = home.split("id=\"awaiting\"").nth(1).unwrap();
+    assert!(
+        awaiting.contains(&format!("href=\"/cases/{id}\""))
+            && awaiting.contains("Đề nghị đóng hồ sơ"),
+        "{awaiting}"
+    );
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(page.contains("Đề nghị đóng hồ sơ đang chờ Chủ tịch UBND xã quyết định."));
     // The officer cannot decide her own proposal; the chair decides it.
     let (s, _) = officer
         .step(&app, id, "closed", "2026-03-02T15:00:00+07:00")
@@ -59,6 +70,8 @@ async fn an_unfounded_report_is_closed_by_the_chair(app: TestApp) {
     assert_eq!(v["step"], "closed");
     assert_eq!(v["next_steps"], json!([]));
     assert!(v["plan_at"].is_null(), "closed without a plan: {v}");
+    let (_, home) = app.get(&web, "/").await;
+    assert!(!home.contains(&format!("href=\"/cases/{id}\"")));
 }
 
 async fn a_proposal_not_taken_leaves_the_officer_to_go_on(app: TestApp) {
