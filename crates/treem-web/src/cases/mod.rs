@@ -3,6 +3,7 @@
 //! contents and its key, and the JSON API — all deciding through `service`.
 
 mod api;
+mod decisions;
 mod input;
 pub mod key_check;
 pub(crate) mod list;
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(list::routes())
         .merge(new::routes())
         .merge(page::routes())
+        .merge(decisions::routes())
 }
 
 /// The cases' JSON API (served by `crate::api` with its document).

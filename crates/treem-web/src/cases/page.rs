@@ -80,7 +80,7 @@ fn deadline_state(done: Option<chrono::DateTime<Utc>>, by: chrono::DateTime<Utc>
     }
 }
 
-fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> View {
+pub(super) fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> View {
     let f = &c.file;
     let units = state.units();
     View {
@@ -192,6 +192,8 @@ struct CaseTemplate {
     now: String,
     may_grant: bool,
     forms: Vec<(u8, &'static str)>,
+    /// The chair's decisions the case has reached: (code, title).
+    decisions: Vec<(&'static str, &'static str)>,
     problems: Vec<String>,
     /// What was just stored (a catalogue key).
     notice: Option<&'static str>,
@@ -258,6 +260,12 @@ pub(crate) async fn render(
         candidates,
         may_grant,
         forms: FORMS.to_vec(),
+        decisions: super::decisions::reached(
+            &c.steps
+                .iter()
+                .map(|(s, _)| s.step.as_str())
+                .collect::<Vec<_>>(),
+        ),
         v: view_of(state, user, &c, info.lang),
         problems,
         notice,

@@ -25,6 +25,7 @@ fn concrete(pattern: &str, child: i64) -> String {
         .replace("{code}", "vi")
         .replace("{kind}", "no-birth-registration")
         .replace("{key}", "birth_registration_u5")
+        .replace("{decision}", "emergency")
         .replace("{id}", &child.to_string())
 }
 
@@ -44,6 +45,16 @@ async fn case_with(app: &TestApp, username: &str) -> i64 {
     let id = res.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
+    // An emergency measure taken, so the chair's decision on it exists.
+    let step = serde_json::json!({"step": "emergency_measures", "at": "2026-03-02T10:00:00+07:00"});
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/cases/{id}/steps")))
+        .bearer_auth(common::token(app, "banbo").await)
+        .json(&step)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
     let account = app
         .store
         .account_by_username(username)

@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::cases::{Api, banbo_child, open_case};
-use crate::common::TestApp;
+use crate::common::{self, TestApp};
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -72,6 +72,41 @@ async fn an_unfounded_report_is_closed_by_the_chair(app: TestApp) {
     assert!(v["plan_at"].is_null(), "closed without a plan: {v}");
     let (_, home) = app.get(&web, "/").await;
     assert!(!home.contains(&format!("href=\"/cases/{id}\"")));
+    // The closing decision, drafted for the chair's signature, with the
+    // proposal's reason; the emergency decision does not exist (no
+    // emergency measure was taken), nor does an unknown one.
+    let url = format!("/cases/{id}/decisions/closing");
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(page.contains(&format!("href=\"{url}\"")));
+    assert!(!page.contains("/decisions/emergency"));
+    let (s, doc) = app.get(&web, &url).await;
+    assert_eq!(s, StatusCode::OK);
+    for needle in [
+        "/QĐ-UBND",
+        "Về việc đóng hồ sơ trường hợp trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BẢN BO",
+        "Xét đề nghị đóng hồ sơ của công chức được giao quản lý trường hợp ngày 02/03/2026",
+        "Điều 1.</strong> Đóng hồ sơ trường hợp số 03424-2026-0001",
+        "Lý do: closure_proposed:",
+    ] {
+        assert!(doc.contains(needle), "{needle}: {doc}");
+    }
+    for path in ["emergency", "other"] {
+        let (s, _) = app
+            .get(&web, &format!("/cases/{id}/decisions/{path}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Someone not on the case reads nothing of it.
+    let other = app.signed_in("binhlu").await;
+    assert_eq!(app.get(&other, &url).await.0, StatusCode::NOT_FOUND);
+    let reads = common::sql_scalar(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'case_read' AND detail = 'decision closing'",
+        &[],
+    )
+    .await;
+    assert_eq!(reads, Some(1), "the read is audited");
 }
 
 async fn a_proposal_not_taken_leaves_the_officer_to_go_on(app: TestApp) {

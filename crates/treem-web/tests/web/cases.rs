@@ -295,6 +295,20 @@ async fn the_whole_procedure(app: TestApp) {
         !form.contains("NARRATIVE-7731"),
         "the decision holds no narrative"
     );
+    // The chair's decision on the emergency measures, with the measures
+    // as the officer recorded them.
+    let (s, doc) = app
+        .get(&web, &format!("/cases/{id}/decisions/emergency"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    for needle in [
+        "Về việc áp dụng biện pháp khẩn cấp bảo vệ trẻ em",
+        "ngày 02/03/2026 về việc áp dụng biện pháp khẩn cấp",
+        &format!("emergency_measures: {NOTE}"),
+        &name,
+    ] {
+        assert!(doc.contains(needle), "{needle}: {doc}");
+    }
     assert_eq!(
         app.get(&web, &format!("/cases/{id}/forms/7")).await.0,
         StatusCode::NOT_FOUND
