@@ -20,6 +20,8 @@ pub struct NewCase {
     pub seal_id: String,
     pub summary: Vec<u8>,
     pub abuser: Option<Vec<u8>>,
+    /// Form 01's fields, sealed (`None`: none recorded).
+    pub details: Option<Vec<u8>>,
     pub created_by: i64,
     pub created_by_name: String,
     /// The notes of the `received` step.
@@ -51,6 +53,8 @@ pub struct CaseFile {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Form 01's fields, sealed.
+    pub details: Option<Vec<u8>>,
 }
 
 /// What lists and counts need of a case: no names, no contents.
@@ -137,7 +141,7 @@ pub enum CaseFilter {
 pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune_code, f.child_id,
     c.child_id AS child_code, c.full_name AS child_name, c.date_of_birth AS child_born,
     f.source, f.received_at, f.harm_types, f.relation, f.risk_level, f.step, f.seal_id,
-    f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at";
+    f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at, f.details";
 
 pub(crate) const SUMMARY_COLUMNS: &str =
     "f.id, f.case_number, f.unit_id, f.child_id, f.received_at, f.risk_level,
@@ -173,8 +177,9 @@ macro_rules! cases_sql {
                 .await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO case_files (case_number, exchange_id, unit_id, commune_code, year, seq, child_id,
-                        source, received_at, harm_types, relation, risk_level, step, seal_id, summary, abuser, created_by)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16)
+                        source, received_at, harm_types, relation, risk_level, step, seal_id, summary, abuser, created_by,
+                        details)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16, $17)
                      RETURNING id",
                 )
                 .bind(&number)
@@ -193,6 +198,7 @@ macro_rules! cases_sql {
                 .bind(&new.summary)
                 .bind(&new.abuser)
                 .bind(new.created_by)
+                .bind(&new.details)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query(

@@ -4,6 +4,7 @@
 
 pub mod deadlines;
 pub mod derived;
+pub mod report_form;
 #[cfg(test)]
 mod tests;
 pub mod timeliness;

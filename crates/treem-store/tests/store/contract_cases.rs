@@ -46,6 +46,7 @@ fn new_case(officer: i64, child: (i64, i64), commune: &str, received: &str) -> N
         seal_id: format!("{commune}-{received}"),
         summary: vec![1, 2, 3],
         abuser: Some(vec![4, 5]),
+        details: Some(vec![6]),
         created_by: officer,
         created_by_name: "lap".into(),
         notes: vec![9],
@@ -108,6 +109,7 @@ async fn cases_are_numbered_and_stepped(store: Arc<dyn Store>) {
         (f.step.as_str(), f.summary.clone(), f.abuser.clone()),
         ("received", vec![1, 2, 3], Some(vec![4, 5]))
     );
+    assert_eq!(f.details, Some(vec![6]), "form 01's fields, as sealed");
     assert_eq!(f.harm_types, "neglect,violence");
     assert_eq!(f.received_at, at("2026-03-02T01:15:00Z"));
     // The exchange row: the first harm type, the Vietnamese day of the report.

@@ -282,6 +282,8 @@ async fn create(
         risk_level: j.risk_level.unwrap_or_default(),
         summary: j.summary,
         abuser: j.abuser.unwrap_or_default(),
+        // Form 01's further fields are typed on the report page.
+        details: Default::default(),
     };
     let (id, _) = match service::create(&state, &user, &info, &input).await {
         Ok(v) => v,

@@ -3,6 +3,7 @@
 //! form and the API all read through here.
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use treem_domain::cases::report_form::{Parent, ReportDetails, check};
 use treem_domain::cases::{Harm, Relation, Risk, Source, Vocabulary};
 use treem_domain::child_input::FieldProblem;
 use treem_domain::clock::VN_OFFSET;
@@ -120,6 +121,8 @@ pub struct CaseInput {
     pub risk_level: String,
     pub summary: String,
     pub abuser: String,
+    /// Form 01's fields of the report.
+    pub details: ReportDetails,
 }
 
 /// A coded value of a vocabulary, or a located problem naming the allowed
@@ -165,6 +168,8 @@ pub(crate) struct Fields {
     pub risk: Option<Risk>,
     pub summary: String,
     pub abuser: String,
+    /// Form 01's fields, cleaned (`None`: nothing recorded).
+    pub details: Option<ReportDetails>,
 }
 
 /// Reads everything of a new case but the child; problems go to `p`.
@@ -195,6 +200,7 @@ pub(crate) fn read_fields(input: &CaseInput, p: &mut Vec<FieldProblem>) -> Optio
     let risk = coded::<Risk>("risk_level", &input.risk_level, p);
     let summary = long_text("summary", &input.summary, true, p);
     let abuser = long_text("abuser", &input.abuser, false, p);
+    let details = read_details(&input.details, p);
     Some(Fields {
         received_at: received?,
         source: source?,
@@ -203,7 +209,47 @@ pub(crate) fn read_fields(input: &CaseInput, p: &mut Vec<FieldProblem>) -> Optio
         risk,
         summary,
         abuser,
+        details,
     })
+}
+
+/// Form 01's fields: each text cleaned as a narrative is (normal form,
+/// no control characters), then checked (`report_form::check`); `None`
+/// when nothing was typed.
+fn read_details(d: &ReportDetails, p: &mut Vec<FieldProblem>) -> Option<ReportDetails> {
+    let clean =
+        |field: &'static str, v: &str, p: &mut Vec<FieldProblem>| long_text(field, v, false, p);
+    let parent = |prefix: [&'static str; 3], x: &Parent, p: &mut Vec<FieldProblem>| Parent {
+        name: clean(prefix[0], &x.name, p),
+        age: clean(prefix[1], &x.age, p),
+        occupation: clean(prefix[2], &x.occupation, p),
+    };
+    let out = ReportDetails {
+        channel: d.channel.trim().to_string(),
+        place: clean("place", &d.place, p),
+        child_now: clean("child_now", &d.child_now, p),
+        consequence: clean("consequence", &d.consequence, p),
+        mother: parent(
+            ["mother_name", "mother_age", "mother_occupation"],
+            &d.mother,
+            p,
+        ),
+        father: parent(
+            ["father_name", "father_age", "father_occupation"],
+            &d.father,
+            p,
+        ),
+        family: clean("family", &d.family, p),
+        caregiver: clean("caregiver", &d.caregiver, p),
+        action_taken: clean("action_taken", &d.action_taken, p),
+        informant_name: clean("informant_name", &d.informant_name, p),
+        informant_phone: clean("informant_phone", &d.informant_phone, p),
+        informant_address: clean("informant_address", &d.informant_address, p),
+    };
+    for (field, vi, en) in check(&out) {
+        p.push(problem(field, vi, en));
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The problems of a new case's own fields (the child aside).

@@ -20,6 +20,7 @@ use crate::registry::records::{self, SaveError};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
+use treem_domain::cases::report_form::{Channel, Parent, ReportDetails};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -60,6 +61,12 @@ struct NewTemplate {
     /// A child not yet registered, entered on the form.
     new_child: NewChild,
     communes: Vec<(String, String)>,
+    /// Form 01's further fields as typed.
+    details: ReportDetails,
+    /// (field, value) of its text fields, in the form's order.
+    details_text: Vec<(&'static str, String)>,
+    /// (code, label) of the channels.
+    channels: Vec<(&'static str, &'static str)>,
 }
 
 /// A child registered on the spot, as typed on the report form.
@@ -97,6 +104,18 @@ fn render_new(
         summary: input.summary.clone(),
         abuser: input.abuser.clone(),
         new_child,
+        details: input.details.clone(),
+        details_text: input
+            .details
+            .fields()
+            .iter()
+            .filter(|(k, _)| *k != "channel")
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| (c.code(), c.label(lang)))
+            .collect(),
         communes: {
             let units = state.units();
             units.communes_in(&units.scope_of(&user.account, vn_today()), vn_today())
@@ -169,6 +188,28 @@ async fn create(
         risk_level: take("risk_level"),
         summary: take("summary"),
         abuser: take("abuser"),
+        details: ReportDetails {
+            channel: take("channel"),
+            place: take("place"),
+            child_now: take("child_now"),
+            consequence: take("consequence"),
+            mother: Parent {
+                name: take("mother_name"),
+                age: take("mother_age"),
+                occupation: take("mother_occupation"),
+            },
+            father: Parent {
+                name: take("father_name"),
+                age: take("father_age"),
+                occupation: take("father_occupation"),
+            },
+            family: take("family"),
+            caregiver: take("caregiver"),
+            action_taken: take("action_taken"),
+            informant_name: take("informant_name"),
+            informant_phone: take("informant_phone"),
+            informant_address: take("informant_address"),
+        },
     };
     let new_child = NewChild {
         full_name: take("new_full_name"),

@@ -59,6 +59,13 @@ pub struct View {
     pub steps: Vec<StepLine>,
     pub people: Vec<(String, &'static str, String)>,
     pub approver: String,
+    /// Form 01's further fields (empty when none were recorded).
+    pub details: treem_domain::cases::report_form::ReportDetails,
+    /// Their channel in the page's language.
+    pub channel: &'static str,
+    /// The report's own day, as a document writes it: «ngày 02 tháng 03
+    /// năm 2026».
+    pub received_words: String,
 }
 
 pub struct StepLine {
@@ -84,6 +91,11 @@ pub(super) fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: 
     let f = &c.file;
     let units = state.units();
     View {
+        details: c.details.clone(),
+        channel: c.details.channel_label(lang),
+        received_words: treem_domain::clock::vn_date(f.received_at)
+            .format("ngày %d tháng %m năm %Y")
+            .to_string(),
         id: f.id,
         number: f.case_number.clone(),
         commune: units.name_of(&f.commune_code, treem_domain::clock::vn_date(f.received_at)),

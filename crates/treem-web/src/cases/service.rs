@@ -115,6 +115,7 @@ pub async fn create(
         risk,
         summary,
         abuser,
+        details,
     } = f;
     let commune = units
         .by_id(child.unit_id)
@@ -134,6 +135,10 @@ pub async fn create(
         risk_level: risk.map(|r| r.code().to_string()),
         summary: key.seal(&seal_id, "summary", &summary),
         abuser: (!abuser.is_empty()).then(|| key.seal(&seal_id, "abuser", &abuser)),
+        details: details.map(|d| {
+            let json = serde_json::to_string(&d).unwrap_or_default();
+            key.seal(&seal_id, "details", &json)
+        }),
         created_by: user.account.id,
         created_by_name: user.account.username.clone(),
         notes: key.seal(&seal_id, "notes", ""),
@@ -154,6 +159,8 @@ pub struct OpenCase {
     pub steps: Vec<(CaseStep, String)>,
     pub summary: String,
     pub abuser: String,
+    /// Form 01's fields (empty when none were recorded).
+    pub details: treem_domain::cases::report_form::ReportDetails,
     pub deadlines: Deadlines,
     pub urgency: Urgency,
 }
@@ -295,6 +302,12 @@ pub async fn open(
         .as_deref()
         .map(|a| opened("abuser", a))
         .unwrap_or_default();
+    // Form 01's fields; a record made before them holds none.
+    let details = file
+        .details
+        .as_deref()
+        .map(|d| serde_json::from_str(&opened("details", d)).unwrap_or_default())
+        .unwrap_or_default();
     let calendar = calendar(state).await?;
     let deadlines = deadlines::deadlines(
         file.received_at,
@@ -313,6 +326,7 @@ pub async fn open(
         steps,
         summary,
         abuser,
+        details,
         deadlines,
         urgency,
     })

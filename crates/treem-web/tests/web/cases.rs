@@ -542,38 +542,7 @@ async fn contents_are_sealed_at_rest(app: TestApp) {
         "NOTE-9042",
         "cha dượng đánh",
     ];
-    if let Some(path) = app.db.url.strip_prefix("sqlite://") {
-        // The database file and its write-ahead log, byte for byte.
-        let mut bytes = std::fs::read(path).unwrap();
-        bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
-        for n in needles {
-            assert!(
-                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
-                "{n} in the SQLite file"
-            );
-        }
-    } else {
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&app.db.url)
-            .await
-            .unwrap();
-        for table in [
-            "case_files",
-            "case_steps",
-            "case_grants",
-            "cases",
-            "audit_log",
-        ] {
-            let sql = format!("SELECT COALESCE(string_agg(t::text, '|'), '') FROM {table} t");
-            let text: String = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
-            for n in needles {
-                assert!(!text.contains(n), "{n} in {table}");
-            }
-            // bytea prints as hex: look for the hex of the needle too.
-            for n in needles {
-                assert!(!text.contains(&hex_of(n)), "{n} (hex) in {table}");
-            }
-        }
-    }
+    assert_sealed(&app, &needles).await;
     // And yet the officer reads it back.
     assert_eq!(
         officer.get(&app, &format!("/api/v1/cases/{id}")).await.1["summary"],
@@ -1192,3 +1161,41 @@ on_both!(
     the_report_form_opens_a_case,
     holidays_move_the_plan_deadline,
 );
+
+/// Fails when any of `needles` is in the database in clear (the SQLite
+/// file and its log byte for byte; PostgreSQL's case tables as text and
+/// as hex).
+pub(crate) async fn assert_sealed(app: &TestApp, needles: &[&str]) {
+    if let Some(path) = app.db.url.strip_prefix("sqlite://") {
+        // The database file and its write-ahead log, byte for byte.
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+        for n in needles {
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                "{n} in the SQLite file"
+            );
+        }
+    } else {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&app.db.url)
+            .await
+            .unwrap();
+        for table in [
+            "case_files",
+            "case_steps",
+            "case_grants",
+            "cases",
+            "audit_log",
+        ] {
+            let sql = format!("SELECT COALESCE(string_agg(t::text, '|'), '') FROM {table} t");
+            let text: String = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
+            for n in needles {
+                assert!(!text.contains(n), "{n} in {table}");
+            }
+            // bytea prints as hex: look for the hex of the needle too.
+            for n in needles {
+                assert!(!text.contains(&hex_of(n)), "{n} (hex) in {table}");
+            }
+        }
+    }
+}
