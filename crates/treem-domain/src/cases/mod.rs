@@ -3,6 +3,7 @@
 //! its deadlines ([`deadlines`]). Pure: the web and the store only ask.
 
 pub mod deadlines;
+pub mod decisions;
 pub mod derived;
 pub mod report_form;
 #[cfg(test)]

@@ -10,7 +10,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use treem_domain::cases::{Step, Vocabulary};
+use treem_domain::cases::Vocabulary;
+use treem_domain::cases::decisions::DECISIONS;
 use treem_domain::i18n::Lang;
 
 use super::page::{View, view_of};
@@ -22,29 +23,6 @@ use crate::{AppError, AppState};
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cases/{id}/decisions/{decision}", get(decision))
-}
-
-/// A decision: its code in the address, the step it follows, its title.
-pub const DECISIONS: [(&str, Step, &str); 2] = [
-    (
-        "emergency",
-        Step::EmergencyMeasures,
-        "Quyết định áp dụng biện pháp khẩn cấp bảo vệ trẻ em (dự thảo)",
-    ),
-    (
-        "closing",
-        Step::ClosureProposed,
-        "Quyết định đóng hồ sơ trường hợp (dự thảo)",
-    ),
-];
-
-/// The decisions a case has reached: (code, title).
-pub fn reached(steps: &[&str]) -> Vec<(&'static str, &'static str)> {
-    DECISIONS
-        .iter()
-        .filter(|(_, step, _)| steps.contains(&step.code()))
-        .map(|(code, _, title)| (*code, *title))
-        .collect()
 }
 
 #[derive(Template)]

@@ -272,7 +272,7 @@ pub(crate) async fn render(
         candidates,
         may_grant,
         forms: FORMS.to_vec(),
-        decisions: super::decisions::reached(
+        decisions: treem_domain::cases::decisions::reached(
             &c.steps
                 .iter()
                 .map(|(s, _)| s.step.as_str())
