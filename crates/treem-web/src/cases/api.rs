@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::cases::api_details::DetailsJson;
 use crate::cases::input::{CaseInput, StepInput, api_time};
 use crate::cases::service::{self, CaseError, OpenCase};
 use crate::shell::json::{ApiError, Invalid, bad_json, codes_of, problems};
@@ -138,6 +139,8 @@ struct CaseOut {
     next_steps: Vec<&'static str>,
     summary: String,
     abuser: Option<String>,
+    /// Form 01's further fields, when any were recorded.
+    details: Option<DetailsJson>,
     deadlines: DeadlinesOut,
     #[schema(schema_with = urgencies)]
     urgency: &'static str,
@@ -183,6 +186,7 @@ fn case_out(state: &AppState, c: &OpenCase) -> CaseOut {
             .unwrap_or_default(),
         summary: c.summary.clone(),
         abuser: (!c.abuser.is_empty()).then(|| c.abuser.clone()),
+        details: (!c.details.is_empty()).then(|| DetailsJson::from(&c.details)),
         deadlines: deadlines_out(&c.deadlines),
         urgency: c.urgency.code(),
         overdue: c.urgency == Urgency::Overdue,
@@ -253,6 +257,9 @@ struct NewCaseJson {
     #[serde(default)]
     #[schema(max_length = 20000)]
     abuser: Option<String>,
+    /// Form 01's further fields (encrypted at rest).
+    #[serde(default)]
+    details: Option<DetailsJson>,
 }
 
 /// Record a report of harm (form 01); the caller becomes its assigned officer
@@ -282,8 +289,7 @@ async fn create(
         risk_level: j.risk_level.unwrap_or_default(),
         summary: j.summary,
         abuser: j.abuser.unwrap_or_default(),
-        // Form 01's further fields are typed on the report page.
-        details: Default::default(),
+        details: j.details.map(Into::into).unwrap_or_default(),
     };
     let (id, _) = match service::create(&state, &user, &info, &input).await {
         Ok(v) => v,

@@ -3,6 +3,7 @@
 //! contents and its key, and the JSON API — all deciding through `service`.
 
 mod api;
+mod api_details;
 mod decisions;
 mod input;
 pub mod key_check;

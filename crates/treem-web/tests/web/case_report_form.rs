@@ -110,4 +110,36 @@ async fn form_01_carries_its_legal_fields(app: TestApp) {
     crate::cases::assert_sealed(&app, &["INFORMANT-3317", "Lò Thị Dung"]).await;
 }
 
-on_both!(form_01_carries_its_legal_fields);
+async fn the_api_takes_and_gives_form_01_s_fields(app: TestApp) {
+    let (child, _) = banbo_child(&app).await;
+    let officer = crate::cases::Api::new(&app, "banbo").await;
+    let mut body = serde_json::json!({
+        "child_id": child, "received_at": "2026-03-02T08:15:00+07:00",
+        "source": "police", "harm_types": ["neglect"], "summary": "Trẻ bị bỏ mặc.",
+        "details": {"channel": "in_person", "place": "Bản Nà Tăm",
+            "mother": {"name": "Lò Thị Dung", "age": "34"},
+            "informant_phone": "abc"}
+    });
+    let (s, v) = officer.post(&app, "/api/v1/cases", &body).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["problems"][0]["field"], "informant_phone", "{v}");
+    body["details"]["informant_phone"] = "0912345678".into();
+    body["details"]["unknown"] = "x".into();
+    let (s, _) = officer.post(&app, "/api/v1/cases", &body).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "an unknown field is refused");
+    body["details"].as_object_mut().unwrap().remove("unknown");
+    let (s, v) = officer.post(&app, "/api/v1/cases", &body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["details"]["channel"], "in_person");
+    assert_eq!(v["details"]["mother"]["name"], "Lò Thị Dung");
+    assert_eq!(v["details"]["father"]["name"], "");
+    // A case without them says null.
+    body.as_object_mut().unwrap().remove("details");
+    let (_, v) = officer.post(&app, "/api/v1/cases", &body).await;
+    assert!(v["details"].is_null(), "{v}");
+}
+
+on_both!(
+    form_01_carries_its_legal_fields,
+    the_api_takes_and_gives_form_01_s_fields
+);

@@ -41,7 +41,12 @@ impl Api {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    async fn post(&self, app: &TestApp, path: &str, body: &Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(
+        &self,
+        app: &TestApp,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let res = self
             .c
             .post(app.url(path))
