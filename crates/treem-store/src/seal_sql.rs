@@ -15,7 +15,7 @@ pub struct SealedValue {
 
 /// Every sealed column: (table, column, the query of its values — row id,
 /// seal id, bytes — limited by `$1`).
-pub(crate) const SEALED: [(&str, &str, &str); 5] = [
+pub(crate) const SEALED: [(&str, &str, &str); 6] = [
     (
         "case_files",
         "summary",
@@ -25,6 +25,11 @@ pub(crate) const SEALED: [(&str, &str, &str); 5] = [
         "case_files",
         "abuser",
         "SELECT id, seal_id, abuser FROM case_files WHERE abuser IS NOT NULL ORDER BY id LIMIT $1",
+    ),
+    (
+        "case_files",
+        "details",
+        "SELECT id, seal_id, details FROM case_files WHERE details IS NOT NULL ORDER BY id LIMIT $1",
     ),
     (
         "case_steps",

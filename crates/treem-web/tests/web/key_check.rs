@@ -34,6 +34,7 @@ async fn sealed_case_and_key(
     let body = json!({
         "child_id": child, "received_at": "2026-03-02T08:15:00+07:00", "source": "hotline_111",
         "harm_types": ["neglect"], "risk_level": "high", "summary": "Bé bị bỏ đói", "abuser": "Người X",
+        "details": {"informant_name": "Người báo Y"},
     });
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/cases"))
@@ -82,7 +83,11 @@ async fn a_rotation_seals_everything_again(backend: Backend) {
     let store = app.store.as_ref();
     let old = key_for(store, &path).await.unwrap();
     let before = store.sealed_values(i64::MAX).await.unwrap();
-    assert!(before.len() >= 3, "{}", before.len());
+    assert!(before.len() >= 4, "{}", before.len());
+    assert!(
+        before.iter().any(|v| v.column == "details"),
+        "form 01's fields are sealed values too"
+    );
     let n = rotate(store, &path, "test").await.unwrap();
     assert_eq!(n, before.len());
     let new = CaseKey::load(&path).unwrap();
