@@ -76,9 +76,13 @@ pub async fn gather(
     for p in store.plans().await? {
         let covers =
             p.period_from <= i64::from(period.year) && i64::from(period.year) <= p.period_to;
-        let inside = index
-            .by_id(p.unit_id)
-            .is_some_and(|u| history.is_within(u, unit));
+        // A plan of a unit under the report's that existed during the
+        // period (a retired district's plan takes no reports after it).
+        let inside = index.by_id(p.unit_id).is_some_and(|u| {
+            history.is_within(u, unit)
+                && u.valid_to.is_none_or(|t| t >= period.start())
+                && u.valid_from.is_none_or(|f| f <= period.reference_date())
+        });
         if !covers || !inside {
             continue;
         }

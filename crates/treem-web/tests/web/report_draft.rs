@@ -64,6 +64,13 @@ async fn a_province_writes_its_report(app: TestApp) {
         assert!(page.contains(h), "{h}: {page}");
     }
     assert!(page.contains("Các chỉ tiêu chưa đạt mục tiêu:"), "{page}");
+    // The former district's plan (4 tasks in group 1) counts in 2025
+    // beside its six heirs' plans, not after the reform.
+    assert!(page.contains("\n28 nhiệm vụ: "), "{page}");
+    let (_, later) = app
+        .get(&t, "/indicators/report/draft?year=2026&half=1")
+        .await;
+    assert!(later.contains("\n24 nhiệm vụ: "), "{later}");
 
     let csrf = app.csrf(&t, DRAFT).await;
     let long = "x".repeat(30_001);
