@@ -41,6 +41,8 @@ pub struct CaseFile {
     pub child_code: String,
     pub child_name: String,
     pub child_born: NaiveDate,
+    /// The child's sex as the registry holds it (`M` or `F`).
+    pub child_sex: String,
     pub source: String,
     pub received_at: DateTime<Utc>,
     pub harm_types: String,
@@ -86,6 +88,8 @@ pub struct CaseStep {
     pub author: String,
     pub notes: Vec<u8>,
     pub risk_level: Option<String>,
+    /// The form's structured fields, sealed (none when none were given).
+    pub form: Option<Vec<u8>>,
 }
 
 /// A step to record. The caller has checked it against the procedure.
@@ -96,6 +100,8 @@ pub struct NewStep {
     pub author_id: i64,
     pub notes: Vec<u8>,
     pub risk_level: Option<String>,
+    /// The form's structured fields, sealed.
+    pub form: Option<Vec<u8>>,
     /// This step is the first emergency measure / plan / closure.
     pub emergency: bool,
     pub plan: bool,
@@ -139,7 +145,7 @@ pub enum CaseFilter {
 }
 
 pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune_code, f.child_id,
-    c.child_id AS child_code, c.full_name AS child_name, c.date_of_birth AS child_born,
+    c.child_id AS child_code, c.full_name AS child_name, c.date_of_birth AS child_born, c.sex AS child_sex,
     f.source, f.received_at, f.harm_types, f.relation, f.risk_level, f.step, f.seal_id,
     f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at, f.details";
 
@@ -237,7 +243,7 @@ macro_rules! cases_sql {
 
             pub(crate) async fn case_steps_sql(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseStep>> {
                 Ok(sqlx::query_as(
-                    "SELECT s.id, s.step, s.at, a.username AS author, s.notes, s.risk_level
+                    "SELECT s.id, s.step, s.at, a.username AS author, s.notes, s.risk_level, s.form
                      FROM case_steps s JOIN accounts a ON a.id = s.author_id
                      WHERE s.case_id = $1 AND s.withdrawn_at IS NULL ORDER BY s.id",
                 )
@@ -325,7 +331,8 @@ macro_rules! cases_sql {
                     return Err($crate::StoreError::Conflict("case_step".into()));
                 }
                 sqlx::query(
-                    "INSERT INTO case_steps (case_id, step, at, author_id, notes, risk_level) VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO case_steps (case_id, step, at, author_id, notes, risk_level, form)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(case)
                 .bind(&s.step)
@@ -333,6 +340,7 @@ macro_rules! cases_sql {
                 .bind(s.author_id)
                 .bind(&s.notes)
                 .bind(&s.risk_level)
+                .bind(&s.form)
                 .execute(&mut *tx)
                 .await?;
                 // The exchange row: the first intervention and the closure.

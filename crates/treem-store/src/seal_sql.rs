@@ -15,7 +15,7 @@ pub struct SealedValue {
 
 /// Every sealed column: (table, column, the query of its values — row id,
 /// seal id, bytes — limited by `$1`).
-pub(crate) const SEALED: [(&str, &str, &str); 6] = [
+pub(crate) const SEALED: [(&str, &str, &str); 7] = [
     (
         "case_files",
         "summary",
@@ -42,6 +42,12 @@ pub(crate) const SEALED: [(&str, &str, &str); 6] = [
         "withdrawn_reason",
         "SELECT s.id, f.seal_id, s.withdrawn_reason FROM case_steps s JOIN case_files f ON f.id = s.case_id
          WHERE s.withdrawn_reason IS NOT NULL ORDER BY s.id LIMIT $1",
+    ),
+    (
+        "case_steps",
+        "form",
+        "SELECT s.id, f.seal_id, s.form FROM case_steps s JOIN case_files f ON f.id = s.case_id
+         WHERE s.form IS NOT NULL ORDER BY s.id LIMIT $1",
     ),
     (
         "case_grants",

@@ -130,7 +130,15 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("POST", "/cases/{id}/people", Action::ViewCases),
     ("POST", "/cases/break-glass", Action::OpenCases),
     ("GET", "/cases/{id}/forms/{n}", Action::ViewCases),
+    ("GET", "/cases/{id}/forms/{n}/docx", Action::ViewCases),
     ("GET", "/cases/{id}/decisions/{decision}", Action::ViewCases),
+    (
+        "GET",
+        "/cases/{id}/decisions/{decision}/docx",
+        Action::ViewCases,
+    ),
+    ("GET", "/cases/{id}/minutes", Action::ViewCases),
+    ("GET", "/cases/{id}/minutes/docx", Action::ViewCases),
     // Administration (admin/): units, accounts, tokens, targets, audit, holidays
     ("GET", "/units", Action::ViewUnits),
     ("GET", "/admin/units", Action::ManageUnits),

@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod decisions;
 pub mod derived;
 pub mod report_form;
+pub mod step_form;
 #[cfg(test)]
 mod tests;
 pub mod timeliness;
@@ -118,6 +119,18 @@ vocabulary! {
         High = "high", "Cao", "High";
         Medium = "medium", "Trung bình", "Medium";
         Low = "low", "Thấp", "Low";
+    }
+}
+
+vocabulary! {
+    /// The risk factors forms 02, 03 and 06 score high, medium or low, in
+    /// the forms' order (the case's overall level follows from them:
+    /// [`step_form::StepForm::overall`]).
+    Factor {
+        HarmSeverity = "harm_severity", "Mức độ tổn hại đối với trẻ em", "Severity of the harm to the child";
+        AbuserAccess = "abuser_access", "Khả năng người gây tổn hại tiếp cận trẻ em", "The abuser's access to the child";
+        CareObstacles = "care_obstacles", "Những trở ngại trong môi trường chăm sóc trẻ em", "Obstacles in the care setting";
+        ChildCoping = "child_coping", "Khả năng tự bảo vệ, ứng phó của trẻ em", "The child's own coping";
     }
 }
 

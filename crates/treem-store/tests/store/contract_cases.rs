@@ -61,6 +61,8 @@ fn step(name: &str, at_: &str, author: i64) -> NewStep {
         author_id: author,
         notes: vec![7, 7],
         risk_level: None,
+        // A drafted plan carries its form's sealed fields; other steps none.
+        form: (name == "plan_drafted").then(|| vec![4, 4, 4]),
         emergency: name == "emergency_measures",
         plan: name == "plan_drafted",
         closed: name == "closed",
@@ -169,6 +171,11 @@ async fn cases_are_numbered_and_stepped(store: Arc<dyn Store>) {
         ]
     );
     assert_eq!(steps[0].author, "lap");
+    // The form's sealed fields come back as stored, and only on their step.
+    assert_eq!(
+        steps.iter().map(|s| s.form.clone()).collect::<Vec<_>>(),
+        [None, None, None, Some(vec![4, 4, 4])]
+    );
     // The exchange row carries the first intervention.
     let row = exchange_row(&store, &n1).await;
     assert!(

@@ -19,6 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::cases::api_details::DetailsJson;
+use crate::cases::api_step_form::StepFormJson;
 use crate::cases::input::{CaseInput, StepInput, api_time};
 use crate::cases::service::{self, CaseError, OpenCase};
 use crate::shell::json::{ApiError, Invalid, bad_json, codes_of, problems};
@@ -103,6 +104,9 @@ struct StepOut {
     author: String,
     notes: String,
     risk_level: Option<String>,
+    /// The form's structured fields, as sent (absent when none were given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form: Option<StepFormJson>,
 }
 
 /// Someone who stands on a case.
@@ -196,12 +200,13 @@ fn case_out(state: &AppState, c: &OpenCase) -> CaseOut {
         steps: c
             .steps
             .iter()
-            .map(|(s, notes)| StepOut {
+            .map(|(s, notes, form)| StepOut {
                 step: s.step.clone(),
                 at: api_time(s.at),
                 author: s.author.clone(),
                 notes: notes.clone(),
                 risk_level: s.risk_level.clone(),
+                form: (!form.is_empty()).then(|| StepFormJson::from(form)),
             })
             .collect(),
         people: c
@@ -338,6 +343,10 @@ struct StepJson {
     #[serde(default)]
     #[schema(schema_with = risks)]
     risk_level: Option<String>,
+    /// The form's structured fields (Decree 56/2017's appendix); an
+    /// unknown key is refused.
+    #[serde(default)]
+    form: Option<StepFormJson>,
 }
 
 /// Record the next step of the procedure (plan_approved, plan_returned and closed by the approver only)
@@ -366,6 +375,7 @@ async fn step(
         at: j.at.unwrap_or_default(),
         notes: j.notes.unwrap_or_default(),
         risk_level: j.risk_level.unwrap_or_default(),
+        form: j.form.map(Into::into).unwrap_or_default(),
     };
     if let Err(e) = service::take_step(&state, &user, &info, id, &input).await {
         return case_error(e, info.lang);

@@ -157,6 +157,8 @@ pub struct StepInput {
     pub at: String,
     pub notes: String,
     pub risk_level: String,
+    /// The form's structured fields (`step_fields`).
+    pub form: treem_domain::cases::step_form::StepForm,
 }
 
 /// A new case's own fields, read.

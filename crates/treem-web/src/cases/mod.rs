@@ -4,7 +4,8 @@
 
 mod api;
 mod api_details;
-mod decisions;
+mod api_step_form;
+mod documents;
 mod input;
 pub mod key_check;
 pub(crate) mod list;
@@ -13,6 +14,8 @@ mod page;
 mod people;
 pub mod seal;
 pub(crate) mod service;
+mod step_fields;
+mod view;
 mod withdraw;
 
 use axum::Router;
@@ -26,7 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(list::routes())
         .merge(new::routes())
         .merge(page::routes())
-        .merge(decisions::routes())
+        .merge(documents::routes())
 }
 
 /// The cases' JSON API (served by `crate::api` with its document).

@@ -10,16 +10,16 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
 use serde::Deserialize;
-use treem_domain::access::{Action, permits};
-use treem_domain::cases::deadlines::on_time;
-use treem_domain::cases::{FORMS, Grant, Relation, Risk, Source, Step, Vocabulary, may_take};
+use treem_domain::cases::{FORMS, Factor, Risk, Step, Vocabulary, may_take, step_form};
 use treem_domain::clock::VN_OFFSET;
-use treem_domain::i18n::{Lang, fmt_date, trf};
+use treem_domain::i18n::Lang;
 
 use crate::cases::input::StepInput;
 use crate::cases::input::show_time;
 use crate::cases::new::Choice;
-use crate::cases::service::{self, CaseError, OpenCase};
+use crate::cases::service::{self, CaseError};
+use crate::cases::step_fields;
+use crate::cases::view::{View, view_of};
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
@@ -31,159 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/steps", post(step))
         .route("/cases/{id}/steps/withdraw", post(withdraw))
         .route("/cases/{id}/people", post(people))
-        .route("/cases/{id}/forms/{n}", get(form))
-}
-
-/// What pages and forms show of an open case.
-pub struct View {
-    pub id: i64,
-    pub number: String,
-    pub commune: String,
-    pub child_name: String,
-    pub child_code: String,
-    pub child_born: String,
-    pub child_link: Option<String>,
-    pub source: &'static str,
-    pub received: String,
-    pub harms: String,
-    pub relation: &'static str,
-    pub risk: &'static str,
-    pub step: &'static str,
-    pub summary: String,
-    pub abuser: String,
-    pub emergency_by: Option<String>,
-    pub emergency_state: &'static str,
-    pub plan_by: String,
-    pub plan_state: &'static str,
-    pub urgency: &'static str,
-    pub steps: Vec<StepLine>,
-    pub people: Vec<(String, &'static str, String)>,
-    pub approver: String,
-    /// Form 01's further fields (empty when none were recorded).
-    pub details: treem_domain::cases::report_form::ReportDetails,
-    /// Their channel in the page's language.
-    pub channel: &'static str,
-    /// The report's own day, as a document writes it: «ngày 02 tháng 03
-    /// năm 2026».
-    pub received_words: String,
-}
-
-pub struct StepLine {
-    /// The step's code (forms find their step by it).
-    pub code: &'static str,
-    pub label: &'static str,
-    pub at: String,
-    pub author: String,
-    pub notes: String,
-    pub risk: &'static str,
-}
-
-fn deadline_state(done: Option<chrono::DateTime<Utc>>, by: chrono::DateTime<Utc>) -> &'static str {
-    match done {
-        Some(at) if on_time(at, by) => "met",
-        Some(_) => "late",
-        None if Utc::now() > by => "overdue",
-        None => "open",
-    }
-}
-
-pub(super) fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: Lang) -> View {
-    let f = &c.file;
-    let units = state.units();
-    View {
-        details: c.details.clone(),
-        channel: c.details.channel_label(lang),
-        received_words: treem_domain::clock::vn_date(f.received_at)
-            .format("ngày %d tháng %m năm %Y")
-            .to_string(),
-        id: f.id,
-        number: f.case_number.clone(),
-        commune: units.name_of(&f.commune_code, treem_domain::clock::vn_date(f.received_at)),
-        child_name: f.child_name.clone(),
-        child_code: f.child_code.clone(),
-        child_born: fmt_date(f.child_born),
-        child_link: permits(user.account.role, Action::ViewRegistry)
-            .then(|| format!("/children/{}", f.child_id)),
-        source: Source::parse(&f.source).map_or("", |s| s.label(lang)),
-        received: show_time(f.received_at),
-        harms: c
-            .harms()
-            .iter()
-            .map(|h| h.label(lang))
-            .collect::<Vec<_>>()
-            .join(", "),
-        relation: f
-            .relation
-            .as_deref()
-            .and_then(Relation::parse)
-            .map_or("—", |r| r.label(lang)),
-        risk: f
-            .risk_level
-            .as_deref()
-            .and_then(Risk::parse)
-            .map_or("—", |r| r.label(lang)),
-        step: c.step().map_or("", |s| s.label(lang)),
-        summary: c.summary.clone(),
-        abuser: c.abuser.clone(),
-        emergency_by: c.deadlines.emergency_by.map(show_time),
-        emergency_state: c
-            .deadlines
-            .emergency_by
-            .map_or("", |by| deadline_state(f.emergency_at, by)),
-        plan_by: show_time(c.deadlines.plan_by),
-        plan_state: deadline_state(f.plan_at, c.deadlines.plan_by),
-        urgency: if f.closed_at.is_some() {
-            "closed"
-        } else {
-            c.urgency.code()
-        },
-        steps: c
-            .steps
-            .iter()
-            .map(|(s, notes)| StepLine {
-                code: Step::parse(&s.step).map_or("", |x| x.code()),
-                label: Step::parse(&s.step).map_or("", |x| x.label(lang)),
-                at: show_time(s.at),
-                author: s.author.clone(),
-                notes: notes.clone(),
-                risk: s
-                    .risk_level
-                    .as_deref()
-                    .and_then(Risk::parse)
-                    .map_or("", |r| r.label(lang)),
-            })
-            .collect(),
-        people: c
-            .grants
-            .iter()
-            // An approver grant of old confers nothing: the chair approves.
-            .filter(|g| g.kind != "approver")
-            .map(|g| {
-                let until = g
-                    .until
-                    .map(|u| {
-                        format!(
-                            " ({})",
-                            trf(lang, "cases.until", &[("time", &show_time(u))])
-                        )
-                    })
-                    .unwrap_or_default();
-                (
-                    format!("{} ({})", g.display_name, g.username),
-                    Grant::parse(&g.kind).map_or("", |k| k.label(lang)),
-                    until,
-                )
-            })
-            .collect(),
-        // Who approved the plan last (the commune chair).
-        approver: c
-            .steps
-            .iter()
-            .rev()
-            .find(|(s, _)| s.step == Step::PlanApproved.code())
-            .map(|(s, _)| s.author.clone())
-            .unwrap_or_default(),
-    }
 }
 
 #[derive(Template)]
@@ -213,6 +60,59 @@ struct CaseTemplate {
     withdrawable: Option<(i64, &'static str)>,
     /// Steps withdrawn: (step, when taken, by, when withdrawn, by, why).
     withdrawn: Vec<[String; 6]>,
+    /// What was typed in the step form, shown again when it was refused.
+    typed: Vec<(String, String)>,
+    /// The parts of the form the next steps have (`factors`, `needs`,
+    /// `plan`).
+    parts: Vec<&'static str>,
+    factors: Vec<Choice>,
+    /// The plan's lines offered: (index, its legend).
+    plan_lines: Vec<(usize, String)>,
+    plan_columns: [(&'static str, &'static str); 5],
+    meeting_texts: [&'static str; 4],
+}
+
+/// The parts of a step's form the page offers for the steps that may
+/// follow.
+fn form_parts(next: &[Step]) -> Vec<&'static str> {
+    let mut parts = Vec::new();
+    if next.iter().any(|s| step_form::scores_factors(*s)) {
+        parts.push("factors");
+    }
+    if next.contains(&Step::DetailedAssessment) {
+        parts.push("needs");
+    }
+    if next.iter().any(|s| step_form::holds_plan(*s)) {
+        parts.push("plan");
+    }
+    parts
+}
+
+/// The risk factors as choices in `lang`.
+pub(crate) fn factor_choices(lang: Lang) -> Vec<Choice> {
+    Factor::ALL
+        .iter()
+        .map(|f| Choice {
+            code: f.code(),
+            label: f.label(lang),
+            chosen: false,
+        })
+        .collect()
+}
+
+/// A plan line's legend: «Dòng 1».
+fn page_line(lang: Lang, n: usize) -> String {
+    treem_domain::i18n::trf(lang, "cases.plan_line", &[("n", &(n + 1).to_string())])
+}
+
+impl CaseTemplate {
+    /// A field as typed (empty when nothing was).
+    fn typed(&self, name: &str) -> &str {
+        self.typed
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
 }
 
 pub(crate) async fn render(
@@ -222,14 +122,19 @@ pub(crate) async fn render(
     id: i64,
     problems: Vec<String>,
     notice: Option<&'static str>,
+    typed: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let c = service::open(state, user, info, id, "page").await?;
-    let next: Vec<Choice> = c
+    let next_steps: Vec<Step> = c
         .step()
         .map(|s| s.next())
         .unwrap_or_default()
         .iter()
-        .filter(|s| may_take(c.access, **s))
+        .copied()
+        .filter(|s| may_take(c.access, *s))
+        .collect();
+    let next: Vec<Choice> = next_steps
+        .iter()
         .map(|s| Choice {
             code: s.code(),
             label: s.label(info.lang),
@@ -275,18 +180,37 @@ pub(crate) async fn render(
         decisions: treem_domain::cases::decisions::reached(
             &c.steps
                 .iter()
-                .map(|(s, _)| s.step.as_str())
+                .map(|(s, ..)| s.step.as_str())
                 .collect::<Vec<_>>(),
         ),
         v: view_of(state, user, &c, info.lang),
         problems,
         notice,
         withdrawable: crate::cases::withdraw::withdrawable(
-            &c.steps.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
+            &c.steps.iter().map(|(s, ..)| s.clone()).collect::<Vec<_>>(),
             c.access,
         )
         .map(|(sid, step)| (sid, step.label(info.lang))),
         withdrawn: withdrawn_lines(state, &c, info.lang).await?,
+        typed,
+        parts: form_parts(&next_steps),
+        factors: factor_choices(info.lang),
+        plan_lines: (0..step_fields::PLAN_LINES)
+            .map(|n| (n, page_line(info.lang, n)))
+            .collect(),
+        plan_columns: [
+            ("need", "cases.plan_need"),
+            ("activity", "cases.plan_activity"),
+            ("who", "cases.plan_who"),
+            ("when", "cases.plan_when"),
+            ("resources", "cases.plan_resources"),
+        ],
+        meeting_texts: [
+            "meeting_participants",
+            "meeting_child_views",
+            "meeting_family_views",
+            "meeting_conclusions",
+        ],
     };
     let status = if tpl.problems.is_empty() {
         StatusCode::OK
@@ -340,7 +264,7 @@ async fn view(
         "withdrawn" => "cases.withdrawn",
         _ => "cases.saved",
     });
-    render(&state, &info, &user, id, Vec::new(), notice).await
+    render(&state, &info, &user, id, Vec::new(), notice, Vec::new()).await
 }
 
 /// A refused case action as the page lists it, or the error page it is.
@@ -356,34 +280,32 @@ fn messages(e: CaseError, lang: Lang) -> Result<Vec<String>, AppError> {
     })
 }
 
-#[derive(Deserialize)]
-struct StepForm {
-    step: String,
-    at: String,
-    #[serde(default)]
-    risk_level: String,
-    #[serde(default)]
-    notes: String,
-}
-
 async fn step(
     State(state): State<AppState>,
     info: RequestInfo,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let input = StepInput {
-        step: f.step,
-        at: f.at,
-        notes: f.notes,
-        risk_level: f.risk_level,
+        step: field("step"),
+        at: field("at"),
+        notes: field("notes"),
+        risk_level: field("risk_level"),
+        form: crate::cases::step_fields::from_page(&pairs),
     };
     let problems = match service::take_step(&state, &user, &info, id, &input).await {
         Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
         Err(e) => messages(e, info.lang)?,
     };
-    render(&state, &info, &user, id, problems, None).await
+    render(&state, &info, &user, id, problems, None, pairs).await
 }
 
 #[derive(Deserialize)]
@@ -409,77 +331,7 @@ async fn people(
             Err(CaseError::App(e)) => return Err(e),
             Err(_) => return Err(AppError::BadRequest),
         };
-    render(&state, &info, &user, id, problems, None).await
-}
-
-#[derive(Template)]
-#[template(path = "cases/form.html")]
-struct FormTemplate {
-    page: Page,
-    n: u8,
-    title: &'static str,
-    v: View,
-    today: String,
-}
-
-/// A printable form of Decree 56, filled from the case (an audited read).
-async fn form(
-    State(state): State<AppState>,
-    info: RequestInfo,
-    user: CurrentUser,
-    Path((id, n)): Path<(i64, u8)>,
-) -> Result<Response, AppError> {
-    let Some((_, title)) = FORMS.iter().find(|(k, _)| *k == n).copied() else {
-        return Err(AppError::NotFound);
-    };
-    let c = service::open(&state, &user, &info, id, &format!("form {n:02}")).await?;
-    let tpl = FormTemplate {
-        page: Page::new(&info, Some(&user), title),
-        n,
-        title,
-        // Forms are Vietnamese documents whatever the page's language.
-        v: view_of(&state, &user, &c, Lang::Vi),
-        today: fmt_date(treem_domain::clock::vn_today()),
-    };
-    Ok(Html(tpl.render()?).into_response())
-}
-
-impl View {
-    /// The notes of the latest step of a kind (forms print them).
-    pub fn notes_of(&self, step: &str) -> String {
-        self.steps
-            .iter()
-            .rev()
-            .find(|s| s.code == step)
-            .map(|s| s.notes.clone())
-            .unwrap_or_default()
-    }
-
-    /// The day (dd/mm/yyyy) the latest step of a kind was taken, or dots
-    /// to fill in by hand.
-    pub fn day_of(&self, step: &str) -> String {
-        let at = self.at_of(step);
-        match at.split_whitespace().find(|w| w.contains('/')) {
-            Some(day) => day.to_string(),
-            None if at.is_empty() => "……/……/……".to_string(),
-            None => at,
-        }
-    }
-
-    /// When the latest step of a kind was taken.
-    pub fn at_of(&self, step: &str) -> String {
-        self.steps
-            .iter()
-            .rev()
-            .find(|s| s.code == step)
-            .map(|s| s.at.clone())
-            .unwrap_or_default()
-    }
-
-    /// The catalogue key of a state word (`u_overdue`, `d_met`…).
-    pub fn key(&self, kind: &str, state: &str) -> String {
-        format!("cases.{kind}_{state}")
-    }
+    render(&state, &info, &user, id, problems, None, Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -505,5 +357,5 @@ async fn withdraw(
             }
             Err(e) => messages(e, info.lang)?,
         };
-    render(&state, &info, &user, id, problems, None).await
+    render(&state, &info, &user, id, problems, None, Vec::new()).await
 }

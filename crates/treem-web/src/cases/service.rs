@@ -19,6 +19,7 @@ use crate::cases::input::{
     CaseInput, Fields, StepInput, coded, happened, long_text, problem, read_fields,
 };
 use crate::cases::seal::CaseKey;
+use crate::cases::step_fields;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
 
@@ -156,7 +157,8 @@ pub struct OpenCase {
     pub file: CaseFile,
     pub access: CaseAccess,
     pub grants: Vec<CaseGrant>,
-    pub steps: Vec<(CaseStep, String)>,
+    /// Each step with its notes and its form's fields, opened.
+    pub steps: Vec<(CaseStep, String, treem_domain::cases::step_form::StepForm)>,
     pub summary: String,
     pub abuser: String,
     /// Form 01's fields (empty when none were recorded).
@@ -293,7 +295,12 @@ pub async fn open(
         .into_iter()
         .map(|s| {
             let notes = opened("notes", &s.notes);
-            (s, notes)
+            let form = step_fields::opened(
+                s.form
+                    .as_deref()
+                    .and_then(|f| key.open(&file.seal_id, "form", f)),
+            );
+            (s, notes, form)
         })
         .collect();
     let summary = opened("summary", &file.summary);
@@ -396,8 +403,42 @@ pub async fn take_step(
     let at = at.map_err(|e| p.push(e)).ok();
     let risk = coded::<Risk>("risk_level", &input.risk_level, &mut p);
     let notes = long_text("notes", &input.notes, false, &mut p);
+    let today = at.map_or_else(vn_today, vn_date);
+    let form = step_fields::read(to, &input.form, today, &mut p);
+    // The factors scored decide the overall level; a level chosen besides
+    // them must be theirs.
+    let overall = form.as_ref().and_then(|f| f.overall());
+    let risk = match (risk, overall) {
+        (Some(r), Some(o)) if r != o => {
+            p.push(problem(
+                "risk_level",
+                format!(
+                    "Mức độ nguy cơ «{}» khác mức theo các yếu tố đã chấm («{}»); để trống hoặc chọn «{}»",
+                    r.vi(),
+                    o.vi(),
+                    o.vi()
+                ),
+                format!(
+                    "The level «{}» differs from the factors' («{}»); leave it empty or choose «{}»",
+                    r.en(),
+                    o.en(),
+                    o.en()
+                ),
+            ));
+            None
+        }
+        (r, o) => r.or(o),
+    };
     let (Some(at), true) = (at, p.is_empty()) else {
         return Err(CaseError::Invalid(p));
+    };
+    let form = match form {
+        Some(f) => {
+            let json = serde_json::to_string(&f)
+                .map_err(|e| AppError::Internal(format!("step form: {e}")))?;
+            Some(key.seal(&file.seal_id, "form", &json))
+        }
+        None => None,
     };
     let step = NewStep {
         step: to.code().into(),
@@ -405,6 +446,7 @@ pub async fn take_step(
         author_id: user.account.id,
         notes: key.seal(&file.seal_id, "notes", &notes),
         risk_level: risk.map(|r| r.code().to_string()),
+        form,
         emergency: to == Step::EmergencyMeasures,
         plan: to == Step::PlanDrafted,
         closed: to == Step::Closed,

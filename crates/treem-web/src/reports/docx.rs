@@ -17,13 +17,13 @@ use super::facts::Facts;
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::{Level, UnitHistory};
 
-use super::docx_parts::{
-    A4, MM, TEXT, TEXT_WIDTH, body, body_runs, centred, closing, data_table, heading, in_sentence,
-    national_heading, page_numbers, repeat_header_rows, rule, run,
-};
 use super::issuer::{Issuer, issuer};
 use crate::AppError;
 use crate::indicators::figures::{Figure, Report, UnitReport, status_key};
+use crate::shell::docx_parts::{
+    A4, MM, TEXT, TEXT_WIDTH, body, body_runs, centred, closing, data_table, heading, in_sentence,
+    national_heading, page_numbers, repeat_header_rows, rule, run,
+};
 
 /// How many units a finding names before it counts the rest.
 const NAMED: usize = 10;

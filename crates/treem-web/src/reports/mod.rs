@@ -4,7 +4,6 @@
 
 pub mod annex;
 pub mod docx;
-mod docx_parts;
 mod download;
 mod draft;
 pub mod facts;

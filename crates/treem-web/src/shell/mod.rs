@@ -1,10 +1,12 @@
 //! What every page stands on: the application state, the access guard and
 //! the request facts it hands to handlers, the page frame and error pages,
-//! security headers, static assets, the home page, Excel downloads, and the
+//! security headers, static assets, the home page, Excel downloads, the
+//! pieces of a DOCX document (Decree 30/2020), and the
 //! first-start bootstrap.
 
 pub(crate) mod assets;
 pub mod bootstrap;
+pub(crate) mod docx_parts;
 pub(crate) mod error;
 pub(crate) mod guard;
 pub(crate) mod headers;

@@ -45,16 +45,29 @@ async fn case_with(app: &TestApp, username: &str) -> i64 {
     let id = res.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    // An emergency measure taken, so the chair's decision on it exists.
-    let step = serde_json::json!({"step": "emergency_measures", "at": "2026-03-02T10:00:00+07:00"});
-    let res = reqwest::Client::new()
-        .post(app.url(&format!("/api/v1/cases/{id}/steps")))
-        .bearer_auth(common::token(app, "banbo").await)
-        .json(&step)
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
+    // An emergency measure taken, so the chair's decision on it exists,
+    // and a plan agreed at a meeting, so its minutes exist.
+    let banbo = common::token(app, "banbo").await;
+    for step in [
+        serde_json::json!({"step": "emergency_measures", "at": "2026-03-02T10:00:00+07:00"}),
+        serde_json::json!({"step": "detailed_assessment", "at": "2026-03-03T10:00:00+07:00"}),
+        serde_json::json!({"step": "plan_drafted", "at": "2026-03-04T10:00:00+07:00",
+            "form": {"meeting": {"on": "2026-03-04", "participants": "A", "conclusions": "B"}}}),
+    ] {
+        let res = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/cases/{id}/steps")))
+            .bearer_auth(&banbo)
+            .json(&step)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        assert!(
+            status.is_success(),
+            "{step}: {status} {}",
+            res.text().await.unwrap()
+        );
+    }
     let account = app
         .store
         .account_by_username(username)

@@ -92,7 +92,7 @@ async fn form_01_carries_its_legal_fields(app: TestApp) {
         INFORMANT,
         "Số điện thoại: 0912 345 678",
         // The report's own date, the receiver's signature alone.
-        "Xã Bản Bo, ngày 02 tháng 03 năm 2026",
+        "Bản Bo, ngày 02 tháng 3 năm 2026",
         "NGƯỜI TIẾP NHẬN THÔNG TIN",
         &name,
     ] {

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod auth;
 mod case_closure;
+mod case_documents;
 mod case_report_form;
 mod cases;
 mod cross_unit;

@@ -7,7 +7,7 @@
 
 use std::io::{Cursor, Read, Write};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use docx_rs::{
     AlignmentType, BorderType, Header, LineSpacing, PageNum, Paragraph, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run, SpecialIndentType, Table, TableCell, TableRow,
@@ -122,6 +122,21 @@ pub fn in_sentence(name: &str) -> String {
 /// column is 36 % of the line, the nation's 64 %: the national name in
 /// 12 pt bold fits on one line.
 pub fn national_heading(issuer: &str, symbol: &str, today: NaiveDate) -> Table {
+    heading_table(
+        issuer,
+        Some(&format!("Số:       /{symbol}")),
+        Some(&format!(
+            "{}, {}",
+            place(issuer),
+            treem_domain::clock::document_date(today)
+        )),
+    )
+}
+
+/// The heading of any document of the People's Committee of `issuer`:
+/// the number line under the issuer and the place-and-date line under the
+/// motto, each when given.
+pub fn heading_table(issuer: &str, number: Option<&str>, place_date: Option<&str>) -> Table {
     let left = TEXT_WIDTH * 36 / 100;
     let right = TEXT_WIDTH - left;
     let body = TableCell::new()
@@ -142,28 +157,13 @@ pub fn national_heading(issuer: &str, symbol: &str, today: NaiveDate) -> Table {
         // As long as the motto (13 pt: about 6.2 cm).
         .add_paragraph(rule(right, 62 * MM as usize))
         .width(right, WidthType::Dxa);
-    let number = cell(
-        centred(run(&format!("Số:       /{symbol}")).size(HEADING)),
-        left,
-    );
-    let date = cell(
-        centred(
-            run(&format!(
-                "{}, ngày {} tháng {} năm {}",
-                place(issuer),
-                today.day(),
-                today.month(),
-                today.year()
-            ))
-            .italic(),
-        ),
-        right,
-    );
-    Table::without_borders(vec![
-        TableRow::new(vec![body, nation]),
-        TableRow::new(vec![number, date]),
-    ])
-    .set_grid(vec![left, right])
+    let mut rows = vec![TableRow::new(vec![body, nation])];
+    if number.is_some() || place_date.is_some() {
+        let number = cell(centred(run(number.unwrap_or("")).size(HEADING)), left);
+        let date = cell(centred(run(place_date.unwrap_or("")).italic()), right);
+        rows.push(TableRow::new(vec![number, date]));
+    }
+    Table::without_borders(rows).set_grid(vec![left, right])
 }
 
 /// The recipients (no "Như trên": the report has no "Kính gửi") and the
