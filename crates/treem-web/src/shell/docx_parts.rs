@@ -203,17 +203,24 @@ pub fn page_numbers(doc: docx_rs::Docx) -> docx_rs::Docx {
 /// A table whose rows never split across pages and whose first row is its
 /// header (repeated on every page once the file is finished).
 pub fn data_table(widths: &[usize], rows: Vec<Vec<String>>) -> Table {
+    data_table_centred(widths, rows, &[])
+}
+
+/// A [`data_table`] whose columns `centred` (by index) are centred — a
+/// line's number, a ticked box.
+pub fn data_table_centred(widths: &[usize], rows: Vec<Vec<String>>, centred: &[usize]) -> Table {
     let mut out = Vec::new();
     for (i, texts) in rows.iter().enumerate() {
         let cells = texts
             .iter()
             .zip(widths)
-            .map(|(t, w)| {
+            .enumerate()
+            .map(|(col, (t, w))| {
                 let r = run(t).size(TABLE);
                 let r = if i == 0 { r.bold() } else { r };
                 let p = Paragraph::new().add_run(r);
                 cell(
-                    if i == 0 {
+                    if i == 0 || centred.contains(&col) {
                         p.align(AlignmentType::Center)
                     } else {
                         p

@@ -58,7 +58,19 @@ async fn docx(app: &TestApp, web: &reqwest::Client, path: &str) -> String {
         res.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
-    docx_text(&res.bytes().await.unwrap())
+    let bytes = res.bytes().await.unwrap();
+    // `scripts/render-case-documents.sh` renders the files through
+    // LibreOffice and looks at the pages.
+    if let Ok(dir) = std::env::var("TREEM_DOCUMENTS_OUT") {
+        let name = path.trim_start_matches("/cases/").replace('/', "-");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            std::path::Path::new(&dir).join(name.replace("-docx", ".docx")),
+            &bytes,
+        )
+        .unwrap();
+    }
+    docx_text(&bytes)
 }
 
 async fn the_forms_fields_are_typed_kept_and_printed(app: TestApp) {

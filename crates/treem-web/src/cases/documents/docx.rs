@@ -11,7 +11,7 @@ use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, 
 use super::model::{Block, Document, Signature, Span};
 use crate::AppError;
 use crate::shell::docx_parts::{
-    A4, MM, TEXT, TEXT_WIDTH, body_runs, cell, centred, data_table, heading, heading_table,
+    A4, MM, TEXT, TEXT_WIDTH, body_runs, cell, centred, data_table_centred, heading, heading_table,
     next_line, page_numbers, repeat_header_rows, rule, run,
 };
 
@@ -139,11 +139,12 @@ pub fn write(d: &Document) -> Result<Vec<u8>, AppError> {
                 header,
                 widths,
                 rows,
+                centred,
             } => {
                 let twips: Vec<usize> = widths.iter().map(|w| TEXT_WIDTH * w / 100).collect();
                 let mut all = vec![header.iter().map(|h| h.to_string()).collect()];
                 all.extend(rows.iter().cloned());
-                doc.add_table(data_table(&twips, all))
+                doc.add_table(data_table_centred(&twips, all, centred))
                     .add_paragraph(Paragraph::new())
             }
         };

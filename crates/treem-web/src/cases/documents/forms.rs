@@ -164,6 +164,7 @@ fn factors(v: &View, step: Step) -> Block {
         header: vec!["TT", "Yếu tố đánh giá", "Cao", "Trung bình", "Thấp"],
         widths: vec![7, 51, 14, 14, 14],
         rows,
+        centred: vec![0, 2, 3, 4],
     }
 }
 
@@ -270,6 +271,7 @@ fn plan(v: &View) -> Vec<Block> {
             ],
             widths: vec![6, 20, 26, 18, 15, 15],
             rows,
+            centred: vec![0],
         },
         Block::Line(vec![Span::Plain("Nhận xét, ghi chú:".into())]),
         Block::Prose(v.plan_notes()),

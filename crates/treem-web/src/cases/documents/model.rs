@@ -29,6 +29,8 @@ pub enum Block {
         header: Vec<&'static str>,
         widths: Vec<usize>,
         rows: Vec<Vec<String>>,
+        /// The columns centred (a line's number, a ticked box).
+        centred: Vec<usize>,
     },
 }
 

@@ -102,7 +102,9 @@ pub fn approval(v: &View) -> Document {
         ],
         "mau-05",
     );
-    d.form_tag = Some("Mẫu số 05 (Nghị định 56/2017/NĐ-CP) — dự thảo".into());
+    // Issued, the decision carries no form number: it says so on screen.
+    d.draft_note =
+        Some("Mẫu số 05 (Nghị định 56/2017/NĐ-CP) — dự thảo để Chủ tịch Ủy ban nhân dân xã ký");
     d
 }
 
