@@ -55,7 +55,7 @@ struct CaseTemplate {
     decisions: Vec<(&'static str, &'static str)>,
     problems: Vec<String>,
     /// What was just stored (a catalogue key).
-    notice: Option<&'static str>,
+    notice: Option<String>,
     /// The last step, when this user may withdraw it: (step id, its name).
     withdrawable: Option<(i64, &'static str)>,
     /// Steps withdrawn: (step, when taken, by, when withdrawn, by, why).
@@ -106,6 +106,18 @@ fn page_line(lang: Lang, n: usize) -> String {
 }
 
 impl CaseTemplate {
+    /// Whether a plan line beyond the first three was typed (they are
+    /// then shown open).
+    fn more_typed(&self) -> bool {
+        self.typed.iter().any(|(k, v)| {
+            !v.trim().is_empty()
+                && k.strip_prefix("plan_")
+                    .and_then(|r| r.split('_').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n >= 3)
+        })
+    }
+
     /// A field as typed (empty when nothing was).
     fn typed(&self, name: &str) -> &str {
         self.typed
@@ -121,7 +133,7 @@ pub(crate) async fn render(
     user: &CurrentUser,
     id: i64,
     problems: Vec<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     typed: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let c = service::open(state, user, info, id, "page").await?;
@@ -260,9 +272,17 @@ async fn view(
     Path(id): Path<i64>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Response, AppError> {
+    // What was stored, said as such.
+    let lang = info.lang;
     let notice = q.saved.as_deref().map(|s| match s {
-        "withdrawn" => "cases.withdrawn",
-        _ => "cases.saved",
+        "withdrawn" => lang.t("cases.withdrawn").to_string(),
+        "person" => lang.t("cases.person_added").to_string(),
+        s => match Step::parse(s) {
+            Some(step) => {
+                treem_domain::i18n::trf(lang, "cases.step_recorded", &[("step", step.label(lang))])
+            }
+            None => lang.t("cases.saved").to_string(),
+        },
     });
     render(&state, &info, &user, id, Vec::new(), notice, Vec::new()).await
 }
@@ -302,7 +322,11 @@ async fn step(
         form: crate::cases::step_fields::from_page(&pairs),
     };
     let problems = match service::take_step(&state, &user, &info, id, &input).await {
-        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/cases/{id}?saved={}", input.step.trim())).into_response(),
+            );
+        }
         Err(e) => messages(e, info.lang)?,
     };
     render(&state, &info, &user, id, problems, None, pairs).await
@@ -323,7 +347,7 @@ async fn people(
 ) -> Result<Response, AppError> {
     let problems =
         match crate::cases::people::grant(&state, &user, &info, id, &f.username, &f.kind).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
+            Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}?saved=person")).into_response()),
             Err(CaseError::Invalid(p)) => p
                 .iter()
                 .map(|p| info.lang.pick(&p.message_vi, &p.message_en).to_string())

@@ -256,14 +256,20 @@ impl View {
             .unwrap_or_default()
     }
 
-    /// The minutes of the meeting that agreed the plan.
+    /// The minutes of the meeting that agreed the plan in force.
     pub fn meeting(&self) -> Option<step_form::Meeting> {
         self.plan_step().and_then(|s| s.form.meeting.clone())
     }
 
-    /// The meeting's day as a document writes it: «ngày 04 tháng 3 năm 2026».
+    /// The minutes of the latest needs meeting held (a plan redrafted
+    /// without a meeting keeps the earlier one's).
+    pub fn latest_meeting(&self) -> Option<step_form::Meeting> {
+        self.steps.iter().rev().find_map(|s| s.form.meeting.clone())
+    }
+
+    /// The latest meeting's day (dd/mm/yyyy).
     pub fn meeting_day(&self) -> String {
-        self.meeting()
+        self.latest_meeting()
             .and_then(|m| m.day())
             .map(|d| d.format("%d/%m/%Y").to_string())
             .unwrap_or_default()

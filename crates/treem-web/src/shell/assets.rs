@@ -10,6 +10,8 @@ use crate::{AppError, AppState};
 
 pub(crate) const APP_CSS: &str = include_str!("../../assets/app.css");
 const SEARCH_JS: &str = include_str!("../../assets/search.js");
+/// The case page's step form: the parts of the chosen step's form.
+const CASE_STEP_JS: &str = include_str!("../../assets/case-step.js");
 /// The offline page's WHO computation (issue 16).
 pub(crate) const WHO_JS: &str = include_str!("../../assets/offline/who.js");
 /// The WHO tables it computes with, made once from treem-growth's own.
@@ -50,6 +52,13 @@ async fn file(Path(name): Path<String>) -> Result<impl IntoResponse, AppError> {
                 (CACHE_CONTROL, "public, max-age=86400"),
             ],
             SEARCH_JS,
+        )),
+        "case-step.js" => Ok((
+            [
+                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            CASE_STEP_JS,
         )),
         "who.js" => Ok((
             [

@@ -127,8 +127,14 @@ async fn the_forms_fields_are_typed_kept_and_printed(app: TestApp) {
         officer.get(&app, &format!("/api/v1/cases/{id}")).await.1["step"],
         "received"
     );
-    let (s, _, _) = post_form(&app, &web, &url, &initial).await;
+    let (s, to, _) = post_form(&app, &web, &url, &initial).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
+    // The page says what was stored.
+    let (_, page) = app.get(&web, &to).await;
+    assert!(
+        page.contains("Đã ghi bước «Đánh giá nguy cơ ban đầu» vào hồ sơ."),
+        "{to}"
+    );
     // The overall level is the highest factor's: the case is at high risk.
     let (_, v) = officer.get(&app, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["risk_level"], "high");

@@ -62,6 +62,17 @@ async fn choose(browser: &fantoccini::Client, id: &str, value: &str) {
         .unwrap();
 }
 
+/// Whether an element is shown (a part of the step form may be hidden).
+async fn visible(browser: &fantoccini::Client, id: &str) -> bool {
+    browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
 /// Records the next step through the case page's form.
 async fn take(browser: &fantoccini::Client, step: Step) {
     click(
@@ -130,8 +141,24 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
         "{facts}"
     );
 
-    // High risk at the initial assessment: the 12-hour deadline appears.
-    choose(b, "step-select", "initial_assessment").await;
+    // High risk at the initial assessment, as the factors scored on form
+    // 02 give it: the 12-hour deadline appears. The form shows the parts
+    // of the chosen step's form only.
+    click(b, "#step-select option[value=emergency_measures]").await;
+    assert!(
+        !visible(b, "factor-harm_severity").await,
+        "no factors for an emergency measure"
+    );
+    click(b, "#step-select option[value=initial_assessment]").await;
+    assert!(visible(b, "factor-harm_severity").await);
+    for (factor, level) in [
+        ("harm_severity", "medium"),
+        ("abuser_access", "high"),
+        ("care_obstacles", "medium"),
+        ("child_coping", "low"),
+    ] {
+        choose(b, &format!("factor-{factor}"), level).await;
+    }
     choose(b, "step-risk", "high").await;
     type_into(b, "notes", "Nguy cơ cao: người gây hại sống cùng nhà.").await;
     click(b, "#next-step button[type=submit]").await;
@@ -169,7 +196,40 @@ async fn a_case_through_the_whole_procedure_in_chromium() {
     click(b, "#withdraw-step button[type=submit]").await;
     wait_text(b, "#step", Step::DetailedAssessment.vi()).await;
     shot(b, "case-withdrawn-360.png").await;
-    take(b, Step::PlanDrafted).await;
+    // The plan as form 04's table, and the minutes of its meeting.
+    click(b, "#step-select option[value=plan_drafted]").await;
+    for (id, text) in [
+        ("plan-0-need", "Tư vấn tâm lý"),
+        ("plan-0-activity", "Gặp chuyên viên tư vấn hằng tuần"),
+        ("plan-0-who", "Trạm y tế xã"),
+        ("plan-0-when", "Tháng 3–5"),
+        (
+            "meeting_participants",
+            "Công chức văn hóa - xã hội\nMẹ của trẻ",
+        ),
+        ("meeting_conclusions", "Trẻ ở với bà ngoại trong 3 tháng"),
+    ] {
+        type_into(b, id, text).await;
+    }
+    let today = treem_domain::clock::vn_today().to_string();
+    b.execute(
+        "document.getElementById('meeting-on').value = arguments[0];",
+        vec![today.into()],
+    )
+    .await
+    .unwrap();
+    shot(b, "case-plan-form-360.png").await;
+    click(b, "#next-step button[type=submit]").await;
+    wait_text(b, "#step", Step::PlanDrafted.vi()).await;
+    let plan = b
+        .find(Locator::Css("table.step-plan"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(plan.contains("Gặp chuyên viên tư vấn hằng tuần"), "{plan}");
+    b.find(Locator::Id("minutes-link")).await.unwrap();
     let waiting = b
         .find(Locator::Id("awaiting"))
         .await

@@ -172,10 +172,9 @@ pub fn decision(v: &View, kind: &str) -> Option<Document> {
     })
 }
 
-/// The minutes of the meeting that agreed the plan in force, if it
-/// recorded one.
+/// The minutes of the latest needs meeting, if one was recorded.
 pub fn minutes(v: &View) -> Option<Document> {
-    let m = v.meeting()?;
+    let m = v.latest_meeting()?;
     let day = m
         .day()
         .map(treem_domain::clock::document_date)
