@@ -24,6 +24,8 @@ pub struct CaseRecord {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the step the case is back at was taken.
+    pub step_at: DateTime<Utc>,
     pub intervention_on: Option<NaiveDate>,
 }
 
@@ -70,7 +72,8 @@ macro_rules! case_withdrawal_sql {
                     return Err($crate::StoreError::Conflict("case_step".into()));
                 }
                 sqlx::query(
-                    "UPDATE case_files SET step = $1, risk_level = $2, emergency_at = $3, plan_at = $4, closed_at = $5
+                    "UPDATE case_files SET step = $1, risk_level = $2, emergency_at = $3, plan_at = $4, closed_at = $5,
+                        step_at = $7
                      WHERE id = $6",
                 )
                 .bind(&after.step)
@@ -79,6 +82,7 @@ macro_rules! case_withdrawal_sql {
                 .bind(after.plan_at)
                 .bind(after.closed_at)
                 .bind(case)
+                .bind(after.step_at)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(

@@ -55,6 +55,8 @@ pub struct CaseFile {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the case took the step it stands at.
+    pub step_at: Option<DateTime<Utc>>,
     /// Form 01's fields, sealed.
     pub details: Option<Vec<u8>>,
 }
@@ -73,6 +75,8 @@ pub struct CaseSummary {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the case took the step it stands at.
+    pub step_at: Option<DateTime<Utc>>,
     /// Where the report came from (a code of `Source`).
     pub source: String,
     /// Codes of `Harm`, `;` between several.
@@ -147,11 +151,11 @@ pub enum CaseFilter {
 pub(crate) const FILE_COLUMNS: &str = "f.id, f.case_number, f.unit_id, f.commune_code, f.child_id,
     c.child_id AS child_code, c.full_name AS child_name, c.date_of_birth AS child_born, c.sex AS child_sex,
     f.source, f.received_at, f.harm_types, f.relation, f.risk_level, f.step, f.seal_id,
-    f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at, f.details";
+    f.summary, f.abuser, f.emergency_at, f.plan_at, f.closed_at, f.step_at, f.details";
 
 pub(crate) const SUMMARY_COLUMNS: &str =
     "f.id, f.case_number, f.unit_id, f.child_id, f.received_at, f.risk_level,
-    f.step, f.emergency_at, f.plan_at, f.closed_at, f.source, f.harm_types";
+    f.step, f.emergency_at, f.plan_at, f.closed_at, f.step_at, f.source, f.harm_types";
 
 /// Expands into a backend's case queries.
 macro_rules! cases_sql {
@@ -184,8 +188,8 @@ macro_rules! cases_sql {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO case_files (case_number, exchange_id, unit_id, commune_code, year, seq, child_id,
                         source, received_at, harm_types, relation, risk_level, step, seal_id, summary, abuser, created_by,
-                        details)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16, $17)
+                        details, step_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16, $17, $9)
                      RETURNING id",
                 )
                 .bind(&number)
@@ -309,7 +313,7 @@ macro_rules! cases_sql {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
                 let done = sqlx::query(
-                    "UPDATE case_files SET step = $1, risk_level = COALESCE($2, risk_level),
+                    "UPDATE case_files SET step = $1, risk_level = COALESCE($2, risk_level), step_at = $4,
                         emergency_at = CASE WHEN $3 AND emergency_at IS NULL THEN $4 ELSE emergency_at END,
                         plan_at = CASE WHEN $5 AND plan_at IS NULL THEN $4 ELSE plan_at END,
                         closed_at = CASE WHEN $6 THEN $4 ELSE closed_at END

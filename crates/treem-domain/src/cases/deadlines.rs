@@ -6,7 +6,11 @@
 //! - the support plan within **5 working days**: the day the report came in
 //!   is not counted (Civil Code art. 147), working days are Monday to Friday
 //!   except public holidays, and the plan is on time until the end of the
-//!   fifth working day.
+//!   fifth working day;
+//! - the commune chair's decision on a plan submitted within **2 working
+//!   days**, counted the same way from the day it was submitted (see
+//!   `docs/decisions.md`: the figure is the published procedure's seven
+//!   working days less the plan's five).
 
 use std::collections::BTreeSet;
 
@@ -19,6 +23,8 @@ use crate::clock::{VN_OFFSET, vn_date};
 pub const EMERGENCY_HOURS: i64 = 12;
 /// Working days allowed for the plan, after the day of the report.
 pub const PLAN_WORKING_DAYS: u32 = 5;
+/// Working days the chair has to decide on a submitted plan.
+pub const APPROVAL_WORKING_DAYS: u32 = 2;
 /// A deadline this close is shown as due soon.
 pub const DUE_SOON_HOURS: i64 = 24;
 
@@ -86,15 +92,32 @@ pub struct Deadlines {
     /// Only when the risk is high.
     pub emergency_by: Option<DateTime<Utc>>,
     pub plan_by: DateTime<Utc>,
+    /// Only while a submitted plan waits for the chair's decision.
+    pub approve_by: Option<DateTime<Utc>>,
 }
 
-/// The deadlines of a report received at `received_at` with risk `risk`.
+/// The deadlines of a report received at `received_at` with risk `risk`
+/// (no approval due: see [`Deadlines::awaiting`]).
 pub fn deadlines(received_at: DateTime<Utc>, risk: Option<Risk>, calendar: &Calendar) -> Deadlines {
     let plan_day = calendar.working_days_after(vn_date(received_at), PLAN_WORKING_DAYS);
     Deadlines {
         emergency_by: (risk == Some(Risk::High))
             .then(|| received_at + Duration::hours(EMERGENCY_HOURS)),
         plan_by: end_of_day(plan_day),
+        approve_by: None,
+    }
+}
+
+impl Deadlines {
+    /// These deadlines with the chair's decision due on a plan submitted
+    /// at `submitted_at` (none when no plan waits).
+    pub fn awaiting(self, submitted_at: Option<DateTime<Utc>>, calendar: &Calendar) -> Deadlines {
+        Deadlines {
+            approve_by: submitted_at.map(|at| {
+                end_of_day(calendar.working_days_after(vn_date(at), APPROVAL_WORKING_DAYS))
+            }),
+            ..self
+        }
     }
 }
 
@@ -144,10 +167,7 @@ pub fn next_due(d: &Deadlines, p: &Progress) -> Option<DateTime<Utc>> {
     }
     let emergency = d.emergency_by.filter(|_| p.emergency_at.is_none());
     let plan = Some(d.plan_by).filter(|_| p.plan_at.is_none());
-    match (emergency, plan) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    [emergency, plan, d.approve_by].into_iter().flatten().min()
 }
 
 /// The urgency at `now`: overdue once the instant of an open deadline has

@@ -25,6 +25,8 @@ pub struct Derived {
     pub emergency_at: Option<DateTime<Utc>>,
     pub plan_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the current step was taken.
+    pub step_at: DateTime<Utc>,
     /// The Vietnamese date the intervention began (the exchange row's
     /// `intervention_started_on`).
     pub intervention_on: Option<NaiveDate>,
@@ -41,6 +43,7 @@ pub fn derive(steps: &[Taken]) -> Option<Derived> {
         emergency_at: first_at(Step::EmergencyMeasures),
         plan_at: first_at(Step::PlanDrafted),
         closed_at: (last.step == Step::Closed).then_some(last.at),
+        step_at: last.at,
         intervention_on: steps
             .iter()
             .filter(|t| t.step.starts_intervention())

@@ -315,3 +315,32 @@ fn the_procedure_moves_forward_first() {
     assert!(DetailedAssessment.allows(EmergencyMeasures));
     assert_eq!(Closed.forward(), None);
 }
+
+#[test]
+fn the_chair_decides_on_a_plan_within_two_working_days() {
+    let received = at("2026-03-02T08:15:00+07:00");
+    let d = deadlines(received, Some(Risk::Low), &calendar_2026());
+    assert_eq!(d.approve_by, None, "no plan waits");
+    // Submitted on a Thursday: Friday and Monday are the two days.
+    let submitted = at("2026-03-05T16:00:00+07:00");
+    let d = d.awaiting(Some(submitted), &calendar_2026());
+    assert_eq!(d.approve_by, Some(at("2026-03-09T23:59:59+07:00")));
+    let planned = Progress {
+        plan_at: Some(submitted),
+        ..Progress::default()
+    };
+    assert_eq!(
+        urgency(&d, &planned, at("2026-03-09T23:59:59+07:00")),
+        Urgency::DueSoon
+    );
+    assert_eq!(
+        urgency(&d, &planned, at("2026-03-10T00:00:00+07:00")),
+        Urgency::Overdue,
+        "a plan waiting past the chair's two days makes the case overdue"
+    );
+    assert_eq!(
+        d.awaiting(None, &calendar_2026()).approve_by,
+        None,
+        "decided: nothing due"
+    );
+}

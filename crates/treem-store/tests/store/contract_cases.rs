@@ -160,6 +160,8 @@ async fn cases_are_numbered_and_stepped(store: Arc<dyn Store>) {
     let f = store.case_file(a).await.unwrap().unwrap();
     assert_eq!(f.emergency_at, Some(at("2026-03-02T15:00:00+07:00")));
     assert_eq!(f.plan_at, Some(at("2026-03-04T09:00:00+07:00")));
+    // The case knows when it took the step it stands at.
+    assert_eq!(f.step_at, Some(at("2026-03-04T09:00:00+07:00")));
     let steps = store.case_steps(a).await.unwrap();
     assert_eq!(
         steps.iter().map(|s| s.step.as_str()).collect::<Vec<_>>(),

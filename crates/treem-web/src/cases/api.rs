@@ -75,12 +75,17 @@ struct DeadlinesOut {
     emergency_by: Option<String>,
     #[schema(format = DateTime)]
     plan_by: String,
+    /// The commune chair's decision on a submitted plan, due 2 working
+    /// days after it (null unless a plan waits for it).
+    #[schema(format = DateTime)]
+    approve_by: Option<String>,
 }
 
 fn deadlines_out(d: &Deadlines) -> DeadlinesOut {
     DeadlinesOut {
         emergency_by: d.emergency_by.map(api_time),
         plan_by: api_time(d.plan_by),
+        approve_by: d.approve_by.map(api_time),
     }
 }
 

@@ -193,13 +193,20 @@ fn progress_of(
     }
 }
 
+/// When the plan waiting for the chair's decision was submitted, if one
+/// waits (the case stands at `plan_drafted`).
+fn awaiting_since(step: &str, step_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    step_at.filter(|_| step == Step::PlanDrafted.code())
+}
+
 /// A listed case's deadlines and urgency at `now`.
 pub fn judge(s: &CaseSummary, calendar: &Calendar, now: DateTime<Utc>) -> (Deadlines, Urgency) {
     let d = deadlines::deadlines(
         s.received_at,
         s.risk_level.as_deref().and_then(Risk::parse),
         calendar,
-    );
+    )
+    .awaiting(awaiting_since(&s.step, s.step_at), calendar);
     let u = deadlines::urgency(
         &d,
         &progress_of(s.emergency_at, s.plan_at, s.closed_at),
@@ -320,7 +327,8 @@ pub async fn open(
         file.received_at,
         file.risk_level.as_deref().and_then(Risk::parse),
         &calendar,
-    );
+    )
+    .awaiting(awaiting_since(&file.step, file.step_at), &calendar);
     let urgency = deadlines::urgency(
         &deadlines,
         &progress_of(file.emergency_at, file.plan_at, file.closed_at),

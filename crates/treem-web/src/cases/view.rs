@@ -37,6 +37,9 @@ pub struct View {
     pub emergency_state: &'static str,
     pub plan_by: String,
     pub plan_state: &'static str,
+    /// The chair's decision on a plan waiting for it: by when, and whether
+    /// that has passed.
+    pub approve_by: Option<(String, &'static str)>,
     pub urgency: &'static str,
     pub steps: Vec<StepLine>,
     pub people: Vec<(String, &'static str, String)>,
@@ -128,6 +131,10 @@ pub(crate) fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: 
             .map_or("", |by| deadline_state(f.emergency_at, by)),
         plan_by: show_time(c.deadlines.plan_by),
         plan_state: deadline_state(f.plan_at, c.deadlines.plan_by),
+        approve_by: c
+            .deadlines
+            .approve_by
+            .map(|by| (show_time(by), deadline_state(None, by))),
         urgency: if f.closed_at.is_some() {
             "closed"
         } else {

@@ -90,6 +90,7 @@ pub async fn withdraw_last(
         emergency_at: after.emergency_at,
         plan_at: after.plan_at,
         closed_at: after.closed_at,
+        step_at: after.step_at,
         intervention_on: after.intervention_on,
     };
     let w = StepWithdrawal {

@@ -225,6 +225,12 @@ async fn the_forms_fields_are_typed_kept_and_printed(app: TestApp) {
     );
     assert_eq!(form["plan"][1]["resources"], "Sách vở, đồng phục");
     assert_eq!(form["meeting"]["conclusions"], AGREED);
+    // The plan waits for the chair: her decision is due two working days
+    // after it was submitted (Wednesday → Friday), long past now.
+    assert_eq!(v["deadlines"]["approve_by"], "2026-03-06T23:59:59+07:00");
+    assert_eq!(v["urgency"], "overdue");
+    let (_, page) = app.get(&web, &format!("/cases/{id}")).await;
+    assert!(page.contains("id=\"approve-by\""));
     // The rest of the procedure.
     for (who, step, at, form) in [
         (
@@ -260,6 +266,8 @@ async fn the_forms_fields_are_typed_kept_and_printed(app: TestApp) {
             .await;
         assert_eq!(s, StatusCode::OK, "{step}: {v}");
     }
+    let (_, v) = officer.get(&app, &format!("/api/v1/cases/{id}")).await;
+    assert!(v["deadlines"]["approve_by"].is_null(), "decided: {v}");
     // Sealed at rest like the notes.
     assert_sealed(
         &app,

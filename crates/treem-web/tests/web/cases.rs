@@ -958,6 +958,13 @@ async fn the_last_step_is_withdrawn_with_a_reason(app: TestApp) {
     let file = app.store.case_file(id).await.unwrap().unwrap();
     assert_eq!(file.step, "detailed_assessment");
     assert_eq!(file.emergency_at, None);
+    // Back at the step it stood at before, with that step's time.
+    assert_eq!(
+        file.step_at,
+        chrono::DateTime::parse_from_rfc3339("2026-03-03T09:00:00+07:00")
+            .ok()
+            .map(|d| d.to_utc())
+    );
     assert_eq!(app.store.case_steps(id).await.unwrap().len(), 3);
     let rows = app
         .store
