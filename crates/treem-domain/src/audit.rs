@@ -43,6 +43,7 @@ pub const ACTIONS: &[&str] = &[
     "case_list_viewed",
     "case_step",
     "case_step_withdrawn",
+    "case_handed_over",
     "case_granted",
     "case_break_glass",
     "indicator_list_viewed",

@@ -17,6 +17,7 @@ mod accounts_sql;
 mod audit_sql;
 mod binds;
 mod breakdown_sql;
+mod case_handover_sql;
 mod case_withdrawal_sql;
 mod cases_sql;
 mod children_sql;
@@ -133,6 +134,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     HeldUploads
+    + CaseHandoverStore
     + VillageStore
     + PlanStore
     + ProgressStore

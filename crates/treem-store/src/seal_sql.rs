@@ -15,7 +15,7 @@ pub struct SealedValue {
 
 /// Every sealed column: (table, column, the query of its values — row id,
 /// seal id, bytes — limited by `$1`).
-pub(crate) const SEALED: [(&str, &str, &str); 7] = [
+pub(crate) const SEALED: [(&str, &str, &str); 8] = [
     (
         "case_files",
         "summary",
@@ -48,6 +48,12 @@ pub(crate) const SEALED: [(&str, &str, &str); 7] = [
         "form",
         "SELECT s.id, f.seal_id, s.form FROM case_steps s JOIN case_files f ON f.id = s.case_id
          WHERE s.form IS NOT NULL ORDER BY s.id LIMIT $1",
+    ),
+    (
+        "case_handovers",
+        "reason",
+        "SELECT h.id, f.seal_id, h.reason FROM case_handovers h JOIN case_files f ON f.id = h.case_id
+         ORDER BY h.id LIMIT $1",
     ),
     (
         "case_grants",

@@ -127,6 +127,7 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/cases/{id}", Action::ViewCases),
     ("POST", "/cases/{id}/steps", Action::ViewCases),
     ("POST", "/cases/{id}/steps/withdraw", Action::ViewCases),
+    ("POST", "/cases/{id}/handover", Action::ViewCases),
     ("POST", "/cases/{id}/people", Action::ViewCases),
     ("POST", "/cases/break-glass", Action::OpenCases),
     ("GET", "/cases/{id}/forms/{n}", Action::ViewCases),

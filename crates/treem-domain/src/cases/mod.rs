@@ -287,15 +287,17 @@ impl CaseAccess {
 
 /// Decides an account's access from the case's standings. Contents are for
 /// the case's own people only: role and unit scope never open a case by
-/// themselves (an administrator included); break-glass access reads only,
-/// and only until it ends.
+/// themselves (an administrator included); break-glass access reads only.
+/// A standing counts until it ends (break-glass after its hours; those who
+/// worked a case handed over to another commune at the hand-over).
 pub fn access(
     account_id: i64,
     standings: &[Standing],
     now: chrono::DateTime<chrono::Utc>,
 ) -> CaseAccess {
     let mut a = CaseAccess::NONE;
-    for s in standings.iter().filter(|s| s.account_id == account_id) {
+    let standing = |s: &&Standing| s.account_id == account_id && s.until.is_none_or(|u| now <= u);
+    for s in standings.iter().filter(standing) {
         match s.grant {
             Grant::Assigned | Grant::Granted => {
                 a.read = true;
@@ -305,11 +307,7 @@ pub fn access(
                 a.read = true;
                 a.approve = true;
             }
-            Grant::BreakGlass => {
-                if s.until.is_none_or(|u| now <= u) {
-                    a.read = true;
-                }
-            }
+            Grant::BreakGlass => a.read = true,
         }
     }
     a

@@ -344,3 +344,25 @@ fn the_chair_decides_on_a_plan_within_two_working_days() {
         "decided: nothing due"
     );
 }
+
+#[test]
+fn a_standing_ends_when_it_ends() {
+    let now = at("2026-03-05T09:00:00+07:00");
+    let ended = |grant| Standing {
+        account_id: 7,
+        grant,
+        until: Some(at("2026-03-05T08:59:59+07:00")),
+    };
+    for grant in [Grant::Assigned, Grant::Granted, Grant::BreakGlass] {
+        assert_eq!(
+            access(7, &[ended(grant)], now),
+            CaseAccess::NONE,
+            "{grant:?}"
+        );
+        let open = Standing {
+            until: None,
+            ..ended(grant)
+        };
+        assert!(access(7, &[open], now).read, "{grant:?}");
+    }
+}

@@ -322,4 +322,63 @@ async fn standings_and_holidays(store: Arc<dyn Store>) {
     assert_eq!(verify_chain(&store).await.map(|n| n > 0), Ok(true));
 }
 
-on_both!(cases_are_numbered_and_stepped, standings_and_holidays);
+/// A hand-over moves the case once: a second one from the commune it left
+/// is a conflict; the standings of those who worked it end, the receiver
+/// is assigned, the trail keeps both.
+async fn a_case_is_handed_over_once(store: Arc<dyn Store>) {
+    let (officer, kids) = setup(&store).await;
+    let receiver = store
+        .create_account(&account("nhan"), ev("a"))
+        .await
+        .unwrap();
+    let (id, _) = store
+        .create_case(
+            &new_case(officer, kids[0], "03208", "2026-03-02T08:15:00+07:00"),
+            ev("c"),
+        )
+        .await
+        .unwrap();
+    let from = kids[0].1;
+    let to = kids[1].1;
+    assert_ne!(from, to, "the demo children live in two communes");
+    let h = treem_store::NewHandover {
+        from_unit_id: from,
+        to_unit_id: to,
+        by_account_id: officer,
+        by_username: "lap".into(),
+        to_account_id: receiver,
+        at: at("2026-03-03T09:00:00+07:00"),
+        reason: vec![8, 8],
+    };
+    store.hand_over_case(id, &h, ev("h")).await.unwrap();
+    let again = store.hand_over_case(id, &h, ev("h")).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let f = store.case_file(id).await.unwrap().unwrap();
+    assert_eq!(f.unit_id, to);
+    assert!(f.case_number.starts_with("03208-"), "the number stays");
+    let grants = store.case_grants(id).await.unwrap();
+    let of = |account| grants.iter().find(|g| g.account_id == account).unwrap();
+    assert_eq!(of(officer).until, Some(h.at), "the giver's standing ends");
+    assert_eq!(
+        (of(receiver).kind.as_str(), of(receiver).until),
+        ("assigned", None)
+    );
+    let trail = store.case_handovers(id).await.unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(
+        (
+            trail[0].from_unit_id,
+            trail[0].to_unit_id,
+            trail[0].by_username.as_str(),
+            trail[0].to_username.as_str()
+        ),
+        (from, to, "lap", "nhan")
+    );
+    assert_eq!(trail[0].reason, vec![8, 8]);
+}
+
+on_both!(
+    cases_are_numbered_and_stepped,
+    standings_and_holidays,
+    a_case_is_handed_over_once
+);

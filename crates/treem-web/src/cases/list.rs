@@ -276,6 +276,7 @@ async fn name_children(
 #[derive(Deserialize)]
 struct ListQuery {
     glass: Option<String>,
+    handed: Option<String>,
 }
 
 async fn list(
@@ -284,7 +285,11 @@ async fn list(
     user: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let notice = q.glass.is_some().then(|| info.lang.t("cases.glass_done"));
+    let notice = if q.handed.is_some() {
+        Some(info.lang.t("cases.handed_over"))
+    } else {
+        q.glass.is_some().then(|| info.lang.t("cases.glass_done"))
+    };
     render(&state, &info, &user, None, notice).await
 }
 

@@ -6,6 +6,7 @@ mod api;
 mod api_details;
 mod api_step_form;
 mod documents;
+mod handover;
 mod input;
 pub mod key_check;
 pub(crate) mod list;

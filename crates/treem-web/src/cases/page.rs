@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(view))
         .route("/cases/{id}/steps", post(step))
         .route("/cases/{id}/steps/withdraw", post(withdraw))
+        .route("/cases/{id}/handover", post(handover))
         .route("/cases/{id}/people", post(people))
 }
 
@@ -60,6 +61,11 @@ struct CaseTemplate {
     withdrawable: Option<(i64, &'static str)>,
     /// Steps withdrawn: (step, when taken, by, when withdrawn, by, why).
     withdrawn: Vec<[String; 6]>,
+    /// Officers of other communes the case may be handed to (empty when
+    /// this user may not hand it over).
+    receivers: Vec<(String, String)>,
+    /// The case's hand-overs: (when, from, to, who to whom, why).
+    handovers: Vec<[String; 5]>,
     /// What was typed in the step form, shown again when it was refused.
     typed: Vec<(String, String)>,
     /// The parts of the form the next steps have (`factors`, `needs`,
@@ -204,6 +210,17 @@ pub(crate) async fn render(
         )
         .map(|(sid, step)| (sid, step.label(info.lang))),
         withdrawn: withdrawn_lines(state, &c, info.lang).await?,
+        receivers: if c.access.act && c.file.closed_at.is_none() {
+            crate::cases::handover::receivers(state, c.file.unit_id).await?
+        } else {
+            Vec::new()
+        },
+        handovers: crate::cases::handover::trail(
+            state,
+            &c.file,
+            &format!("⚠ ({})", info.lang.t("cases.unreadable")),
+        )
+        .await?,
         typed,
         parts: form_parts(&next_steps),
         factors: factor_choices(info.lang),
@@ -354,6 +371,31 @@ async fn people(
                 .collect(),
             Err(CaseError::App(e)) => return Err(e),
             Err(_) => return Err(AppError::BadRequest),
+        };
+    render(&state, &info, &user, id, problems, None, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+struct HandoverForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /cases/{id}/handover`: the case goes to another commune; the
+/// giver no longer opens it, so the list says where it went.
+async fn handover(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HandoverForm>,
+) -> Result<Response, AppError> {
+    let problems =
+        match crate::cases::handover::hand_over(&state, &user, &info, id, &f.to, &f.reason).await {
+            Ok(_) => return Ok(Redirect::to("/cases?handed=1").into_response()),
+            Err(e) => messages(e, info.lang)?,
         };
     render(&state, &info, &user, id, problems, None, Vec::new()).await
 }

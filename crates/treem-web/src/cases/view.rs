@@ -89,7 +89,18 @@ pub(crate) fn view_of(state: &AppState, user: &CurrentUser, c: &OpenCase, lang: 
         )),
         id: f.id,
         number: f.case_number.clone(),
-        commune: units.name_of(&f.commune_code, treem_domain::clock::vn_date(f.received_at)),
+        // The commune that has the case now (it may have been handed over
+        // since the commune that numbered it received it).
+        // The commune that has the case today: what its unit became (a
+        // document is issued by a body that exists), the numbering
+        // commune's name when that cannot be told.
+        commune: units
+            .by_id(f.unit_id)
+            .and_then(|u| units.history.became(u, treem_domain::clock::vn_today()))
+            .map_or_else(
+                || units.name_of(&f.commune_code, treem_domain::clock::vn_date(f.received_at)),
+                |u| u.name.clone(),
+            ),
         child_name: f.child_name.clone(),
         child_code: f.child_code.clone(),
         child_born: fmt_date(f.child_born),

@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod case_closure;
 mod case_documents;
+mod case_handover;
 mod case_report_form;
 mod cases;
 mod cross_unit;
