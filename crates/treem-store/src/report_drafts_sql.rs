@@ -33,8 +33,13 @@ pub trait ReportDraftStore: Send + Sync {
     ) -> StoreResult<u64>;
     /// The children under 16 on `on`, living then (not dead nor moved
     /// away before it), who belong to a special-circumstance group:
-    /// (unit id, group codes `;` between). Counts for the report; no names.
-    async fn special_circumstances_on(&self, on: NaiveDate) -> StoreResult<Vec<(i64, String)>>;
+    /// (unit id, group codes `;` between, whether a protection case's
+    /// support or intervention had begun for the child by `on`). Counts for
+    /// the report; no names.
+    async fn special_circumstances_on(
+        &self,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<(i64, String, bool)>>;
 }
 
 /// Expands into a backend's `ReportDraftStore` implementation.
@@ -60,12 +65,15 @@ macro_rules! report_drafts_sql {
             async fn special_circumstances_on(
                 &self,
                 on: chrono::NaiveDate,
-            ) -> $crate::StoreResult<Vec<(i64, String)>> {
+            ) -> $crate::StoreResult<Vec<(i64, String, bool)>> {
                 let born_after = on
                     .checked_sub_months(chrono::Months::new(16 * 12))
                     .unwrap_or(on);
                 Ok(sqlx::query_as(
-                    "SELECT unit_id, special_circumstances FROM children
+                    "SELECT unit_id, special_circumstances,
+                            EXISTS (SELECT 1 FROM cases k WHERE k.child_id = children.id
+                                    AND k.intervention_started_on <= $1) AS supported
+                     FROM children
                      WHERE special_circumstances <> '' AND merged_into IS NULL
                        AND date_of_birth <= $1 AND date_of_birth > $2
                        AND (status = 'active' OR status_date > $1)",

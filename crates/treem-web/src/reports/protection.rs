@@ -126,36 +126,58 @@ pub async fn lines(
             "- {late_cases} vụ việc bảo vệ trẻ em quá thời hạn xử lý theo Nghị định 56/2017/NĐ-CP."
         ));
     }
-    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
-    let mut children = 0;
-    for (unit_id, codes) in store.special_circumstances_on(reference).await? {
+    // Each group: (children, of whom supported under a case).
+    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut children, mut supported) = (0, 0);
+    for (unit_id, codes, helped) in store.special_circumstances_on(reference).await? {
         if !in_unit(unit_id) {
             continue;
         }
         children += 1;
+        supported += usize::from(helped);
         for code in codes.split(';').filter(|c| !c.is_empty()) {
-            *groups.entry(code.to_string()).or_default() += 1;
+            let g = groups.entry(code.to_string()).or_default();
+            g.0 += 1;
+            g.1 += usize::from(helped);
         }
     }
     if children > 0 {
-        let mut by: Vec<(String, usize)> = groups.into_iter().collect();
-        by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        out.push(format!(
-            "- Trẻ em dưới 16 tuổi có hoàn cảnh đặc biệt đến ngày {}: {children} em, trong đó: {}.",
-            reference.format("%d/%m/%Y"),
-            by.iter()
-                .map(|(code, n)| format!(
-                    "{} {n}",
-                    special_circumstance_name(code)
-                        .unwrap_or(code)
-                        .to_lowercase()
-                ))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
+        out.push(special_lines(reference, children, supported, groups));
     }
     Ok(ProtectionFacts {
         text: out.join("\n"),
         late,
     })
+}
+
+/// The children in special circumstances by group, with those given
+/// support or intervention under a protection case (Decree 56/2017) by
+/// the reference date — the support the records hold.
+fn special_lines(
+    reference: chrono::NaiveDate,
+    children: usize,
+    supported: usize,
+    groups: BTreeMap<String, (usize, usize)>,
+) -> String {
+    let mut by: Vec<(String, (usize, usize))> = groups.into_iter().collect();
+    by.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    let groups = by
+        .iter()
+        .map(|(code, (n, helped))| {
+            let name = special_circumstance_name(code)
+                .unwrap_or(code)
+                .to_lowercase();
+            if *helped > 0 {
+                format!("{name} {n} (được hỗ trợ, can thiệp {helped})")
+            } else {
+                format!("{name} {n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!(
+        "- Trẻ em dưới 16 tuổi có hoàn cảnh đặc biệt đến ngày {}: {children} em, trong đó: {groups}. \
+         {supported} em đã được hỗ trợ, can thiệp theo kế hoạch hoặc biện pháp khẩn cấp (Nghị định 56/2017/NĐ-CP).",
+        reference.format("%d/%m/%Y"),
+    )
 }

@@ -147,13 +147,37 @@ async fn only_officers_write_within_their_scope(app: TestApp) {
     // A case reported in March 2026 and left without a plan: section IV
     // counts it (never a name), and it is overdue.
     let token = common::token(&app, "banbo").await;
-    let child = &common::children_under(&app, "03424").await[0].child_id;
+    // The child is abandoned (a special-circumstance group) and under 16.
+    let kids = common::children_under(&app, "03424").await;
+    let young = kids
+        .iter()
+        .find(|c| c.date_of_birth > chrono::NaiveDate::from_ymd_opt(2011, 1, 1).unwrap())
+        .unwrap();
+    let child = &young.child_id;
+    common::sql_scalar(
+        &app,
+        "UPDATE children SET special_circumstances = 'b' WHERE id = $1 RETURNING 1",
+        &[young.id],
+    )
+    .await;
     let body = serde_json::json!({"child_id": child, "received_at": "2026-03-02T08:15:00+07:00",
         "source": "police", "harm_types": ["neglect"], "summary": "Nội dung kín"});
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/cases"))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // An emergency measure: the child has been given support under a case.
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/cases/{id}/steps")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"step": "emergency_measures", "at": "2026-03-02T10:00:00+07:00"}))
         .send()
         .await
         .unwrap();
@@ -170,6 +194,18 @@ async fn only_officers_write_within_their_scope(app: TestApp) {
             )
             && page.contains("Theo nguồn thông tin: công an 1."),
         "{page}"
+    );
+    // The children in special circumstances, and the support the records
+    // hold: the abandoned child given an emergency measure.
+    let special = page
+        .split("- Trẻ em dưới 16 tuổi có hoàn cảnh đặc biệt đến ngày 30/06/2026: ")
+        .nth(1)
+        .unwrap();
+    assert!(
+        special.contains("trẻ em bị bỏ rơi 1 (được hỗ trợ, can thiệp 1)")
+            && special
+                .contains("1 em đã được hỗ trợ, can thiệp theo kế hoạch hoặc biện pháp khẩn cấp"),
+        "{special}"
     );
     assert!(!page.contains("Nội dung kín"));
     let (status, _) = app.get(&c, &format!("{DRAFT}&unit=03390")).await;
