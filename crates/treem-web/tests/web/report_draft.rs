@@ -156,7 +156,7 @@ async fn only_officers_write_within_their_scope(app: TestApp) {
     let child = &young.child_id;
     common::sql_scalar(
         &app,
-        "UPDATE children SET special_circumstances = 'b' WHERE id = $1 RETURNING 1",
+        "UPDATE children SET special_circumstances = 'b' WHERE id = $1 RETURNING id",
         &[young.id],
     )
     .await;
