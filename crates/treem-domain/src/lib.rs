@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_facts;
 pub mod duplicates;
 pub mod i18n;
+pub mod ids;
 pub mod indicators;
 pub mod national_id;
 pub mod nutrition;

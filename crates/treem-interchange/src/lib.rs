@@ -7,6 +7,8 @@ pub mod cell;
 mod context;
 mod duplicates;
 pub mod export;
+pub mod ids;
+pub mod ids_round;
 pub mod import;
 mod job;
 pub mod legacy;

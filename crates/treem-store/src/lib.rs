@@ -25,6 +25,7 @@ mod common;
 mod export_sql;
 mod facts_sql;
 mod held_uploads_sql;
+mod ids_sql;
 mod import_model;
 mod import_sql;
 mod indicators_sql;
@@ -135,6 +136,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     HeldUploads
     + CaseHandoverStore
+    + IdStore
     + VillageStore
     + PlanStore
     + ProgressStore

@@ -104,5 +104,6 @@ crate::returns_write_sql::returns_write_sql!(PgStore, sqlx::Postgres);
 crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
+crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -185,5 +185,6 @@ crate::returns_write_sql::returns_write_sql!(SqliteStore, sqlx::Sqlite);
 crate::programme_sql::programme_sql!(SqliteStore);
 crate::report_drafts_sql::report_drafts_sql!(SqliteStore);
 crate::case_handover_sql::case_handover_sql!(SqliteStore);
+crate::ids_sql::ids_sql!(SqliteStore, ids_in: "SELECT value FROM json_each($2)", codes_in: "SELECT value FROM json_each($1)");
 crate::plan_import_sql::plan_import_sql!(SqliteStore, sqlx::Sqlite);
 crate::village_sql::village_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

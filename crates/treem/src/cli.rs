@@ -144,6 +144,9 @@ pub enum Command {
     /// Administrative units
     #[command(subcommand)]
     Units(UnitsCommand),
+    /// The ID verification round with the commune police
+    #[command(subcommand)]
+    Ids(IdsCommand),
     /// A consistent copy of everything (database and key) in one file
     Backup {
         /// The backup file to write (a zip encrypted with the passphrase)
@@ -164,6 +167,35 @@ pub enum Command {
     },
     /// Show the effective configuration
     Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IdsCommand {
+    /// The list for the commune police: children under 16 whose ID number
+    /// is missing, malformed, shared or not verified (a workbook)
+    Export {
+        /// The commune's code
+        #[arg(long)]
+        unit: String,
+        /// Only this village
+        #[arg(long)]
+        village: Option<String>,
+        /// The workbook to write (.xlsx; never replaces a file)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The list back, filled by the police: stored all at once, or nothing
+    /// with each problem located
+    Import {
+        /// The returned workbook
+        file: PathBuf,
+        /// Who verified («Công an xã …»)
+        #[arg(long)]
+        verified_by: String,
+        /// The day of verification (YYYY-MM-DD), not in the future
+        #[arg(long)]
+        on: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

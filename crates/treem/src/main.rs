@@ -11,6 +11,7 @@ mod backup;
 mod cli;
 mod config;
 mod dataset;
+mod ids;
 mod indicators;
 mod report;
 mod serve;
@@ -112,6 +113,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Key(cli::KeyCommand::Rotate) => admin::key_rotate(&config).await,
         Command::Audit(cli::AuditCommand::Verify) => admin::audit_verify(&config).await,
         Command::Units(cli::UnitsCommand::Load { file }) => admin::units_load(&config, &file).await,
+        Command::Ids(cli::IdsCommand::Export { unit, village, out }) => {
+            ids::export(&config, &unit, village.as_deref(), &out).await
+        }
+        Command::Ids(cli::IdsCommand::Import {
+            file,
+            verified_by,
+            on,
+        }) => ids::import(&config, &file, &verified_by, &on).await,
         Command::Backup {
             file,
             passphrase_file,

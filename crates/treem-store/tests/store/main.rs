@@ -8,6 +8,7 @@ mod common;
 mod contract;
 mod contract_cases;
 mod contract_held_uploads;
+mod contract_ids;
 mod contract_measurement_changes;
 mod contract_plans;
 mod contract_returns;

@@ -8,6 +8,7 @@ mod common;
 mod backup_cli;
 mod cli;
 mod dataset_cli;
+mod ids_cli;
 mod indicators_cli;
 mod layout;
 mod programme_cli;
