@@ -47,6 +47,7 @@ pub const ACTIONS: &[&str] = &[
     "ids_list_exported",
     "ids_imported",
     "ids_corrections_accepted",
+    "ids_children_viewed",
     "case_granted",
     "case_break_glass",
     "indicator_list_viewed",

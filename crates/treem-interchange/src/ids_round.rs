@@ -63,6 +63,20 @@ pub async fn list(
         .collect())
 }
 
+/// The guide sheet of a list for `unit` made on `today`.
+pub fn guide(unit: &str, today: NaiveDate) -> Vec<String> {
+    vec![
+        format!(
+            "Danh sách trẻ em dưới 16 tuổi của {unit} đề nghị Công an xã đối chiếu với Cơ sở dữ liệu quốc gia về dân cư — lập ngày {}.",
+            today.format("%d/%m/%Y")
+        ),
+        "Trẻ em có trong danh sách vì chưa có số định danh, số không hợp lệ, trùng với trẻ khác hoặc chưa được xác thực (cột «Lý do có trong danh sách»).".into(),
+        "Cột «Số định danh cá nhân đã xác thực»: ghi số 12 chữ số theo Cơ sở dữ liệu quốc gia về dân cư.".into(),
+        "Cột «Kết quả»: khớp / đã sửa thông tin / không tìm thấy. Khi thông tin của trẻ khác với cơ sở dữ liệu dân cư, ghi thông tin đúng vào các cột họ tên, ngày sinh, giới tính, dân tộc, họ tên mẹ, họ tên cha và ghi «đã sửa thông tin».".into(),
+        "Không xóa, không đổi cột «Mã trẻ». Dòng để trống cột «Kết quả» là lỗi: xóa dòng của trẻ chưa đối chiếu trước khi gửi lại.".into(),
+    ]
+}
+
 /// A list line as the workbook writes it.
 pub fn line_of(l: &Listed, unit_name: &str) -> ListLine {
     let c = &l.child;

@@ -65,6 +65,15 @@ pub trait IdStore: Send + Sync {
         &self,
         numbers: &[String],
     ) -> StoreResult<Vec<(String, i64, String)>>;
+    /// How complete the link is, per unit: (unit id, children with a
+    /// verified number, with a number not verified, without a number),
+    /// among the children within `scope`, living there and not merged
+    /// away, born after `born_after`.
+    async fn id_link_counts(
+        &self,
+        scope: &Scope,
+        born_after: NaiveDate,
+    ) -> StoreResult<Vec<(i64, i64, i64, i64)>>;
     /// Stores a returned list in one transaction: each child's result, the
     /// verified number with who verified it and when, and a changed number
     /// with the child's history. `Stale` when a record changed since.
@@ -105,6 +114,30 @@ macro_rules! ids_sql {
                 .bind(ids)
                 .bind(born_after)
                 .bind(village)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn id_link_counts(
+                &self,
+                scope: &$crate::Scope,
+                born_after: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
+                let (all, ids) = scope.as_params();
+                Ok(sqlx::query_as(concat!(
+                    "SELECT unit_id,
+                        SUM(CASE WHEN national_id <> '' AND national_id_verified = national_id THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN national_id <> '' AND (national_id_verified IS NULL OR national_id_verified <> national_id)
+                            THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN national_id IS NULL OR national_id = '' THEN 1 ELSE 0 END)
+                     FROM children
+                     WHERE merged_into IS NULL AND status = 'active' AND date_of_birth > $3
+                       AND ($1 OR unit_id IN (", $ids, "))
+                     GROUP BY unit_id ORDER BY unit_id"
+                ))
+                .bind(all)
+                .bind(ids)
+                .bind(born_after)
                 .fetch_all(self.reader())
                 .await?)
             }

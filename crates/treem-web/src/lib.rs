@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod cases;
 mod datasets;
+pub mod ids;
 pub mod indicators;
 mod plans;
 pub mod policy;
@@ -42,6 +43,7 @@ fn router(state: AppState) -> Router {
         .merge(indicators::routes())
         .merge(reports::routes())
         .merge(datasets::routes())
+        .merge(ids::routes())
         .merge(village::routes())
         .merge(plans::routes())
         .merge(returns::routes())

@@ -116,6 +116,13 @@ pub const ROUTES: &[(&str, &str, Action)] = &[
     ("GET", "/village/icon-512.png", Action::Public),
     // Data sets (datasets/)
     ("GET", "/datasets", Action::EditRegistry),
+    // The ID verification round (ids/)
+    ("GET", "/ids", Action::EditRegistry),
+    ("GET", "/ids/list.xlsx", Action::EditRegistry),
+    ("GET", "/ids/print", Action::EditRegistry),
+    ("POST", "/ids/import", Action::EditRegistry),
+    ("POST", "/ids/accept", Action::EditRegistry),
+    ("GET", "/ids/children", Action::ViewRegistry),
     ("POST", "/datasets", Action::EditRegistry),
     ("GET", "/datasets/template.xlsx", Action::EditRegistry),
     ("POST", "/datasets/save", Action::EditRegistry),

@@ -103,6 +103,12 @@ async fn a_returned_list_is_stored_at_once(store: Arc<dyn Store>) {
     assert_eq!(got.version, c.version + 1);
     let versions = store.child_versions(c.id).await.unwrap();
     assert_eq!(versions.last().unwrap().changed_fields, "national_id");
+    // The link, counted per unit: every child in one of three states, one
+    // verified.
+    let counts = store.id_link_counts(&Scope::All, long_ago).await.unwrap();
+    let total: i64 = counts.iter().map(|(_, v, u, n)| v + u + n).sum();
+    assert_eq!(total, all.len() as i64);
+    assert_eq!(counts.iter().map(|(_, v, _, _)| v).sum::<i64>(), 1);
     let lost = after.iter().find(|x| x.id == other.id).unwrap();
     assert_eq!(lost.national_id_result.as_deref(), Some("not_found"));
     assert_eq!(lost.national_id_verified, None);

@@ -74,6 +74,12 @@ struct DashboardTemplate {
     empty: bool,
     /// The period as a query (for the report's links).
     query: String,
+    /// The link to the population database, as of today: each commune of
+    /// the unit shown and their total (a data-quality figure, no target).
+    id_link: Option<(Vec<crate::ids::LinkRow>, crate::ids::LinkRow)>,
+    /// Whether the figure's counts open their children.
+    may_list: bool,
+    lang: treem_domain::i18n::Lang,
 }
 
 fn mark(status: &str) -> (&'static str, &'static str) {
@@ -218,7 +224,25 @@ async fn dashboard(
             .collect();
     }
     let this_year = vn_today().year();
+    // The link to the population database for the unit shown, today.
+    let id_link = match root {
+        Some(root) => {
+            let today = treem_domain::clock::vn_today();
+            let index = state.units();
+            let ids = treem_domain::scope::scope_units(&index.history, &root.code, today)
+                .into_iter()
+                .filter_map(|u| index.id_of(u))
+                .collect();
+            let (rows, total) =
+                crate::ids::link_rows(&state, &treem_store::Scope::Units(ids), today).await?;
+            (total.total() > 0).then_some((rows, total))
+        }
+        None => None,
+    };
     let tpl = DashboardTemplate {
+        id_link,
+        may_list,
+        lang: info.lang,
         heading,
         reference: fmt_date(period.reference_date()),
         year: period.year,

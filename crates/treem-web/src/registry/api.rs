@@ -118,14 +118,41 @@ struct ChildRecord {
     id: i64,
     /// Also the ETag; send it as If-Match to change the record.
     version: i64,
+    /// Who verified the ID number on record against the population
+    /// database, and when (null when it is not verified, or changed since).
+    national_id_verification: Option<Verification>,
 }
 
-fn record(state: &AppState, c: &ChildDetail) -> ChildRecord {
-    ChildRecord {
+/// An ID number's verification by the commune police.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NationalIdVerification)]
+struct Verification {
+    by: String,
+    #[schema(format = Date)]
+    on: String,
+}
+
+async fn record(state: &AppState, c: &ChildDetail) -> Result<ChildRecord, AppError> {
+    // The number on record as the police verified it, unchanged since.
+    let verification = state
+        .store
+        .id_children_by_code(std::slice::from_ref(&c.child_id))
+        .await?
+        .into_iter()
+        .find(|x| x.id == c.id)
+        .filter(|x| x.national_id.is_some() && x.national_id_verified == x.national_id)
+        .and_then(|x| {
+            Some(Verification {
+                by: x.national_id_verified_by?,
+                on: x.national_id_verified_on?.format("%Y-%m-%d").to_string(),
+            })
+        });
+    Ok(ChildRecord {
         text: records::stored_text(&state.units(), c),
         id: c.id,
         version: c.version,
-    }
+        national_id_verification: verification,
+    })
 }
 
 /// A likely duplicate the caller may see.
@@ -168,7 +195,11 @@ async fn read(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let c = child_in_scope(&state, &user, id).await?;
-    Ok(with_etag(StatusCode::OK, record(&state, &c), c.version))
+    Ok(with_etag(
+        StatusCode::OK,
+        record(&state, &c).await?,
+        c.version,
+    ))
 }
 
 /// Why a request body was not taken.
@@ -254,7 +285,7 @@ async fn create(
         Ok((id, (visible, elsewhere))) => {
             let c = state.store.child(id).await?.ok_or(AppError::NotFound)?;
             let body = CreatedChild {
-                record: record(&state, &c),
+                record: record(&state, &c).await?,
                 possible_duplicates: visible
                     .into_iter()
                     .map(|(id, full_name, reason)| Flagged {
@@ -323,7 +354,7 @@ async fn change(
             let fresh = state.store.child(id).await?.ok_or(AppError::NotFound)?;
             Ok(with_etag(
                 StatusCode::OK,
-                record(&state, &fresh),
+                record(&state, &fresh).await?,
                 fresh.version,
             ))
         }

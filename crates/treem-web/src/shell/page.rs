@@ -25,7 +25,7 @@ pub struct Page {
     pub here: String,
 }
 
-const NAV: [(&str, &str, Action); 19] = [
+const NAV: [(&str, &str, Action); 20] = [
     ("/", "nav.home", Action::Authenticated),
     ("/indicators", "nav.indicators", Action::Authenticated),
     ("/children", "nav.children", Action::ViewRegistry),
@@ -40,6 +40,7 @@ const NAV: [(&str, &str, Action); 19] = [
     ("/facts", "nav.facts", Action::EditRegistry),
     ("/datasets", "nav.datasets", Action::EditRegistry),
     ("/village", "nav.village", Action::EditRegistry),
+    ("/ids", "nav.ids", Action::EditRegistry),
     ("/plans", "nav.plans", Action::Authenticated),
     ("/returns", "nav.returns", Action::Authenticated),
     ("/units", "nav.units", Action::ViewUnits),

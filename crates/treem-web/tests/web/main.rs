@@ -25,6 +25,7 @@ mod full_disk;
 mod gaps;
 mod growth;
 mod hardening;
+mod ids;
 mod indicators_backends;
 mod key_check;
 mod plan_derive;
