@@ -70,7 +70,33 @@ pub async fn run(
     doc.with_annex = xlsx.is_some();
     doc.signer = signer;
     let docx = docx::document(&doc)?;
-    let annex = xlsx.map(|_| annex(&rep, &splits)).transpose()?;
+    let annex = match xlsx {
+        Some(_) => {
+            // How complete the link to the population database is, today.
+            let ids = treem_domain::scope::scope_units(
+                &index.history,
+                &unit.code,
+                rep.period.reference_date(),
+            )
+            .into_iter()
+            .filter_map(|u| index.id_of(u))
+            .collect();
+            let (rows, total) = treem_web::ids::link_rows_of(
+                store.as_ref(),
+                &index,
+                &treem_store::Scope::Units(ids),
+                today,
+            )
+            .await?;
+            let link = treem_web::reports::annex::Link {
+                rows,
+                total,
+                on: today,
+            };
+            Some(annex(&rep, &splits, Some(&link))?)
+        }
+        None => None,
+    };
     // Both files or neither: nothing is written until both are ready.
     write_new(out, &docx, english)?;
     if let (Some(path), Some(bytes)) = (xlsx, annex)

@@ -71,11 +71,18 @@ pub async fn link_rows(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
-    let units = state.units();
-    let counts = state
-        .store
-        .id_link_counts(scope, under_16_since(today))
-        .await?;
+    link_rows_of(state.store.as_ref(), &state.units(), scope, today).await
+}
+
+/// [`link_rows`] from a store and its units (the command line has no
+/// application state).
+pub async fn link_rows_of(
+    store: &dyn treem_store::Store,
+    units: &crate::UnitIndex,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
+    let counts = store.id_link_counts(scope, under_16_since(today)).await?;
     let mut rows: Vec<LinkRow> = Vec::new();
     let mut total = LinkRow::default();
     for (unit_id, verified, unverified, none) in counts {

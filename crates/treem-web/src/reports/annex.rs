@@ -12,14 +12,28 @@ use crate::reports::docx::{level_vi, status_vi};
 /// sheet of every figure with its numerator, denominator and target, and a
 /// sheet of the programme indicators when any is defined.
 /// With `splits`, a sheet of the indicators counted child by child split by
-/// sex, ethnicity and household poverty.
-pub fn annex(rep: &Report, splits: &[(Dimension, Report)]) -> Result<Vec<u8>, AppError> {
-    build(rep, splits).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+/// sex, ethnicity and household poverty; with `link`, a sheet of how
+/// complete the link to the population database is per commune.
+pub fn annex(
+    rep: &Report,
+    splits: &[(Dimension, Report)],
+    link: Option<&Link>,
+) -> Result<Vec<u8>, AppError> {
+    build(rep, splits, link).map_err(|e| AppError::Internal(format!("xlsx: {e}")))
+}
+
+/// The link's figure for the annex: each commune, the total, and the day
+/// it was counted.
+pub struct Link {
+    pub rows: Vec<crate::ids::LinkRow>,
+    pub total: crate::ids::LinkRow,
+    pub on: chrono::NaiveDate,
 }
 
 fn build(
     rep: &Report,
     splits: &[(Dimension, Report)],
+    link: Option<&Link>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
@@ -100,7 +114,64 @@ fn build(
     if !splits.is_empty() {
         groups_sheet(wb.add_worksheet(), splits, &bold)?;
     }
+    if let Some(link) = link {
+        link_sheet(wb.add_worksheet(), link, &bold)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The link to the population database per commune (a data-quality
+/// figure, no target), counted on the day the annex was made.
+fn link_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    link: &Link,
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name("Số định danh")?;
+    sheet.write_string(
+        0,
+        0,
+        format!(
+            "Trẻ em dưới 16 tuổi đang cư trú có số định danh cá nhân đã được Công an xã xác thực, đến ngày {} (ngày lập phụ lục); chỉ tiêu chất lượng dữ liệu, không có mục tiêu.",
+            link.on.format("%d/%m/%Y")
+        ),
+    )?;
+    let header = [
+        "Mã",
+        "Xã, phường",
+        "Đã xác thực",
+        "Có số, chưa xác thực",
+        "Chưa có số",
+        "Tổng số trẻ em",
+        "Tỷ lệ đã xác thực (%)",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, bold)?;
+    }
+    let mut r = 3;
+    for row in link.rows.iter().chain(std::iter::once(&link.total)) {
+        let name = if row.code.is_empty() && std::ptr::eq(row, &link.total) {
+            "Tổng"
+        } else {
+            row.name.as_str()
+        };
+        sheet.write_string(r, 0, &row.code)?;
+        sheet.write_string(r, 1, name)?;
+        sheet.write_number(r, 2, row.verified as f64)?;
+        sheet.write_number(r, 3, row.unverified as f64)?;
+        sheet.write_number(r, 4, row.none as f64)?;
+        sheet.write_number(r, 5, row.total() as f64)?;
+        if row.total() > 0 {
+            sheet.write_number(
+                r,
+                6,
+                (row.verified as f64 * 1000.0 / row.total() as f64).round() / 10.0,
+            )?;
+        }
+        r += 1;
+    }
+    sheet.set_column_width(1, 28)?;
+    Ok(())
 }
 
 /// The indicators counted child by child, each unit's groups by each

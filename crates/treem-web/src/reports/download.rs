@@ -93,8 +93,22 @@ async fn download(
             r.units
                 .retain(|u| within(history, &history.all()[u.unit], unit));
         }
+        let today = vn_today();
+        let index = state.units();
+        let ids =
+            treem_domain::scope::scope_units(&index.history, &unit.code, period.reference_date())
+                .into_iter()
+                .filter_map(|u| index.id_of(u))
+                .collect();
+        let (rows, total) =
+            crate::ids::link_rows(&state, &treem_store::Scope::Units(ids), today).await?;
+        let link = crate::reports::annex::Link {
+            rows,
+            total,
+            on: today,
+        };
         (
-            annex(&report, &splits)?,
+            annex(&report, &splits, Some(&link))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     };

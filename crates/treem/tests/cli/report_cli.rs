@@ -161,9 +161,31 @@ fn the_report_and_its_annex_carry_the_indicators() {
             "Tỷ lệ (%)",
             "Chi tiết",
             "Chỉ số chương trình",
-            "Theo nhóm trẻ em"
+            "Theo nhóm trẻ em",
+            "Số định danh"
         ]
     );
+    // The link to the population database: nobody verified yet in a demo,
+    // so every child is either unverified or without a number; the total
+    // row sums the communes.
+    let link = wb.worksheet_range("Số định danh").unwrap();
+    let cells: Vec<Vec<String>> = link
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let total = cells
+        .iter()
+        .find(|r| r.get(1).is_some_and(|n| n == "Tổng"))
+        .unwrap();
+    assert_eq!(total[2], "0");
+    let sum = |col: usize| {
+        cells[3..cells.len() - 1]
+            .iter()
+            .map(|r| r[col].parse::<f64>().unwrap())
+            .sum::<f64>()
+    };
+    assert_eq!(sum(5), total[5].parse::<f64>().unwrap());
+    assert!(sum(5) > 0.0);
     // The groups of each dimension sum to the province's figure.
     let groups = wb.worksheet_range("Theo nhóm trẻ em").unwrap();
     let reg = &figures["birth_registration_u5"];
