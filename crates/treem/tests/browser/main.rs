@@ -7,6 +7,7 @@
 mod browser_common;
 mod browser;
 mod browser_cases;
+mod browser_ids;
 mod browser_phone;
 mod browser_plan;
 mod browser_village;
