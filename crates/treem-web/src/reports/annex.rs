@@ -148,8 +148,7 @@ fn link_sheet(
     for (c, h) in header.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, bold)?;
     }
-    let mut r = 3;
-    for row in link.rows.iter().chain(std::iter::once(&link.total)) {
+    for (r, row) in (3..).zip(link.rows.iter().chain(std::iter::once(&link.total))) {
         let name = if row.code.is_empty() && std::ptr::eq(row, &link.total) {
             "Tổng"
         } else {
@@ -168,7 +167,6 @@ fn link_sheet(
                 (row.verified as f64 * 1000.0 / row.total() as f64).round() / 10.0,
             )?;
         }
-        r += 1;
     }
     sheet.set_column_width(1, 28)?;
     Ok(())
