@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use chrono::{Datelike, NaiveDate};
-use docx_rs::{Docx, PageMargin, Paragraph, RunFonts, Table};
+use docx_rs::{Docx, Paragraph, Table};
 use treem_domain::i18n::Lang;
 use treem_domain::indicators::{name_vi_on, shown};
 use treem_domain::report_sections::{RESULTS, SECTIONS};
@@ -21,8 +21,8 @@ use super::issuer::{Issuer, issuer};
 use crate::AppError;
 use crate::indicators::figures::{Figure, Report, UnitReport, status_key};
 use crate::shell::docx_parts::{
-    A4, MM, TEXT, TEXT_WIDTH, body, body_runs, centred, closing, data_table, heading, in_sentence,
-    national_heading, page_numbers, repeat_header_rows, rule, run,
+    TEXT_WIDTH, body, body_runs, centred, closing, data_table, heading, in_sentence,
+    national_heading, new_document, page_numbers, repeat_header_rows, rule, run,
 };
 
 /// How many units a finding names before it counts the rest.
@@ -324,24 +324,7 @@ pub async fn drafts_of(
 /// The report as the bytes of a DOCX file.
 pub fn document(d: &ReportDoc<'_>) -> Result<Vec<u8>, AppError> {
     let rep = d.rep;
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(20 * MM)
-                .bottom(20 * MM)
-                .left(30 * MM)
-                .right(15 * MM)
-                .header(10 * MM),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(TEXT);
+    let mut doc = new_document();
     doc = page_numbers(doc)
         .add_table(national_heading(&d.issuer.name, "BC-UBND", d.today))
         .add_paragraph(Paragraph::new())

@@ -186,6 +186,29 @@ pub fn closing(recipients: &[String], signer: Option<&str>) -> Table {
         .set_grid(vec![left, right])
 }
 
+/// An empty document in Decree 30's page: A4, margins 20/20/30/15 mm, the
+/// header 10 mm from the edge, Times New Roman 14 pt.
+pub fn new_document() -> docx_rs::Docx {
+    docx_rs::Docx::new()
+        .page_size(A4.0, A4.1)
+        .page_margin(
+            docx_rs::PageMargin::new()
+                .top(20 * MM)
+                .bottom(20 * MM)
+                .left(30 * MM)
+                .right(15 * MM)
+                .header(10 * MM),
+        )
+        .default_fonts(
+            docx_rs::RunFonts::new()
+                .ascii("Times New Roman")
+                .hi_ansi("Times New Roman")
+                .cs("Times New Roman")
+                .east_asia("Times New Roman"),
+        )
+        .default_size(TEXT)
+}
+
 /// The page header: the page number, top centre, from page 2 (the first
 /// page has an empty header of its own).
 pub fn page_numbers(doc: docx_rs::Docx) -> docx_rs::Docx {

@@ -6,12 +6,12 @@
 
 use std::io::Cursor;
 
-use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableRow};
+use docx_rs::{AlignmentType, Docx, Paragraph, Run, Table, TableRow};
 
 use super::model::{Block, Document, Signature, Span};
 use crate::AppError;
 use crate::shell::docx_parts::{
-    A4, MM, TEXT, TEXT_WIDTH, body_runs, cell, centred, data_table_centred, heading, heading_table,
+    TEXT_WIDTH, body_runs, cell, centred, data_table_centred, heading, heading_table, new_document,
     next_line, page_numbers, repeat_header_rows, rule, run,
 };
 
@@ -80,24 +80,7 @@ fn closing(d: &Document) -> Table {
 
 /// The document as a DOCX file.
 pub fn write(d: &Document) -> Result<Vec<u8>, AppError> {
-    let mut doc = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(20 * MM)
-                .bottom(20 * MM)
-                .left(30 * MM)
-                .right(15 * MM)
-                .header(10 * MM),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman")
-                .east_asia("Times New Roman"),
-        )
-        .default_size(TEXT);
+    let mut doc = new_document();
     let number = d.symbol.map(|s| format!("Số:       /{s}"));
     doc = page_numbers(doc).add_table(heading_table(
         &d.commune,
