@@ -215,4 +215,121 @@ async fn the_round_on_the_web(app: TestApp) {
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
-on_both!(the_round_on_the_web);
+/// A valid number for a stored child (province 012), serial `n`.
+fn number_for(c: &treem_store::ChildRow, n: u32) -> String {
+    use chrono::Datelike;
+    let year = c.date_of_birth.year() as u32;
+    let digit = (year / 100 - 19) * 2 + u32::from(c.sex == "F");
+    format!("012{digit}{:02}{n:06}", year % 100)
+}
+
+async fn set(app: &TestApp, id: i64, assignments: &str) {
+    let sql = format!("UPDATE children SET {assignments} WHERE id = $1 RETURNING id");
+    assert_eq!(common::sql_scalar(app, &sql, &[id]).await, Some(id));
+}
+
+/// The list holds exactly the children it should, each with its reason,
+/// and none whose number is verified, nor anyone 16 or older.
+async fn the_list_holds_each_reason(app: TestApp) {
+    let today = treem_domain::clock::vn_today();
+    let kids = common::children_under(&app, "03424").await;
+    let young: Vec<&treem_store::ChildRow> = kids
+        .iter()
+        .filter(|c| {
+            c.date_of_birth > today - chrono::Duration::days(15 * 365) && c.status == "active"
+        })
+        .collect();
+    // Two children of one sex and birth year share a number.
+    let (c3, c4) = young
+        .iter()
+        .flat_map(|a| young.iter().map(move |b| (*a, *b)))
+        .find(|(a, b)| {
+            a.id != b.id
+                && a.sex == b.sex
+                && a.date_of_birth.format("%Y").to_string()
+                    == b.date_of_birth.format("%Y").to_string()
+        })
+        .unwrap();
+    let rest: Vec<&&treem_store::ChildRow> = young
+        .iter()
+        .filter(|c| c.id != c3.id && c.id != c4.id)
+        .collect();
+    let (c1, c2, c5, c6, c7) = (rest[0], rest[1], rest[2], rest[3], rest[4]);
+    set(&app, c1.id, "national_id = NULL, national_id_result = NULL").await;
+    set(&app, c2.id, "national_id = '999999999999'").await;
+    let shared = number_for(c3, 777_001);
+    set(&app, c3.id, &format!("national_id = '{shared}'")).await;
+    set(&app, c4.id, &format!("national_id = '{shared}'")).await;
+    let verified = number_for(c5, 777_005);
+    set(
+        &app,
+        c5.id,
+        &format!("national_id = '{verified}', national_id_verified = '{verified}'"),
+    )
+    .await;
+    set(
+        &app,
+        c6.id,
+        "national_id = NULL, national_id_result = 'not_found'",
+    )
+    .await;
+    let own = number_for(c7, 777_007);
+    set(
+        &app,
+        c7.id,
+        &format!("national_id = '{own}', national_id_verified = NULL, national_id_result = NULL"),
+    )
+    .await;
+    // Someone old enough is never on it.
+    let old = kids
+        .iter()
+        .find(|c| c.date_of_birth < today - chrono::Duration::days(17 * 365));
+    let web = app.signed_in("banbo").await;
+    let res = web.get(app.url("/ids/list.xlsx")).send().await.unwrap();
+    let list = rows(res.bytes().await.unwrap().to_vec());
+    let reason = |c: &treem_store::ChildRow| {
+        list.iter()
+            .find(|r| r[0] == c.child_id)
+            .map(|r| r[9].clone())
+    };
+    assert_eq!(reason(c1).as_deref(), Some("Chưa có số định danh"));
+    assert!(
+        reason(c2)
+            .unwrap()
+            .starts_with("Số định danh không hợp lệ: 3 chữ số đầu")
+    );
+    assert_eq!(
+        reason(c3).as_deref(),
+        Some("Trùng số định danh với trẻ khác")
+    );
+    assert_eq!(
+        reason(c4).as_deref(),
+        Some("Trùng số định danh với trẻ khác")
+    );
+    assert_eq!(reason(c5), None, "verified and unchanged");
+    assert_eq!(
+        reason(c6).as_deref(),
+        Some("Lần đối chiếu trước không tìm thấy")
+    );
+    assert_eq!(reason(c7).as_deref(), Some("Chưa được xác thực"));
+    if let Some(old) = old {
+        assert_eq!(reason(old), None, "16 or older");
+    }
+    // A missing number verified: stored with the child's history.
+    let number = number_for(c1, 777_011);
+    let file = returned(
+        &list[0],
+        &[[c1.child_id.as_str(), number.as_str(), "khớp", ""]],
+    );
+    let (s, body) = send(&app, &web, file, "Công an xã Bản Bo", "2026-11-20").await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("1 số định danh được cập nhật"), "{body}");
+    let history = app.store.child_versions(c1.id).await.unwrap();
+    assert_eq!(history.last().unwrap().changed_fields, "national_id");
+    assert_eq!(
+        app.store.child(c1.id).await.unwrap().unwrap().national_id,
+        Some(number)
+    );
+}
+
+on_both!(the_round_on_the_web, the_list_holds_each_reason);
