@@ -180,6 +180,18 @@
     }).catch(function () { home(); });
   }
 
+  // The server's answers stored since the open session's entries were
+  // read: an answer newer than the one shown replaces it (nothing else is
+  // touched, so an entry being typed is never lost).
+  function answered(es) {
+    es.forEach(function (e) {
+      var shown = list && e.list === list.key ? entries[e.child_key] : null;
+      if (shown && shown.id === e.id && (e.answered_at || 0) > (shown.answered_at || 0)) {
+        entries[e.child_key] = e;
+      }
+    });
+  }
+
   function keyOf(c) { return c.key || "c" + c.id; }
 
   function renderSession() {
@@ -419,7 +431,9 @@
       retryLater();
     }).then(function () {
       syncing = false;
-      if (list) renderSession();
+      // Read back what the answers stored: a session opened while this
+      // sending ran may hold entries read before them.
+      if (list) return all("entries").then(function (es) { answered(es); renderSession(); });
     });
   }
 
