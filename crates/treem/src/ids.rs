@@ -55,10 +55,12 @@ pub async fn export(
 
 /// `treem ids import FILE.xlsx --verified-by "Công an xã …" --on DATE`.
 pub async fn import(config: &Config, file: &Path, by: &str, on: &str) -> anyhow::Result<()> {
-    let by = by.trim();
-    if by.chars().count() < 5 {
-        bail!("--verified-by: ghi rõ cơ quan xác thực (ví dụ «Công an xã Bản Bo»)");
+    let by = treem_domain::text::nfc(by.trim());
+    let length = by.chars().count();
+    if !(5..=200).contains(&length) || treem_domain::text::forbidden_char(&by).is_some() {
+        bail!("--verified-by: ghi rõ cơ quan xác thực (5–200 ký tự, ví dụ «Công an xã Bản Bo»)");
     }
+    let by = by.as_str();
     let on = NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(on.trim(), "%d/%m/%Y"))
         .with_context(|| format!("--on: «{on}» không phải ngày (YYYY-MM-DD hoặc dd/mm/yyyy)"))?;

@@ -116,8 +116,11 @@ async fn import(
         )
     };
     let by = treem_domain::text::nfc(by.trim());
-    if by.chars().count() < 5 || treem_domain::text::forbidden_char(&by).is_some() {
-        return refuse("Ghi rõ cơ quan xác thực (ví dụ «Công an xã Bản Bo»). Chưa lưu gì.");
+    let length = by.chars().count();
+    if !(5..=200).contains(&length) || treem_domain::text::forbidden_char(&by).is_some() {
+        return refuse(
+            "Ghi rõ cơ quan xác thực (5–200 ký tự, ví dụ «Công an xã Bản Bo»). Chưa lưu gì.",
+        );
     }
     let Ok(on) = NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d") else {
         return refuse("Chọn ngày công an xác thực. Chưa lưu gì.");

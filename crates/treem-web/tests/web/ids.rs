@@ -106,8 +106,11 @@ async fn the_round_on_the_web(app: TestApp) {
         body.contains("chưa đến") && body.contains("chưa lưu gì"),
         "{body}"
     );
-    let (s, _) = send(&app, &web, file.clone(), "", "2026-11-20").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for by in ["", &"x".repeat(201)] {
+        let (s, body) = send(&app, &web, file.clone(), by, "2026-11-20").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("5–200 ký tự"), "{body}");
+    }
     let (s, body) = send(
         &app,
         &web,
