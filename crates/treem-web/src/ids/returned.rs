@@ -194,8 +194,7 @@ async fn accept(
     let units = state.units();
     let scope = units.scope_of(&user.account, today);
     let mut by_child: Vec<(i64, Vec<(String, String)>)> = Vec::new();
-    for (k, v) in pairs.iter().filter(|(k, _)| k == "accept") {
-        let _ = k;
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "accept") {
         let mut parts = v.splitn(3, '|');
         let (Some(id), Some(field), Some(value)) = (parts.next(), parts.next(), parts.next())
         else {
