@@ -387,6 +387,29 @@ pub fn check(step: Step, form: &StepForm, today: NaiveDate) -> Result<StepForm, 
     }
 }
 
+/// The case's level after a step: the factors' overall level, or the level
+/// chosen, which must then be theirs.
+pub fn level(chosen: Option<Risk>, form: Option<&StepForm>) -> Result<Option<Risk>, Problem> {
+    match (chosen, form.and_then(StepForm::overall)) {
+        (Some(r), Some(o)) if r != o => Err((
+            "risk_level",
+            format!(
+                "Mức độ nguy cơ «{}» khác mức theo các yếu tố đã chấm («{}»); để trống hoặc chọn «{}»",
+                r.vi(),
+                o.vi(),
+                o.vi()
+            ),
+            format!(
+                "The level «{}» differs from the factors' («{}»); leave it empty or choose «{}»",
+                r.en(),
+                o.en(),
+                o.en()
+            ),
+        )),
+        (r, o) => Ok(r.or(o)),
+    }
+}
+
 /// A plan column's Vietnamese header.
 pub fn cell_vi(field: &str) -> &'static str {
     match field {

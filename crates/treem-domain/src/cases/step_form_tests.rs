@@ -198,3 +198,18 @@ fn texts_longer_than_a_field_are_refused() {
         ["needs"]
     );
 }
+
+#[test]
+fn a_level_chosen_besides_the_factors_must_be_theirs() {
+    let f = check(
+        Step::InitialAssessment,
+        &scored(["low", "high", "low", "low"]),
+        day("2026-03-02"),
+    )
+    .unwrap();
+    assert_eq!(level(None, Some(&f)), Ok(Some(Risk::High)));
+    assert_eq!(level(Some(Risk::High), Some(&f)), Ok(Some(Risk::High)));
+    assert!(level(Some(Risk::Low), Some(&f)).is_err());
+    assert_eq!(level(Some(Risk::Low), None), Ok(Some(Risk::Low)));
+    assert_eq!(level(None, None), Ok(None));
+}

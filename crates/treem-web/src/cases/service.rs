@@ -415,28 +415,10 @@ pub async fn take_step(
     let form = step_fields::read(to, &input.form, today, &mut p);
     // The factors scored decide the overall level; a level chosen besides
     // them must be theirs.
-    let overall = form.as_ref().and_then(|f| f.overall());
-    let risk = match (risk, overall) {
-        (Some(r), Some(o)) if r != o => {
-            p.push(problem(
-                "risk_level",
-                format!(
-                    "Mức độ nguy cơ «{}» khác mức theo các yếu tố đã chấm («{}»); để trống hoặc chọn «{}»",
-                    r.vi(),
-                    o.vi(),
-                    o.vi()
-                ),
-                format!(
-                    "The level «{}» differs from the factors' («{}»); leave it empty or choose «{}»",
-                    r.en(),
-                    o.en(),
-                    o.en()
-                ),
-            ));
-            None
-        }
-        (r, o) => r.or(o),
-    };
+    let risk = cases::step_form::level(risk, form.as_ref()).unwrap_or_else(|(f, vi, en)| {
+        p.push(problem(f, vi, en));
+        None
+    });
     let (Some(at), true) = (at, p.is_empty()) else {
         return Err(CaseError::Invalid(p));
     };

@@ -14,6 +14,7 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use treem_domain::child_input::read_child;
 use treem_domain::clock::vn_today;
+use treem_domain::i18n::Lang;
 use treem_interchange::ids::read_returned;
 use treem_interchange::ids_round::{Difference, LineProblem, check, store_checked};
 use treem_store::StoreError;
@@ -66,7 +67,16 @@ fn result(
         page: Page::new(info, Some(user), info.lang.t("ids.title")),
         stored: status.is_success(),
         said,
-        problems,
+        problems: problems
+            .into_iter()
+            .map(|p| LineProblem {
+                column: treem_interchange::ids::COLUMNS
+                    .iter()
+                    .find(|(code, _)| *code == p.column)
+                    .map_or(p.column, |(_, vi)| *vi),
+                ..p
+            })
+            .collect(),
         differences: differences
             .iter()
             .map(|d| {
@@ -105,12 +115,13 @@ async fn import(
             _ => {}
         }
     }
-    let refuse = |vi: &str| {
+    let lang = info.lang;
+    let refuse = |vi: &str, en: &str| {
         result(
             &info,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
-            vi.to_string(),
+            lang.pick(vi, en).to_string(),
             Vec::new(),
             &[],
         )
@@ -120,27 +131,40 @@ async fn import(
     if !(5..=200).contains(&length) || treem_domain::text::forbidden_char(&by).is_some() {
         return refuse(
             "Ghi rõ cơ quan xác thực (5–200 ký tự, ví dụ «Công an xã Bản Bo»). Chưa lưu gì.",
+            "Name who verified (5–200 characters, e.g. «Công an xã Bản Bo»). Nothing was stored.",
         );
     }
     let Ok(on) = NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d") else {
-        return refuse("Chọn ngày công an xác thực. Chưa lưu gì.");
+        return refuse(
+            "Chọn ngày công an xác thực. Chưa lưu gì.",
+            "Choose the day the police verified. Nothing was stored.",
+        );
     };
     if file.is_empty() {
-        return refuse("Chọn tệp danh sách công an đã ghi kết quả. Chưa lưu gì.");
+        return refuse(
+            "Chọn tệp danh sách công an đã ghi kết quả. Chưa lưu gì.",
+            "Choose the list the police filled in. Nothing was stored.",
+        );
     }
     let Ok(lines) = read_returned(&file) else {
         return refuse(
             "Tệp không phải danh sách đối chiếu: cần sổ tính có các cột «Mã trẻ», «Số định danh cá nhân đã xác thực» và «Kết quả». Chưa lưu gì.",
+            "The file is not the verification list: a workbook with the columns child_id, verified_national_id and result is needed. Nothing was stored.",
         );
     };
     let today = vn_today();
     let scope = state.units().scope_of(&user.account, today);
     match check(state.store.as_ref(), &scope, &lines, on, today).await? {
         Err(problems) => {
-            let said = format!(
-                "{} lỗi: chưa lưu gì. Sửa tệp (hoặc xử lý hồ sơ được nêu) rồi nhập lại.",
-                problems.len()
-            );
+            let n = problems.len();
+            let said = match lang {
+                Lang::Vi => format!(
+                    "{n} lỗi: chưa lưu gì. Sửa tệp (hoặc xử lý hồ sơ được nêu) rồi nhập lại."
+                ),
+                Lang::En => format!(
+                    "{n} problems: nothing was stored. Mend the file (or the record named), then import it again."
+                ),
+            };
             result(
                 &info,
                 &user,
@@ -158,17 +182,25 @@ async fn import(
                 Err(StoreError::Stale(_)) => {
                     return refuse(
                         "Một hồ sơ vừa được sửa trong lúc kiểm tra: chưa lưu gì, hãy nhập lại tệp.",
+                        "A record changed while the list was checked: nothing was stored; import the file again.",
                     );
                 }
                 Err(e) => return Err(e.into()),
             };
-            let said = format!(
-                "Đã lưu kết quả đối chiếu của {by} ngày {}: {} khớp, {} đã sửa thông tin, {} không tìm thấy; {changed} số định danh được cập nhật.",
+            let (day, m, c, nf) = (
                 on.format("%d/%m/%Y"),
                 checked.matched,
                 checked.corrected,
-                checked.not_found
+                checked.not_found,
             );
+            let said = match lang {
+                Lang::Vi => format!(
+                    "Đã lưu kết quả đối chiếu của {by} ngày {day}: {m} khớp, {c} đã sửa thông tin, {nf} không tìm thấy; {changed} số định danh được cập nhật."
+                ),
+                Lang::En => format!(
+                    "Stored what {by} verified on {day}: {m} match, {c} corrected, {nf} not found; {changed} ID numbers updated."
+                ),
+            };
             result(
                 &info,
                 &user,
@@ -272,13 +304,17 @@ async fn accept(
             Err(e) => return Err(e.into()),
         }
     }
-    let said = if done.is_empty() {
-        "Chưa chấp nhận thông tin nào.".to_string()
-    } else {
-        format!(
+    let said = match (done.is_empty(), info.lang) {
+        (true, Lang::Vi) => "Chưa chấp nhận thông tin nào.".to_string(),
+        (true, Lang::En) => "No detail was accepted.".to_string(),
+        (false, Lang::Vi) => format!(
             "Đã cập nhật hồ sơ theo thông tin công an đã sửa: {}.",
             done.join("; ")
-        )
+        ),
+        (false, Lang::En) => format!(
+            "Records updated with the police's corrections: {}.",
+            done.join("; ")
+        ),
     };
     let status = if problems.is_empty() {
         StatusCode::OK
