@@ -24,6 +24,7 @@ mod children_sql;
 mod common;
 mod export_sql;
 mod facts_sql;
+mod figures_sql;
 mod held_uploads_sql;
 mod ids_sql;
 mod import_model;
@@ -135,6 +136,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     HeldUploads
+    + FigureStore
     + CaseHandoverStore
     + IdStore
     + VillageStore

@@ -1,8 +1,10 @@
 //! The storage of running the plan (module 7), of returns (issue 18) and
 //! of cases handed over between communes (issue 19) and of the ID
-//! verification round (issue 21), re-exported at the crate's root.
+//! verification round (issue 21) and of the figures kept per commune
+//! (issue 20), re-exported at the crate's root.
 
 pub use crate::case_handover_sql::{CaseHandover, CaseHandoverStore, NewHandover};
+pub use crate::figures_sql::{FigureStore, KeptCommune};
 pub use crate::ids_sql::{IdChild, IdStore, IdVerification};
 pub use crate::plan_import_sql::{
     AgencyWrite, PlanKey, PlanWrite, PlanWrites, ProgressWrite, RecommendationWrite,

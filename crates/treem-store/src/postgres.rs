@@ -105,5 +105,6 @@ crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
 crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
+crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT jsonb_array_elements_text($1::jsonb)::bigint", agg: "json_agg(json_build_array({}))::text");
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -7,8 +7,9 @@ use treem_domain::indicators::{Dimension, Period, name_vi_on, shown};
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::UnitHistory;
 use treem_web::indicators::figures::{
-    Report, UnitReport, judge, load, report, report_by, splits, status_key,
+    Report, UnitReport, judge, load, report_by, splits, status_key,
 };
+use treem_web::indicators::kept;
 use treem_web::indicators::programme::status_key as programme_status_key;
 
 use crate::admin::open;
@@ -94,7 +95,7 @@ async fn select_by(
     let store = open(config).await?;
     let (mut rep, history, mut splits) = match by {
         By::None => {
-            let (rep, history) = report(store.as_ref(), period).await?;
+            let (rep, history) = kept::report(store.as_ref(), period).await?;
             (rep, history, Vec::new())
         }
         By::One(dim) => {

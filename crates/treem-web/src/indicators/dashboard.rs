@@ -16,7 +16,8 @@ use treem_domain::i18n::fmt_date;
 use treem_domain::indicators::{Period, name_vi_on, shown};
 use treem_domain::units::{Level, Unit};
 
-use crate::indicators::figures::{Figure, judge, load, status_key};
+use crate::indicators::figures::{Figure, status_key};
+use crate::indicators::kept;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -101,9 +102,8 @@ async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let period = period_of(&q)?;
-    let loaded = load(state.store.as_ref(), period).await?;
-    let report = judge(&loaded, period);
-    let history = &loaded.history;
+    let (report, history) = kept::report(state.store.as_ref(), period).await?;
+    let history = &history;
     let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
     let own = root(history, &user.account.scope_code, period);
     // `?unit=` looks at a unit within the user's own (any, for an

@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use treem_domain::child::ChildStatus;
 use treem_domain::indicators::{self as ind, Facts, Period};
+
+use super::rows::facts;
 use treem_domain::units::{Unit, UnitHistory};
-use treem_store::{IndicatorRows, Store, StoreError, StoredUnit};
+use treem_store::{Store, StoreError, StoredUnit};
 
 /// One indicator of one unit, as `treem indicators --format json` writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,152 +85,6 @@ pub struct Report {
     pub units: Vec<UnitReport>,
     /// The programme indicators' definitions, in the units' order.
     pub programme: Vec<treem_domain::returns::programme::ProgrammeIndicator>,
-}
-
-fn facts(rows: IndicatorRows, index_of: &HashMap<i64, usize>) -> Facts {
-    // Database ids are dense: a vector by id finds a child's index without
-    // hashing a million keys.
-    let top = rows
-        .children
-        .iter()
-        .map(|c| c.id)
-        .chain(rows.merged.iter().map(|(m, _)| *m))
-        .max()
-        .unwrap_or(0)
-        .clamp(0, 1 << 28) as usize;
-    let mut children_at: Vec<usize> = vec![usize::MAX; top + 1];
-    for (i, c) in rows.children.iter().enumerate() {
-        if let Some(slot) = usize::try_from(c.id)
-            .ok()
-            .and_then(|id| children_at.get_mut(id))
-        {
-            *slot = i;
-        }
-    }
-    // A duplicate merged into another record counts as that record.
-    for (merged, survivor) in &rows.merged {
-        let at = usize::try_from(*survivor)
-            .ok()
-            .and_then(|s| children_at.get(s).copied());
-        if let (Some(i), Some(slot)) = (
-            at,
-            usize::try_from(*merged)
-                .ok()
-                .and_then(|m| children_at.get_mut(m)),
-        ) {
-            *slot = i;
-        }
-    }
-    let unit = |id: i64| index_of.get(&id).copied().unwrap_or(usize::MAX);
-    let child = |id: i64| {
-        usize::try_from(id)
-            .ok()
-            .and_then(|id| children_at.get(id).copied())
-            .filter(|i| *i != usize::MAX)
-    };
-    Facts {
-        children: rows
-            .children
-            .iter()
-            .map(|c| ind::ChildFact {
-                unit: unit(c.unit_id),
-                born: c.date_of_birth,
-                status: match c.status.as_str() {
-                    "moved" => ChildStatus::Moved,
-                    "dead" => ChildStatus::Dead,
-                    _ => ChildStatus::Active,
-                },
-                status_date: c.status_date,
-                birth_registered: c.birth_registered,
-                birth_registration_date: c.birth_registration_date,
-            })
-            .collect(),
-        measurements: rows
-            .measurements
-            .into_iter()
-            .filter_map(|m| {
-                Some(ind::MeasurementFact {
-                    child: child(m.child_id)?,
-                    measured_on: m.measured_on,
-                    age_days: m.age_days,
-                    waz: m.waz,
-                    waz_flagged: m.f_waz.unwrap_or(false),
-                    haz: m.haz,
-                    haz_flagged: m.f_haz.unwrap_or(false),
-                })
-            })
-            .collect(),
-        enrolments: rows
-            .enrolments
-            .into_iter()
-            .filter_map(|e| {
-                Some(ind::EnrolmentFact {
-                    child: child(e.child_id)?,
-                    school_year: String::new(),
-                    school_code: e.school_code,
-                    level: e.level,
-                    grade: e.grade,
-                    status: e.status,
-                })
-            })
-            .collect(),
-        schools: rows
-            .schools
-            .into_iter()
-            .map(|s| ind::SchoolFact {
-                school_code: s.school_code,
-                name: s.name,
-                year: s.year,
-                unit: unit(s.unit_id),
-                sanitation_standard: s.sanitation_standard,
-                psych_support: s.psych_support,
-            })
-            .collect(),
-        assessments: rows
-            .assessments
-            .into_iter()
-            .map(|a| ind::AssessmentFact {
-                unit: unit(a.unit_id),
-                year: a.year,
-                child_friendly: a.child_friendly,
-                play_spot: a.play_spot,
-            })
-            .collect(),
-        disasters: rows
-            .disasters
-            .into_iter()
-            .map(|d| ind::DisasterFact {
-                event_id: d.event_id,
-                kind: d.kind,
-                unit: unit(d.unit_id),
-                occurred_on: d.occurred_on,
-                affected: d.children_affected,
-                supported: d.children_supported_timely,
-            })
-            .collect(),
-        participation: rows
-            .participation
-            .into_iter()
-            .filter_map(|p| {
-                Some(ind::ParticipationFact {
-                    child: child(p.child_id)?,
-                    date: p.date,
-                    kind: p.kind,
-                })
-            })
-            .collect(),
-        cases: rows
-            .cases
-            .into_iter()
-            .filter_map(|k| {
-                Some(ind::CaseFact {
-                    child: child(k.child_id)?,
-                    reported_on: k.reported_on,
-                    intervention_started_on: k.intervention_started_on,
-                })
-            })
-            .collect(),
-    }
 }
 
 /// The history of the stored units and each stored id's index in it.
@@ -317,11 +172,45 @@ pub fn judge(loaded: &Loaded, period: Period) -> Report {
 
 /// Computed figures judged against the plan's targets.
 fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>) -> Report {
-    let history = &loaded.history;
-    let targets = &loaded.targets;
-    let mut programme = loaded
+    let registry = treem_domain::returns::programme::registry_counts(
+        &loaded.history,
+        &loaded.facts,
+        period.reference_date(),
+    );
+    judge_with(
+        Basis {
+            history: &loaded.history,
+            index_of: &loaded.index_of,
+            targets: &loaded.targets,
+            programme: &loaded.programme,
+        },
+        registry,
+        period,
+        figures,
+    )
+}
+
+/// What figures are judged with besides their counts.
+pub(crate) struct Basis<'a> {
+    pub history: &'a UnitHistory,
+    pub index_of: &'a HashMap<i64, usize>,
+    pub targets: &'a [ind::Target],
+    pub programme: &'a super::programme::Programme,
+}
+
+/// Computed figures judged against the plan's targets, the programme
+/// indicators from the communes' registry counts.
+pub(crate) fn judge_with(
+    basis: Basis<'_>,
+    registry: HashMap<usize, [i64; 3]>,
+    period: Period,
+    figures: Vec<ind::UnitFigures>,
+) -> Report {
+    let history = basis.history;
+    let targets = basis.targets;
+    let mut programme = basis
         .programme
-        .figures(history, &loaded.index_of, &loaded.facts, period);
+        .figures(history, basis.index_of, registry, period);
     let units = figures
         .into_iter()
         .map(|f| {
@@ -362,7 +251,7 @@ fn judge_figures(loaded: &Loaded, period: Period, figures: Vec<ind::UnitFigures>
     Report {
         period,
         units,
-        programme: loaded.programme.indicators.clone(),
+        programme: basis.programme.indicators.clone(),
     }
 }
 

@@ -8,9 +8,11 @@ mod drill;
 mod facts;
 pub mod figures;
 pub(crate) mod gaps;
+pub mod kept;
 pub(crate) mod period;
 pub mod programme;
 mod programme_view;
+mod rows;
 mod targets;
 mod trend;
 

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use serde::{Serialize, Serializer};
-use treem_domain::indicators::{Facts, Period};
+use treem_domain::indicators::Period;
 use treem_domain::returns::programme::{
     self as prog, CommuneInputs, Formula, Goal, ProgrammeIndicator,
 };
@@ -121,31 +121,32 @@ pub async fn load(
 }
 
 impl Programme {
-    /// Each unit's figures by unit index, in the definitions' order.
+    /// Each unit's figures by unit index, in the definitions' order, from
+    /// the communes' registry counts (`returns::programme::registry_counts`)
+    /// and the filed values.
     pub fn figures(
         &self,
         history: &UnitHistory,
         index_of: &HashMap<i64, usize>,
-        facts: &Facts,
+        registry: HashMap<usize, [i64; 3]>,
         period: Period,
     ) -> HashMap<usize, Vec<(String, ProgrammeFigure)>> {
         if self.indicators.is_empty() {
             return HashMap::new();
         }
         let reference = period.reference_date();
-        let mut communes: HashMap<usize, CommuneInputs> =
-            prog::registry_counts(history, facts, reference)
-                .into_iter()
-                .map(|(c, registry)| {
-                    (
-                        c,
-                        CommuneInputs {
-                            values: HashMap::new(),
-                            registry,
-                        },
-                    )
-                })
-                .collect();
+        let mut communes: HashMap<usize, CommuneInputs> = registry
+            .into_iter()
+            .map(|(c, registry)| {
+                (
+                    c,
+                    CommuneInputs {
+                        values: HashMap::new(),
+                        registry,
+                    },
+                )
+            })
+            .collect();
         for v in &self.values {
             let Some(&at) = index_of.get(&v.unit_id) else {
                 continue;

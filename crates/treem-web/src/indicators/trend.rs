@@ -14,7 +14,7 @@ use treem_domain::i18n::Lang;
 use treem_domain::indicators::{KEYS, Period, name_vi_on, shown};
 use treem_domain::returns::programme::{ProgrammeIndicator, shown_value};
 
-use crate::indicators::figures::{judge, load};
+use crate::indicators::kept;
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};
@@ -161,9 +161,8 @@ async fn trend(
             year: *year,
             half: false,
         };
-        let loaded = load(state.store.as_ref(), period).await?;
-        let report = judge(&loaded, period);
-        let history = &loaded.history;
+        let (report, history) = kept::report(state.store.as_ref(), period).await?;
+        let history = &history;
         let Some(root) = crate::indicators::period::root(history, &user.account.scope_code, period)
         else {
             continue;

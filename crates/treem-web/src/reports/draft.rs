@@ -15,7 +15,7 @@ use treem_domain::report_sections::{SECTIONS, clean, written};
 use treem_domain::units::Unit;
 
 use super::facts;
-use crate::indicators::figures::{judge, load};
+use crate::indicators::kept;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::indicators::programme::period_code;
 use crate::shell::page::{Page, encode};
@@ -71,8 +71,7 @@ async fn prefill(
     unit: &Unit,
     period: Period,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
-    let loaded = load(state.store.as_ref(), period).await?;
-    let report = judge(&loaded, period);
+    let (report, _) = kept::report(state.store.as_ref(), period).await?;
     let index = state.units();
     Ok(
         facts::gather(state.store.as_ref(), &index, unit, period, &report)

@@ -27,6 +27,7 @@ mod growth;
 mod hardening;
 mod ids;
 mod indicators_backends;
+mod kept_figures;
 mod key_check;
 mod plan_derive;
 mod plan_document;

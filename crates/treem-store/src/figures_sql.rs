@@ -1,0 +1,216 @@
+//! Figures kept per commune (issue 20): each unit's mark (changed by the
+//! triggers of migration 0035 in every transaction that writes a record an
+//! indicator reads), the communes' kept counts for a period, and the rows
+//! one commune's figures are computed from — that commune's records alone,
+//! never a province's.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use crate::{IndicatorRows, StoreResult};
+
+/// A commune's kept counts for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptCommune {
+    /// The stored id of the commune.
+    pub unit_id: i64,
+    /// The marks they were computed at (`unit:token;…`).
+    pub stamp: String,
+    /// Whether the commune holds a record.
+    pub holds: bool,
+    /// The fourteen numerators and denominators (in pairs), then the
+    /// registry counts (children 0–15, under five, under one).
+    pub counts: Vec<i64>,
+}
+
+/// The storage of the kept figures (a part of [`crate::Store`]).
+#[async_trait]
+pub trait FigureStore: Send + Sync {
+    /// Every unit's mark, by stored unit id (a unit with no mark yet has
+    /// none: read as 0).
+    async fn figure_marks(&self) -> StoreResult<Vec<(i64, i64)>>;
+    /// The communes' kept counts for a period (`2025`, `2025h1`).
+    async fn kept_figures(&self, period: &str) -> StoreResult<Vec<KeptCommune>>;
+    /// Keeps communes' counts for a period (replacing what was kept).
+    async fn keep_figures(&self, period: &str, communes: &[KeptCommune]) -> StoreResult<()>;
+    /// What the indicators read of the records under the given units: their
+    /// children (and the records merged into them) with their measurements,
+    /// enrolments, participation and cases, every record of a school that
+    /// has one under them with its grade 5 and 9 enrolments (and those
+    /// enrolments' children), their assessments and disasters. Records of
+    /// other units may come with them (a pupil of a school here living
+    /// elsewhere); nothing under the units is left out.
+    async fn indicator_rows_within(
+        &self,
+        units: &[i64],
+        start: NaiveDate,
+        reference: NaiveDate,
+        school_year: &str,
+    ) -> StoreResult<IndicatorRows>;
+}
+
+/// Expands into a backend's `FigureStore`. `units_in` reads the JSON array
+/// of unit ids bound as `$1`; `$agg` aggregates a query's rows into one
+/// JSON array (as `indicators_sql`).
+macro_rules! figures_sql {
+    ($store:ty, $db:ty, units_in: $units:literal, agg: $agg:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::FigureStore for $store {
+            async fn figure_marks(&self) -> $crate::StoreResult<Vec<(i64, i64)>> {
+                Ok(sqlx::query_as("SELECT unit_id, token FROM figure_marks")
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn kept_figures(&self, period: &str) -> $crate::StoreResult<Vec<$crate::KeptCommune>> {
+                let rows: Vec<(i64, String, bool, String)> = sqlx::query_as(
+                    "SELECT unit_id, stamp, holds, counts FROM commune_figures WHERE period = $1",
+                )
+                .bind(period)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter()
+                    .map(|(unit_id, stamp, holds, counts)| {
+                        let counts = serde_json::from_str(&counts)
+                            .map_err(|e| $crate::StoreError::Corrupt(format!("kept figures: {e}")))?;
+                        Ok($crate::KeptCommune { unit_id, stamp, holds, counts })
+                    })
+                    .collect()
+            }
+
+            async fn keep_figures(&self, period: &str, communes: &[$crate::KeptCommune]) -> $crate::StoreResult<()> {
+                let mut tx = self.writer().begin().await?;
+                let now = chrono::Utc::now();
+                for c in communes {
+                    let counts = serde_json::to_string(&c.counts)
+                        .map_err(|e| $crate::StoreError::Corrupt(format!("kept figures: {e}")))?;
+                    sqlx::query(
+                        "INSERT INTO commune_figures (period, unit_id, stamp, holds, counts, computed_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (period, unit_id) DO UPDATE SET stamp = excluded.stamp,
+                            holds = excluded.holds, counts = excluded.counts, computed_at = excluded.computed_at",
+                    )
+                    .bind(period)
+                    .bind(c.unit_id)
+                    .bind(&c.stamp)
+                    .bind(c.holds)
+                    .bind(counts)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn indicator_rows_within(
+                &self,
+                units: &[i64],
+                start: chrono::NaiveDate,
+                reference: chrono::NaiveDate,
+                school_year: &str,
+            ) -> $crate::StoreResult<$crate::IndicatorRows> {
+                let db = self.reader();
+                let units = serde_json::to_string(units)
+                    .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
+                let awareness_from = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(start);
+                let within = concat!("unit_id IN (", $units, ")");
+                // The children living under the units, and the records merged
+                // into them (whose records count for them).
+                let own = format!(
+                    "SELECT id FROM children WHERE merged_into IS NULL AND {within}
+                     UNION ALL SELECT m.id FROM children m JOIN children s ON s.id = m.merged_into
+                        WHERE s.merged_into IS NULL AND s.{within}"
+                );
+                let codes = format!("SELECT school_code FROM schools WHERE {within}");
+                // Grades 5 and 9 count under the school, whoever the pupil.
+                let pupils = format!(
+                    "SELECT COALESCE(c.merged_into, c.id) FROM children c JOIN enrolments e ON e.child_id = c.id
+                     WHERE e.school_year = $2 AND e.grade IN (5, 9) AND e.school_code IN ({codes})"
+                );
+                let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
+                let children = q(
+                    "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date",
+                    &format!("children WHERE merged_into IS NULL AND ({within} OR id IN ({pupils}))"),
+                );
+                let merged = q(
+                    "id, merged_into",
+                    &format!("children WHERE merged_into IN (SELECT id FROM children WHERE merged_into IS NULL AND ({within} OR id IN ({pupils})))"),
+                );
+                let measurements = q(
+                    "child_id, measured_on, age_days, waz, f_waz, haz, f_haz",
+                    &format!(
+                        "measurements WHERE child_id IN ({own}) AND measured_on >= $2 AND measured_on <= $3
+                           AND age_days <= 1826 AND (waz IS NOT NULL OR haz IS NOT NULL)"
+                    ),
+                );
+                let enrolments = q(
+                    "child_id, school_code, level, grade, status",
+                    &format!(
+                        "enrolments WHERE school_year = $2 AND (
+                            (child_id IN ({own}) AND (level = 'preschool' OR grade IN (5, 9)))
+                            OR (grade IN (5, 9) AND school_code IN ({codes})))"
+                    ),
+                );
+                let schools = q(
+                    "school_code, name, year, unit_id, sanitation_standard, psych_support",
+                    &format!("schools WHERE school_code IN ({codes})"),
+                );
+                let assessments = q("unit_id, year, child_friendly, play_spot", &format!("commune_assessments WHERE {within}"));
+                let disasters = q(
+                    "event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely",
+                    &format!("disasters WHERE {within}"),
+                );
+                let participation = q(
+                    "child_id, date, kind",
+                    &format!(
+                        "participation WHERE child_id IN ({own}) AND date <= $3
+                           AND ((kind = 'awareness' AND date >= $4) OR (kind IN ('forum', 'club', 'council') AND date >= $2))"
+                    ),
+                );
+                let cases = q(
+                    "child_id, reported_on, intervention_started_on",
+                    &format!("cases WHERE child_id IN ({own}) AND reported_on >= $2 AND reported_on <= $3"),
+                );
+                enum Arg {
+                    Text(String),
+                    Date(chrono::NaiveDate),
+                }
+                async fn fetch<T: serde::de::DeserializeOwned>(
+                    pool: &sqlx::Pool<$db>,
+                    sql: &str,
+                    units: &str,
+                    args: &[Arg],
+                ) -> $crate::StoreResult<Vec<T>> {
+                    let mut q = sqlx::query_scalar::<_, Option<String>>(sql).bind(units.to_string());
+                    for a in args {
+                        q = match a {
+                            Arg::Text(t) => q.bind(t.clone()),
+                            Arg::Date(d) => q.bind(*d),
+                        };
+                    }
+                    $crate::indicators_sql::parse(q.fetch_one(pool).await?)
+                }
+                let year = [Arg::Text(school_year.to_string())];
+                let period = [Arg::Date(start), Arg::Date(reference)];
+                let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(awareness_from)];
+                let (c, x, m, e) = tokio::try_join!(
+                    fetch(db, &children, &units, &year),
+                    fetch(db, &merged, &units, &year),
+                    fetch(db, &measurements, &units, &period),
+                    fetch(db, &enrolments, &units, &year),
+                )?;
+                let (s, a, d, p, k) = tokio::try_join!(
+                    fetch(db, &schools, &units, &[]),
+                    fetch(db, &assessments, &units, &[]),
+                    fetch(db, &disasters, &units, &[]),
+                    fetch(db, &participation, &units, &active),
+                    fetch(db, &cases, &units, &period),
+                )?;
+                Ok($crate::indicators_sql::assemble(c, x, m, e, s, a, d, p, k))
+            }
+        }
+    };
+}
+
+pub(crate) use figures_sql;

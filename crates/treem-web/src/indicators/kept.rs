@@ -1,0 +1,258 @@
+//! The figures kept per commune (issue 20): a period's figures read from
+//! each commune's kept counts, summed up to every unit above — never
+//! recomputed from a province's records. A commune whose records changed
+//! since its counts were kept (its units' marks, changed by the database's
+//! triggers in the writing transaction, differ from the ones its counts
+//! name) is computed again from its own records, one small batch of
+//! communes at a time, by the reader that finds it stale.
+//!
+//! The engine (`figures::report`) stays the definition: the kept figures
+//! are the same counts of the same facts, checked equal by the tests.
+
+use std::collections::HashMap;
+
+use treem_domain::indicators::{self as ind, Count, Period};
+use treem_domain::returns::programme::registry_counts;
+use treem_domain::units::UnitHistory;
+use treem_store::{KeptCommune, Store, StoreError};
+
+use super::figures::{Basis, Report, history_of, judge_with, targets_of};
+use super::programme::{self, period_code};
+use super::rows::facts;
+
+/// Communes computed from one load of their records: a few, so a
+/// recomputation reads a few thousand children at a time.
+const BATCH: usize = 4;
+/// Loads under way at once when many communes are stale.
+const AT_ONCE: usize = 2;
+
+/// One process recomputes stale communes at a time; the others wait for
+/// it and then find them current (no stampede of 32 dashboards computing
+/// the same communes).
+static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A commune's kept counts as the figures need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept {
+    pub holds: bool,
+    pub counts: [Count; 14],
+    /// Children 0–15, under five, under one; `None` when no resident child
+    /// counts under the commune.
+    pub registry: Option<[i64; 3]>,
+}
+
+impl Kept {
+    fn from_stored(k: &KeptCommune) -> Option<Kept> {
+        let v = &k.counts;
+        if v.len() != 28 && v.len() != 31 {
+            return None;
+        }
+        let mut counts = [Count::default(); 14];
+        for (i, c) in counts.iter_mut().enumerate() {
+            c.numerator = v[2 * i];
+            c.denominator = v[2 * i + 1];
+        }
+        let registry = (v.len() == 31).then(|| [v[28], v[29], v[30]]);
+        Some(Kept {
+            holds: k.holds,
+            counts,
+            registry,
+        })
+    }
+
+    fn to_stored(self, unit_id: i64, stamp: String) -> KeptCommune {
+        let mut counts: Vec<i64> = self
+            .counts
+            .iter()
+            .flat_map(|c| [c.numerator, c.denominator])
+            .collect();
+        counts.extend(self.registry.into_iter().flatten());
+        KeptCommune {
+            unit_id,
+            stamp,
+            holds: self.holds,
+            counts,
+        }
+    }
+}
+
+/// Every unit's indicators for a period from the kept counts (stale
+/// communes computed again first), judged against the plan's targets —
+/// equal to `figures::report`.
+pub async fn report(
+    store: &dyn Store,
+    period: Period,
+) -> Result<(Report, UnitHistory), StoreError> {
+    let (history, index_of) = history_of(store.units().await?);
+    let stored_targets = store.targets().await?;
+    let targets = targets_of(&stored_targets);
+    let programme = programme::load(store, period, &stored_targets).await?;
+    let communes = communes(store, &history, &index_of, period).await?;
+    let holding: Vec<(usize, &Kept)> = communes
+        .iter()
+        .filter(|(_, k)| k.holds)
+        .map(|(c, k)| (*c, k))
+        .collect();
+    let figures = ind::sum_communes(
+        &history,
+        holding.iter().map(|(c, k)| (*c, &k.counts)),
+        period.reference_date(),
+    );
+    let registry = holding
+        .iter()
+        .filter_map(|(c, k)| Some((*c, k.registry?)))
+        .collect();
+    let basis = Basis {
+        history: &history,
+        index_of: &index_of,
+        targets: &targets,
+        programme: &programme,
+    };
+    let report = judge_with(basis, registry, period, figures);
+    Ok((report, history))
+}
+
+/// Each commune valid on the reference date with its kept counts, the
+/// stale ones computed again and kept.
+pub async fn communes(
+    store: &dyn Store,
+    history: &UnitHistory,
+    index_of: &HashMap<i64, usize>,
+    period: Period,
+) -> Result<HashMap<usize, Kept>, StoreError> {
+    let code = period_code(period);
+    let preimages = ind::preimages(history, period.reference_date());
+    let mut id_of = vec![0i64; history.all().len()];
+    for (id, at) in index_of {
+        if let Some(slot) = id_of.get_mut(*at) {
+            *slot = *id;
+        }
+    }
+    let plan = Plan {
+        preimages: &preimages,
+        id_of: &id_of,
+    };
+    let (mut current, stale) = plan.read(store, &code).await?;
+    if stale.is_empty() {
+        return Ok(current);
+    }
+    let _only = REFRESH.lock().await;
+    // Another reader may have computed them meanwhile; the marks read now,
+    // before the records, are the ones the new counts are kept with (a
+    // write after them makes the counts stale again, never wrongly current).
+    let (now_current, stale) = plan.read(store, &code).await?;
+    current = now_current;
+    let mut computed: Vec<(usize, Kept, KeptCommune)> = Vec::with_capacity(stale.len());
+    for window in stale.chunks(BATCH * AT_ONCE) {
+        let mut loads = Vec::with_capacity(AT_ONCE);
+        for batch in window.chunks(BATCH) {
+            loads.push(compute(store, history, index_of, &plan, period, batch));
+        }
+        for done in futures_util::future::try_join_all(loads).await? {
+            computed.extend(done);
+        }
+    }
+    let rows: Vec<KeptCommune> = computed.iter().map(|(_, _, r)| r.clone()).collect();
+    store.keep_figures(&code, &rows).await?;
+    current.extend(computed.into_iter().map(|(c, k, _)| (c, k)));
+    Ok(current)
+}
+
+/// What a period's communes are made of.
+struct Plan<'a> {
+    /// Each commune with the units whose records count under it.
+    preimages: &'a HashMap<usize, Vec<usize>>,
+    /// Each unit's stored id, by index in the history.
+    id_of: &'a [i64],
+}
+
+/// A commune to compute again, with the stamp its counts will be kept at.
+struct Stale {
+    commune: usize,
+    stamp: String,
+}
+
+impl Plan<'_> {
+    /// The communes whose kept counts are current, and the others.
+    async fn read(
+        &self,
+        store: &dyn Store,
+        code: &str,
+    ) -> Result<(HashMap<usize, Kept>, Vec<Stale>), StoreError> {
+        let marks: HashMap<i64, i64> = store.figure_marks().await?.into_iter().collect();
+        let kept: HashMap<i64, KeptCommune> = store
+            .kept_figures(code)
+            .await?
+            .into_iter()
+            .map(|k| (k.unit_id, k))
+            .collect();
+        let mut current = HashMap::new();
+        let mut stale = Vec::new();
+        for (&commune, units) in self.preimages {
+            let mut ids: Vec<i64> = units.iter().map(|u| self.id_of[*u]).collect();
+            ids.sort_unstable();
+            let stamp = ids
+                .iter()
+                .map(|id| format!("{id}:{}", marks.get(id).copied().unwrap_or(0)))
+                .collect::<Vec<_>>()
+                .join(";");
+            let id = self.id_of[commune];
+            match kept
+                .get(&id)
+                .filter(|k| k.stamp == stamp)
+                .and_then(Kept::from_stored)
+            {
+                Some(k) => {
+                    current.insert(commune, k);
+                }
+                None => stale.push(Stale { commune, stamp }),
+            }
+        }
+        // Neighbours together: a batch's communes share schools and pupils.
+        stale.sort_unstable_by_key(|s| s.commune);
+        Ok((current, stale))
+    }
+}
+
+/// A batch of communes computed from their own records.
+async fn compute(
+    store: &dyn Store,
+    history: &UnitHistory,
+    index_of: &HashMap<i64, usize>,
+    plan: &Plan<'_>,
+    period: Period,
+    batch: &[Stale],
+) -> Result<Vec<(usize, Kept, KeptCommune)>, StoreError> {
+    let mut units: Vec<i64> = batch
+        .iter()
+        .flat_map(|s| plan.preimages.get(&s.commune).into_iter().flatten())
+        .map(|u| plan.id_of[*u])
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    let reference = period.reference_date();
+    let rows = store
+        .indicator_rows_within(&units, period.start(), reference, &period.school_year())
+        .await?;
+    let mut facts = facts(rows, index_of);
+    let school_year = period.school_year();
+    for e in &mut facts.enrolments {
+        e.school_year.clone_from(&school_year);
+    }
+    let communes: Vec<usize> = batch.iter().map(|s| s.commune).collect();
+    let counts = ind::commune_counts(history, &facts, period, &communes);
+    let registry = registry_counts(history, &facts, reference);
+    Ok(batch
+        .iter()
+        .zip(counts)
+        .map(|(s, (holds, counts))| {
+            let kept = Kept {
+                holds,
+                counts,
+                registry: registry.get(&s.commune).copied(),
+            };
+            let row = kept.to_stored(plan.id_of[s.commune], s.stamp.clone());
+            (s.commune, kept, row)
+        })
+        .collect())
+}
