@@ -29,6 +29,10 @@ pub trait FigureStore: Send + Sync {
     /// Every unit's mark, by stored unit id (a unit with no mark yet has
     /// none: read as 0).
     async fn figure_marks(&self) -> StoreResult<Vec<(i64, i64)>>;
+    /// Folds the marks' log into the marks, every unit's mark unchanged
+    /// (PostgreSQL, where writes log their marks; nothing on SQLite).
+    /// `figure_marks` does it by itself when the log has grown.
+    async fn fold_figure_marks(&self) -> StoreResult<()>;
     /// The communes' kept counts for a period (`2025`, `2025h1`).
     async fn kept_figures(&self, period: &str) -> StoreResult<Vec<KeptCommune>>;
     /// Keeps communes' counts for a period (replacing what was kept).
@@ -49,17 +53,42 @@ pub trait FigureStore: Send + Sync {
     ) -> StoreResult<IndicatorRows>;
 }
 
+/// How many rows of the marks' log (PostgreSQL) are folded into the marks
+/// at once, when a reader finds more.
+pub(crate) const FOLD_AFTER: i64 = 5_000;
+
 /// Expands into a backend's `FigureStore`. `units_in` reads the JSON array
 /// of unit ids bound as `$1`; `$agg` aggregates a query's rows into one
-/// JSON array (as `indicators_sql`).
+/// JSON array (as `indicators_sql`); `marks` reads each unit's mark with
+/// the rows of its log not folded yet, and `fold` folds the log into the
+/// marks (keeping every total) where there is one.
 macro_rules! figures_sql {
-    ($store:ty, $db:ty, units_in: $units:literal, agg: $agg:literal) => {
+    (
+        $store:ty,
+        $db:ty,
+        units_in: $units:literal,
+        agg: $agg:literal,
+        marks: $marks:literal,
+        fold: $fold:expr
+    ) => {
         #[async_trait::async_trait]
         impl $crate::FigureStore for $store {
             async fn figure_marks(&self) -> $crate::StoreResult<Vec<(i64, i64)>> {
-                Ok(sqlx::query_as("SELECT unit_id, token FROM figure_marks")
-                    .fetch_all(self.reader())
-                    .await?)
+                use $crate::figures_sql::FOLD_AFTER;
+                // (unit, mark, rows of a log still to fold)
+                let rows: Vec<(i64, i64, i64)> = sqlx::query_as($marks).fetch_all(self.reader()).await?;
+                if rows.iter().map(|r| r.2).sum::<i64>() > FOLD_AFTER {
+                    self.fold_figure_marks().await?;
+                }
+                Ok(rows.into_iter().map(|(u, m, _)| (u, m)).collect())
+            }
+
+            async fn fold_figure_marks(&self) -> $crate::StoreResult<()> {
+                let fold: Option<&str> = $fold;
+                if let Some(fold) = fold {
+                    sqlx::query(fold).execute(self.writer()).await?;
+                }
+                Ok(())
             }
 
             async fn kept_figures(&self, period: &str) -> $crate::StoreResult<Vec<$crate::KeptCommune>> {
@@ -115,28 +144,33 @@ macro_rules! figures_sql {
                     .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
                 let awareness_from = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(start);
                 let within = concat!("unit_id IN (", $units, ")");
+                // Each set is a union of indexed lookups (an `OR` across two
+                // indexes would read every row of the table instead).
                 // The children living under the units, and the records merged
                 // into them (whose records count for them).
                 let own = format!(
-                    "SELECT id FROM children WHERE merged_into IS NULL AND {within}
-                     UNION ALL SELECT m.id FROM children m JOIN children s ON s.id = m.merged_into
-                        WHERE s.merged_into IS NULL AND s.{within}"
+                    "SELECT id FROM children WHERE {within} AND merged_into IS NULL
+                     UNION ALL SELECT m.id FROM children s JOIN children m ON m.merged_into = s.id
+                        WHERE s.{within} AND s.merged_into IS NULL"
                 );
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
                 // Grades 5 and 9 count under the school, whoever the pupil.
+                let school_rows = format!(
+                    "SELECT id FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)"
+                );
                 let pupils = format!(
-                    "SELECT COALESCE(c.merged_into, c.id) FROM children c JOIN enrolments e ON e.child_id = c.id
-                     WHERE e.school_year = $2 AND e.grade IN (5, 9) AND e.school_code IN ({codes})"
+                    "SELECT COALESCE(c.merged_into, c.id) FROM enrolments e JOIN children c ON c.id = e.child_id
+                     WHERE e.id IN ({school_rows})"
+                );
+                let loaded = format!(
+                    "SELECT id FROM children WHERE {within} AND merged_into IS NULL UNION {pupils}"
                 );
                 let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
                 let children = q(
                     "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date",
-                    &format!("children WHERE merged_into IS NULL AND ({within} OR id IN ({pupils}))"),
+                    &format!("children WHERE id IN ({loaded}) AND merged_into IS NULL"),
                 );
-                let merged = q(
-                    "id, merged_into",
-                    &format!("children WHERE merged_into IN (SELECT id FROM children WHERE merged_into IS NULL AND ({within} OR id IN ({pupils})))"),
-                );
+                let merged = q("id, merged_into", &format!("children WHERE merged_into IN ({loaded})"));
                 let measurements = q(
                     "child_id, measured_on, age_days, waz, f_waz, haz, f_haz",
                     &format!(
@@ -147,9 +181,10 @@ macro_rules! figures_sql {
                 let enrolments = q(
                     "child_id, school_code, level, grade, status",
                     &format!(
-                        "enrolments WHERE school_year = $2 AND (
-                            (child_id IN ({own}) AND (level = 'preschool' OR grade IN (5, 9)))
-                            OR (grade IN (5, 9) AND school_code IN ({codes})))"
+                        "enrolments WHERE id IN (
+                            SELECT id FROM enrolments WHERE child_id IN ({own}) AND school_year = $2
+                                AND (level = 'preschool' OR grade IN (5, 9))
+                            UNION {school_rows})"
                     ),
                 );
                 let schools = q(

@@ -105,6 +105,14 @@ crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
 crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
-crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT jsonb_array_elements_text($1::jsonb)::bigint", agg: "json_agg(json_build_array({}))::text");
+crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT jsonb_array_elements_text($1::jsonb)::bigint", agg: "json_agg(json_build_array({}))::text",
+    marks: "SELECT unit_id, SUM(n)::bigint, SUM(logged)::bigint FROM (
+                SELECT unit_id, token AS n, 0 AS logged FROM figure_marks
+                UNION ALL SELECT unit_id, COUNT(*), COUNT(*) FROM figure_mark_log GROUP BY unit_id) t
+            GROUP BY unit_id",
+    fold: Some("WITH gone AS (DELETE FROM figure_mark_log RETURNING unit_id),
+                     n AS (SELECT unit_id, COUNT(*) AS n FROM gone GROUP BY unit_id)
+                INSERT INTO figure_marks (unit_id, token) SELECT unit_id, n FROM n
+                ON CONFLICT (unit_id) DO UPDATE SET token = figure_marks.token + excluded.token"));
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -5,15 +5,29 @@
 -- of the units they were computed from; a mark changed since makes them
 -- stale, and the next reader computes that commune again.
 --
--- Here a mark is the id of the last transaction that wrote under the unit:
--- a transaction sets it once per unit however many rows it writes (an
--- import of a million rows does not update one row a million times), and
--- statement triggers mark each statement's distinct units at once.
+-- Here a unit's mark is how many transactions have written under it: each
+-- such transaction adds one row (unit, its transaction id) to
+-- `figure_mark_log` — once per unit however many rows it writes, and
+-- without waiting for any other transaction (no two share a key, so an
+-- import never holds up an officer's form) — and the reader folds the log
+-- into `figure_marks` now and then, in one transaction that keeps every
+-- unit's total unchanged. Statement triggers mark each statement's
+-- distinct units at once.
 CREATE TABLE figure_marks (
     unit_id BIGINT PRIMARY KEY,
     token BIGINT NOT NULL
 );
 INSERT INTO figure_marks (unit_id, token) SELECT id, 1 FROM units;
+CREATE TABLE figure_mark_log (
+    unit_id BIGINT NOT NULL,
+    token BIGINT NOT NULL,
+    PRIMARY KEY (unit_id, token)
+);
+
+-- A commune's records are found by their unit.
+CREATE INDEX schools_unit ON schools (unit_id);
+CREATE INDEX commune_assessments_unit ON commune_assessments (unit_id);
+CREATE INDEX disasters_unit ON disasters (unit_id);
 
 -- A commune's counts for a period (`2025`, `2025h1`): whether it holds a
 -- record, the fourteen indicators' numerators and denominators, and its
@@ -30,10 +44,9 @@ CREATE TABLE commune_figures (
 );
 
 CREATE FUNCTION figures_mark(units BIGINT[]) RETURNS void AS $$
-    INSERT INTO figure_marks (unit_id, token)
-    SELECT DISTINCT u, txid_current() FROM unnest(units) AS u WHERE u IS NOT NULL ORDER BY u
-    ON CONFLICT (unit_id) DO UPDATE SET token = excluded.token
-    WHERE figure_marks.token IS DISTINCT FROM excluded.token;
+    INSERT INTO figure_mark_log (unit_id, token)
+    SELECT DISTINCT u, txid_current() FROM unnest(units) AS u WHERE u IS NOT NULL
+    ON CONFLICT DO NOTHING;
 $$ LANGUAGE sql;
 
 -- Units: a changed unit file changes what every commune is made of.

@@ -7,6 +7,7 @@
 mod common;
 mod contract;
 mod contract_cases;
+mod contract_figures;
 mod contract_held_uploads;
 mod contract_ids;
 mod contract_measurement_changes;

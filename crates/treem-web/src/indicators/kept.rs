@@ -142,6 +142,7 @@ pub async fn communes(
     // write after them makes the counts stale again, never wrongly current).
     let (now_current, stale) = plan.read(store, &code).await?;
     current = now_current;
+    let started = std::time::Instant::now();
     let mut computed: Vec<(usize, Kept, KeptCommune)> = Vec::with_capacity(stale.len());
     for window in stale.chunks(BATCH * AT_ONCE) {
         let mut loads = Vec::with_capacity(AT_ONCE);
@@ -154,6 +155,12 @@ pub async fn communes(
     }
     let rows: Vec<KeptCommune> = computed.iter().map(|(_, _, r)| r.clone()).collect();
     store.keep_figures(&code, &rows).await?;
+    // Counts only: no name, no unit (the timing is what `scripts/` reads).
+    tracing::debug!(
+        communes = rows.len(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "recomputed kept figures"
+    );
     current.extend(computed.into_iter().map(|(c, k, _)| (c, k)));
     Ok(current)
 }

@@ -60,13 +60,13 @@ async fn mark_of(app: &TestApp, code: &str) -> i64 {
     )
     .await
     .unwrap();
-    common::sql_scalar(
-        app,
-        "SELECT token FROM figure_marks WHERE unit_id = $1",
-        &[id],
-    )
-    .await
-    .unwrap_or(0)
+    app.store
+        .figure_marks()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(u, _)| *u == id)
+        .map_or(0, |(_, m)| m)
 }
 
 async fn kept_equal_engine(app: TestApp) {
