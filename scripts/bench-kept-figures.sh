@@ -8,7 +8,8 @@
 #      same while another client changes a measurement every second.
 # SPREAD=200 spreads the children over 200 generated communes of ~N/200
 # each (a unit file of its own, loaded with `treem units load`), instead of
-# the 13 real communes of the demo district.
+# the 13 real communes of the demo district; each commune's children
+# together, or dealt out in turn with LAYOUT=scattered.
 # Usage: scripts/bench-kept-figures.sh [N] [CLIENTS] [REQUESTS_EACH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +44,11 @@ with open(os.path.join(d, "..", "units.csv"), "w", newline="") as f:
 src = os.path.join(d, "children.csv")
 rows = list(csv.reader(open(src, newline="")))
 col = rows[0].index("commune_code")
+# Each commune's children together (as a commune's records come: village by
+# village, campaign by campaign); LAYOUT=scattered deals them out in turn.
+total = len(rows) - 1
 for i, r in enumerate(rows[1:]):
-    r[col] = f"9{i % n:04d}"
+    r[col] = f"9{(i % n if os.environ.get('LAYOUT') == 'scattered' else i * n // total):04d}"
 with open(src, "w", newline="") as f:
     csv.writer(f).writerows(rows)
 EOF

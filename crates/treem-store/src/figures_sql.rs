@@ -37,6 +37,15 @@ pub trait FigureStore: Send + Sync {
     async fn kept_figures(&self, period: &str) -> StoreResult<Vec<KeptCommune>>;
     /// Keeps communes' counts for a period (replacing what was kept).
     async fn keep_figures(&self, period: &str, communes: &[KeptCommune]) -> StoreResult<()>;
+    /// How complete the ID link is under the given units (as
+    /// `IdStore::id_link_counts`, found by unit): per stored unit, the
+    /// children born after `born_after` living there with a verified
+    /// number, a number not verified, none.
+    async fn link_counts_within(
+        &self,
+        units: &[i64],
+        born_after: NaiveDate,
+    ) -> StoreResult<Vec<(i64, i64, i64, i64)>>;
     /// What the indicators read of the records under the given units: their
     /// children (and the records merged into them) with their measurements,
     /// enrolments, participation and cases, every record of a school that
@@ -69,7 +78,8 @@ macro_rules! figures_sql {
         units_in: $units:literal,
         agg: $agg:literal,
         marks: $marks:literal,
-        fold: $fold:expr
+        fold: $fold:expr,
+        not_indexed: $not_indexed:literal
     ) => {
         #[async_trait::async_trait]
         impl $crate::FigureStore for $store {
@@ -110,6 +120,13 @@ macro_rules! figures_sql {
             async fn keep_figures(&self, period: &str, communes: &[$crate::KeptCommune]) -> $crate::StoreResult<()> {
                 let mut tx = self.writer().begin().await?;
                 let now = chrono::Utc::now();
+                // The ID link is counted today: earlier days are not kept.
+                if period.starts_with("ids-") {
+                    sqlx::query("DELETE FROM commune_figures WHERE period LIKE 'ids-%' AND period <> $1")
+                        .bind(period)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for c in communes {
                     let counts = serde_json::to_string(&c.counts)
                         .map_err(|e| $crate::StoreError::Corrupt(format!("kept figures: {e}")))?;
@@ -130,6 +147,32 @@ macro_rules! figures_sql {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn link_counts_within(
+                &self,
+                units: &[i64],
+                born_after: chrono::NaiveDate,
+            ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
+                let units = serde_json::to_string(units)
+                    .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
+                // Found by unit: `$not_indexed` keeps SQLite from the link's
+                // own index, which would read a province's children.
+                Ok(sqlx::query_as(concat!(
+                    "SELECT unit_id,
+                        SUM(CASE WHEN national_id <> '' AND national_id_verified = national_id THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN national_id <> '' AND (national_id_verified IS NULL OR national_id_verified <> national_id)
+                            THEN 1 ELSE 0 END),
+                        SUM(CASE WHEN national_id IS NULL OR national_id = '' THEN 1 ELSE 0 END)
+                     FROM children
+                     WHERE unit_id IN (", $units, ") AND merged_into IS NULL
+                       AND ", $not_indexed, "status = 'active' AND ", $not_indexed, "date_of_birth > $2
+                     GROUP BY unit_id ORDER BY unit_id"
+                ))
+                .bind(units)
+                .bind(born_after)
+                .fetch_all(self.reader())
+                .await?)
             }
 
             async fn indicator_rows_within(

@@ -113,6 +113,7 @@ crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT json
     fold: Some("WITH gone AS (DELETE FROM figure_mark_log RETURNING unit_id),
                      n AS (SELECT unit_id, COUNT(*) AS n FROM gone GROUP BY unit_id)
                 INSERT INTO figure_marks (unit_id, token) SELECT unit_id, n FROM n
-                ON CONFLICT (unit_id) DO UPDATE SET token = figure_marks.token + excluded.token"));
+                ON CONFLICT (unit_id) DO UPDATE SET token = figure_marks.token + excluded.token"),
+    not_indexed: "");
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
 crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");

@@ -60,7 +60,8 @@ CREATE TRIGGER units_figures AFTER INSERT OR UPDATE OR DELETE ON units
     FOR EACH STATEMENT EXECUTE FUNCTION figures_units();
 
 -- Children: their own unit, and the survivor's when merged into another
--- (an update only when a column the indicators read changed).
+-- (an update only when a column the indicators or the ID link's figure
+-- read changed).
 CREATE FUNCTION figures_children() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -78,10 +79,10 @@ BEGIN
                        o.merged_into AS old_into, n.merged_into AS new_into
                 FROM old_rows o JOIN new_rows n ON n.id = o.id
                 WHERE (o.unit_id, o.date_of_birth, o.status, o.status_date, o.birth_registered,
-                       o.birth_registration_date, o.merged_into)
+                       o.birth_registration_date, o.merged_into, o.national_id, o.national_id_verified)
                       IS DISTINCT FROM
                       (n.unit_id, n.date_of_birth, n.status, n.status_date, n.birth_registered,
-                       n.birth_registration_date, n.merged_into))
+                       n.birth_registration_date, n.merged_into, n.national_id, n.national_id_verified))
             SELECT old_unit FROM changed UNION SELECT new_unit FROM changed
             UNION SELECT c.unit_id FROM children c
                 WHERE c.id IN (SELECT old_into FROM changed UNION SELECT new_into FROM changed)));

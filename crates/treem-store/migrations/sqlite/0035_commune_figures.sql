@@ -47,14 +47,15 @@ CREATE TRIGGER children_figures_insert AFTER INSERT ON children BEGIN
     UPDATE figure_marks SET token = token + 1
      WHERE unit_id = (SELECT unit_id FROM children WHERE id = new.merged_into);
 END;
--- (an update only when a column the indicators read changed: a form
--- writes every column).
+-- (an update only when a column the indicators or the ID link's figure
+-- read changed: a form writes every column).
 CREATE TRIGGER children_figures_update AFTER UPDATE ON children
 WHEN old.unit_id IS NOT new.unit_id OR old.date_of_birth IS NOT new.date_of_birth
   OR old.status IS NOT new.status OR old.status_date IS NOT new.status_date
   OR old.birth_registered IS NOT new.birth_registered
   OR old.birth_registration_date IS NOT new.birth_registration_date
-  OR old.merged_into IS NOT new.merged_into BEGIN
+  OR old.merged_into IS NOT new.merged_into
+  OR old.national_id IS NOT new.national_id OR old.national_id_verified IS NOT new.national_id_verified BEGIN
     UPDATE figure_marks SET token = token + 1 WHERE unit_id IN (
         SELECT old.unit_id UNION SELECT new.unit_id
         UNION SELECT unit_id FROM children WHERE id IN (old.merged_into, new.merged_into));

@@ -83,6 +83,32 @@ pub async fn link_rows_of(
     today: NaiveDate,
 ) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
     let counts = store.id_link_counts(scope, under_16_since(today)).await?;
+    Ok(rows_from(units, counts, today))
+}
+
+/// [`link_rows`] of the units `ids` from the counts kept per commune
+/// (`indicators::kept::link_counts`): what the dashboard shows, without
+/// reading a province's children on every view.
+pub async fn kept_link_rows(
+    state: &AppState,
+    ids: &[i64],
+    today: NaiveDate,
+) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
+    let counts =
+        crate::indicators::kept::link_counts(state.store.as_ref(), today, under_16_since(today))
+            .await?;
+    let within: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    let counts = counts.into_iter().filter(|c| within.contains(&c.0)).collect();
+    Ok(rows_from(&state.units(), counts, today))
+}
+
+/// The rows per commune in force on `today` and their total, from counts
+/// per stored unit.
+fn rows_from(
+    units: &crate::UnitIndex,
+    counts: Vec<(i64, i64, i64, i64)>,
+    today: NaiveDate,
+) -> (Vec<LinkRow>, LinkRow) {
     let mut rows: Vec<LinkRow> = Vec::new();
     let mut total = LinkRow::default();
     for (unit_id, verified, unverified, none) in counts {
@@ -112,7 +138,7 @@ pub async fn link_rows_of(
         }
     }
     rows.sort_by_key(|r| treem_domain::text::name_sort_key(&r.name));
-    Ok((rows, total))
+    (rows, total)
 }
 
 #[derive(Deserialize)]

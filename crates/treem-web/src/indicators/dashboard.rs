@@ -229,12 +229,11 @@ async fn dashboard(
         Some(root) => {
             let today = treem_domain::clock::vn_today();
             let index = state.units();
-            let ids = treem_domain::scope::scope_units(&index.history, &root.code, today)
+            let ids: Vec<i64> = treem_domain::scope::scope_units(&index.history, &root.code, today)
                 .into_iter()
                 .filter_map(|u| index.id_of(u))
                 .collect();
-            let (rows, total) =
-                crate::ids::link_rows(&state, &treem_store::Scope::Units(ids), today).await?;
+            let (rows, total) = crate::ids::kept_link_rows(&state, &ids, today).await?;
             (total.total() > 0).then_some((rows, total))
         }
         None => None,

@@ -122,26 +122,28 @@ pub async fn communes(
 ) -> Result<HashMap<usize, Kept>, StoreError> {
     let code = period_code(period);
     let preimages = ind::preimages(history, period.reference_date());
-    let mut id_of = vec![0i64; history.all().len()];
-    for (id, at) in index_of {
-        if let Some(slot) = id_of.get_mut(*at) {
-            *slot = *id;
-        }
-    }
+    let id_of = ids_by_index(history, index_of);
     let plan = Plan {
         preimages: &preimages,
         id_of: &id_of,
     };
-    let (mut current, stale) = plan.read(store, &code).await?;
+    let usable = |k: &KeptCommune| Kept::from_stored(k).is_some();
+    let as_kept = |current: HashMap<usize, KeptCommune>| -> HashMap<usize, Kept> {
+        current
+            .into_iter()
+            .filter_map(|(c, k)| Some((c, Kept::from_stored(&k)?)))
+            .collect()
+    };
+    let (current, stale) = plan.read(store, &code, usable).await?;
     if stale.is_empty() {
-        return Ok(current);
+        return Ok(as_kept(current));
     }
     let _only = REFRESH.lock().await;
     // Another reader may have computed them meanwhile; the marks read now,
     // before the records, are the ones the new counts are kept with (a
     // write after them makes the counts stale again, never wrongly current).
-    let (now_current, stale) = plan.read(store, &code).await?;
-    current = now_current;
+    let (current, stale) = plan.read(store, &code, usable).await?;
+    let mut current = as_kept(current);
     let started = std::time::Instant::now();
     let mut computed: Vec<(usize, Kept, KeptCommune)> = Vec::with_capacity(stale.len());
     for window in stale.chunks(BATCH * AT_ONCE) {
@@ -165,6 +167,86 @@ pub async fn communes(
     Ok(current)
 }
 
+/// Each unit's stored id, by index in the history.
+fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>) -> Vec<i64> {
+    let mut id_of = vec![0i64; history.all().len()];
+    for (id, at) in index_of {
+        if let Some(slot) = id_of.get_mut(*at) {
+            *slot = *id;
+        }
+    }
+    id_of
+}
+
+/// How complete the ID link is in each commune in force on `today` (the
+/// children born after `born_after` — under 16 — with a verified number,
+/// with a number not verified, with none), as `(stored id of the commune,
+/// …)` for the communes with such children. Kept per commune like the
+/// figures (counted today, so kept for today only) and computed again
+/// where a record changed.
+pub async fn link_counts(
+    store: &dyn Store,
+    today: chrono::NaiveDate,
+    born_after: chrono::NaiveDate,
+) -> Result<Vec<(i64, i64, i64, i64)>, StoreError> {
+    let (history, index_of) = history_of(store.units().await?);
+    let code = format!("ids-{today}");
+    let preimages = ind::preimages(&history, today);
+    let id_of = ids_by_index(&history, &index_of);
+    let plan = Plan {
+        preimages: &preimages,
+        id_of: &id_of,
+    };
+    let usable = |k: &KeptCommune| k.counts.len() == 3;
+    let (mut current, stale) = plan.read(store, &code, usable).await?;
+    if !stale.is_empty() {
+        let _only = REFRESH.lock().await;
+        let (now, stale) = plan.read(store, &code, usable).await?;
+        current = now;
+        let mut rows = Vec::with_capacity(stale.len());
+        for batch in stale.chunks(64) {
+            let units: Vec<i64> = batch
+                .iter()
+                .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
+                .map(|u| id_of[*u])
+                .collect();
+            let counts: HashMap<i64, [i64; 3]> = store
+                .link_counts_within(&units, born_after)
+                .await?
+                .into_iter()
+                .map(|(u, v, n, none)| (u, [v, n, none]))
+                .collect();
+            for s in batch {
+                let mut sum = [0i64; 3];
+                for u in preimages.get(&s.commune).into_iter().flatten() {
+                    if let Some(c) = counts.get(&id_of[*u]) {
+                        for (t, c) in sum.iter_mut().zip(c) {
+                            *t += c;
+                        }
+                    }
+                }
+                let row = KeptCommune {
+                    unit_id: id_of[s.commune],
+                    stamp: s.stamp.clone(),
+                    holds: sum.iter().any(|c| *c > 0),
+                    counts: sum.to_vec(),
+                };
+                rows.push((s.commune, row));
+            }
+        }
+        let kept: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
+        store.keep_figures(&code, &kept).await?;
+        current.extend(rows);
+    }
+    let mut out: Vec<(i64, i64, i64, i64)> = current
+        .into_values()
+        .filter(|k| k.holds)
+        .map(|k| (k.unit_id, k.counts[0], k.counts[1], k.counts[2]))
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// What a period's communes are made of.
 struct Plan<'a> {
     /// Each commune with the units whose records count under it.
@@ -185,7 +267,8 @@ impl Plan<'_> {
         &self,
         store: &dyn Store,
         code: &str,
-    ) -> Result<(HashMap<usize, Kept>, Vec<Stale>), StoreError> {
+        usable: fn(&KeptCommune) -> bool,
+    ) -> Result<(HashMap<usize, KeptCommune>, Vec<Stale>), StoreError> {
         let marks: HashMap<i64, i64> = store.figure_marks().await?.into_iter().collect();
         let kept: HashMap<i64, KeptCommune> = store
             .kept_figures(code)
@@ -204,13 +287,9 @@ impl Plan<'_> {
                 .collect::<Vec<_>>()
                 .join(";");
             let id = self.id_of[commune];
-            match kept
-                .get(&id)
-                .filter(|k| k.stamp == stamp)
-                .and_then(Kept::from_stored)
-            {
+            match kept.get(&id).filter(|k| k.stamp == stamp && usable(k)) {
                 Some(k) => {
-                    current.insert(commune, k);
+                    current.insert(commune, k.clone());
                 }
                 None => stale.push(Stale { commune, stamp }),
             }
