@@ -188,46 +188,67 @@ macro_rules! figures_sql {
                 let awareness_from = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(start);
                 let within = concat!("unit_id IN (", $units, ")");
                 // Each set is a union of indexed lookups (an `OR` across two
-                // indexes would read every row of the table instead).
-                // The children living under the units, and the records merged
-                // into them (whose records count for them).
-                let own = format!(
-                    "SELECT id FROM children WHERE {within} AND merged_into IS NULL
-                     UNION ALL SELECT m.id FROM children s JOIN children m ON m.merged_into = s.id
-                        WHERE s.{within} AND s.merged_into IS NULL"
-                );
+                // indexes would read every row of the table instead), and a
+                // child's rows are read only where an indicator can use them.
+                // The records living under the units, and those merged into
+                // them (whose records count for them), born in `$from..=$to`.
+                // `born_s` filters the merged records by their survivor's
+                // birth (the one the indicators read for them).
+                let own = |born: &str, born_s: &str| {
+                    format!(
+                        "SELECT id FROM children WHERE {within} AND merged_into IS NULL{born}
+                         UNION ALL SELECT m.id FROM children s JOIN children m ON m.merged_into = s.id
+                            WHERE s.{within} AND s.merged_into IS NULL{born_s}"
+                    )
+                };
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
                 // Grades 5 and 9 count under the school, whoever the pupil.
                 let school_rows = format!(
                     "SELECT id FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)"
                 );
-                let pupils = format!(
-                    "SELECT COALESCE(c.merged_into, c.id) FROM enrolments e JOIN children c ON c.id = e.child_id
-                     WHERE e.id IN ({school_rows})"
-                );
-                let loaded = format!(
-                    "SELECT id FROM children WHERE {within} AND merged_into IS NULL UNION {pupils}"
-                );
+                let pupil_rows = format!("SELECT c.id, c.merged_into FROM enrolments e JOIN children c ON c.id = e.child_id WHERE e.id IN ({school_rows})");
                 let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
-                let children = q(
-                    "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date",
-                    &format!("children WHERE id IN ({loaded}) AND merged_into IS NULL"),
+                const CHILD: &str = "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date";
+                let children = q(CHILD, &format!("children WHERE {within} AND merged_into IS NULL"));
+                // Pupils of the schools here who live elsewhere (or their
+                // survivors), for their enrolments to be placed.
+                let pupils = q(
+                    CHILD,
+                    &format!(
+                        "children WHERE id IN (SELECT COALESCE(p.merged_into, p.id) FROM ({pupil_rows}) p)
+                           AND merged_into IS NULL AND NOT {within}"
+                    ),
                 );
-                let merged = q("id, merged_into", &format!("children WHERE merged_into IN ({loaded})"));
+                let merged = q(
+                    "id, merged_into",
+                    &format!(
+                        "(SELECT m.id, m.merged_into FROM children s JOIN children m ON m.merged_into = s.id
+                            WHERE s.{within} AND s.merged_into IS NULL
+                          UNION SELECT p.id, p.merged_into FROM ({pupil_rows}) p WHERE p.merged_into IS NOT NULL) AS t"
+                    ),
+                );
+                // A measurement at 0–59 months in the period: born at most
+                // 1,826 days before the period's start (a merged record's
+                // measurements carry their own age: not filtered).
                 let measurements = q(
                     "child_id, measured_on, age_days, waz, f_waz, haz, f_haz",
                     &format!(
-                        "measurements WHERE child_id IN ({own}) AND measured_on >= $2 AND measured_on <= $3
-                           AND age_days <= 1826 AND (waz IS NOT NULL OR haz IS NOT NULL)"
+                        "measurements WHERE child_id IN ({}) AND measured_on >= $2 AND measured_on <= $3
+                           AND age_days <= 1826 AND (waz IS NOT NULL OR haz IS NOT NULL)",
+                        own(" AND date_of_birth >= $4", "")
                     ),
                 );
+                // Preschool counts for the five-year-olds (born in Y − 6).
                 let enrolments = q(
                     "child_id, school_code, level, grade, status",
                     &format!(
                         "enrolments WHERE id IN (
-                            SELECT id FROM enrolments WHERE child_id IN ({own}) AND school_year = $2
-                                AND (level = 'preschool' OR grade IN (5, 9))
-                            UNION {school_rows})"
+                            SELECT id FROM enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'
+                            UNION {school_rows})",
+                        own(
+                            " AND date_of_birth >= $3 AND date_of_birth <= $4",
+                            " AND s.date_of_birth >= $3 AND s.date_of_birth <= $4"
+                        )
                     ),
                 );
                 let schools = q(
@@ -239,16 +260,18 @@ macro_rules! figures_sql {
                     "event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely",
                     &format!("disasters WHERE {within}"),
                 );
+                // Participation counts for children of 6 to 15.
                 let participation = q(
                     "child_id, date, kind",
                     &format!(
-                        "participation WHERE child_id IN ({own}) AND date <= $3
-                           AND ((kind = 'awareness' AND date >= $4) OR (kind IN ('forum', 'club', 'council') AND date >= $2))"
+                        "participation WHERE child_id IN ({}) AND date <= $3
+                           AND ((kind = 'awareness' AND date >= $4) OR (kind IN ('forum', 'club', 'council') AND date >= $2))",
+                        own(" AND date_of_birth <= $5", " AND s.date_of_birth <= $5")
                     ),
                 );
                 let cases = q(
                     "child_id, reported_on, intervention_started_on",
-                    &format!("cases WHERE child_id IN ({own}) AND reported_on >= $2 AND reported_on <= $3"),
+                    &format!("cases WHERE child_id IN ({}) AND reported_on >= $2 AND reported_on <= $3", own("", "")),
                 );
                 enum Arg {
                     Text(String),
@@ -269,15 +292,31 @@ macro_rules! figures_sql {
                     }
                     $crate::indicators_sql::parse(q.fetch_one(pool).await?)
                 }
-                let year = [Arg::Text(school_year.to_string())];
+                use chrono::Datelike;
+                let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(start);
+                let year = reference.year();
+                let under_five_from = start - chrono::Duration::days(1827);
+                let five_year_olds = (day(year - 6, 1, 1), day(year - 6, 12, 31));
+                // Six at the reference date at the latest (born on or before
+                // the day six years earlier; a 29 February birthday a day on).
+                let six_by = day(year - 6, reference.month(), 28) + chrono::Duration::days(3);
+                let sy = [Arg::Text(school_year.to_string())];
                 let period = [Arg::Date(start), Arg::Date(reference)];
-                let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(awareness_from)];
-                let (c, x, m, e) = tokio::try_join!(
-                    fetch(db, &children, &units, &year),
-                    fetch(db, &merged, &units, &year),
-                    fetch(db, &measurements, &units, &period),
-                    fetch(db, &enrolments, &units, &year),
+                let measured = [Arg::Date(start), Arg::Date(reference), Arg::Date(under_five_from)];
+                let preschool = [
+                    Arg::Text(school_year.to_string()),
+                    Arg::Date(five_year_olds.0),
+                    Arg::Date(five_year_olds.1),
+                ];
+                let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(awareness_from), Arg::Date(six_by)];
+                let (mut c, pupils, x, m, e) = tokio::try_join!(
+                    fetch(db, &children, &units, &[]),
+                    fetch(db, &pupils, &units, &sy),
+                    fetch(db, &merged, &units, &sy),
+                    fetch(db, &measurements, &units, &measured),
+                    fetch(db, &enrolments, &units, &preschool),
                 )?;
+                c.extend(pupils);
                 let (s, a, d, p, k) = tokio::try_join!(
                     fetch(db, &schools, &units, &[]),
                     fetch(db, &assessments, &units, &[]),

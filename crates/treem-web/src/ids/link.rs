@@ -98,7 +98,10 @@ pub async fn kept_link_rows(
         crate::indicators::kept::link_counts(state.store.as_ref(), today, under_16_since(today))
             .await?;
     let within: std::collections::HashSet<i64> = ids.iter().copied().collect();
-    let counts = counts.into_iter().filter(|c| within.contains(&c.0)).collect();
+    let counts = counts
+        .into_iter()
+        .filter(|c| within.contains(&c.0))
+        .collect();
     Ok(rows_from(&state.units(), counts, today))
 }
 
