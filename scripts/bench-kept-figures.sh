@@ -65,12 +65,12 @@ run() { # label, command…
     /usr/bin/time -f "$label: %e s, %M KB" "$@" >/dev/null
   done
 }
-forget() { sqlite3 "$DB" "DELETE FROM commune_figures"; }
+forget() { sqlite3 -cmd ".timeout 10000" "$DB" "DELETE FROM commune_figures"; }
 echo "== treem indicators --year 2025 (the province and every unit under it)"
 for i in 1 2 3; do forget; /usr/bin/time -f "from nothing: %e s, %M KB" $BIN --data-dir "$DIR/data" indicators --year 2025 --format json >/dev/null; done
 run "current" $BIN --data-dir "$DIR/data" indicators --year 2025 --format json
 one_write() {
-  sqlite3 "$DB" "UPDATE measurements SET weight_kg = weight_kg + 0.1
+  sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE measurements SET weight_kg = weight_kg + 0.1
                  WHERE id = (SELECT m.id FROM measurements m JOIN children c ON c.id = m.child_id
                              ORDER BY c.unit_id DESC, m.id LIMIT 1)"
 }

@@ -91,12 +91,13 @@ pub async fn link_rows_of(
 /// reading a province's children on every view.
 pub async fn kept_link_rows(
     state: &AppState,
+    units: &crate::indicators::kept::Units,
     ids: &[i64],
     today: NaiveDate,
 ) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
+    let store = state.store.as_ref();
     let counts =
-        crate::indicators::kept::link_counts(state.store.as_ref(), today, under_16_since(today))
-            .await?;
+        crate::indicators::kept::link_counts(store, units, today, under_16_since(today)).await?;
     let within: std::collections::HashSet<i64> = ids.iter().copied().collect();
     let counts = counts
         .into_iter()

@@ -102,8 +102,9 @@ async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let period = period_of(&q)?;
-    let (report, history) = kept::report(state.store.as_ref(), period).await?;
-    let history = &history;
+    let kept_units = kept::Units::load(state.store.as_ref()).await?;
+    let report = kept::report_on(state.store.as_ref(), &kept_units, period).await?;
+    let history = &kept_units.history;
     let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
     let own = root(history, &user.account.scope_code, period);
     // `?unit=` looks at a unit within the user's own (any, for an
@@ -233,7 +234,8 @@ async fn dashboard(
                 .into_iter()
                 .filter_map(|u| index.id_of(u))
                 .collect();
-            let (rows, total) = crate::ids::kept_link_rows(&state, &ids, today).await?;
+            let (rows, total) =
+                crate::ids::kept_link_rows(&state, &kept_units, &ids, today).await?;
             (total.total() > 0).then_some((rows, total))
         }
         None => None,

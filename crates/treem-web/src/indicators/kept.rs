@@ -26,10 +26,27 @@ const BATCH: usize = 4;
 /// Loads under way at once when many communes are stale.
 const AT_ONCE: usize = 2;
 
-/// One process recomputes stale communes at a time; the others wait for
-/// it and then find them current (no stampede of 32 dashboards computing
-/// the same communes).
-static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// One recomputation of a database's period at a time in a process (no
+/// stampede of 32 dashboards computing the same communes), by store and
+/// period.
+type Locks = HashMap<(usize, String), std::sync::Arc<tokio::sync::Mutex<()>>>;
+static REFRESH: std::sync::Mutex<Option<Locks>> = std::sync::Mutex::new(None);
+
+fn refresh_lock(store: &dyn Store, code: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    let key = (
+        std::ptr::from_ref(store).cast::<()>() as usize,
+        code.to_string(),
+    );
+    let mut locks = match REFRESH.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    locks
+        .get_or_insert_with(HashMap::new)
+        .entry(key)
+        .or_default()
+        .clone()
+}
 
 /// A commune's kept counts as the figures need them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,18 +100,44 @@ pub async fn report(
     store: &dyn Store,
     period: Period,
 ) -> Result<(Report, UnitHistory), StoreError> {
-    let (history, index_of) = history_of(store.units().await?);
+    let units = Units::load(store).await?;
+    let report = report_on(store, &units, period).await?;
+    Ok((report, units.history))
+}
+
+/// The stored units as the kept figures read them: their history and each
+/// stored id's index in it (read from the store: a unit file loaded a
+/// moment ago counts at once).
+pub struct Units {
+    pub history: UnitHistory,
+    pub index_of: HashMap<i64, usize>,
+}
+
+impl Units {
+    pub async fn load(store: &dyn Store) -> Result<Units, StoreError> {
+        let (history, index_of) = history_of(store.units().await?);
+        Ok(Units { history, index_of })
+    }
+}
+
+/// [`report`] with the units already read.
+pub async fn report_on(
+    store: &dyn Store,
+    units: &Units,
+    period: Period,
+) -> Result<Report, StoreError> {
+    let (history, index_of) = (&units.history, &units.index_of);
     let stored_targets = store.targets().await?;
     let targets = targets_of(&stored_targets);
     let programme = programme::load(store, period, &stored_targets).await?;
-    let communes = communes(store, &history, &index_of, period).await?;
+    let communes = communes(store, history, index_of, period).await?;
     let holding: Vec<(usize, &Kept)> = communes
         .iter()
         .filter(|(_, k)| k.holds)
         .map(|(c, k)| (*c, k))
         .collect();
     let figures = ind::sum_communes(
-        &history,
+        history,
         holding.iter().map(|(c, k)| (*c, &k.counts)),
         period.reference_date(),
     );
@@ -103,13 +146,12 @@ pub async fn report(
         .filter_map(|(c, k)| Some((*c, k.registry?)))
         .collect();
     let basis = Basis {
-        history: &history,
-        index_of: &index_of,
+        history,
+        index_of,
         targets: &targets,
         programme: &programme,
     };
-    let report = judge_with(basis, registry, period, figures);
-    Ok((report, history))
+    Ok(judge_with(basis, registry, period, figures))
 }
 
 /// Each commune valid on the reference date with its kept counts, the
@@ -138,7 +180,26 @@ pub async fn communes(
     if stale.is_empty() {
         return Ok(as_kept(current));
     }
-    let _only = REFRESH.lock().await;
+    let lock = refresh_lock(store, &code);
+    let _only = match lock.try_lock() {
+        Ok(guard) => guard,
+        Err(_) => {
+            // Another reader is computing them: meanwhile a commune kept
+            // before is shown as it was kept — a moment behind its last
+            // write, as a replica would be — and one never kept is waited
+            // for.
+            let previous: Option<Vec<(usize, Kept)>> = stale
+                .iter()
+                .map(|s| Some((s.commune, Kept::from_stored(s.previous.as_ref()?)?)))
+                .collect();
+            if let Some(previous) = previous {
+                let mut out = as_kept(current);
+                out.extend(previous);
+                return Ok(out);
+            }
+            lock.lock().await
+        }
+    };
     // Another reader may have computed them meanwhile; the marks read now,
     // before the records, are the ones the new counts are kept with (a
     // write after them makes the counts stale again, never wrongly current).
@@ -186,13 +247,14 @@ fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>) -> Vec<i6
 /// where a record changed.
 pub async fn link_counts(
     store: &dyn Store,
+    units: &Units,
     today: chrono::NaiveDate,
     born_after: chrono::NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, i64)>, StoreError> {
-    let (history, index_of) = history_of(store.units().await?);
+    let (history, index_of) = (&units.history, &units.index_of);
     let code = format!("ids-{today}");
-    let preimages = ind::preimages(&history, today);
-    let id_of = ids_by_index(&history, &index_of);
+    let preimages = ind::preimages(history, today);
+    let id_of = ids_by_index(history, index_of);
     let plan = Plan {
         preimages: &preimages,
         id_of: &id_of,
@@ -200,7 +262,8 @@ pub async fn link_counts(
     let usable = |k: &KeptCommune| k.counts.len() == 3;
     let (mut current, stale) = plan.read(store, &code, usable).await?;
     if !stale.is_empty() {
-        let _only = REFRESH.lock().await;
+        let lock = refresh_lock(store, &code);
+        let _only = lock.lock().await;
         let (now, stale) = plan.read(store, &code, usable).await?;
         current = now;
         let mut rows = Vec::with_capacity(stale.len());
@@ -255,10 +318,12 @@ struct Plan<'a> {
     id_of: &'a [i64],
 }
 
-/// A commune to compute again, with the stamp its counts will be kept at.
+/// A commune to compute again, with the stamp its counts will be kept at
+/// (and what was kept for it before, if anything).
 struct Stale {
     commune: usize,
     stamp: String,
+    previous: Option<KeptCommune>,
 }
 
 impl Plan<'_> {
@@ -291,7 +356,11 @@ impl Plan<'_> {
                 Some(k) => {
                     current.insert(commune, k.clone());
                 }
-                None => stale.push(Stale { commune, stamp }),
+                None => stale.push(Stale {
+                    commune,
+                    stamp,
+                    previous: kept.get(&id).cloned(),
+                }),
             }
         }
         // Neighbours together: a batch's communes share schools and pupils.

@@ -357,7 +357,10 @@ async fn link_counts_equal_live(app: TestApp) {
             treem_web::ids::link_rows_of(store, &units, &treem_store::Scope::All, today)
                 .await
                 .unwrap();
-        let kept = kept::link_counts(store, today, since).await.unwrap();
+        let kept_units = kept::Units::load(store).await.unwrap();
+        let kept = kept::link_counts(store, &kept_units, today, since)
+            .await
+            .unwrap();
         let mut by_code: Vec<(String, [i64; 3])> = kept
             .iter()
             .map(|(id, v, u, n)| (units.by_id(*id).unwrap().code.clone(), [*v, *u, *n]))
