@@ -261,9 +261,25 @@ pub async fn link_counts(
     };
     let usable = |k: &KeptCommune| k.counts.len() == 3;
     let (mut current, stale) = plan.read(store, &code, usable).await?;
-    if !stale.is_empty() {
-        let lock = refresh_lock(store, &code);
-        let _only = lock.lock().await;
+    // While another reader computes them, the counts kept before serve.
+    let lock = refresh_lock(store, &code);
+    let guard = match lock.try_lock() {
+        Err(_)
+            if stale
+                .iter()
+                .all(|s| s.previous.as_ref().is_some_and(usable)) =>
+        {
+            current.extend(
+                stale
+                    .iter()
+                    .filter_map(|s| Some((s.commune, s.previous.clone()?))),
+            );
+            None
+        }
+        Ok(guard) => Some(guard),
+        Err(_) => Some(lock.lock().await),
+    };
+    if guard.is_some() && !stale.is_empty() {
         let (now, stale) = plan.read(store, &code, usable).await?;
         current = now;
         let mut rows = Vec::with_capacity(stale.len());
