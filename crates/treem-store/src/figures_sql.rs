@@ -159,11 +159,7 @@ macro_rules! figures_sql {
                 // Found by unit: `$not_indexed` keeps SQLite from the link's
                 // own index, which would read a province's children.
                 Ok(sqlx::query_as(concat!(
-                    "SELECT unit_id,
-                        SUM(CASE WHEN national_id <> '' AND national_id_verified = national_id THEN 1 ELSE 0 END),
-                        SUM(CASE WHEN national_id <> '' AND (national_id_verified IS NULL OR national_id_verified <> national_id)
-                            THEN 1 ELSE 0 END),
-                        SUM(CASE WHEN national_id IS NULL OR national_id = '' THEN 1 ELSE 0 END)
+                    "SELECT unit_id, ", $crate::ids_sql::link_sums!(), "
                      FROM children
                      WHERE unit_id IN (", $units, ") AND merged_into IS NULL
                        AND ", $not_indexed, "status = 'active' AND ", $not_indexed, "date_of_birth > $2

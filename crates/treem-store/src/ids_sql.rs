@@ -87,6 +87,19 @@ pub trait IdStore: Send + Sync {
     ) -> StoreResult<usize>;
 }
 
+/// The three counts of the ID link's figure per unit (a verified number,
+/// one not verified, none), as SQL (shared with the kept figures).
+macro_rules! link_sums {
+    () => {
+        "SUM(CASE WHEN national_id <> '' AND national_id_verified = national_id THEN 1 ELSE 0 END),
+         SUM(CASE WHEN national_id <> '' AND (national_id_verified IS NULL OR national_id_verified <> national_id)
+            THEN 1 ELSE 0 END),
+         SUM(CASE WHEN national_id IS NULL OR national_id = '' THEN 1 ELSE 0 END)"
+    };
+}
+
+pub(crate) use link_sums;
+
 /// Expands into a backend's `IdStore` implementation.
 macro_rules! ids_sql {
     ($store:ty, ids_in: $ids:literal, codes_in: $codes:literal) => {
@@ -125,11 +138,7 @@ macro_rules! ids_sql {
             ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
                 let (all, ids) = scope.as_params();
                 Ok(sqlx::query_as(concat!(
-                    "SELECT unit_id,
-                        SUM(CASE WHEN national_id <> '' AND national_id_verified = national_id THEN 1 ELSE 0 END),
-                        SUM(CASE WHEN national_id <> '' AND (national_id_verified IS NULL OR national_id_verified <> national_id)
-                            THEN 1 ELSE 0 END),
-                        SUM(CASE WHEN national_id IS NULL OR national_id = '' THEN 1 ELSE 0 END)
+                    "SELECT unit_id, ", $crate::ids_sql::link_sums!(), "
                      FROM children
                      WHERE merged_into IS NULL AND status = 'active' AND date_of_birth > $3
                        AND ($1 OR unit_id IN (", $ids, "))

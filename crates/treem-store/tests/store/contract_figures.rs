@@ -18,6 +18,28 @@ async fn marks(store: &Arc<dyn Store>) -> HashMap<i64, i64> {
     store.figure_marks().await.unwrap().into_iter().collect()
 }
 
+/// The child's record written as a form would, one field changed.
+async fn update(
+    store: &Arc<dyn Store>,
+    id: i64,
+    child: &treem_domain::child::Child,
+    unit: i64,
+    field: &str,
+) {
+    let version = store.child(id).await.unwrap().unwrap().version;
+    store
+        .update_child(
+            id,
+            version,
+            child,
+            unit,
+            &[field.into()],
+            ev("child_updated"),
+        )
+        .await
+        .unwrap();
+}
+
 async fn a_write_marks_its_unit_only(store: Arc<dyn Store>) {
     let (rows, ids) = demo_children(&store, 30, 7).await;
     let before = marks(&store).await;
@@ -25,34 +47,12 @@ async fn a_write_marks_its_unit_only(store: Arc<dyn Store>) {
     let at = 0;
     let mut child = rows[at].0.clone();
     child.full_name = format!("{} Thị", child.full_name);
-    let version = store.child(ids[at]).await.unwrap().unwrap().version;
-    store
-        .update_child(
-            ids[at],
-            version,
-            &child,
-            rows[at].1,
-            &["full_name".into()],
-            ev("child_updated"),
-        )
-        .await
-        .unwrap();
+    update(&store, ids[at], &child, rows[at].1, "full_name").await;
     assert_eq!(marks(&store).await, before, "a name marked figures stale");
     // Her birth registration is: her unit alone is marked.
     let mut child = child.clone();
     child.birth_registered = Some(!child.birth_registered.unwrap_or(false));
-    let version = store.child(ids[at]).await.unwrap().unwrap().version;
-    store
-        .update_child(
-            ids[at],
-            version,
-            &child,
-            rows[at].1,
-            &["birth_registered".into()],
-            ev("child_updated"),
-        )
-        .await
-        .unwrap();
+    update(&store, ids[at], &child, rows[at].1, "birth_registered").await;
     let after = marks(&store).await;
     let changed: Vec<i64> = after
         .iter()
@@ -65,18 +65,7 @@ async fn a_write_marks_its_unit_only(store: Arc<dyn Store>) {
     assert_eq!(marks(&store).await, after);
     // And a write after the fold still changes the mark.
     child.birth_registered = Some(!child.birth_registered.unwrap_or(false));
-    let version = store.child(ids[at]).await.unwrap().unwrap().version;
-    store
-        .update_child(
-            ids[at],
-            version,
-            &child,
-            rows[at].1,
-            &["birth_registered".into()],
-            ev("child_updated"),
-        )
-        .await
-        .unwrap();
+    update(&store, ids[at], &child, rows[at].1, "birth_registered").await;
     assert_ne!(marks(&store).await[&rows[at].1], after[&rows[at].1]);
 }
 
