@@ -176,56 +176,30 @@ pub async fn communes(
             .filter_map(|(c, k)| Some((c, Kept::from_stored(&k)?)))
             .collect()
     };
-    let (current, stale) = plan.read(store, &code, usable).await?;
-    if stale.is_empty() {
-        return Ok(as_kept(current));
-    }
-    let lock = refresh_lock(store, &code);
-    let _only = match lock.try_lock() {
-        Ok(guard) => guard,
-        Err(_) => {
-            // Another reader is computing them: meanwhile a commune kept
-            // before is shown as it was kept — a moment behind its last
-            // write, as a replica would be — and one never kept is waited
-            // for.
-            let previous: Option<Vec<(usize, Kept)>> = stale
-                .iter()
-                .map(|s| Some((s.commune, Kept::from_stored(s.previous.as_ref()?)?)))
-                .collect();
-            if let Some(previous) = previous {
-                let mut out = as_kept(current);
-                out.extend(previous);
-                return Ok(out);
-            }
-            lock.lock().await
-        }
+    let (mut current, stale, _only) = match plan.begin(store, &code, usable).await? {
+        Found::Current(current) => return Ok(as_kept(current)),
+        Found::Stale(current, stale, only) => (current, stale, only),
     };
-    // Another reader may have computed them meanwhile; the marks read now,
-    // before the records, are the ones the new counts are kept with (a
-    // write after them makes the counts stale again, never wrongly current).
-    let (current, stale) = plan.read(store, &code, usable).await?;
-    let mut current = as_kept(current);
     let started = std::time::Instant::now();
-    let mut computed: Vec<(usize, Kept, KeptCommune)> = Vec::with_capacity(stale.len());
+    let mut rows: Vec<(usize, KeptCommune)> = Vec::with_capacity(stale.len());
     for window in stale.chunks(BATCH * AT_ONCE) {
         let mut loads = Vec::with_capacity(AT_ONCE);
         for batch in window.chunks(BATCH) {
             loads.push(compute(store, history, index_of, &plan, period, batch));
         }
         for done in futures_util::future::try_join_all(loads).await? {
-            computed.extend(done);
+            rows.extend(done);
         }
     }
-    let rows: Vec<KeptCommune> = computed.iter().map(|(_, _, r)| r.clone()).collect();
-    store.keep_figures(&code, &rows).await?;
+    plan.keep(store, &code, &rows).await?;
     // Counts only: no name, no unit (the timing is what `scripts/` reads).
     tracing::debug!(
         communes = rows.len(),
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "recomputed kept figures"
     );
-    current.extend(computed.into_iter().map(|(c, k, _)| (c, k)));
-    Ok(current)
+    current.extend(rows);
+    Ok(as_kept(current))
 }
 
 /// Each unit's stored id, by index in the history.
@@ -260,63 +234,43 @@ pub async fn link_counts(
         id_of: &id_of,
     };
     let usable = |k: &KeptCommune| k.counts.len() == 3;
-    let (mut current, stale) = plan.read(store, &code, usable).await?;
-    // While another reader computes them, the counts kept before serve.
-    let lock = refresh_lock(store, &code);
-    let guard = match lock.try_lock() {
-        Err(_)
-            if stale
-                .iter()
-                .all(|s| s.previous.as_ref().is_some_and(usable)) =>
-        {
-            current.extend(
-                stale
-                    .iter()
-                    .filter_map(|s| Some((s.commune, s.previous.clone()?))),
-            );
-            None
-        }
-        Ok(guard) => Some(guard),
-        Err(_) => Some(lock.lock().await),
+    let (mut current, stale, _only) = match plan.begin(store, &code, usable).await? {
+        Found::Current(current) => (current, Vec::new(), None),
+        Found::Stale(current, stale, only) => (current, stale, Some(only)),
     };
-    if guard.is_some() && !stale.is_empty() {
-        let (now, stale) = plan.read(store, &code, usable).await?;
-        current = now;
-        let mut rows = Vec::with_capacity(stale.len());
-        for batch in stale.chunks(64) {
-            let units: Vec<i64> = batch
-                .iter()
-                .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
-                .map(|u| id_of[*u])
-                .collect();
-            let counts: HashMap<i64, [i64; 3]> = store
-                .link_counts_within(&units, born_after)
-                .await?
-                .into_iter()
-                .map(|(u, v, n, none)| (u, [v, n, none]))
-                .collect();
-            for s in batch {
-                let mut sum = [0i64; 3];
-                for u in preimages.get(&s.commune).into_iter().flatten() {
-                    if let Some(c) = counts.get(&id_of[*u]) {
-                        for (t, c) in sum.iter_mut().zip(c) {
-                            *t += c;
-                        }
+    let mut rows = Vec::with_capacity(stale.len());
+    for batch in stale.chunks(64) {
+        let units: Vec<i64> = batch
+            .iter()
+            .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
+            .map(|u| id_of[*u])
+            .collect();
+        let counts: HashMap<i64, [i64; 3]> = store
+            .link_counts_within(&units, born_after)
+            .await?
+            .into_iter()
+            .map(|(u, v, n, none)| (u, [v, n, none]))
+            .collect();
+        for s in batch {
+            let mut sum = [0i64; 3];
+            for u in preimages.get(&s.commune).into_iter().flatten() {
+                if let Some(c) = counts.get(&id_of[*u]) {
+                    for (t, c) in sum.iter_mut().zip(c) {
+                        *t += c;
                     }
                 }
-                let row = KeptCommune {
-                    unit_id: id_of[s.commune],
-                    stamp: s.stamp.clone(),
-                    holds: sum.iter().any(|c| *c > 0),
-                    counts: sum.to_vec(),
-                };
-                rows.push((s.commune, row));
             }
+            let row = KeptCommune {
+                unit_id: id_of[s.commune],
+                stamp: s.stamp.clone(),
+                holds: sum.iter().any(|c| *c > 0),
+                counts: sum.to_vec(),
+            };
+            rows.push((s.commune, row));
         }
-        let kept: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
-        store.keep_figures(&code, &kept).await?;
-        current.extend(rows);
     }
+    plan.keep(store, &code, &rows).await?;
+    current.extend(rows);
     let mut out: Vec<(i64, i64, i64, i64)> = current
         .into_values()
         .filter(|k| k.holds)
@@ -334,6 +288,18 @@ struct Plan<'a> {
     id_of: &'a [i64],
 }
 
+/// What a reader finds: every commune current (or, while another reader
+/// computes the stale ones, their counts as kept before), or the stale
+/// communes to compute with the process's lock on them held.
+enum Found {
+    Current(HashMap<usize, KeptCommune>),
+    Stale(
+        HashMap<usize, KeptCommune>,
+        Vec<Stale>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
+}
+
 /// A commune to compute again, with the stamp its counts will be kept at
 /// (and what was kept for it before, if anything).
 struct Stale {
@@ -343,6 +309,60 @@ struct Stale {
 }
 
 impl Plan<'_> {
+    /// The kept counts of a period (`code`), current or to compute.
+    async fn begin(
+        &self,
+        store: &dyn Store,
+        code: &str,
+        usable: fn(&KeptCommune) -> bool,
+    ) -> Result<Found, StoreError> {
+        let (mut current, stale) = self.read(store, code, usable).await?;
+        if stale.is_empty() {
+            return Ok(Found::Current(current));
+        }
+        let lock = refresh_lock(store, code);
+        let only = match lock.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            // Another reader is computing them: meanwhile a commune kept
+            // before is shown as it was kept — a moment behind its last
+            // write, as a replica would be — and one never kept is waited
+            // for.
+            Err(_)
+                if stale
+                    .iter()
+                    .all(|s| s.previous.as_ref().is_some_and(usable)) =>
+            {
+                current.extend(
+                    stale
+                        .into_iter()
+                        .filter_map(|s| Some((s.commune, s.previous?))),
+                );
+                return Ok(Found::Current(current));
+            }
+            Err(_) => lock.lock_owned().await,
+        };
+        // Another reader may have computed them meanwhile; the marks read
+        // now, before the records, are the ones the new counts are kept with
+        // (a write after them makes the counts stale again, never wrongly
+        // current).
+        let (current, stale) = self.read(store, code, usable).await?;
+        Ok(Found::Stale(current, stale, only))
+    }
+
+    /// Keeps the counts computed.
+    async fn keep(
+        &self,
+        store: &dyn Store,
+        code: &str,
+        rows: &[(usize, KeptCommune)],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
+        store.keep_figures(code, &rows).await
+    }
+
     /// The communes whose kept counts are current, and the others.
     async fn read(
         &self,
@@ -393,7 +413,7 @@ async fn compute(
     plan: &Plan<'_>,
     period: Period,
     batch: &[Stale],
-) -> Result<Vec<(usize, Kept, KeptCommune)>, StoreError> {
+) -> Result<Vec<(usize, KeptCommune)>, StoreError> {
     let mut units: Vec<i64> = batch
         .iter()
         .flat_map(|s| plan.preimages.get(&s.commune).into_iter().flatten())
@@ -422,8 +442,10 @@ async fn compute(
                 counts,
                 registry: registry.get(&s.commune).copied(),
             };
-            let row = kept.to_stored(plan.id_of[s.commune], s.stamp.clone());
-            (s.commune, kept, row)
+            (
+                s.commune,
+                kept.to_stored(plan.id_of[s.commune], s.stamp.clone()),
+            )
         })
         .collect())
 }
