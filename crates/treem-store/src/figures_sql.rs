@@ -181,70 +181,60 @@ macro_rules! figures_sql {
                 let db = self.reader();
                 let units = serde_json::to_string(units)
                     .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
-                let awareness_from = chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or(start);
                 let within = concat!("unit_id IN (", $units, ")");
-                // Each set is a union of indexed lookups (an `OR` across two
-                // indexes would read every row of the table instead), and a
-                // child's rows are read only where an indicator can use them.
-                // The records living under the units, and those merged into
-                // them (whose records count for them), born in `$from..=$to`.
-                // `born_s` filters the merged records by their survivor's
-                // birth (the one the indicators read for them).
-                let own = |born: &str, born_s: &str| {
-                    format!(
-                        "SELECT id FROM children WHERE {within} AND merged_into IS NULL{born}
-                         UNION ALL SELECT m.id FROM children s JOIN children m ON m.merged_into = s.id
-                            WHERE s.{within} AND s.merged_into IS NULL{born_s}"
-                    )
-                };
+                // The children's ids found first, the rows of each child table
+                // are then read for a list of ids (one indexed lookup each;
+                // an `OR` across two indexes would read every row of the
+                // table instead), a child's rows only where an indicator can
+                // use them.
+                let ids_in = |p: &str| $units.replace("$1", p);
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
+                let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
                 // Grades 5 and 9 count under the school, whoever the pupil.
                 let school_rows = format!(
                     "SELECT id FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)"
                 );
-                let pupil_rows = format!("SELECT c.id, c.merged_into FROM enrolments e JOIN children c ON c.id = e.child_id WHERE e.id IN ({school_rows})");
-                let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
+                // The pupils of those rows (and whose records they are merged
+                // into, if so).
+                let pupil_rows = q(
+                    "c.id, c.merged_into",
+                    &format!("enrolments e JOIN children c ON c.id = e.child_id WHERE e.id IN ({school_rows})"),
+                );
                 const CHILD: &str = "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date";
                 let children = q(CHILD, &format!("children WHERE {within} AND merged_into IS NULL"));
                 // Pupils of the schools here who live elsewhere (or their
-                // survivors), for their enrolments to be placed.
+                // survivors; their ids bound as `$1`, the units as `$2`), for
+                // their enrolments to be placed.
                 let pupils = q(
                     CHILD,
                     &format!(
-                        "children WHERE id IN (SELECT COALESCE(p.merged_into, p.id) FROM ({pupil_rows}) p)
-                           AND merged_into IS NULL AND NOT {within}"
+                        "children WHERE id IN ({}) AND merged_into IS NULL AND NOT unit_id IN ({})",
+                        $units,
+                        ids_in("$2")
                     ),
                 );
+                // The records merged into the children here (whose records
+                // count for them: kept where the survivor is one of
+                // `children`), and the pupils' merged records.
                 let merged = q(
                     "id, merged_into",
-                    &format!(
-                        "(SELECT m.id, m.merged_into FROM children s JOIN children m ON m.merged_into = s.id
-                            WHERE s.{within} AND s.merged_into IS NULL
-                          UNION SELECT p.id, p.merged_into FROM ({pupil_rows}) p WHERE p.merged_into IS NOT NULL) AS t"
-                    ),
+                    &format!("children WHERE merged_into IN (SELECT id FROM children WHERE {within})"),
                 );
-                // A measurement at 0–59 months in the period: born at most
-                // 1,826 days before the period's start (a merged record's
-                // measurements carry their own age: not filtered).
+                // A measurement at 0–59 months in the period.
                 let measurements = q(
                     "child_id, measured_on, age_days, waz, f_waz, haz, f_haz",
-                    &format!(
-                        "measurements WHERE child_id IN ({}) AND measured_on >= $2 AND measured_on <= $3
-                           AND age_days <= 1826 AND (waz IS NOT NULL OR haz IS NOT NULL)",
-                        own(" AND date_of_birth >= $4", "")
-                    ),
-                );
-                // Preschool counts for the five-year-olds (born in Y − 6).
+                    "measurements WHERE child_id IN (" ,
+                ) + $units + ") AND measured_on >= $2 AND measured_on <= $3
+                           AND age_days <= 1826 AND (waz IS NOT NULL OR haz IS NOT NULL)";
+                // Preschool (of the ids: the five-year-olds), and the school
+                // rows.
                 let enrolments = q(
                     "child_id, school_code, level, grade, status",
                     &format!(
                         "enrolments WHERE id IN (
                             SELECT id FROM enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'
                             UNION {school_rows})",
-                        own(
-                            " AND date_of_birth >= $3 AND date_of_birth <= $4",
-                            " AND s.date_of_birth >= $3 AND s.date_of_birth <= $4"
-                        )
+                        ids_in("$3")
                     ),
                 );
                 let schools = q(
@@ -256,19 +246,11 @@ macro_rules! figures_sql {
                     "event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely",
                     &format!("disasters WHERE {within}"),
                 );
-                // Participation counts for children of 6 to 15.
-                let participation = q(
-                    "child_id, date, kind",
-                    &format!(
-                        "participation WHERE child_id IN ({}) AND date <= $3
-                           AND ((kind = 'awareness' AND date >= $4) OR (kind IN ('forum', 'club', 'council') AND date >= $2))",
-                        own(" AND date_of_birth <= $5", " AND s.date_of_birth <= $5")
-                    ),
-                );
-                let cases = q(
-                    "child_id, reported_on, intervention_started_on",
-                    &format!("cases WHERE child_id IN ({}) AND reported_on >= $2 AND reported_on <= $3", own("", "")),
-                );
+                let participation = q("child_id, date, kind", "participation WHERE child_id IN (") + $units
+                    + ") AND date <= $3
+                       AND ((kind = 'awareness' AND date >= $4) OR (kind IN ('forum', 'club', 'council') AND date >= $2))";
+                let cases = q("child_id, reported_on, intervention_started_on", "cases WHERE child_id IN (")
+                    + $units + ") AND reported_on >= $2 AND reported_on <= $3";
                 enum Arg {
                     Text(String),
                     Date(chrono::NaiveDate),
@@ -276,10 +258,10 @@ macro_rules! figures_sql {
                 async fn fetch<T: serde::de::DeserializeOwned>(
                     pool: &sqlx::Pool<$db>,
                     sql: &str,
-                    units: &str,
+                    first: &str,
                     args: &[Arg],
                 ) -> $crate::StoreResult<Vec<T>> {
-                    let mut q = sqlx::query_scalar::<_, Option<String>>(sql).bind(units.to_string());
+                    let mut q = sqlx::query_scalar::<_, Option<String>>(sql).bind(first.to_string());
                     for a in args {
                         q = match a {
                             Arg::Text(t) => q.bind(t.clone()),
@@ -288,38 +270,31 @@ macro_rules! figures_sql {
                     }
                     $crate::indicators_sql::parse(q.fetch_one(pool).await?)
                 }
-                use chrono::Datelike;
-                let day = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(start);
-                let year = reference.year();
-                let under_five_from = start - chrono::Duration::days(1827);
-                let five_year_olds = (day(year - 6, 1, 1), day(year - 6, 12, 31));
-                // Six at the reference date at the latest (born on or before
-                // the day six years earlier; a 29 February birthday a day on).
-                let six_by = day(year - 6, reference.month(), 28) + chrono::Duration::days(3);
+                let ages = $crate::figures_sql::Ages::of(start, reference);
                 let sy = [Arg::Text(school_year.to_string())];
-                let period = [Arg::Date(start), Arg::Date(reference)];
-                let measured = [Arg::Date(start), Arg::Date(reference), Arg::Date(under_five_from)];
-                let preschool = [
-                    Arg::Text(school_year.to_string()),
-                    Arg::Date(five_year_olds.0),
-                    Arg::Date(five_year_olds.1),
-                ];
-                let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(awareness_from), Arg::Date(six_by)];
-                let (mut c, pupils, x, m, e) = tokio::try_join!(
+                let (mut c, pupil_rows, x, s, a, d) = tokio::try_join!(
                     fetch(db, &children, &units, &[]),
-                    fetch(db, &pupils, &units, &sy),
-                    fetch(db, &merged, &units, &sy),
-                    fetch(db, &measurements, &units, &measured),
-                    fetch(db, &enrolments, &units, &preschool),
-                )?;
-                c.extend(pupils);
-                let (s, a, d, p, k) = tokio::try_join!(
+                    fetch::<(i64, Option<i64>)>(db, &pupil_rows, &units, &sy),
+                    fetch(db, &merged, &units, &[]),
                     fetch(db, &schools, &units, &[]),
                     fetch(db, &assessments, &units, &[]),
                     fetch(db, &disasters, &units, &[]),
-                    fetch(db, &participation, &units, &active),
-                    fetch(db, &cases, &units, &period),
                 )?;
+                let (pupil_ids, pupils_merged) = $crate::figures_sql::pupils(pupil_rows)?;
+                let x = $crate::figures_sql::merged_into(&c, x, pupils_merged);
+                let lists = ages.lists(&c, &x)?;
+                let period = [Arg::Date(start), Arg::Date(reference)];
+                let preschool = [Arg::Text(school_year.to_string()), Arg::Text(lists.preschool)];
+                let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(ages.awareness_from)];
+                let within_units = [Arg::Text(units.clone())];
+                let (pupils, m, e, p, k) = tokio::try_join!(
+                    fetch(db, &pupils, &pupil_ids, &within_units),
+                    fetch(db, &measurements, &lists.measured, &period),
+                    fetch(db, &enrolments, &units, &preschool),
+                    fetch(db, &participation, &lists.active, &active),
+                    fetch(db, &cases, &lists.all, &period),
+                )?;
+                c.extend(pupils);
                 Ok($crate::indicators_sql::assemble(c, x, m, e, s, a, d, p, k))
             }
         }
@@ -327,3 +302,110 @@ macro_rules! figures_sql {
 }
 
 pub(crate) use figures_sql;
+
+/// The merged records whose records count here: those merged into one of
+/// `children` (`own`, read as merged into any child here, merged or not),
+/// and the pupils' (`pupils`), once each.
+pub(crate) fn merged_into(
+    children: &[crate::indicators_sql::ChildTuple],
+    own: Vec<crate::indicators_sql::MergedTuple>,
+    pupils: Vec<crate::indicators_sql::MergedTuple>,
+) -> Vec<crate::indicators_sql::MergedTuple> {
+    let here: std::collections::HashSet<i64> = children.iter().map(|c| c.0).collect();
+    let mut merged: Vec<_> = own
+        .into_iter()
+        .filter(|(_, into)| here.contains(into))
+        .chain(pupils)
+        .collect();
+    merged.sort_unstable();
+    merged.dedup();
+    merged
+}
+
+/// The ids of the pupils' records to read (each pupil's, or her survivor's)
+/// as a JSON array, and the pupils' records merged into another.
+pub(crate) fn pupils(
+    rows: Vec<(i64, Option<i64>)>,
+) -> StoreResult<(String, Vec<crate::indicators_sql::MergedTuple>)> {
+    let mut ids: Vec<i64> = rows.iter().map(|(id, into)| into.unwrap_or(*id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let merged = rows
+        .into_iter()
+        .filter_map(|(id, into)| Some((id, into?)))
+        .collect();
+    let ids =
+        serde_json::to_string(&ids).map_err(|e| crate::StoreError::Corrupt(format!("ids: {e}")))?;
+    Ok((ids, merged))
+}
+
+/// The birth dates a commune's children are read within, for a period
+/// (`start..=reference`).
+pub(crate) struct Ages {
+    /// A measurement at 0–59 months in the period: born at most 1,826 days
+    /// before the period's start.
+    under_five_from: NaiveDate,
+    /// Preschool counts for the five-year-olds (born in Y − 6).
+    five_year_olds: (NaiveDate, NaiveDate),
+    /// Participation counts for children of 6 to 15: six at the reference
+    /// date at the latest (born on or before the day six years earlier; a
+    /// 29 February birthday a day on).
+    six_by: NaiveDate,
+    /// Awareness sessions count from 2021.
+    pub(crate) awareness_from: NaiveDate,
+}
+
+/// The ids whose rows are read from each child table, as JSON arrays.
+pub(crate) struct Lists {
+    pub(crate) measured: String,
+    pub(crate) preschool: String,
+    pub(crate) active: String,
+    pub(crate) all: String,
+}
+
+impl Ages {
+    pub(crate) fn of(start: NaiveDate, reference: NaiveDate) -> Ages {
+        use chrono::Datelike;
+        let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(start);
+        let year = reference.year();
+        Ages {
+            under_five_from: start - chrono::Duration::days(1827),
+            five_year_olds: (day(year - 6, 1, 1), day(year - 6, 12, 31)),
+            six_by: day(year - 6, reference.month(), 28) + chrono::Duration::days(3),
+            awareness_from: day(2021, 1, 1),
+        }
+    }
+
+    /// Each list: the children living here (`children`: none merged) born
+    /// within its dates, with the records merged into them (`merged`, whose
+    /// records count for them) by their survivor's birth — except the
+    /// measurements, where a merged record's rows carry their own age.
+    pub(crate) fn lists(
+        &self,
+        children: &[crate::indicators_sql::ChildTuple],
+        merged: &[crate::indicators_sql::MergedTuple],
+    ) -> StoreResult<Lists> {
+        let born: std::collections::HashMap<i64, NaiveDate> =
+            children.iter().map(|c| (c.0, c.2)).collect();
+        let list = |own: &dyn Fn(NaiveDate) -> bool, merged_too: &dyn Fn(NaiveDate) -> bool| {
+            let mut ids: Vec<i64> = children
+                .iter()
+                .filter(|c| own(c.2))
+                .map(|c| c.0)
+                .chain(merged.iter().filter_map(|(id, into)| {
+                    born.get(into).filter(|b| merged_too(**b)).map(|_| *id)
+                }))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            serde_json::to_string(&ids).map_err(|e| crate::StoreError::Corrupt(format!("ids: {e}")))
+        };
+        let (from, to) = self.five_year_olds;
+        Ok(Lists {
+            measured: list(&|b| b >= self.under_five_from, &|_| true)?,
+            preschool: list(&|b| b >= from && b <= to, &|b| b >= from && b <= to)?,
+            active: list(&|b| b <= self.six_by, &|b| b <= self.six_by)?,
+            all: list(&|_| true, &|_| true)?,
+        })
+    }
+}

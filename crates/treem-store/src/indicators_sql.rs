@@ -122,7 +122,7 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
     }
 }
 
-type ChildTuple = (
+pub(crate) type ChildTuple = (
     i64,
     i64,
     NaiveDate,
@@ -146,7 +146,7 @@ type AssessmentTuple = (i64, i64, Flag, Flag);
 type DisasterTuple = (String, String, i64, NaiveDate, i64, i64);
 type ParticipationTuple = (i64, NaiveDate, String);
 type CaseTuple = (i64, NaiveDate, Option<NaiveDate>);
-type MergedTuple = (i64, i64);
+pub(crate) type MergedTuple = (i64, i64);
 
 /// The rows as parsed from their JSON, into the seam's types.
 #[allow(clippy::too_many_arguments)]

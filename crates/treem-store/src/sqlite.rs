@@ -77,7 +77,18 @@ impl SqliteStore {
         sqlx::migrate!("migrations/sqlite").run(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options.read_only(true))
+            // Readers map the file (its first GiB) instead of copying each
+            // page read through a system call, and keep 16 MB of pages
+            // each (SQLite's default is 2 MB): a commune's figures read
+            // ~20,000 rows by index (issue 20). Mapped pages are the
+            // operating system's file cache, counted in the process's RSS
+            // but not its own memory.
+            .connect_with(
+                options
+                    .read_only(true)
+                    .pragma("mmap_size", "1073741824")
+                    .pragma("cache_size", "-16384"),
+            )
             .await?;
         let store = SqliteStore { writer, reader };
         store.backfill_search_text().await?;
@@ -155,13 +166,13 @@ import_sql!(
         "DELETE FROM fts_deferred",
         "PRAGMA cache_size = -2000",
     ],
-    // As created by the migrations (0001, 0005, 0007).
+    // As created by the migrations (0001, 0005, 0007, 0036).
     bulk_indexes: &[
         ("children_unit_name", "CREATE INDEX children_unit_name ON children (unit_id, name_sort)"),
         ("children_name_sort", "CREATE INDEX children_name_sort ON children (name_sort)"),
         ("children_birth", "CREATE INDEX children_birth ON children (date_of_birth)"),
         ("children_national_id", "CREATE INDEX children_national_id ON children (national_id)"),
-        ("enrolments_school", "CREATE INDEX enrolments_school ON enrolments (school_code)"),
+        ("enrolments_school", "CREATE INDEX enrolments_school ON enrolments (school_code, school_year, grade)"),
     ]
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
