@@ -196,7 +196,7 @@ async fn render(
             }
         }
     }
-    counts.sort_by_key(|c| treem_domain::text::fold(&c.commune));
+    counts.sort_by_cached_key(|c| treem_domain::text::fold(&c.commune));
     // Supervisors see who opened a case by breaking the glass, and why.
     let glass = if matches!(
         user.account.role,

@@ -130,7 +130,7 @@ async fn dashboard(
                 .into_iter()
                 .filter(|u| within(history, u, own))
                 .collect();
-            v.sort_by_key(|u| (u.level != own.level, treem_domain::text::fold(&u.name)));
+            v.sort_by_cached_key(|u| (u.level != own.level, treem_domain::text::fold(&u.name)));
             v.into_iter()
                 .map(|u| (u.code.clone(), u.name.clone()))
                 .collect()

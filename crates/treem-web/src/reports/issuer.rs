@@ -106,7 +106,7 @@ pub fn issuer(
             .filter(|u| u.level == Level::Commune && history.is_within(u, unit))
             .map(|u| u.name.clone())
             .collect();
-        names.sort_by_key(|n| treem_domain::text::fold(n));
+        names.sort_by_cached_key(|n| treem_domain::text::fold(n));
         names
     };
     let body = body.unwrap_or(unit);

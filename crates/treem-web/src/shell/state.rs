@@ -113,7 +113,7 @@ impl UnitIndex {
             })
             .map(|u| (u.code.clone(), u.name.clone()))
             .collect();
-        v.sort_by_key(|c| fold(&c.1));
+        v.sort_by_cached_key(|c| fold(&c.1));
         v
     }
 
