@@ -29,6 +29,9 @@ pub trait FigureStore: Send + Sync {
     /// Every unit's mark, by stored unit id (a unit with no mark yet has
     /// none: read as 0).
     async fn figure_marks(&self) -> StoreResult<Vec<(i64, i64)>>;
+    /// The unit list's epoch: changed by every change to the units (in the
+    /// same transaction, by the database's triggers).
+    async fn unit_epoch(&self) -> StoreResult<i64>;
     /// Folds the marks' log into the marks, every unit's mark unchanged
     /// (PostgreSQL, where writes log their marks; nothing on SQLite).
     /// `figure_marks` does it by itself when the log has grown.
@@ -91,6 +94,12 @@ macro_rules! figures_sql {
                     self.fold_figure_marks().await?;
                 }
                 Ok(rows.into_iter().map(|(u, m, _)| (u, m)).collect())
+            }
+
+            async fn unit_epoch(&self) -> $crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT epoch FROM unit_epoch WHERE id = 1")
+                    .fetch_one(self.reader())
+                    .await?)
             }
 
             async fn fold_figure_marks(&self) -> $crate::StoreResult<()> {

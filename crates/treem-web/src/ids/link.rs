@@ -87,21 +87,24 @@ pub async fn link_rows_of(
 }
 
 /// [`link_rows`] of the units `ids` from the counts kept per commune
-/// (`indicators::kept::link_counts`): what the dashboard shows, without
-/// reading a province's children on every view.
-pub async fn kept_link_rows(
+/// (`indicators::kept::link_counts`, through the server's copy): what the
+/// dashboard shows, without reading a province's children on every view.
+pub(crate) async fn kept_link_rows(
     state: &AppState,
-    units: &crate::indicators::kept::Units,
+    seen: &crate::indicators::view_cache::Seen,
     ids: &[i64],
     today: NaiveDate,
 ) -> Result<(Vec<LinkRow>, LinkRow), AppError> {
     let store = state.store.as_ref();
-    let counts =
-        crate::indicators::kept::link_counts(store, units, today, under_16_since(today)).await?;
+    let counts = state
+        .figures
+        .link_counts(store, seen, today, under_16_since(today))
+        .await?;
     let within: std::collections::HashSet<i64> = ids.iter().copied().collect();
     let counts = counts
-        .into_iter()
+        .iter()
         .filter(|c| within.contains(&c.0))
+        .copied()
         .collect();
     Ok(rows_from(&state.units(), counts, today))
 }

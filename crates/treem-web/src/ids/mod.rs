@@ -14,7 +14,8 @@ use axum::Router;
 
 use crate::AppState;
 
-pub use link::{LinkRow, kept_link_rows, link_rows, link_rows_of};
+pub(crate) use link::kept_link_rows;
+pub use link::{LinkRow, link_rows, link_rows_of};
 
 /// The routes of this module.
 pub(crate) fn routes() -> Router<AppState> {

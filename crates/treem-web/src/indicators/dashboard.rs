@@ -17,7 +17,6 @@ use treem_domain::indicators::{Period, name_vi_on, shown};
 use treem_domain::units::{Level, Unit};
 
 use crate::indicators::figures::{Figure, status_key};
-use crate::indicators::kept;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -102,9 +101,10 @@ async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let period = period_of(&q)?;
-    let kept_units = kept::Units::load(state.store.as_ref()).await?;
-    let report = kept::report_on(state.store.as_ref(), &kept_units, period).await?;
-    let history = &kept_units.history;
+    let store = state.store.as_ref();
+    let seen = state.figures.seen(store).await?;
+    let report = state.figures.report(store, &seen, period).await?;
+    let history = &seen.units.history;
     let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
     let own = root(history, &user.account.scope_code, period);
     // `?unit=` looks at a unit within the user's own (any, for an
@@ -234,8 +234,7 @@ async fn dashboard(
                 .into_iter()
                 .filter_map(|u| index.id_of(u))
                 .collect();
-            let (rows, total) =
-                crate::ids::kept_link_rows(&state, &kept_units, &ids, today).await?;
+            let (rows, total) = crate::ids::kept_link_rows(&state, &seen, &ids, today).await?;
             (total.total() > 0).then_some((rows, total))
         }
         None => None,

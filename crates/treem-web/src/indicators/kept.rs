@@ -126,11 +126,21 @@ pub async fn report_on(
     units: &Units,
     period: Period,
 ) -> Result<Report, StoreError> {
+    let (communes, _) = communes(store, &units.history, &units.index_of, period).await?;
+    report_from(store, units, period, &communes).await
+}
+
+/// [`report`] from each commune's kept counts already read.
+pub async fn report_from(
+    store: &dyn Store,
+    units: &Units,
+    period: Period,
+    communes: &HashMap<usize, Kept>,
+) -> Result<Report, StoreError> {
     let (history, index_of) = (&units.history, &units.index_of);
     let stored_targets = store.targets().await?;
     let targets = targets_of(&stored_targets);
     let programme = programme::load(store, period, &stored_targets).await?;
-    let communes = communes(store, history, index_of, period).await?;
     let holding: Vec<(usize, &Kept)> = communes
         .iter()
         .filter(|(_, k)| k.holds)
@@ -154,14 +164,19 @@ pub async fn report_on(
     Ok(judge_with(basis, registry, period, figures))
 }
 
+/// Each unit's mark, sorted by unit.
+pub type Marks = Vec<(i64, i64)>;
+
 /// Each commune valid on the reference date with its kept counts, the
-/// stale ones computed again and kept.
+/// stale ones computed again and kept; with the marks they are all current
+/// at (none when some were served as kept before, another reader computing
+/// them).
 pub async fn communes(
     store: &dyn Store,
     history: &UnitHistory,
     index_of: &HashMap<i64, usize>,
     period: Period,
-) -> Result<HashMap<usize, Kept>, StoreError> {
+) -> Result<(HashMap<usize, Kept>, Option<Marks>), StoreError> {
     let code = period_code(period);
     let preimages = ind::preimages(history, period.reference_date());
     let id_of = ids_by_index(history, index_of);
@@ -176,9 +191,9 @@ pub async fn communes(
             .filter_map(|(c, k)| Some((c, Kept::from_stored(&k)?)))
             .collect()
     };
-    let (mut current, stale, _only) = match plan.begin(store, &code, usable).await? {
-        Found::Current(current) => return Ok(as_kept(current)),
-        Found::Stale(current, stale, only) => (current, stale, only),
+    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
+        Found::Current(current, marks) => return Ok((as_kept(current), marks)),
+        Found::Stale(current, stale, only, marks) => (current, stale, only, marks),
     };
     let started = std::time::Instant::now();
     let mut rows: Vec<(usize, KeptCommune)> = Vec::with_capacity(stale.len());
@@ -199,7 +214,7 @@ pub async fn communes(
         "recomputed kept figures"
     );
     current.extend(rows);
-    Ok(as_kept(current))
+    Ok((as_kept(current), Some(marks)))
 }
 
 /// Each unit's stored id, by index in the history.
@@ -225,6 +240,17 @@ pub async fn link_counts(
     today: chrono::NaiveDate,
     born_after: chrono::NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, i64)>, StoreError> {
+    Ok(link_counts_at(store, units, today, born_after).await?.0)
+}
+
+/// [`link_counts`], with the marks they are all current at (as
+/// [`communes`]).
+pub async fn link_counts_at(
+    store: &dyn Store,
+    units: &Units,
+    today: chrono::NaiveDate,
+    born_after: chrono::NaiveDate,
+) -> Result<(Vec<(i64, i64, i64, i64)>, Option<Marks>), StoreError> {
     let (history, index_of) = (&units.history, &units.index_of);
     let code = format!("ids-{today}");
     let preimages = ind::preimages(history, today);
@@ -234,9 +260,9 @@ pub async fn link_counts(
         id_of: &id_of,
     };
     let usable = |k: &KeptCommune| k.counts.len() == 3;
-    let (mut current, stale, _only) = match plan.begin(store, &code, usable).await? {
-        Found::Current(current) => (current, Vec::new(), None),
-        Found::Stale(current, stale, only) => (current, stale, Some(only)),
+    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
+        Found::Current(current, marks) => (current, Vec::new(), None, marks),
+        Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
     };
     let mut rows = Vec::with_capacity(stale.len());
     for batch in stale.chunks(64) {
@@ -277,7 +303,7 @@ pub async fn link_counts(
         .map(|k| (k.unit_id, k.counts[0], k.counts[1], k.counts[2]))
         .collect();
     out.sort_unstable();
-    Ok(out)
+    Ok((out, marks))
 }
 
 /// What a period's communes are made of.
@@ -288,15 +314,17 @@ struct Plan<'a> {
     id_of: &'a [i64],
 }
 
-/// What a reader finds: every commune current (or, while another reader
-/// computes the stale ones, their counts as kept before), or the stale
-/// communes to compute with the process's lock on them held.
+/// What a reader finds: every commune current at the marks (or, while
+/// another reader computes the stale ones, their counts as kept before: no
+/// marks), or the stale communes to compute with the process's lock on them
+/// held and the marks they will be current at.
 enum Found {
-    Current(HashMap<usize, KeptCommune>),
+    Current(HashMap<usize, KeptCommune>, Option<Marks>),
     Stale(
         HashMap<usize, KeptCommune>,
         Vec<Stale>,
         tokio::sync::OwnedMutexGuard<()>,
+        Marks,
     ),
 }
 
@@ -316,9 +344,9 @@ impl Plan<'_> {
         code: &str,
         usable: fn(&KeptCommune) -> bool,
     ) -> Result<Found, StoreError> {
-        let (mut current, stale) = self.read(store, code, usable).await?;
+        let (mut current, stale, marks) = self.read(store, code, usable).await?;
         if stale.is_empty() {
-            return Ok(Found::Current(current));
+            return Ok(Found::Current(current, Some(marks)));
         }
         let lock = refresh_lock(store, code);
         let only = match lock.clone().try_lock_owned() {
@@ -337,7 +365,7 @@ impl Plan<'_> {
                         .into_iter()
                         .filter_map(|s| Some((s.commune, s.previous?))),
                 );
-                return Ok(Found::Current(current));
+                return Ok(Found::Current(current, None));
             }
             Err(_) => lock.lock_owned().await,
         };
@@ -345,8 +373,8 @@ impl Plan<'_> {
         // now, before the records, are the ones the new counts are kept with
         // (a write after them makes the counts stale again, never wrongly
         // current).
-        let (current, stale) = self.read(store, code, usable).await?;
-        Ok(Found::Stale(current, stale, only))
+        let (current, stale, marks) = self.read(store, code, usable).await?;
+        Ok(Found::Stale(current, stale, only, marks))
     }
 
     /// Keeps the counts computed.
@@ -369,8 +397,10 @@ impl Plan<'_> {
         store: &dyn Store,
         code: &str,
         usable: fn(&KeptCommune) -> bool,
-    ) -> Result<(HashMap<usize, KeptCommune>, Vec<Stale>), StoreError> {
-        let marks: HashMap<i64, i64> = store.figure_marks().await?.into_iter().collect();
+    ) -> Result<(HashMap<usize, KeptCommune>, Vec<Stale>, Marks), StoreError> {
+        let mut read = store.figure_marks().await?;
+        read.sort_unstable();
+        let marks: HashMap<i64, i64> = read.iter().copied().collect();
         let kept: HashMap<i64, KeptCommune> = store
             .kept_figures(code)
             .await?
@@ -401,7 +431,7 @@ impl Plan<'_> {
         }
         // Neighbours together: a batch's communes share schools and pupils.
         stale.sort_unstable_by_key(|s| s.commune);
-        Ok((current, stale))
+        Ok((current, stale, read))
     }
 }
 

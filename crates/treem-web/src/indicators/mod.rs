@@ -15,6 +15,7 @@ mod programme_view;
 mod rows;
 mod targets;
 mod trend;
+pub(crate) mod view_cache;
 
 use axum::Router;
 

@@ -166,6 +166,8 @@ pub struct AppState {
     refreshing: Arc<AtomicBool>,
     /// The in-memory children's search index.
     pub(crate) search: Arc<crate::registry::search::Searcher>,
+    /// The dashboard's copy of the kept figures last read.
+    pub(crate) figures: Arc<crate::indicators::view_cache::ViewCache>,
 }
 
 impl AppState {
@@ -178,6 +180,7 @@ impl AppState {
             units: Arc::new(RwLock::new((Arc::new(index), Instant::now()))),
             refreshing: Arc::new(AtomicBool::new(false)),
             search: Arc::default(),
+            figures: Arc::default(),
         };
         // Searches use the database until the index is ready.
         crate::registry::search::rebuild_soon(&state);

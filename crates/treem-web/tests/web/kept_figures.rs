@@ -412,11 +412,86 @@ async fn kept_on_generated(backend: common::Backend) {
     assert_same(app.store.as_ref(), "3,400 generated children").await;
 }
 
+/// The `N/D` the dashboard shows for an indicator.
+fn shown(html: &str, key: &str) -> String {
+    let row = &html[html.find(&format!("<tr id=\"{key}\">")).expect(key)..];
+    let link = &row[row.find(&format!("/indicators/{key}?")).expect(key)..];
+    let at = link.find('>').unwrap() + 1;
+    link[at..at + link[at..].find('<').unwrap()].to_string()
+}
+
+/// The engine's `N/D` for a unit and an indicator.
+async fn engine(store: &dyn Store, code: &str, key: &str) -> String {
+    let (report, _) = figures::report(store, period((2026, false))).await.unwrap();
+    let unit = report.units.iter().find(|u| u.code == code).unwrap();
+    let (_, f) = unit.indicators.iter().find(|(k, _)| *k == key).unwrap();
+    format!("{}/{}", f.numerator, f.denominator)
+}
+
+/// The server's copy of what the dashboard read follows every write and
+/// every unit change, made by anyone (here behind the server's back, as
+/// another server or a `sqlite3` shell would): each view is what the
+/// engine computes at that moment.
+async fn dashboard_copy_follows_writes(app: TestApp) {
+    let store = app.store.as_ref();
+    let c = app.signed_in("admin1").await;
+    let view = |query: &'static str| {
+        let url = app.url(&format!("/indicators?{query}"));
+        let c = c.clone();
+        async move {
+            let res = c.get(url).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+    let key = "birth_registration_u5";
+    let first = view("year=2026&half=0&unit=03424").await;
+    let again = view("year=2026&half=0&unit=03424").await;
+    assert_eq!(shown(&first, key), engine(store, "03424", key).await);
+    assert_eq!(shown(&again, key), shown(&first, key));
+    // A registered child under five of the commune, no longer registered.
+    let child = common::sql_scalar(
+        &app,
+        "UPDATE children SET birth_registered = FALSE WHERE id = (
+           SELECT c.id FROM children c JOIN units u ON u.id = c.unit_id
+           WHERE u.code = '03424' AND c.merged_into IS NULL AND c.status = 'active'
+             AND c.birth_registered = TRUE AND c.date_of_birth > '2023-01-01'
+           ORDER BY c.id LIMIT 1)
+         RETURNING id",
+        &[],
+    )
+    .await;
+    assert!(child.is_some(), "no registered child under five in 03424");
+    let now = engine(store, "03424", key).await;
+    assert_ne!(now, shown(&first, key), "the write changed nothing");
+    assert_eq!(
+        shown(&view("year=2026&half=0&unit=03424").await, key),
+        now,
+        "a stale copy shown"
+    );
+    // A unit renamed (one that the reform merged: its 2024 page): the
+    // units are read again.
+    assert!(
+        !view("year=2024&half=0&unit=03394")
+            .await
+            .contains("(đổi tên)")
+    );
+    sqlx_update_unit(&app).await;
+    let renamed = view("year=2024&half=0&unit=03394").await;
+    assert!(
+        renamed.contains("(đổi tên)"),
+        "the units' copy outlived a unit change: {}",
+        &renamed[renamed.find("<h1").unwrap_or(0)..][..400]
+    );
+    assert_eq!(shown(&view("year=2026&half=0&unit=03424").await, key), now);
+}
+
 on_both!(
     kept_equal_engine,
     link_counts_equal_live,
     imports_mark_their_communes,
-    forms_steps_targets_units
+    forms_steps_targets_units,
+    dashboard_copy_follows_writes
 );
 
 mod generated {
