@@ -28,6 +28,9 @@ pub struct Seen {
 
 type LinkCounts = Vec<(i64, i64, i64, i64)>;
 
+/// The most periods the copy holds at once.
+const ENTRIES: usize = 8;
+
 /// The copy: the units of an epoch, and each entry with the epoch and the
 /// marks it is current at.
 #[derive(Default)]
@@ -132,7 +135,17 @@ impl ViewCache {
                 marks: seen.marks.clone(),
                 value,
             };
-            map(&mut self.held()).insert(key, entry);
+            let mut held = self.held();
+            let map = map(&mut held);
+            // A few periods at a time (a view may ask for any year from
+            // 2020 to 2100): the entries of earlier marks go first.
+            if map.len() >= ENTRIES && !map.contains_key(&key) {
+                map.retain(|_, e| *e.marks == *seen.marks);
+                if map.len() >= ENTRIES {
+                    map.clear();
+                }
+            }
+            map.insert(key, entry);
         }
     }
 
