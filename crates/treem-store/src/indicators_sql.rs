@@ -94,12 +94,37 @@ pub struct IndicatorRows {
 }
 
 /// A yes/no column as JSON gives it: `true`/`false` (PostgreSQL) or 1/0
-/// (SQLite).
-#[derive(Debug, Clone, Copy, serde::Deserialize)]
-#[serde(untagged)]
+/// (SQLite). Read by a visitor that takes either (an untagged enum tries
+/// `bool` first and builds an error for every SQLite value: 2 % of a
+/// province's figures).
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Flag {
     Bool(bool),
     Int(i64),
+}
+
+impl<'de> serde::Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Flag, D::Error> {
+        struct Either;
+        impl serde::de::Visitor<'_> for Either {
+            type Value = Flag;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or an integer")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag::Bool(b))
+            }
+            fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Flag, E> {
+                Ok(Flag::Int(i))
+            }
+            fn visit_u64<E: serde::de::Error>(self, i: u64) -> Result<Flag, E> {
+                i64::try_from(i)
+                    .map(Flag::Int)
+                    .map_err(|_| E::custom("flag out of range"))
+            }
+        }
+        d.deserialize_any(Either)
+    }
 }
 
 impl Flag {
@@ -354,3 +379,20 @@ macro_rules! indicators_sql {
 }
 
 pub(crate) use indicators_sql;
+
+#[cfg(test)]
+mod tests {
+    use super::Flag;
+
+    #[test]
+    fn a_flag_reads_either_backend_and_nothing_else() {
+        let flags: Vec<Option<Flag>> = serde_json::from_str("[true, false, 1, 0, null]").unwrap();
+        let got: Vec<Option<bool>> = flags.into_iter().map(Flag::get).collect();
+        assert_eq!(
+            got,
+            [Some(true), Some(false), Some(true), Some(false), None]
+        );
+        assert!(serde_json::from_str::<Flag>("\"1\"").is_err());
+        assert!(serde_json::from_str::<Flag>("1.5").is_err());
+    }
+}

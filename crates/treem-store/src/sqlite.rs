@@ -166,9 +166,14 @@ import_sql!(
         "DELETE FROM fts_deferred",
         "PRAGMA cache_size = -2000",
     ],
-    // As created by the migrations (0001, 0005, 0007, 0036).
+    // As created by the migrations (0001, 0005, 0007, 0036, 0037).
     bulk_indexes: &[
         ("children_unit_name", "CREATE INDEX children_unit_name ON children (unit_id, name_sort)"),
+        (
+            "children_unit_figures",
+            "CREATE INDEX children_unit_figures ON children
+                (unit_id, merged_into, date_of_birth, status, status_date, birth_registered, birth_registration_date)",
+        ),
         ("children_name_sort", "CREATE INDEX children_name_sort ON children (name_sort)"),
         ("children_birth", "CREATE INDEX children_birth ON children (date_of_birth)"),
         ("children_national_id", "CREATE INDEX children_national_id ON children (national_id)"),
@@ -197,6 +202,6 @@ crate::programme_sql::programme_sql!(SqliteStore);
 crate::report_drafts_sql::report_drafts_sql!(SqliteStore);
 crate::case_handover_sql::case_handover_sql!(SqliteStore);
 crate::ids_sql::ids_sql!(SqliteStore, ids_in: "SELECT value FROM json_each($2)", codes_in: "SELECT value FROM json_each($1)");
-crate::figures_sql::figures_sql!(SqliteStore, sqlx::Sqlite, units_in: "SELECT value FROM json_each($1)", agg: "json_group_array(json_array({}))", marks: "SELECT unit_id, token, 0 FROM figure_marks", fold: None, not_indexed: "+");
+crate::figures_sql::figures_sql!(SqliteStore, sqlx::Sqlite, units_in: "SELECT value FROM json_each($1)", ids_from: "json_each($1)", agg: "json_group_array(json_array({}))", marks: "SELECT unit_id, token, 0 FROM figure_marks", fold: None, not_indexed: "+");
 crate::plan_import_sql::plan_import_sql!(SqliteStore, sqlx::Sqlite);
 crate::village_sql::village_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");

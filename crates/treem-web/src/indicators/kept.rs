@@ -9,6 +9,7 @@
 //! The engine (`figures::report`) stays the definition: the kept figures
 //! are the same counts of the same facts, checked equal by the tests.
 
+use futures_util::StreamExt;
 use std::collections::HashMap;
 
 use treem_domain::indicators::{self as ind, Count, Period};
@@ -23,8 +24,9 @@ use super::rows::facts;
 /// Communes computed from one load of their records: a few, so a
 /// recomputation reads a few thousand children at a time.
 const BATCH: usize = 4;
-/// Loads under way at once when many communes are stale.
-const AT_ONCE: usize = 2;
+/// Loads under way at once when many communes are stale (the SQLite store
+/// has four read connections; a load's queries run side by side).
+const AT_ONCE: usize = 3;
 
 /// One recomputation of a database's period at a time in a process (no
 /// stampede of 32 dashboards computing the same communes), by store and
@@ -197,15 +199,17 @@ pub async fn communes(
     };
     let started = std::time::Instant::now();
     let mut rows: Vec<(usize, KeptCommune)> = Vec::with_capacity(stale.len());
-    for window in stale.chunks(BATCH * AT_ONCE) {
-        let mut loads = Vec::with_capacity(AT_ONCE);
-        for batch in window.chunks(BATCH) {
-            loads.push(compute(store, history, index_of, &plan, period, batch));
-        }
-        for done in futures_util::future::try_join_all(loads).await? {
-            rows.extend(done);
-        }
+    // A new load starts as soon as one ends (not when a group of them
+    // has), so the read connections never wait for the slowest.
+    let pending: Vec<_> = stale
+        .chunks(BATCH)
+        .map(|batch| compute(store, history, index_of, &plan, period, batch))
+        .collect();
+    let mut loads = futures_util::stream::iter(pending).buffer_unordered(AT_ONCE);
+    while let Some(done) = loads.next().await {
+        rows.extend(done?);
     }
+    drop(loads);
     plan.keep(store, &code, &rows).await?;
     // Counts only: no name, no unit (the timing is what `scripts/` reads).
     tracing::debug!(
