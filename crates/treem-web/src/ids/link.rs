@@ -117,6 +117,8 @@ fn rows_from(
     today: NaiveDate,
 ) -> (Vec<LinkRow>, LinkRow) {
     let mut rows: Vec<LinkRow> = Vec::new();
+    // Each commune's row, by code (a province has hundreds).
+    let mut row_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut total = LinkRow::default();
     for (unit_id, verified, unverified, none) in counts {
         let commune = units
@@ -127,24 +129,21 @@ fn rows_from(
             || (String::new(), "—".to_string()),
             |u| (u.code.clone(), u.name.clone()),
         );
-        let at = match rows.iter().position(|r| r.code == code) {
-            Some(i) => i,
-            None => {
-                rows.push(LinkRow {
-                    code,
-                    name,
-                    ..LinkRow::default()
-                });
-                rows.len() - 1
-            }
-        };
+        let at = *row_of.entry(code.clone()).or_insert_with(|| {
+            rows.push(LinkRow {
+                code,
+                name,
+                ..LinkRow::default()
+            });
+            rows.len() - 1
+        });
         for r in [&mut rows[at], &mut total] {
             r.verified += verified;
             r.unverified += unverified;
             r.none += none;
         }
     }
-    rows.sort_by_key(|r| treem_domain::text::name_sort_key(&r.name));
+    rows.sort_by_cached_key(|r| treem_domain::text::name_sort_key(&r.name));
     (rows, total)
 }
 

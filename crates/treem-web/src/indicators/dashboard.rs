@@ -46,10 +46,13 @@ struct Row {
 
 struct CommuneRow {
     name: String,
-    /// The commune's own dashboard.
-    link: String,
-    /// (value, mark class, mark symbol, the records behind it if listed).
-    cells: Vec<(String, &'static str, &'static str, Option<String>)>,
+    /// The commune's code, encoded for a link (its own dashboard and its
+    /// lists are written by the template: thousands of links a page, no
+    /// string built for each).
+    code: String,
+    /// (value, mark class, mark symbol, the indicator if its records are
+    /// listed).
+    cells: Vec<(String, &'static str, &'static str, Option<&'static str>)>,
 }
 
 #[derive(Template)]
@@ -196,28 +199,18 @@ async fn dashboard(
             })
             .map(|u| CommuneRow {
                 name: u.name.clone(),
-                link: format!(
-                    "/indicators?{}&unit={}",
-                    period_query(period),
-                    encode(&u.code)
-                ),
+                code: encode(&u.code),
                 cells: u
                     .indicators
                     .iter()
                     .map(|(key, f)| {
                         let (class, symbol) = mark(f.status);
-                        let link = (may_list && crate::indicators::drill::listed(key)).then(|| {
-                            format!(
-                                "/indicators/{key}?{}&unit={}",
-                                period_query(period),
-                                encode(&u.code)
-                            )
-                        });
+                        let listed = may_list && crate::indicators::drill::listed(key);
                         (
                             f.value.map(shown).unwrap_or_else(|| "—".into()),
                             class,
                             symbol,
-                            link,
+                            listed.then_some(*key),
                         )
                     })
                     .collect(),
