@@ -281,7 +281,9 @@ macro_rules! figures_sql {
                     Text(String),
                     Date(chrono::NaiveDate),
                 }
-                async fn fetch<T: serde::de::DeserializeOwned>(
+                // The rows are parsed on a thread of their own: the reader's
+                // task goes on to the next batch meanwhile.
+                async fn fetch<T: serde::de::DeserializeOwned + Send + 'static>(
                     pool: &sqlx::Pool<$db>,
                     sql: &str,
                     first: &str,
@@ -294,7 +296,10 @@ macro_rules! figures_sql {
                             Arg::Date(d) => q.bind(*d),
                         };
                     }
-                    $crate::indicators_sql::parse(q.fetch_one(pool).await?)
+                    let json: Option<String> = q.fetch_one(pool).await?;
+                    tokio::task::spawn_blocking(move || $crate::indicators_sql::parse(json))
+                        .await
+                        .map_err(|e| $crate::StoreError::Corrupt(format!("indicator rows: {e}")))?
                 }
                 let ages = $crate::figures_sql::Ages::of(start, reference);
                 let sy = [Arg::Text(school_year.to_string())];
@@ -412,11 +417,11 @@ impl Ages {
         merged: &[crate::indicators_sql::MergedTuple],
     ) -> StoreResult<Lists> {
         let born: std::collections::HashMap<i64, NaiveDate> =
-            children.iter().map(|c| (c.0, c.2)).collect();
+            children.iter().map(|c| (c.0, c.2.0)).collect();
         let list = |own: &dyn Fn(NaiveDate) -> bool, merged_too: &dyn Fn(NaiveDate) -> bool| {
             let mut ids: Vec<i64> = children
                 .iter()
-                .filter(|c| own(c.2))
+                .filter(|c| own(c.2.0))
                 .map(|c| c.0)
                 .chain(merged.iter().filter_map(|(id, into)| {
                     born.get(into).filter(|b| merged_too(**b)).map(|_| *id)

@@ -147,18 +147,57 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A date as the JSON of a row gives it (`YYYY-MM-DD`), read without
+/// chrono's general parser (5 % of a province's figures from nothing);
+/// any other form goes to that parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Day(pub(crate) NaiveDate);
+
+impl<'de> serde::Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        struct Iso;
+        impl serde::de::Visitor<'_> for Iso {
+            type Value = Day;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date YYYY-MM-DD")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Day, E> {
+                iso_date(v)
+                    .or_else(|| v.parse().ok())
+                    .map(Day)
+                    .ok_or_else(|| E::custom(format!("not a date: {v}")))
+            }
+        }
+        d.deserialize_str(Iso)
+    }
+}
+
+/// `YYYY-MM-DD` exactly, or none.
+fn iso_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 pub(crate) type ChildTuple = (
     i64,
     i64,
-    NaiveDate,
+    Day,
     String,
-    Option<NaiveDate>,
+    Option<Day>,
     Option<Flag>,
-    Option<NaiveDate>,
+    Option<Day>,
 );
 type MeasurementTuple = (
     i64,
-    NaiveDate,
+    Day,
     i64,
     Option<f64>,
     Option<Flag>,
@@ -168,9 +207,9 @@ type MeasurementTuple = (
 type EnrolmentTuple = (i64, String, String, Option<i64>, String);
 type SchoolTuple = (String, String, i64, i64, Flag, Flag);
 type AssessmentTuple = (i64, i64, Flag, Flag);
-type DisasterTuple = (String, String, i64, NaiveDate, i64, i64);
-type ParticipationTuple = (i64, NaiveDate, String);
-type CaseTuple = (i64, NaiveDate, Option<NaiveDate>);
+type DisasterTuple = (String, String, i64, Day, i64, i64);
+type ParticipationTuple = (i64, Day, String);
+type CaseTuple = (i64, Day, Option<Day>);
 pub(crate) type MergedTuple = (i64, i64);
 
 /// The rows as parsed from their JSON, into the seam's types.
@@ -195,11 +234,11 @@ pub(crate) fn assemble(
                 |(id, unit_id, date_of_birth, status, status_date, reg, reg_date)| IndicatorChild {
                     id,
                     unit_id,
-                    date_of_birth,
+                    date_of_birth: date_of_birth.0,
                     status,
-                    status_date,
+                    status_date: status_date.map(|d| d.0),
                     birth_registered: Flag::get(reg),
-                    birth_registration_date: reg_date,
+                    birth_registration_date: reg_date.map(|d| d.0),
                 },
             )
             .collect(),
@@ -208,7 +247,7 @@ pub(crate) fn assemble(
             .map(
                 |(child_id, measured_on, age_days, waz, f_waz, haz, f_haz)| IndicatorMeasurement {
                     child_id,
-                    measured_on,
+                    measured_on: measured_on.0,
                     age_days,
                     waz,
                     f_waz: Flag::get(f_waz),
@@ -256,7 +295,7 @@ pub(crate) fn assemble(
                     event_id,
                     kind,
                     unit_id,
-                    occurred_on,
+                    occurred_on: occurred_on.0,
                     children_affected: a,
                     children_supported_timely: s,
                 },
@@ -266,7 +305,7 @@ pub(crate) fn assemble(
             .into_iter()
             .map(|(child_id, date, kind)| IndicatorParticipation {
                 child_id,
-                date,
+                date: date.0,
                 kind,
             })
             .collect(),
@@ -275,8 +314,8 @@ pub(crate) fn assemble(
             .map(
                 |(child_id, reported_on, intervention_started_on)| IndicatorCase {
                     child_id,
-                    reported_on,
-                    intervention_started_on,
+                    reported_on: reported_on.0,
+                    intervention_started_on: intervention_started_on.map(|d| d.0),
                 },
             )
             .collect(),
@@ -382,7 +421,30 @@ pub(crate) use indicators_sql;
 
 #[cfg(test)]
 mod tests {
-    use super::Flag;
+    use super::{Day, Flag};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_day_reads_iso_dates_and_refuses_the_rest() {
+        let day = |s: &str| serde_json::from_str::<Day>(s).map(|d| d.0);
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(day("\"2025-12-31\"").unwrap(), d(2025, 12, 31));
+        assert_eq!(day("\"2024-02-29\"").unwrap(), d(2024, 2, 29));
+        // What the fast path refuses goes to chrono's parser.
+        assert_eq!(day("\"+2025-01-02\"").unwrap(), d(2025, 1, 2));
+        assert_eq!(day("\"2025-1-01\"").unwrap(), d(2025, 1, 1));
+        for bad in [
+            "\"2025-02-29\"",
+            "\"2025-13-01\"",
+            "\"20x5-01-01\"",
+            "\"\"",
+            "20250101",
+        ] {
+            assert!(day(bad).is_err(), "{bad} read as a date");
+        }
+        let opt: Vec<Option<Day>> = serde_json::from_str("[null, \"2020-01-01\"]").unwrap();
+        assert_eq!(opt, [None, Some(Day(d(2020, 1, 1)))]);
+    }
 
     #[test]
     fn a_flag_reads_either_backend_and_nothing_else() {
