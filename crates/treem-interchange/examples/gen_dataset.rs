@@ -4,6 +4,13 @@
 //! commune assessments, disasters and cases.
 //!
 //! `cargo run --release -p treem-interchange --example gen_dataset -- N OUT_DIR`
+//!
+//! With `--nation PROVINCES COMMUNES UNIT_FILE` (issue 22: a synthetic
+//! nation), the children are spread over PROVINCES generated provinces of
+//! COMMUNES communes each (each commune's children together, ~N ÷ all
+//! communes each), written as a unit file to load first (`treem units
+//! load`); each commune has its own preschool, primary and lower secondary
+//! school, assessment and disaster row, as in the demo district.
 
 use std::io::Write;
 
@@ -39,12 +46,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|u| u.code.clone())
             .unwrap_or_else(|| code.to_string())
     };
-    let communes: Vec<String> = history
-        .valid_on(as_of)
-        .into_iter()
-        .filter(|u| u.level == treem_domain::units::Level::Commune && u.code.starts_with("03"))
-        .map(|u| u.code.clone())
-        .collect();
+    let nation = nation_of(&args)?;
+    let communes: Vec<String> = match &nation {
+        Some((provinces, each, units)) => write_nation(*provinces, *each, units)?,
+        None => history
+            .valid_on(as_of)
+            .into_iter()
+            .filter(|u| u.level == treem_domain::units::Level::Commune && u.code.starts_with("03"))
+            .map(|u| u.code.clone())
+            .collect(),
+    };
+    let total = district.children.len().max(1);
 
     let mut w = file("children")?;
     w.write_record([
@@ -67,9 +79,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ])?;
     let d = |x: Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
     let mut codes = Vec::with_capacity(district.children.len());
-    for dc in &district.children {
+    for (i, dc) in district.children.iter().enumerate() {
         let c = &dc.child;
-        let code = code_on(&c.commune_code, dc.as_of);
+        let code = match nation {
+            Some(_) => communes[i * communes.len() / total].clone(),
+            None => code_on(&c.commune_code, dc.as_of),
+        };
         w.write_record([
             c.child_id.as_str(),
             c.national_id.as_deref().unwrap_or(""),
@@ -265,4 +280,77 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = std::io::stdout().flush();
     println!("{n} children written to {}", out.display());
     Ok(())
+}
+
+/// `--nation PROVINCES COMMUNES UNIT_FILE`, if given.
+fn nation_of(args: &[String]) -> Result<Option<(usize, usize, std::path::PathBuf)>, String> {
+    let Some(at) = args.iter().position(|a| a == "--nation") else {
+        return Ok(None);
+    };
+    let count = |k: usize| -> Result<usize, String> {
+        args.get(at + k)
+            .and_then(|s| s.parse().ok())
+            .filter(|n| (1..=if k == 1 { 87 } else { 9999 }).contains(n))
+            .ok_or_else(|| "--nation PROVINCES(1–87) COMMUNES(1–9999) UNIT_FILE".to_string())
+    };
+    let (provinces, each) = (count(1)?, count(2)?);
+    if provinces * each > 89_999 {
+        return Err("at most 89,999 communes (five-digit codes from 10000)".into());
+    }
+    let file = args
+        .get(at + 3)
+        .ok_or("--nation needs a unit file to write")?;
+    Ok(Some((provinces, each, file.into())))
+}
+
+/// Writes the nation's unit file — provinces coded 13, 14, … (after Lai
+/// Châu's 12, whose units stay), named «Tỉnh Thử N»; their communes coded
+/// 10000, 10001, … through the nation (none of them the demo's 03xxx) —
+/// and returns the communes' codes.
+fn write_nation(
+    provinces: usize,
+    each: usize,
+    file: &std::path::Path,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_path(file)?;
+    w.write_record([
+        "code",
+        "name",
+        "level",
+        "parent_code",
+        "valid_from",
+        "valid_to",
+        "successor_code",
+        "note",
+    ])?;
+    let mut communes = Vec::with_capacity(provinces * each);
+    for p in 0..provinces {
+        let province = format!("{:02}", 13 + p);
+        w.write_record([
+            province.as_str(),
+            &format!("Tỉnh Thử {}", p + 1),
+            "province",
+            "",
+            "",
+            "",
+            "",
+            "generated",
+        ])?;
+        for c in 0..each {
+            let code = format!("{:05}", 10_000 + communes.len());
+            w.write_record([
+                code.as_str(),
+                &format!("Xã Thử {}-{}", p + 1, c + 1),
+                "commune",
+                &province,
+                "",
+                "",
+                "",
+                "generated",
+            ])?;
+            communes.push(code);
+        }
+    }
+    w.flush()?;
+    Ok(communes)
 }
