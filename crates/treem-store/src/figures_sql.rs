@@ -79,7 +79,7 @@ macro_rules! figures_sql {
         $store:ty,
         $db:ty,
         units_in: $units:literal,
-        ids_from: $ids_from:literal,
+        each: $each:literal,
         agg: $agg:literal,
         marks: $marks:literal,
         fold: $fold:expr,
@@ -200,21 +200,26 @@ macro_rules! figures_sql {
                 let ids_in = |p: &str| $units.replace("$1", p);
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
                 let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
-                // Grades 5 and 9 count under the school, whoever the pupil.
-                let school_rows = format!(
-                    "SELECT id FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)"
-                );
-                // The pupils of those rows (and whose records they are merged
-                // into, if so).
+                // Grades 5 and 9 count under the school, whoever the pupil:
+                // the schools' grade-5 and grade-9 pupils (and whose records
+                // they are merged into, if so), read where they are, not by
+                // their rows' ids (PostgreSQL read the whole table for that).
                 let pupil_rows = q(
                     "c.id, c.merged_into",
-                    &format!("enrolments e JOIN children c ON c.id = e.child_id WHERE e.id IN ({school_rows})"),
+                    &format!(
+                        "enrolments e JOIN children c ON c.id = e.child_id
+                         WHERE e.school_code IN ({codes}) AND e.school_year = $2 AND e.grade IN (5, 9)"
+                    ),
                 );
                 const CHILD: &str = "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date";
-                // A list's ids (bound as `$1`) walked in order, each looked
-                // up in the table's index: `IN (list)` would first copy the
-                // list into a temporary index (half the time of a cases read).
-                let each = |table: &str, on: &str| format!("{} AS ids CROSS JOIN {table} WHERE {on} = ids.value", $ids_from);
+                // A table's rows whose `on` is one of a list's ids (bound as
+                // `$1`): on SQLite the list walked in order, each id looked up
+                // in the table's index (`IN (list)` would first copy the list
+                // into a temporary index: half the time of a cases read); on
+                // PostgreSQL `= ANY(ARRAY(…))`, which the planner takes for a
+                // few values (a set-returning function in `IN` counts as 100,
+                // and 100 communes' children made it read the whole table).
+                let each = |table: &str, on: &str| $each.replace("{table}", table).replace("{on}", on);
                 let children = q(
                     "c.id, c.unit_id, c.date_of_birth, c.status, c.status_date, c.birth_registered, c.birth_registration_date",
                     &(each("children c", "c.unit_id") + " AND c.merged_into IS NULL"),
@@ -235,10 +240,7 @@ macro_rules! figures_sql {
                 // `children`), and the pupils' merged records.
                 let merged = q(
                     "m.id, m.merged_into",
-                    &format!(
-                        "{} AS ids CROSS JOIN children s CROSS JOIN children m WHERE s.unit_id = ids.value AND m.merged_into = s.id",
-                        $ids_from
-                    ),
+                    &(each("children s CROSS JOIN children m", "s.unit_id") + " AND m.merged_into = s.id"),
                 );
                 // A measurement at 0–59 months in the period.
                 let measurements = q(
@@ -249,12 +251,16 @@ macro_rules! figures_sql {
                 );
                 // Preschool (of the ids: the five-year-olds), and the school
                 // rows.
+                // The two reads' rows themselves, not their ids looked up
+                // again (PostgreSQL read the whole table for that). `UNION`
+                // keeps a row once, as the ids did: one school year's rows
+                // differ in child or level (a unique key).
+                const ENROLMENT: &str = "child_id, school_code, level, grade, status";
                 let enrolments = q(
-                    "child_id, school_code, level, grade, status",
+                    ENROLMENT,
                     &format!(
-                        "enrolments WHERE id IN (
-                            SELECT id FROM enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'
-                            UNION {school_rows})",
+                        "(SELECT {ENROLMENT} FROM enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'
+                          UNION SELECT {ENROLMENT} FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)) e",
                         ids_in("$3")
                     ),
                 );
