@@ -27,7 +27,8 @@ fn file_error(line: u64, vi: impl Into<String>, en: impl Into<String>) -> UnitFi
     }
 }
 
-const COLUMNS: [&str; 8] = [
+/// A unit file's columns, in order.
+pub const COLUMNS: [&str; 8] = [
     "code",
     "name",
     "level",

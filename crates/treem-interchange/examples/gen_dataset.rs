@@ -313,16 +313,7 @@ fn write_nation(
     file: &std::path::Path,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let mut w = csv::Writer::from_path(file)?;
-    w.write_record([
-        "code",
-        "name",
-        "level",
-        "parent_code",
-        "valid_from",
-        "valid_to",
-        "successor_code",
-        "note",
-    ])?;
+    w.write_record(treem_domain::unit_file::COLUMNS)?;
     let mut communes = Vec::with_capacity(provinces * each);
     for p in 0..provinces {
         let province = format!("{:02}", 13 + p);
