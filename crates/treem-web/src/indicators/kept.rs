@@ -391,7 +391,11 @@ impl Plan<'_> {
         if rows.is_empty() {
             return Ok(());
         }
-        let rows: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
+        // Written in the order of their ids whatever order the loads ended
+        // in: two servers keeping the same communes at once take their
+        // rows' locks in the same order (no deadlock on PostgreSQL).
+        let mut rows: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
+        rows.sort_unstable_by_key(|k| k.unit_id);
         store.keep_figures(code, &rows).await
     }
 
