@@ -103,7 +103,8 @@ pub async fn report(
     period: Period,
 ) -> Result<(Report, UnitHistory), StoreError> {
     let units = Units::load(store).await?;
-    let report = report_on(store, &units, period).await?;
+    let (communes, _) = communes(store, &units.history, &units.index_of, period).await?;
+    let report = report_from(store, &units, period, &communes).await?;
     Ok((report, units.history))
 }
 
@@ -120,16 +121,6 @@ impl Units {
         let (history, index_of) = history_of(store.units().await?);
         Ok(Units { history, index_of })
     }
-}
-
-/// [`report`] with the units already read.
-pub async fn report_on(
-    store: &dyn Store,
-    units: &Units,
-    period: Period,
-) -> Result<Report, StoreError> {
-    let (communes, _) = communes(store, &units.history, &units.index_of, period).await?;
-    report_from(store, units, period, &communes).await
 }
 
 /// [`report`] from each commune's kept counts already read.
@@ -237,19 +228,9 @@ fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>) -> Vec<i6
 /// with a number not verified, with none), as `(stored id of the commune,
 /// …)` for the communes with such children. Kept per commune like the
 /// figures (counted today, so kept for today only) and computed again
-/// where a record changed.
-pub async fn link_counts(
-    store: &dyn Store,
-    units: &Units,
-    today: chrono::NaiveDate,
-    born_after: chrono::NaiveDate,
-) -> Result<Vec<(i64, i64, i64, i64)>, StoreError> {
-    Ok(link_counts_at(store, units, today, born_after).await?.0)
-}
-
-/// [`link_counts`], with the marks they are all current at (as
+/// where a record changed; with the marks they are all current at (as
 /// [`communes`]).
-pub async fn link_counts_at(
+pub async fn link_counts(
     store: &dyn Store,
     units: &Units,
     today: chrono::NaiveDate,

@@ -186,7 +186,7 @@ impl ViewCache {
             Refresh::Copied(counts) => return Ok(counts),
             Refresh::Mine(mine) => mine,
         };
-        let (counts, at) = kept::link_counts_at(store, &seen.units, today, born_after).await?;
+        let (counts, at) = kept::link_counts(store, &seen.units, today, born_after).await?;
         let counts = Arc::new(counts);
         if at.is_some() {
             self.held().links.retain(|k, _| *k == code);
