@@ -30,13 +30,22 @@ pub trait BreakdownStore: Send + Sync {
     /// Every child's (not merged away) id and value of the column (`None`
     /// where unknown).
     async fn child_groups(&self, column: GroupColumn) -> StoreResult<Vec<(i64, Option<String>)>>;
+    /// The children (not merged away) living in the given units with their
+    /// sex, ethnicity and household poverty (`None` where unknown): what a
+    /// commune's kept breakdowns read besides its facts.
+    async fn child_groups_within(&self, units: &[i64]) -> StoreResult<Vec<ChildGroups>>;
 }
+
+/// A child's id, sex, ethnicity and household poverty.
+pub type ChildGroups = (i64, Option<String>, Option<String>, Option<String>);
 
 /// Expands into a backend's `BreakdownStore` implementation: the rows as
 /// one JSON array the database builds (`$agg`, as the indicators' rows:
-/// a million rows one by one cost the driver far more).
+/// a million rows one by one cost the driver far more); `$each` reads a
+/// table's rows whose column is one of the ids bound as `$1` (as
+/// `figures_sql`).
 macro_rules! breakdown_sql {
-    ($store:ty, agg: $agg:literal) => {
+    ($store:ty, each: $each:literal, agg: $agg:literal) => {
         #[async_trait::async_trait]
         impl $crate::BreakdownStore for $store {
             async fn child_groups(
@@ -49,6 +58,26 @@ macro_rules! breakdown_sql {
                 );
                 let json: Option<String> =
                     sqlx::query_scalar(&sql).fetch_one(self.reader()).await?;
+                $crate::indicators_sql::parse(json)
+            }
+
+            async fn child_groups_within(
+                &self,
+                units: &[i64],
+            ) -> $crate::StoreResult<Vec<$crate::ChildGroups>> {
+                let units = serde_json::to_string(units)
+                    .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
+                let from = $each
+                    .replace("{table}", "children c")
+                    .replace("{on}", "c.unit_id");
+                let sql = format!(
+                    concat!("SELECT ", $agg, " FROM {} AND c.merged_into IS NULL"),
+                    "c.id, c.sex, c.ethnicity, c.household_poverty", from
+                );
+                let json: Option<String> = sqlx::query_scalar(&sql)
+                    .bind(units)
+                    .fetch_one(self.reader())
+                    .await?;
                 $crate::indicators_sql::parse(json)
             }
         }

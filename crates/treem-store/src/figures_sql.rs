@@ -21,6 +21,33 @@ pub struct KeptCommune {
     /// The fourteen numerators and denominators (in pairs), then the
     /// registry counts (children 0–15, under five, under one).
     pub counts: Vec<i64>,
+    /// A breakdown's counts instead (`counts` then empty): each group's
+    /// name (`sex:F`…) with its numerators and denominators.
+    pub groups: Vec<Group>,
+}
+
+/// A group's name and its numerators and denominators.
+pub type Group = (String, Vec<i64>);
+
+/// The stored text of a commune's counts: the numbers, or the groups when
+/// there are any (a JSON array either way).
+pub(crate) fn encode(c: &KeptCommune) -> StoreResult<String> {
+    let text = if c.groups.is_empty() {
+        serde_json::to_string(&c.counts)
+    } else {
+        serde_json::to_string(&c.groups)
+    };
+    text.map_err(|e| crate::StoreError::Corrupt(format!("kept figures: {e}")))
+}
+
+/// The numbers or the groups [`encode`] stored.
+pub(crate) fn decode(text: &str) -> StoreResult<(Vec<i64>, Vec<Group>)> {
+    match serde_json::from_str::<Vec<i64>>(text) {
+        Ok(counts) => Ok((counts, Vec::new())),
+        Err(_) => serde_json::from_str(text)
+            .map(|groups| (Vec::new(), groups))
+            .map_err(|e| crate::StoreError::Corrupt(format!("kept figures: {e}"))),
+    }
 }
 
 /// The storage of the kept figures (a part of [`crate::Store`]).
@@ -120,9 +147,8 @@ macro_rules! figures_sql {
                 .await?;
                 rows.into_iter()
                     .map(|(unit_id, stamp, holds, counts)| {
-                        let counts = serde_json::from_str(&counts)
-                            .map_err(|e| $crate::StoreError::Corrupt(format!("kept figures: {e}")))?;
-                        Ok($crate::KeptCommune { unit_id, stamp, holds, counts })
+                        let (counts, groups) = $crate::figures_sql::decode(&counts)?;
+                        Ok($crate::KeptCommune { unit_id, stamp, holds, counts, groups })
                     })
                     .collect()
             }
@@ -138,8 +164,7 @@ macro_rules! figures_sql {
                         .await?;
                 }
                 for c in communes {
-                    let counts = serde_json::to_string(&c.counts)
-                        .map_err(|e| $crate::StoreError::Corrupt(format!("kept figures: {e}")))?;
+                    let counts = $crate::figures_sql::encode(c)?;
                     sqlx::query(
                         "INSERT INTO commune_figures (period, unit_id, stamp, holds, counts, computed_at)
                          VALUES ($1, $2, $3, $4, $5, $6)

@@ -52,7 +52,7 @@ pub mod testing;
 mod units_sql;
 mod village_sql;
 
-pub use breakdown_sql::{BreakdownStore, GroupColumn};
+pub use breakdown_sql::{BreakdownStore, ChildGroups, GroupColumn};
 pub use case_withdrawal_sql::{CaseRecord, StepWithdrawal, WithdrawnStep};
 pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,

@@ -96,7 +96,7 @@ cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2
 case_withdrawal_sql!(PgStore, sqlx::Postgres);
 crate::held_uploads_sql::held_uploads_sql!(PgStore);
 crate::plans_sql::plans_sql!(PgStore);
-crate::breakdown_sql::breakdown_sql!(PgStore, agg: "json_agg(json_build_array({}))::text");
+crate::breakdown_sql::breakdown_sql!(PgStore, each: "{table} WHERE {on} = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint))", agg: "json_agg(json_build_array({}))::text");
 crate::progress_sql::progress_sql!(PgStore, sqlx::Postgres);
 crate::supervisions_sql::supervisions_sql!(PgStore, sqlx::Postgres);
 crate::returns_sql::returns_sql!(PgStore, sqlx::Postgres);

@@ -193,7 +193,7 @@ cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)")
 case_withdrawal_sql!(SqliteStore, sqlx::Sqlite);
 crate::held_uploads_sql::held_uploads_sql!(SqliteStore);
 crate::plans_sql::plans_sql!(SqliteStore);
-crate::breakdown_sql::breakdown_sql!(SqliteStore, agg: "json_group_array(json_array({}))");
+crate::breakdown_sql::breakdown_sql!(SqliteStore, each: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", agg: "json_group_array(json_array({}))");
 crate::progress_sql::progress_sql!(SqliteStore, sqlx::Sqlite);
 crate::supervisions_sql::supervisions_sql!(SqliteStore, sqlx::Sqlite);
 crate::returns_sql::returns_sql!(SqliteStore, sqlx::Sqlite);

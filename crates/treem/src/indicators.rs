@@ -6,11 +6,9 @@ use treem_domain::i18n::Lang;
 use treem_domain::indicators::{Dimension, Period, name_vi_on, shown};
 use treem_domain::returns::programme::{amount, shown_value};
 use treem_domain::units::UnitHistory;
-use treem_web::indicators::figures::{
-    Report, UnitReport, judge, load, report_by, splits, status_key,
-};
-use treem_web::indicators::kept;
+use treem_web::indicators::figures::{Report, UnitReport, status_key};
 use treem_web::indicators::programme::status_key as programme_status_key;
+use treem_web::indicators::{kept, kept_groups};
 
 use crate::admin::open;
 use crate::cli::{Format, PeriodArgs};
@@ -99,13 +97,12 @@ async fn select_by(
             (rep, history, Vec::new())
         }
         By::One(dim) => {
-            let (rep, history) = report_by(store.as_ref(), period, dim).await?;
+            let (rep, history) = kept_groups::report_by(store.as_ref(), period, dim).await?;
             (rep, history, Vec::new())
         }
         By::Every => {
-            let loaded = load(store.as_ref(), period).await?;
-            let splits = splits(store.as_ref(), &loaded, period).await?;
-            (judge(&loaded, period), loaded.history, splits)
+            let (rep, units, splits) = kept_groups::splits(store.as_ref(), period).await?;
+            (rep, units.history, splits)
         }
     };
     if let Some(code) = unit {

@@ -3,10 +3,12 @@
 //! Each child of a denominator counts in exactly one group (the empty name
 //! is the group of unknown values), so the groups of an entry sum to it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
 
 use super::compute::{compute_with, counted_in};
-use super::{Count, Facts, KEYS, Period, Record, UnitFigures};
+use super::{Contribution, Count, Facts, KEYS, Period, Record, UnitFigures, each_contribution};
 use crate::units::UnitHistory;
 
 /// The indicators a breakdown splits: those counted child by child.
@@ -89,46 +91,126 @@ pub fn compute_by(
     period: Period,
     grouping: &Grouping,
 ) -> (Vec<UnitFigures>, HashMap<usize, GroupCounts>) {
-    let reference = period.reference_date();
-    let split: Vec<bool> = KEYS.iter().map(|k| BY_KEYS.contains(k)).collect();
+    let split = split_keys();
     // By (commune, group): sparse, as a nation has thousands of communes.
     let mut communes: HashMap<(usize, u32), [Count; 14]> = HashMap::new();
     let (figures, holds) = compute_with(history, facts, period, &mut |c| {
-        let Record::Child(i) = c.record else {
-            return;
-        };
-        if !split[c.key] {
+        if let Some(group) = group_of(&split, grouping, c) {
+            add(communes.entry((c.commune, group)).or_default(), c);
+        }
+    });
+    let mut by_commune: HashMap<usize, GroupCounts> = HashMap::new();
+    for ((commune, group), counts) in communes {
+        let name = grouping.names.get(group as usize).cloned();
+        let of = by_commune.entry(commune).or_default();
+        merge(of.entry(name.unwrap_or_default()).or_default(), &counts);
+    }
+    let holding = by_commune.iter().filter(|(c, _)| holds.contains(c));
+    let sums = sum_groups(
+        history,
+        holding.map(|(c, g)| (*c, g)),
+        period.reference_date(),
+    );
+    (figures, sums)
+}
+
+/// Whether an indicator (by index in `KEYS`) is split.
+fn split_keys() -> [bool; 14] {
+    let mut split = [false; 14];
+    for (s, k) in split.iter_mut().zip(KEYS) {
+        *s = BY_KEYS.contains(&k);
+    }
+    split
+}
+
+/// The group a contribution is added to: a child's, for a split indicator.
+fn group_of(split: &[bool; 14], grouping: &Grouping, c: &Contribution) -> Option<u32> {
+    let Record::Child(i) = c.record else {
+        return None;
+    };
+    split[c.key].then(|| grouping.of_child.get(i).copied().unwrap_or(u32::MAX))
+}
+
+/// Adds `from` into `into` (two groups of the same name: one).
+fn merge(into: &mut [Count; 14], from: &[Count; 14]) {
+    for (s, c) in into.iter_mut().zip(from) {
+        s.numerator += c.numerator;
+        s.denominator += c.denominator;
+    }
+}
+
+fn add(counts: &mut [Count; 14], c: &Contribution) {
+    counts[c.key].numerator += c.numerator;
+    counts[c.key].denominator += c.denominator;
+}
+
+/// The given communes' counts split by each grouping (in the order of
+/// `groupings`), computed from facts that hold every record under them,
+/// with whether each holds a record (as `commune_counts`): what a
+/// commune's kept breakdowns are.
+pub fn commune_groups(
+    history: &UnitHistory,
+    facts: &Facts,
+    period: Period,
+    communes: &[usize],
+    groupings: &[&Grouping],
+) -> Vec<(bool, Vec<GroupCounts>)> {
+    let split = split_keys();
+    let wanted: HashSet<usize> = communes.iter().copied().collect();
+    // By (commune, grouping, group).
+    let mut counts: HashMap<(usize, usize, u32), [Count; 14]> = HashMap::new();
+    let holds = each_contribution(history, facts, period, &mut |c| {
+        if !wanted.contains(&c.commune) {
             return;
         }
-        let group = grouping.of_child.get(i).copied().unwrap_or(u32::MAX);
-        let counts = communes
-            .entry((c.commune, group))
-            .or_insert([Count::default(); 14]);
-        counts[c.key].numerator += c.numerator;
-        counts[c.key].denominator += c.denominator;
+        for (g, grouping) in groupings.iter().enumerate() {
+            if let Some(group) = group_of(&split, grouping, &c) {
+                add(counts.entry((c.commune, g, group)).or_default(), &c);
+            }
+        }
     });
-    let name = |g: u32| grouping.names.get(g as usize).cloned().unwrap_or_default();
-    let mut by_commune: HashMap<usize, Vec<(u32, [Count; 14])>> = HashMap::new();
-    for ((commune, group), counts) in communes {
-        by_commune.entry(commune).or_default().push((group, counts));
+    let mut out: HashMap<usize, Vec<GroupCounts>> = HashMap::new();
+    for ((commune, g, group), c) in counts {
+        let name = groupings[g].names.get(group as usize).cloned();
+        let of = out
+            .entry(commune)
+            .or_insert_with(|| vec![GroupCounts::new(); groupings.len()]);
+        merge(of[g].entry(name.unwrap_or_default()).or_default(), &c);
     }
+    communes
+        .iter()
+        .map(|c| {
+            let groups = out
+                .remove(c)
+                .unwrap_or_else(|| vec![GroupCounts::new(); groupings.len()]);
+            (holds.contains(c), groups)
+        })
+        .collect()
+}
+
+/// Every unit valid on the reference date with the sum of its communes'
+/// group counts (the communes given hold a record), as `sum_communes` sums
+/// their figures.
+pub fn sum_groups<'a>(
+    history: &UnitHistory,
+    communes: impl Iterator<Item = (usize, &'a GroupCounts)>,
+    reference: NaiveDate,
+) -> HashMap<usize, GroupCounts> {
+    let communes: HashMap<usize, &GroupCounts> = communes.collect();
+    let holds: HashSet<usize> = communes.keys().copied().collect();
     let mut out: HashMap<usize, GroupCounts> = HashMap::new();
     for (c, into) in counted_in(history, &holds, reference) {
-        let Some(groups) = by_commune.get(&c) else {
+        let Some(groups) = communes.get(&c) else {
             continue;
         };
         for unit in into {
             let sums = out.entry(unit).or_default();
-            for (group, counts) in groups {
-                let sum = sums.entry(name(*group)).or_insert([Count::default(); 14]);
-                for (s, c) in sum.iter_mut().zip(counts) {
-                    s.numerator += c.numerator;
-                    s.denominator += c.denominator;
-                }
+            for (group, counts) in groups.iter() {
+                merge(sums.entry(group.clone()).or_default(), counts);
             }
         }
     }
-    (figures, out)
+    out
 }
 
 /// A group too small to compare (its denominator under 10).

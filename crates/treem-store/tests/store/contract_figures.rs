@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use common::*;
+use treem_domain::child::{Poverty, Sex};
 use treem_store::{KeptCommune, Store};
 
 async fn marks(store: &Arc<dyn Store>) -> HashMap<i64, i64> {
@@ -77,6 +78,7 @@ async fn kept_counts_come_back(store: Arc<dyn Store>) {
         stamp: stamp.into(),
         holds: true,
         counts: (0..31).map(|i| i * n).collect(),
+        groups: Vec::new(),
     };
     store.keep_figures("2025", &[kept("1:1", 1)]).await.unwrap();
     store
@@ -93,6 +95,83 @@ async fn kept_counts_come_back(store: Arc<dyn Store>) {
         vec![kept("1:1", 3)]
     );
     assert!(store.kept_figures("2024").await.unwrap().is_empty());
+    // A breakdown's groups come back by name (an empty group list is an
+    // empty count list: the same nothing).
+    let groups = KeptCommune {
+        unit_id: unit,
+        stamp: "1:2".into(),
+        holds: true,
+        counts: Vec::new(),
+        groups: vec![
+            ("sex:F".into(), vec![1, 2, 3, 4]),
+            ("ethnicity:".into(), vec![0, 5]),
+            ("ethnicity:Hmông \"x\"".into(), vec![7, 9]),
+        ],
+    };
+    store
+        .keep_figures("2025/groups", std::slice::from_ref(&groups))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.kept_figures("2025/groups").await.unwrap(),
+        vec![groups]
+    );
+    assert_eq!(
+        store.kept_figures("2025").await.unwrap(),
+        vec![kept("1:2", 2)]
+    );
 }
 
-on_both!(a_write_marks_its_unit_only, kept_counts_come_back);
+/// What the breakdowns group children by marks their unit too (and a
+/// form writing the same values again marks nothing).
+async fn a_group_change_marks_its_unit(store: Arc<dyn Store>) {
+    let (rows, ids) = demo_children(&store, 30, 9).await;
+    let at = 3;
+    let (mut child, unit) = rows[at].clone();
+    let mut last = marks(&store).await;
+    update(&store, ids[at], &child, unit, "full_name").await;
+    assert_eq!(marks(&store).await, last, "the same values marked");
+    for field in ["sex", "ethnicity", "household_poverty"] {
+        match field {
+            "sex" => {
+                child.sex = if child.sex == Sex::Male {
+                    Sex::Female
+                } else {
+                    Sex::Male
+                }
+            }
+            "ethnicity" => {
+                child.ethnicity = Some(
+                    if child.ethnicity.as_deref() == Some("01") {
+                        "08"
+                    } else {
+                        "01"
+                    }
+                    .into(),
+                )
+            }
+            _ => {
+                child.household_poverty = Some(if child.household_poverty == Some(Poverty::Poor) {
+                    Poverty::NearPoor
+                } else {
+                    Poverty::Poor
+                })
+            }
+        }
+        update(&store, ids[at], &child, unit, field).await;
+        let now = marks(&store).await;
+        let changed: Vec<i64> = now
+            .iter()
+            .filter(|(u, m)| last.get(u) != Some(m))
+            .map(|(u, _)| *u)
+            .collect();
+        assert_eq!(changed, vec![unit], "{field}");
+        last = now;
+    }
+}
+
+on_both!(
+    a_write_marks_its_unit_only,
+    kept_counts_come_back,
+    a_group_change_marks_its_unit
+);

@@ -308,6 +308,13 @@ pub async fn report_by(
 pub fn split(loaded: &Loaded, period: Period, grouping: &ind::Grouping) -> Report {
     let (figures, by) = ind::compute_by(&loaded.history, &loaded.facts, period, grouping);
     let mut rep = judge_figures(loaded, period, figures);
+    attach(&mut rep, &by);
+    rep
+}
+
+/// Each unit's groups (summed from its communes) set on its indicators
+/// counted child by child: the groups with children in the denominator.
+pub fn attach(rep: &mut Report, by: &HashMap<usize, ind::GroupCounts>) {
     for u in &mut rep.units {
         let groups = by.get(&u.unit);
         for (key, f) in &mut u.indicators {
@@ -330,7 +337,6 @@ pub fn split(loaded: &Loaded, period: Period, grouping: &ind::Grouping) -> Repor
             f.by = Some(parts);
         }
     }
-    rep
 }
 
 /// The loaded figures split by each dimension in turn (the report's

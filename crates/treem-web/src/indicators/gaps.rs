@@ -20,7 +20,8 @@ use treem_domain::indicators::{
 };
 use treem_domain::units::Level;
 
-use crate::indicators::figures::{group_label, report_by};
+use crate::indicators::figures::group_label;
+use crate::indicators::kept_groups::report_by;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};

@@ -23,10 +23,10 @@ use super::rows::facts;
 
 /// Communes computed from one load of their records: a few, so a
 /// recomputation reads a few thousand children at a time.
-const BATCH: usize = 4;
+pub(super) const BATCH: usize = 4;
 /// Loads under way at once when many communes are stale (the SQLite store
 /// has four read connections; a load's queries run side by side).
-const AT_ONCE: usize = 3;
+pub(super) const AT_ONCE: usize = 3;
 
 /// One recomputation of a database's period at a time in a process (no
 /// stampede of 32 dashboards computing the same communes), by store and
@@ -91,6 +91,7 @@ impl Kept {
             stamp,
             holds: self.holds,
             counts,
+            groups: Vec::new(),
         }
     }
 }
@@ -213,7 +214,7 @@ pub async fn communes(
 }
 
 /// Each unit's stored id, by index in the history.
-fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>) -> Vec<i64> {
+pub(super) fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>) -> Vec<i64> {
     let mut id_of = vec![0i64; history.all().len()];
     for (id, at) in index_of {
         if let Some(slot) = id_of.get_mut(*at) {
@@ -276,6 +277,7 @@ pub async fn link_counts(
                 stamp: s.stamp.clone(),
                 holds: sum.iter().any(|c| *c > 0),
                 counts: sum.to_vec(),
+                groups: Vec::new(),
             };
             rows.push((s.commune, row));
         }
@@ -292,18 +294,18 @@ pub async fn link_counts(
 }
 
 /// What a period's communes are made of.
-struct Plan<'a> {
+pub(super) struct Plan<'a> {
     /// Each commune with the units whose records count under it.
-    preimages: &'a HashMap<usize, Vec<usize>>,
+    pub(super) preimages: &'a HashMap<usize, Vec<usize>>,
     /// Each unit's stored id, by index in the history.
-    id_of: &'a [i64],
+    pub(super) id_of: &'a [i64],
 }
 
 /// What a reader finds: every commune current at the marks (or, while
 /// another reader computes the stale ones, their counts as kept before: no
 /// marks), or the stale communes to compute with the process's lock on them
 /// held and the marks they will be current at.
-enum Found {
+pub(super) enum Found {
     Current(HashMap<usize, KeptCommune>, Option<Marks>),
     Stale(
         HashMap<usize, KeptCommune>,
@@ -315,15 +317,15 @@ enum Found {
 
 /// A commune to compute again, with the stamp its counts will be kept at
 /// (and what was kept for it before, if anything).
-struct Stale {
-    commune: usize,
-    stamp: String,
-    previous: Option<KeptCommune>,
+pub(super) struct Stale {
+    pub(super) commune: usize,
+    pub(super) stamp: String,
+    pub(super) previous: Option<KeptCommune>,
 }
 
 impl Plan<'_> {
     /// The kept counts of a period (`code`), current or to compute.
-    async fn begin(
+    pub(super) async fn begin(
         &self,
         store: &dyn Store,
         code: &str,
@@ -363,7 +365,7 @@ impl Plan<'_> {
     }
 
     /// Keeps the counts computed.
-    async fn keep(
+    pub(super) async fn keep(
         &self,
         store: &dyn Store,
         code: &str,
@@ -433,25 +435,10 @@ async fn compute(
     period: Period,
     batch: &[Stale],
 ) -> Result<Vec<(usize, KeptCommune)>, StoreError> {
-    let mut units: Vec<i64> = batch
-        .iter()
-        .flat_map(|s| plan.preimages.get(&s.commune).into_iter().flatten())
-        .map(|u| plan.id_of[*u])
-        .collect();
-    units.sort_unstable();
-    units.dedup();
-    let reference = period.reference_date();
-    let rows = store
-        .indicator_rows_within(&units, period.start(), reference, &period.school_year())
-        .await?;
-    let mut facts = facts(rows, index_of);
-    let school_year = period.school_year();
-    for e in &mut facts.enrolments {
-        e.school_year.clone_from(&school_year);
-    }
+    let (facts, _) = load_batch(store, index_of, plan, period, batch).await?;
     let communes: Vec<usize> = batch.iter().map(|s| s.commune).collect();
     let counts = ind::commune_counts(history, &facts, period, &communes);
-    let registry = registry_counts(history, &facts, reference);
+    let registry = registry_counts(history, &facts, period.reference_date());
     Ok(batch
         .iter()
         .zip(counts)
@@ -467,4 +454,44 @@ async fn compute(
             )
         })
         .collect())
+}
+
+/// The stored ids of the units whose records count under a batch of
+/// communes (sorted).
+pub(super) fn batch_units(plan: &Plan<'_>, batch: &[Stale]) -> Vec<i64> {
+    let mut units: Vec<i64> = batch
+        .iter()
+        .flat_map(|s| plan.preimages.get(&s.commune).into_iter().flatten())
+        .map(|u| plan.id_of[*u])
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    units
+}
+
+/// The facts a batch of communes' figures are computed from, with each
+/// fact child's stored id.
+pub(super) async fn load_batch(
+    store: &dyn Store,
+    index_of: &HashMap<i64, usize>,
+    plan: &Plan<'_>,
+    period: Period,
+    batch: &[Stale],
+) -> Result<(ind::Facts, Vec<i64>), StoreError> {
+    let units = batch_units(plan, batch);
+    let rows = store
+        .indicator_rows_within(
+            &units,
+            period.start(),
+            period.reference_date(),
+            &period.school_year(),
+        )
+        .await?;
+    let child_ids = rows.children.iter().map(|c| c.id).collect();
+    let mut facts = facts(rows, index_of);
+    let school_year = period.school_year();
+    for e in &mut facts.enrolments {
+        e.school_year.clone_from(&school_year);
+    }
+    Ok((facts, child_ids))
 }

@@ -9,6 +9,7 @@ mod facts;
 pub mod figures;
 pub(crate) mod gaps;
 pub mod kept;
+pub mod kept_groups;
 pub(crate) mod period;
 pub mod programme;
 mod programme_view;

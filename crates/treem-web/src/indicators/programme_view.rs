@@ -12,7 +12,8 @@ use treem_domain::i18n::{Lang, fmt_date};
 use treem_domain::returns::programme::{ProgrammeIndicator, amount, shown_value};
 use treem_domain::units::{Level, Unit, UnitHistory};
 
-use crate::indicators::figures::{Report, judge, load};
+use crate::indicators::figures::Report;
+use crate::indicators::kept::{self, Units};
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::indicators::programme::{ProgrammeFigure, period_code, status_key};
 use crate::shell::page::{Page, encode};
@@ -181,17 +182,20 @@ async fn detail(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let period = period_of(&q)?;
-    let loaded = load(state.store.as_ref(), period).await?;
-    let Some(at) = loaded
+    // The figures from the kept counts (computed again only where a
+    // record changed).
+    let units = Units::load(state.store.as_ref()).await?;
+    let (communes, _) =
+        kept::communes(state.store.as_ref(), &units.history, &units.index_of, period).await?;
+    let report = kept::report_from(state.store.as_ref(), &units, period, &communes).await?;
+    let Some(at) = report
         .programme
-        .indicators
         .iter()
         .position(|d| d.code == code)
     else {
         return Err(AppError::NotFound);
     };
-    let report = judge(&loaded, period);
-    let history = &loaded.history;
+    let history = &units.history;
     let unit = chosen(history, &user, q.unit.as_deref(), period)?;
     let def = &report.programme[at];
     let lang = info.lang;
@@ -221,7 +225,7 @@ async fn detail(
     }
     // The stored id of each unit index (the history is the one loaded).
     let id_at: std::collections::HashMap<usize, i64> =
-        loaded.index_of.iter().map(|(id, at)| (*at, *id)).collect();
+        units.index_of.iter().map(|(id, at)| (*at, *id)).collect();
     let communes = report
         .units
         .iter()

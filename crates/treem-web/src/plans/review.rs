@@ -25,7 +25,8 @@ use treem_store::ProgressRow;
 use super::found::{
     agency_name, answerable, figures, plan_view, standings, status_key as progress_status_key,
 };
-use crate::indicators::figures::{report, status_key};
+use crate::indicators::figures::status_key;
+use crate::indicators::kept::report;
 use crate::shell::page::Page;
 use crate::shell::request::{CurrentUser, RequestInfo};
 use crate::{AppError, AppState};

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use treem_domain::clock::vn_today;
 
-use crate::indicators::figures::{judge, load, splits};
+use crate::indicators::kept_groups::splits;
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
 use crate::reports::docx::{ReportDoc, document, drafts_of};
@@ -35,8 +35,10 @@ async fn download(
         Some(f @ ("docx" | "xlsx")) => f,
         _ => return Err(AppError::BadRequest),
     };
-    let loaded = load(state.store.as_ref(), period).await?;
-    let history = &loaded.history;
+    // The figures and their splits from the kept counts (computed again
+    // only where a record changed).
+    let (mut report, units, mut splits) = splits(state.store.as_ref(), period).await?;
+    let history = &units.history;
     let own = root(history, &user.account.scope_code, period).ok_or(AppError::NotFound)?;
     let unit = match q.unit.as_deref().filter(|c| !c.is_empty()) {
         None => own,
@@ -45,7 +47,6 @@ async fn download(
             .filter(|u| within(history, u, own))
             .ok_or(AppError::NotFound)?,
     };
-    let mut report = judge(&loaded, period);
     report
         .units
         .retain(|u| within(history, &history.all()[u.unit], unit));
@@ -68,7 +69,7 @@ async fn download(
         (
             {
                 let at = history.index_of(unit);
-                let id = loaded
+                let id = units
                     .index_of
                     .iter()
                     .find(|(_, i)| Some(**i) == at)
@@ -79,7 +80,6 @@ async fn download(
                 let index = state.units();
                 doc.facts =
                     facts::gather(state.store.as_ref(), &index, unit, period, &report).await?;
-                let splits = splits(state.store.as_ref(), &loaded, period).await?;
                 doc.gaps = gap_lines::lines(&splits, &unit.code);
                 doc.with_annex = true;
                 doc.signer = q.signer.clone().filter(|s| s.trim().chars().count() <= 100);
@@ -88,7 +88,6 @@ async fn download(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     } else {
-        let mut splits = splits(state.store.as_ref(), &loaded, period).await?;
         for (_, r) in &mut splits {
             r.units
                 .retain(|u| within(history, &history.all()[u.unit], unit));

@@ -28,6 +28,7 @@ mod hardening;
 mod ids;
 mod indicators_backends;
 mod kept_figures;
+mod kept_groups;
 mod key_check;
 mod plan_derive;
 mod plan_document;
