@@ -4,9 +4,10 @@
 //!
 //! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID] [PAGES]`
 //!
-//! With `PAGES`, only one kind of page: `search`, `profile`, or `dashboard`
+//! With `PAGES`, only one kind of page: `search`, `profile`, `dashboard`
 //! (the indicators dashboard, `/indicators` for the periods 2024, H1 2025,
-//! 2025).
+//! 2025) or `gaps` (`/indicators/gaps` for those periods, by sex, ethnicity
+//! or poverty).
 
 use std::time::{Duration, Instant};
 
@@ -107,6 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("search", "search (/children?q=…)"),
         ("profile", "child page (/children/{id})"),
         ("dashboard", "indicators dashboard (/indicators)"),
+        ("gaps", "gaps between groups (/indicators/gaps)"),
     ];
     let kinds: Vec<(&str, &str)> = match args.get(7).map(String::as_str) {
         Some(only) => all_kinds.into_iter().filter(|k| k.0 == only).collect(),
@@ -121,12 +123,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut rng = StdRng::seed_from_u64(n as u64);
                 let mut times = Vec::with_capacity(each);
                 for _ in 0..each {
+                    let period = ["year=2024&half=0", "year=2025&half=1", "year=2025&half=0"]
+                        .choose(&mut rng)
+                        .copied()
+                        .unwrap_or("year=2025&half=0");
                     let url = if kind == "dashboard" {
-                        let period = ["year=2024&half=0", "year=2025&half=1", "year=2025&half=0"]
+                        format!("{base}/indicators?{period}")
+                    } else if kind == "gaps" {
+                        let by = ["sex", "ethnicity", "poverty"]
                             .choose(&mut rng)
                             .copied()
-                            .unwrap_or("year=2025&half=0");
-                        format!("{base}/indicators?{period}")
+                            .unwrap_or("sex");
+                        format!("{base}/indicators/gaps?{period}&by={by}")
                     } else if kind == "search" {
                         format!("{base}/children?q={}", query(&mut rng).replace(' ', "+"))
                     } else {

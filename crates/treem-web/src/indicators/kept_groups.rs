@@ -158,6 +158,7 @@ async fn communes_groups(
         Found::Current(current, _) => (current, Vec::new(), None),
         Found::Stale(current, stale, only, _) => (current, stale, Some(only)),
     };
+    let started = std::time::Instant::now();
     let pending: Vec<_> = stale
         .chunks(BATCH)
         .map(|batch| compute(store, history, index_of, &plan, period, batch))
@@ -169,6 +170,14 @@ async fn communes_groups(
     }
     drop(loads);
     plan.keep(store, &code, &rows).await?;
+    if !rows.is_empty() {
+        // Counts only: no name, no unit (the timing is what `scripts/` reads).
+        tracing::debug!(
+            communes = rows.len(),
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "recomputed kept groups"
+        );
+    }
     current.extend(rows);
     Ok(current
         .into_iter()

@@ -185,14 +185,15 @@ async fn detail(
     // The figures from the kept counts (computed again only where a
     // record changed).
     let units = Units::load(state.store.as_ref()).await?;
-    let (communes, _) =
-        kept::communes(state.store.as_ref(), &units.history, &units.index_of, period).await?;
+    let (communes, _) = kept::communes(
+        state.store.as_ref(),
+        &units.history,
+        &units.index_of,
+        period,
+    )
+    .await?;
     let report = kept::report_from(state.store.as_ref(), &units, period, &communes).await?;
-    let Some(at) = report
-        .programme
-        .iter()
-        .position(|d| d.code == code)
-    else {
+    let Some(at) = report.programme.iter().position(|d| d.code == code) else {
         return Err(AppError::NotFound);
     };
     let history = &units.history;
