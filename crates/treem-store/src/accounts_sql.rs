@@ -36,20 +36,20 @@ macro_rules! accounts_sql {
             pub(crate) async fn account_by_username_sql(&self, username: &str) -> $crate::StoreResult<Option<$crate::Account>> {
                 let sql = format!("SELECT {} FROM accounts WHERE username = $1", $crate::rows::ACCOUNT_COLUMNS);
                 let row: Option<$crate::rows::AccountRow> =
-                    sqlx::query_as(&sql).bind(username).fetch_optional(self.reader()).await?;
+                    sqlx::query_as(&sql).bind(username).fetch_optional(self.fresh()).await?;
                 row.map(|r| r.into_account()).transpose()
             }
 
             pub(crate) async fn account_sql(&self, id: i64) -> $crate::StoreResult<Option<$crate::Account>> {
                 let sql = format!("SELECT {} FROM accounts WHERE id = $1", $crate::rows::ACCOUNT_COLUMNS);
                 let row: Option<$crate::rows::AccountRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(self.fresh()).await?;
                 row.map(|r| r.into_account()).transpose()
             }
 
             pub(crate) async fn accounts_sql(&self) -> $crate::StoreResult<Vec<$crate::Account>> {
                 let sql = format!("SELECT {} FROM accounts ORDER BY username", $crate::rows::ACCOUNT_COLUMNS);
-                let rows: Vec<$crate::rows::AccountRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                let rows: Vec<$crate::rows::AccountRow> = sqlx::query_as(&sql).fetch_all(self.fresh()).await?;
                 rows.into_iter().map(|r| r.into_account()).collect()
             }
 
@@ -99,7 +99,7 @@ macro_rules! accounts_sql {
                         "SELECT id_hash, account_id, csrf_token, created_at, expires_at, idle_until FROM sessions WHERE id_hash = $1",
                     )
                     .bind(id_hash)
-                    .fetch_optional(self.reader())
+                    .fetch_optional(self.fresh())
                     .await?;
                 Ok(row.map(|(id_hash, account_id, csrf_token, created_at, expires_at, idle_until)| $crate::Session {
                     id_hash,
@@ -171,7 +171,7 @@ macro_rules! accounts_sql {
                 let row: Option<$crate::rows::AccountRow> = sqlx::query_as(&sql)
                     .bind(token_hash)
                     .bind(chrono::Utc::now())
-                    .fetch_optional(self.reader())
+                    .fetch_optional(self.fresh())
                     .await?;
                 row.map(|r| r.into_account()).transpose()
             }
@@ -233,7 +233,7 @@ macro_rules! accounts_sql {
                     "SELECT t.id, t.account_id, a.username, t.created_at, t.expires_at, t.revoked_at
                      FROM api_tokens t JOIN accounts a ON a.id = t.account_id ORDER BY t.id",
                 )
-                .fetch_all(self.reader())
+                .fetch_all(self.fresh())
                 .await?;
                 Ok(rows
                     .into_iter()
@@ -294,7 +294,7 @@ macro_rules! accounts_sql {
                     .bind(q.limit)
                     .bind(q.from)
                     .bind(q.until)
-                    .fetch_all(self.reader())
+                    .fetch_all(self.fresh())
                     .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -305,7 +305,7 @@ macro_rules! accounts_sql {
                     $crate::rows::AUDIT_COLUMNS
                 );
                 let rows: Vec<$crate::rows::AuditRow> =
-                    sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(self.reader()).await?;
+                    sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(self.fresh()).await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 

@@ -32,12 +32,14 @@ mod import_sql;
 mod indicators_sql;
 mod measurements_sql;
 mod model;
+mod open;
 mod plan_exports;
 mod plan_import_sql;
 mod plans_sql;
 pub mod postgres;
 mod programme_sql;
 mod progress_sql;
+pub mod replica;
 mod report_drafts_sql;
 mod returns_sql;
 mod returns_write_sql;
@@ -63,6 +65,7 @@ pub use held_uploads_sql::{HeldUpload, HeldUploads};
 pub use import_model::*;
 pub use indicators_sql::*;
 pub use model::*;
+pub use open::{open, open_with};
 pub use plan_exports::*;
 pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
@@ -502,22 +505,6 @@ pub trait Store:
         name: Option<&str>,
         audit: AuditEvent,
     ) -> StoreResult<()>;
-}
-
-/// Opens the store named by a URL: `sqlite:///path/treem.db` (or a bare
-/// `sqlite:` path) or `postgres://…`, and brings its schema up to date.
-pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(postgres::PgStore::open(url).await?))
-    } else {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        Ok(std::sync::Arc::new(
-            sqlite::SqliteStore::open(std::path::Path::new(path)).await?,
-        ))
-    }
 }
 
 /// Whether `role` is stored correctly (used by row mapping).

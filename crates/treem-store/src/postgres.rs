@@ -16,22 +16,35 @@ use crate::seal_sql::seal_sql;
 use crate::search_sql::search_sql;
 use crate::targets_sql::targets_sql;
 
-/// The PostgreSQL store.
+/// The PostgreSQL store: a pool on the primary and, when opened with a
+/// read URL, one on a streaming replica (see [`crate::replica`]).
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    read: Option<PgPool>,
 }
 
 impl PgStore {
     /// Connects and migrates.
     pub async fn open(url: &str) -> StoreResult<Self> {
+        Self::open_with(url, None).await
+    }
+
+    /// Connects to the primary (and migrates it) and, with `read_url`, to
+    /// a replica of it for reads.
+    pub async fn open_with(url: &str, read_url: Option<&str>) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        let store = PgStore { pool };
-        store.backfill_search_text().await?;
+        let read = match read_url {
+            Some(r) => Some(PgPoolOptions::new().max_connections(16).connect(r).await?),
+            None => None,
+        };
+        let store = PgStore { pool, read };
+        // Just migrated: the replica may not have the new schema yet.
+        crate::replica::on_primary(store.backfill_search_text()).await?;
         Ok(store)
     }
 
@@ -39,7 +52,14 @@ impl PgStore {
         &self.pool
     }
 
+    /// Reads a replica may serve (the primary's when pinned, or without
+    /// one).
     fn reader(&self) -> &PgPool {
+        crate::replica::choose(&self.pool, self.read.as_ref())
+    }
+
+    /// Reads that must see every commit: the primary's.
+    fn fresh(&self) -> &PgPool {
         &self.pool
     }
 

@@ -103,6 +103,11 @@ impl SqliteStore {
         &self.reader
     }
 
+    /// Reads that must see every commit (the read connections do: WAL).
+    fn fresh(&self) -> &SqlitePool {
+        &self.reader
+    }
+
     /// A consistent copy of the database in a new file.
     pub(crate) async fn backup_into_sql(&self, path: &Path) -> StoreResult<()> {
         sqlx::query("VACUUM INTO ?")

@@ -12,6 +12,10 @@ use crate::{Store, StoreResult};
 /// The environment variable naming the PostgreSQL server for tests.
 pub const PG_ENV: &str = "TREEM_TEST_POSTGRES";
 
+/// The environment variable naming a streaming replica of that server
+/// (`.ci/pg-replica.sh` makes one).
+pub const REPLICA_ENV: &str = "TREEM_TEST_PG_REPLICA";
+
 /// A store on a fresh database, and what keeps that database alive.
 pub struct TestDb {
     pub store: Arc<dyn Store>,
@@ -67,20 +71,57 @@ pub async fn postgres(test: &str) -> StoreResult<Option<TestDb>> {
         eprintln!("skipped on PostgreSQL: {test} ({PG_ENV} is not set)");
         return Ok(None);
     };
+    fresh_postgres(&base, None).await.map(Some)
+}
+
+/// A fresh PostgreSQL database whose store reads from the replica named by
+/// `TREEM_TEST_PG_REPLICA` (once the new database has reached it), with
+/// the replica's URL of that database; `None` (after saying so) when
+/// either server is not configured.
+pub async fn postgres_with_replica(test: &str) -> StoreResult<Option<(TestDb, String)>> {
+    let (Ok(base), Ok(replica)) = (std::env::var(PG_ENV), std::env::var(REPLICA_ENV)) else {
+        eprintln!("skipped on PostgreSQL: {test} ({PG_ENV} or {REPLICA_ENV} is not set)");
+        return Ok(None);
+    };
+    let db = fresh_postgres(&base, Some(&replica)).await?;
+    let read = on_server(&replica, db.url.rsplit('/').next().unwrap_or_default());
+    Ok(Some((db, read)))
+}
+
+/// The URL of database `name` on the server of `url`.
+fn on_server(url: &str, name: &str) -> String {
+    match url.rsplit_once('/') {
+        Some((server, _db)) => format!("{server}/{name}"),
+        None => format!("{url}/{name}"),
+    }
+}
+
+async fn fresh_postgres(base: &str, replica: Option<&str>) -> StoreResult<TestDb> {
     let name = unique_name("treem_test");
-    let mut admin = sqlx::PgConnection::connect(&base).await?;
+    let mut admin = sqlx::PgConnection::connect(base).await?;
     // The name is generated above from digits and letters only.
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await?;
-    let url = match base.rsplit_once('/') {
-        Some((server, _db)) => format!("{server}/{name}"),
-        None => format!("{base}/{name}"),
-    };
-    let store = crate::open(&url).await?;
-    Ok(Some(TestDb {
+    let url = on_server(base, &name);
+    let read = replica.map(|r| on_server(r, &name));
+    if let Some(read) = &read {
+        // The new database reaches the replica a moment later.
+        let mut tries = 0;
+        while sqlx::PgConnection::connect(read).await.is_err() {
+            tries += 1;
+            if tries > 300 {
+                return Err(crate::StoreError::Unsupported(format!(
+                    "the database {name} did not reach the replica in 30 s"
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    let store = crate::open_with(&url, read.as_deref()).await?;
+    Ok(TestDb {
         store,
         url,
         _dir: None,
-    }))
+    })
 }

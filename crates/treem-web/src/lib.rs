@@ -25,7 +25,7 @@ pub use admin::accounts::valid_username;
 pub use admin::audit::verify_chain;
 pub use shell::error::AppError;
 pub use shell::state::{AppState, UnitIndex, WebConfig};
-use shell::{guard, headers};
+use shell::{guard, headers, reads};
 use treem_store::Store;
 
 /// Builds the application: every route, behind the one access guard.
@@ -58,6 +58,11 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
+        ))
+        // Outside the guard: its session lookup reads where the request does.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            reads::follow_writes,
         ))
         .layer(tower_http::compression::CompressionLayer::new());
     headers::add(routes)

@@ -20,13 +20,19 @@ use treem_web::shell::bootstrap;
 use crate::config::Config;
 
 pub(crate) async fn open(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let store = treem_store::open(&config.database_url)
+    let store = treem_store::open_with(&config.database_url, config.database_read_url.as_deref())
         .await
         .context("không mở được cơ sở dữ liệu")?;
-    config.checked_key(store.as_ref()).await?;
-    bootstrap::ensure_units(store.as_ref()).await?;
-    // The seed plan, as `serve` loads it (the demo derives the communes' plans from it).
-    bootstrap::ensure_seed_plan(store.as_ref()).await?;
+    // What a first start writes is read back from the primary (whatever
+    // replica `--db-read` names).
+    treem_store::replica::on_primary(async {
+        config.checked_key(store.as_ref()).await?;
+        bootstrap::ensure_units(store.as_ref()).await?;
+        // The seed plan, as `serve` loads it (the demo derives the communes' plans from it).
+        bootstrap::ensure_seed_plan(store.as_ref()).await?;
+        anyhow::Ok(())
+    })
+    .await?;
     Ok(store)
 }
 

@@ -23,6 +23,10 @@ pub struct Global {
     /// The database: sqlite:///path/treem.db or postgres://user@host/db
     #[arg(long, global = true, env = "TREEM_DATABASE_URL")]
     pub db: Option<String>,
+    /// A streaming replica of the PostgreSQL database for reads
+    /// (postgres://user@replica/db)
+    #[arg(long, global = true, env = "TREEM_DATABASE_READ_URL")]
+    pub db_read: Option<String>,
     /// Language of messages: vi (default) or en
     #[arg(long, global = true, env = "TREEM_LANG")]
     pub lang: Option<String>,

@@ -15,6 +15,7 @@ use crate::cli::Global;
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    database_read_url: Option<String>,
     listen: Option<String>,
     lang: Option<String>,
     session_hours: Option<i64>,
@@ -28,6 +29,8 @@ struct FileConfig {
 pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// A streaming replica of the PostgreSQL database, for reads.
+    pub database_read_url: Option<String>,
     pub listen: Option<String>,
     pub lang: Lang,
     pub web: WebConfig,
@@ -94,6 +97,7 @@ impl Config {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("treem.db").display()));
+        let database_read_url = global.db_read.clone().or(file.database_read_url);
         let lang_text = global
             .lang
             .clone()
@@ -114,11 +118,13 @@ impl Config {
                 .or(file.secure_cookies)
                 .unwrap_or(defaults.secure_cookies),
             trusted_proxies: trusted_proxies(file.trusted_proxies)?,
+            read_replica: database_read_url.is_some(),
             ..defaults
         };
         Ok(Config {
             data_dir,
             database_url,
+            database_read_url,
             listen: file.listen,
             lang,
             web,
@@ -128,9 +134,10 @@ impl Config {
     /// The configuration as text, with any password in the database URL hidden.
     pub fn describe(&self) -> String {
         format!(
-            "data_dir = {}\ndatabase_url = {}\nlisten = {}\nlang = {}\nsession_hours = {}\nidle_minutes = {}\nsecure_cookies = {}\ntrusted_proxies = {:?}\n",
+            "data_dir = {}\ndatabase_url = {}\ndatabase_read_url = {}\nlisten = {}\nlang = {}\nsession_hours = {}\nidle_minutes = {}\nsecure_cookies = {}\ntrusted_proxies = {:?}\n",
             self.data_dir.display(),
             redact(&self.database_url),
+            self.database_read_url.as_deref().map_or("-".into(), redact),
             self.listen.as_deref().unwrap_or("127.0.0.1:8080"),
             self.lang.code(),
             self.web.session_hours,

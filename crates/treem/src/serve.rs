@@ -25,28 +25,34 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let lang = config.lang;
-    let store = treem_store::open(&config.database_url)
+    let store = treem_store::open_with(&config.database_url, config.database_read_url.as_deref())
         .await
         .context("không mở được cơ sở dữ liệu")?;
-    config.web.case_key = Some(config.checked_key(store.as_ref()).await?);
-    bootstrap::ensure_units(store.as_ref()).await?;
-    bootstrap::ensure_seed_plan(store.as_ref()).await?;
-    if demo {
-        let n = bootstrap::load_demo(store.as_ref(), 3000, 2025, &|_| {}).await?;
-        if n > 0 {
-            eprintln!("{}", trf(lang, "cli.demo_loaded", &[("n", &n.to_string())]));
+    // A first start writes, then reads what it wrote: from the primary,
+    // whatever replica the reads otherwise go to.
+    let (app, one_time, rustls) = treem_store::replica::on_primary(async {
+        config.web.case_key = Some(config.checked_key(store.as_ref()).await?);
+        bootstrap::ensure_units(store.as_ref()).await?;
+        bootstrap::ensure_seed_plan(store.as_ref()).await?;
+        if demo {
+            let n = bootstrap::load_demo(store.as_ref(), 3000, 2025, &|_| {}).await?;
+            if n > 0 {
+                eprintln!("{}", trf(lang, "cli.demo_loaded", &[("n", &n.to_string())]));
+            }
         }
-    }
-    let one_time = bootstrap::ensure_admin(store.as_ref()).await?;
-    // Over HTTPS every cookie is marked Secure.
-    let rustls = match &tls {
-        Some(t) => {
-            config.web.secure_cookies = true;
-            Some(tls_config(t).await?)
-        }
-        None => None,
-    };
-    let app = treem_web::build_app(config.web.clone(), store.clone()).await?;
+        let one_time = bootstrap::ensure_admin(store.as_ref()).await?;
+        // Over HTTPS every cookie is marked Secure.
+        let rustls = match &tls {
+            Some(t) => {
+                config.web.secure_cookies = true;
+                Some(tls_config(t).await?)
+            }
+            None => None,
+        };
+        let app = treem_web::build_app(config.web.clone(), store.clone()).await?;
+        anyhow::Ok((app, one_time, rustls))
+    })
+    .await?;
     let addr = listen
         .or(config.listen.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".into());

@@ -13,6 +13,7 @@ pub(crate) mod headers;
 mod home;
 pub(crate) mod json;
 pub(crate) mod page;
+pub(crate) mod reads;
 pub(crate) mod request;
 pub(crate) mod state;
 pub(crate) mod xlsx;

@@ -46,6 +46,10 @@ pub struct WebConfig {
     /// The key sealing case contents (from the data folder). Without it the
     /// case pages refuse to work rather than store anything in clear.
     pub case_key: Option<crate::cases::seal::CaseKey>,
+    /// The store reads from a streaming replica: requests that write, and
+    /// a browser's requests for a few seconds after, read from the primary
+    /// (`shell::reads`).
+    pub read_replica: bool,
 }
 
 impl Default for WebConfig {
@@ -62,6 +66,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             upload_limits: treem_interchange::Limits::upload(),
             case_key: None,
+            read_replica: false,
         }
     }
 }

@@ -37,6 +37,7 @@ mod plan_progress;
 mod plans;
 mod programme;
 mod registry;
+mod replica;
 mod report_draft;
 mod returns;
 mod search_index;

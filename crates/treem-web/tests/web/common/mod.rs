@@ -90,6 +90,28 @@ impl TestApp {
             Backend::Sqlite => treem_store::testing::sqlite().await.unwrap(),
             Backend::Postgres => treem_store::testing::postgres(test).await.unwrap()?,
         };
+        Some(Self::spawn_on(db, config).await)
+    }
+
+    /// Starts the app on PostgreSQL reading from the test replica, with that
+    /// database's URL on the replica (`None`, said, without a replica).
+    pub async fn spawn_with_replica(test: &str) -> Option<(TestApp, String)> {
+        let (db, read) = treem_store::testing::postgres_with_replica(test)
+            .await
+            .unwrap()?;
+        let config = WebConfig {
+            read_replica: true,
+            ..WebConfig::default()
+        };
+        Some((Self::spawn_on(db, config).await, read))
+    }
+
+    async fn spawn_on(db: treem_store::testing::TestDb, config: WebConfig) -> TestApp {
+        // What is set up here is written, then read back: from the primary.
+        treem_store::replica::on_primary(Self::start(db, config)).await
+    }
+
+    async fn start(db: treem_store::testing::TestDb, config: WebConfig) -> TestApp {
         let store = db.store.clone();
         bootstrap::ensure_units(store.as_ref()).await.unwrap();
         bootstrap::ensure_seed_plan(store.as_ref()).await.unwrap();
@@ -137,12 +159,12 @@ impl TestApp {
             .await
             .unwrap();
         });
-        Some(TestApp {
+        TestApp {
             addr,
             store,
             db,
             api_faults,
-        })
+        }
     }
 
     /// The absolute URL of a path.
