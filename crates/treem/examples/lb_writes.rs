@@ -59,10 +59,10 @@ async fn run(c: reqwest::Client, base: String, prefix: String, seconds: u64) -> 
     while started.elapsed() < Duration::from_secs(seconds) {
         if csrf.is_empty() {
             // The form's token (the session's, whichever server answers).
-            if let Ok(r) = c.get(format!("{base}/children/new")).send().await {
-                if let Ok(t) = r.text().await {
-                    csrf = csrf_of(&t);
-                }
+            if let Ok(r) = c.get(format!("{base}/children/new")).send().await
+                && let Ok(t) = r.text().await
+            {
+                csrf = csrf_of(&t);
             }
             if csrf.is_empty() {
                 tokio::time::sleep(Duration::from_millis(100)).await;
