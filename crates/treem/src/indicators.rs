@@ -92,8 +92,12 @@ async fn select_by(
     let period = Period { year, half };
     let store = open(config).await?;
     let (mut rep, history, mut splits) = match by {
+        // One unit asked for: only the communes under it are computed.
         By::None => {
-            let (rep, history) = kept::report(store.as_ref(), period).await?;
+            let (rep, history) = match unit.as_deref() {
+                Some(code) => kept::report_under(store.as_ref(), period, code).await?,
+                None => kept::report(store.as_ref(), period).await?,
+            };
             (rep, history, Vec::new())
         }
         By::One(dim) => {

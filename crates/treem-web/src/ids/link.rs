@@ -87,7 +87,7 @@ pub async fn link_rows_of(
 }
 
 /// [`link_rows`] of the units `ids` from the counts kept per commune
-/// (`indicators::kept::link_counts`, through the server's copy): what the
+/// (`indicators::kept_link::link_counts`, through the server's copy): what the
 /// dashboard shows, without reading a province's children on every view.
 pub(crate) async fn kept_link_rows(
     state: &AppState,

@@ -109,6 +109,32 @@ pub async fn report(
     Ok((report, units.history))
 }
 
+/// [`report`] for one unit and the units under it (`code`, in force on
+/// the reference date): only the communes under it are read and computed,
+/// so a province's first view of a period does not compute the country.
+/// The units under it are exactly as in [`report`]; the others are left
+/// out. An unknown code: every unit, as [`report`].
+pub async fn report_under(
+    store: &dyn Store,
+    period: Period,
+    code: &str,
+) -> Result<(Report, UnitHistory), StoreError> {
+    let units = Units::load(store).await?;
+    let history = &units.history;
+    let Some(root) = history.resolve(code, period.reference_date()) else {
+        return report(store, period).await;
+    };
+    let all = history.all();
+    let under = |c: usize| {
+        all.get(c)
+            .is_some_and(|u| history.ancestors(u).iter().any(|a| std::ptr::eq(*a, root)))
+    };
+    let (communes, _) = communes_within(store, history, &units.index_of, period, &under).await?;
+    let mut report = report_from(store, &units, period, &communes).await?;
+    report.units.retain(|u| under(u.unit));
+    Ok((report, units.history))
+}
+
 /// The stored units as the kept figures read them: their history and each
 /// stored id's index in it (read from the store: a unit file loaded a
 /// moment ago counts at once).
@@ -171,8 +197,21 @@ pub async fn communes(
     index_of: &HashMap<i64, usize>,
     period: Period,
 ) -> Result<(HashMap<usize, Kept>, Option<Marks>), StoreError> {
+    communes_within(store, history, index_of, period, &|_| true).await
+}
+
+/// [`communes`], only those `within` accepts (by index in the history):
+/// the others are neither read nor computed.
+pub async fn communes_within(
+    store: &dyn Store,
+    history: &UnitHistory,
+    index_of: &HashMap<i64, usize>,
+    period: Period,
+    within: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<(HashMap<usize, Kept>, Option<Marks>), StoreError> {
     let code = period_code(period);
-    let preimages = ind::preimages(history, period.reference_date());
+    let mut preimages = ind::preimages(history, period.reference_date());
+    preimages.retain(|c, _| within(*c));
     let id_of = ids_by_index(history, index_of);
     let plan = Plan {
         preimages: &preimages,
@@ -222,75 +261,6 @@ pub(super) fn ids_by_index(history: &UnitHistory, index_of: &HashMap<i64, usize>
         }
     }
     id_of
-}
-
-/// How complete the ID link is in each commune in force on `today` (the
-/// children born after `born_after` — under 16 — with a verified number,
-/// with a number not verified, with none), as `(stored id of the commune,
-/// …)` for the communes with such children. Kept per commune like the
-/// figures (counted today, so kept for today only) and computed again
-/// where a record changed; with the marks they are all current at (as
-/// [`communes`]).
-pub async fn link_counts(
-    store: &dyn Store,
-    units: &Units,
-    today: chrono::NaiveDate,
-    born_after: chrono::NaiveDate,
-) -> Result<(Vec<(i64, i64, i64, i64)>, Option<Marks>), StoreError> {
-    let (history, index_of) = (&units.history, &units.index_of);
-    let code = format!("ids-{today}");
-    let preimages = ind::preimages(history, today);
-    let id_of = ids_by_index(history, index_of);
-    let plan = Plan {
-        preimages: &preimages,
-        id_of: &id_of,
-    };
-    let usable = |k: &KeptCommune| k.counts.len() == 3;
-    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
-        Found::Current(current, marks) => (current, Vec::new(), None, marks),
-        Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
-    };
-    let mut rows = Vec::with_capacity(stale.len());
-    for batch in stale.chunks(64) {
-        let units: Vec<i64> = batch
-            .iter()
-            .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
-            .map(|u| id_of[*u])
-            .collect();
-        let counts: HashMap<i64, [i64; 3]> = store
-            .link_counts_within(&units, born_after)
-            .await?
-            .into_iter()
-            .map(|(u, v, n, none)| (u, [v, n, none]))
-            .collect();
-        for s in batch {
-            let mut sum = [0i64; 3];
-            for u in preimages.get(&s.commune).into_iter().flatten() {
-                if let Some(c) = counts.get(&id_of[*u]) {
-                    for (t, c) in sum.iter_mut().zip(c) {
-                        *t += c;
-                    }
-                }
-            }
-            let row = KeptCommune {
-                unit_id: id_of[s.commune],
-                stamp: s.stamp.clone(),
-                holds: sum.iter().any(|c| *c > 0),
-                counts: sum.to_vec(),
-                groups: Vec::new(),
-            };
-            rows.push((s.commune, row));
-        }
-    }
-    plan.keep(store, &code, &rows).await?;
-    current.extend(rows);
-    let mut out: Vec<(i64, i64, i64, i64)> = current
-        .into_values()
-        .filter(|k| k.holds)
-        .map(|k| (k.unit_id, k.counts[0], k.counts[1], k.counts[2]))
-        .collect();
-    out.sort_unstable();
-    Ok((out, marks))
 }
 
 /// What a period's communes are made of.

@@ -10,6 +10,7 @@ pub mod figures;
 pub(crate) mod gaps;
 pub mod kept;
 pub mod kept_groups;
+pub mod kept_link;
 pub(crate) mod period;
 pub mod programme;
 mod programme_view;

@@ -172,7 +172,7 @@ impl ViewCache {
         kept::report_from(store, &seen.units, period, &communes).await
     }
 
-    /// The ID link's counts per commune today (as [`kept::link_counts`]).
+    /// The ID link's counts per commune today (as [`super::kept_link::link_counts`]).
     pub async fn link_counts(
         &self,
         store: &dyn Store,
@@ -186,7 +186,8 @@ impl ViewCache {
             Refresh::Copied(counts) => return Ok(counts),
             Refresh::Mine(mine) => mine,
         };
-        let (counts, at) = kept::link_counts(store, &seen.units, today, born_after).await?;
+        let (counts, at) =
+            super::kept_link::link_counts(store, &seen.units, today, born_after).await?;
         let counts = Arc::new(counts);
         if at.is_some() {
             self.held().links.retain(|k, _| *k == code);

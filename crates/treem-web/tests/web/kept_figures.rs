@@ -13,7 +13,7 @@ use treem_domain::audit::AuditEvent;
 use treem_domain::indicators::Period;
 use treem_interchange::{DataSet, Options, Quiet, import};
 use treem_store::Store;
-use treem_web::indicators::{figures, kept};
+use treem_web::indicators::{figures, kept, kept_link};
 
 use crate::common::{self, TestApp};
 
@@ -358,7 +358,7 @@ async fn link_counts_equal_live(app: TestApp) {
                 .await
                 .unwrap();
         let kept_units = kept::Units::load(store).await.unwrap();
-        let (kept, _) = kept::link_counts(store, &kept_units, today, since)
+        let (kept, _) = kept_link::link_counts(store, &kept_units, today, since)
             .await
             .unwrap();
         let mut by_code: Vec<(String, [i64; 3])> = kept

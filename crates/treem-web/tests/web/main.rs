@@ -29,6 +29,7 @@ mod ids;
 mod indicators_backends;
 mod kept_figures;
 mod kept_groups;
+mod kept_under;
 mod key_check;
 mod plan_derive;
 mod plan_document;

@@ -1,0 +1,78 @@
+//! The ID link's figure on the dashboard (issue 21) kept per commune like
+//! the indicators (`kept`), under the period `ids-DAY`.
+
+use std::collections::HashMap;
+
+use treem_domain::indicators as ind;
+use treem_store::{KeptCommune, Store, StoreError};
+
+use super::kept::{Found, Marks, Plan, Units, ids_by_index};
+
+/// How complete the ID link is in each commune in force on `today` (the
+/// children born after `born_after` — under 16 — with a verified number,
+/// with a number not verified, with none), as `(stored id of the commune,
+/// …)` for the communes with such children. Kept per commune like the
+/// figures (counted today, so kept for today only) and computed again
+/// where a record changed; with the marks they are all current at (as
+/// [`communes`]).
+pub async fn link_counts(
+    store: &dyn Store,
+    units: &Units,
+    today: chrono::NaiveDate,
+    born_after: chrono::NaiveDate,
+) -> Result<(Vec<(i64, i64, i64, i64)>, Option<Marks>), StoreError> {
+    let (history, index_of) = (&units.history, &units.index_of);
+    let code = format!("ids-{today}");
+    let preimages = ind::preimages(history, today);
+    let id_of = ids_by_index(history, index_of);
+    let plan = Plan {
+        preimages: &preimages,
+        id_of: &id_of,
+    };
+    let usable = |k: &KeptCommune| k.counts.len() == 3;
+    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
+        Found::Current(current, marks) => (current, Vec::new(), None, marks),
+        Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
+    };
+    let mut rows = Vec::with_capacity(stale.len());
+    for batch in stale.chunks(64) {
+        let units: Vec<i64> = batch
+            .iter()
+            .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
+            .map(|u| id_of[*u])
+            .collect();
+        let counts: HashMap<i64, [i64; 3]> = store
+            .link_counts_within(&units, born_after)
+            .await?
+            .into_iter()
+            .map(|(u, v, n, none)| (u, [v, n, none]))
+            .collect();
+        for s in batch {
+            let mut sum = [0i64; 3];
+            for u in preimages.get(&s.commune).into_iter().flatten() {
+                if let Some(c) = counts.get(&id_of[*u]) {
+                    for (t, c) in sum.iter_mut().zip(c) {
+                        *t += c;
+                    }
+                }
+            }
+            let row = KeptCommune {
+                unit_id: id_of[s.commune],
+                stamp: s.stamp.clone(),
+                holds: sum.iter().any(|c| *c > 0),
+                counts: sum.to_vec(),
+                groups: Vec::new(),
+            };
+            rows.push((s.commune, row));
+        }
+    }
+    plan.keep(store, &code, &rows).await?;
+    current.extend(rows);
+    let mut out: Vec<(i64, i64, i64, i64)> = current
+        .into_values()
+        .filter(|k| k.holds)
+        .map(|k| (k.unit_id, k.counts[0], k.counts[1], k.counts[2]))
+        .collect();
+    out.sort_unstable();
+    Ok((out, marks))
+}

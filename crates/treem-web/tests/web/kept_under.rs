@@ -1,0 +1,82 @@
+//! One unit's kept figures (issue 22: a province's first view of a period
+//! computes its own communes, not the country's), on SQLite and
+//! PostgreSQL: `kept::report_under` equals the engine's figures of that
+//! unit and the units under it, computes only the communes under it, and
+//! an unknown code gives every unit.
+
+// Tests fail loudly: unwrapping is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use treem_domain::indicators::Period;
+use treem_web::indicators::figures::{self, Report};
+use treem_web::indicators::kept;
+
+use crate::common::{self, TestApp};
+
+/// The engine's report of `code` and the units under it.
+async fn engine_under(app: &TestApp, period: Period, code: &str) -> Report {
+    let (mut rep, history) = figures::report(app.store.as_ref(), period).await.unwrap();
+    let root = history.resolve(code, period.reference_date()).unwrap();
+    rep.units.retain(|u| {
+        history
+            .ancestors(&history.all()[u.unit])
+            .iter()
+            .any(|a| std::ptr::eq(*a, root))
+    });
+    rep
+}
+
+async fn kept_rows(app: &TestApp, period: &str) -> i64 {
+    common::sql_scalar(
+        app,
+        &format!("SELECT COUNT(*) FROM commune_figures WHERE period = '{period}'"),
+        &[],
+    )
+    .await
+    .unwrap()
+}
+
+async fn one_unit_computes_its_own(app: TestApp) {
+    let store = app.store.as_ref();
+    let year = Period {
+        year: 2025,
+        half: false,
+    };
+    // A commune alone: one commune computed and kept.
+    let (rep, _) = kept::report_under(store, year, "03424").await.unwrap();
+    assert_eq!(rep, engine_under(&app, year, "03424").await);
+    assert_eq!(rep.units.len(), 1);
+    assert_eq!(kept_rows(&app, "2025").await, 1);
+    // The province: every commune under it, the same figures as the engine
+    // (the commune kept above read as kept).
+    let (rep, history) = kept::report_under(store, year, "12").await.unwrap();
+    assert_eq!(rep, engine_under(&app, year, "12").await);
+    let root = history.resolve("12", year.reference_date()).unwrap();
+    let communes = history
+        .all()
+        .iter()
+        .filter(|u| u.level == treem_domain::units::Level::Commune)
+        .filter(|u| u.valid_on(year.reference_date()))
+        .filter(|u| history.ancestors(u).iter().any(|a| std::ptr::eq(*a, root)))
+        .count() as i64;
+    assert_eq!(kept_rows(&app, "2025").await, communes);
+    // H1 2025: an old district (before the reform) and its communes.
+    let h1 = Period {
+        year: 2025,
+        half: true,
+    };
+    let (rep, _) = kept::report_under(store, h1, "106").await.unwrap();
+    assert_eq!(rep, engine_under(&app, h1, "106").await);
+    assert!(rep.units.len() > 1);
+    let all = kept_rows(&app, "2025h1").await;
+    let (whole, _) = kept::report(store, h1).await.unwrap();
+    assert!(
+        all < kept_rows(&app, "2025h1").await,
+        "the district's view computed communes outside it ({all})"
+    );
+    // An unknown code: every unit.
+    let (rep, _) = kept::report_under(store, h1, "99999").await.unwrap();
+    assert_eq!(rep, whole);
+}
+
+on_both!(one_unit_computes_its_own);
