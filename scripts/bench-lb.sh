@@ -42,10 +42,10 @@ psql "$TREEM_TEST_POSTGRES" -Atc "SELECT 1 FROM pg_database WHERE datname = 'nat
   psql "$TREEM_TEST_POSTGRES" -qc "CREATE DATABASE nation"
 DB=$DB KEEP_DIR=$WORK/nation bash scripts/bench-nation.sh "$N" 10 100
 export TREEM_DATABASE_URL=$DB
-# The periods the dashboard clients ask for, kept beforehand for the
-# province (as an officer's first view of the morning would).
+# The periods the dashboard clients ask for, kept beforehand for every
+# commune (a dashboard view computes every stale commune of the country).
 for y in "--year 2024" "--year 2025 --half 1" "--year 2025"; do
-  $BIN --data-dir "$WORK/nation/data" indicators $y --unit 13 --format json >/dev/null
+  $BIN --data-dir "$WORK/nation/data" indicators $y --format json >/dev/null
 done
 READ=()
 if [ -n "${REPLICA:-}" ]; then
@@ -66,6 +66,12 @@ for i in 1 2 3; do
   PIDS+=($!)
 done
 for i in 1 2 3; do up 127.0.0.1:1828$i; done
+# Searches use the database until each server's search index is built.
+for i in 1 2 3; do
+  until grep -q "search index ready" "$WORK/s$i.log"; do sleep 0.5; done
+done
+grep -h "search index ready" "$WORK"/s?.log | sed 's/\x1b\[[0-9;]*m//g' | sed 's/^/  /'
+echo "database: $(psql "$DB" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 TREEM_LB_BIND=127.0.0.1:18280 TREEM_SERVER_1=127.0.0.1:18281 TREEM_SERVER_2=127.0.0.1:18282 \
   TREEM_SERVER_3=127.0.0.1:18283 haproxy -f deploy/haproxy.cfg >"$WORK/haproxy.log" 2>&1 &
 up 127.0.0.1:18280

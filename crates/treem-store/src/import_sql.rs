@@ -1,6 +1,10 @@
 //! The import transaction of both backends (see `ImportTx`), written once
 //! and expanded per backend like the rest of the shared SQL.
 
+/// From this many rows written, an import refreshes the planner's
+/// statistics once committed (PostgreSQL's `ANALYZE`).
+pub(crate) const LARGE_IMPORT: u64 = 50_000;
+
 /// Below this many stored children an import drops the secondary indexes
 /// and builds them again at the end (where the backend asks for it).
 pub(crate) const BULK_BELOW: i64 = 100_000;
@@ -150,6 +154,7 @@ macro_rules! import_sql {
         json: $json:expr,
         setup: $setup:expr,
         finish: $finish:expr,
+        after_large: $after:expr,
         bulk_indexes: $bulk:expr
     ) => {
         /// An import in progress (see `ImportTx`).
@@ -157,6 +162,10 @@ macro_rules! import_sql {
             tx: sqlx::Transaction<'static, $db>,
             /// Indexes dropped for a bulk load, to build again at the end.
             rebuild: &'static [(&'static str, &'static str)],
+            /// Rows written so far (children and facts).
+            written: u64,
+            /// Where `after_large` runs once committed.
+            pool: sqlx::Pool<$db>,
         }
 
         impl $store {
@@ -180,7 +189,8 @@ macro_rules! import_sql {
                         rebuild = bulk;
                     }
                 }
-                Ok(Box::new($tx { tx, rebuild }))
+                let pool = self.writer().clone();
+                Ok(Box::new($tx { tx, rebuild, written: 0, pool }))
             }
         }
 
@@ -344,6 +354,7 @@ macro_rules! import_sql {
                         }
                     }
                 }
+                self.written += done.written;
                 Ok(done)
             }
 
@@ -444,6 +455,7 @@ macro_rules! import_sql {
                     done.written += written;
                     done.unchanged += chunk.len() as u64 - written;
                 }
+                self.written += done.written;
                 Ok(done)
             }
 
@@ -466,6 +478,15 @@ macro_rules! import_sql {
                 }
                 <$store>::append_audit(&mut tx, audit).await?;
                 tx.commit().await?;
+                // After a large load the planner's statistics describe the
+                // tables as they were: refreshed at once, not when the
+                // background worker gets to them.
+                if self.written >= $crate::import_sql::LARGE_IMPORT {
+                    let after: &[&str] = $after;
+                    for sql in after {
+                        sqlx::query(sql).execute(&self.pool).await?;
+                    }
+                }
                 Ok(())
             }
         }

@@ -102,7 +102,7 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[], bulk_indexes: &[]);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[], after_large: &["ANALYZE"], bulk_indexes: &[]);
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");
 targets_sql!(PgStore);

@@ -171,6 +171,8 @@ import_sql!(
         "DELETE FROM fts_deferred",
         "PRAGMA cache_size = -2000",
     ],
+    // (SQLite's planner keeps no statistics unless asked to.)
+    after_large: &[],
     // As created by the migrations (0001, 0005, 0007, 0036, 0037).
     bulk_indexes: &[
         ("children_unit_name", "CREATE INDEX children_unit_name ON children (unit_id, name_sort)"),

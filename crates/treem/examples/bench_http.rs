@@ -36,30 +36,12 @@ fn query(rng: &mut StdRng) -> String {
     }
 }
 
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    html.find(marker)
-        .map(|i| {
-            html[i + marker.len()..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect()
-        })
-        .unwrap_or_default()
-}
+#[path = "shared/mod.rs"]
+mod shared;
 
 async fn client(base: &str, user: &str, password: &str) -> Result<reqwest::Client, reqwest::Error> {
     let c = reqwest::Client::builder().cookie_store(true).build()?;
-    let page = c.get(format!("{base}/login")).send().await?.text().await?;
-    let csrf = csrf_of(&page);
-    c.post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", password),
-            ("csrf", csrf.as_str()),
-        ])
-        .send()
-        .await?;
+    shared::sign_in(&c, base, user, password).await?;
     Ok(c)
 }
 

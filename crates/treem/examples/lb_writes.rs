@@ -11,17 +11,10 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    html.find(marker)
-        .map(|i| {
-            html[i + marker.len()..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect()
-        })
-        .unwrap_or_default()
-}
+#[path = "shared/mod.rs"]
+mod shared;
+
+use shared::csrf_of;
 
 async fn signed_in(
     base: &str,
@@ -33,17 +26,7 @@ async fn signed_in(
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()?;
-    let page = c.get(format!("{base}/login")).send().await?.text().await?;
-    let csrf = csrf_of(&page);
-    let res = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", password),
-            ("csrf", csrf.as_str()),
-        ])
-        .send()
-        .await?;
+    let res = shared::sign_in(&c, base, user, password).await?;
     assert_eq!(res.status().as_u16(), 303, "sign-in of {user}");
     Ok(c)
 }
