@@ -18,7 +18,7 @@ pub async fn open_with(
     if postgres(url) {
         if read_url.is_some_and(|r| !postgres(r)) {
             return Err(StoreError::Unsupported(
-                "the read replica must be a postgres:// URL".into(),
+                "bản sao chỉ đọc (--db-read) phải là một địa chỉ postgres:// / the read replica must be a postgres:// URL".into(),
             ));
         }
         return Ok(std::sync::Arc::new(
@@ -27,7 +27,7 @@ pub async fn open_with(
     }
     if read_url.is_some() {
         return Err(StoreError::Unsupported(
-            "a read replica is for a PostgreSQL database, not SQLite".into(),
+            "bản sao chỉ đọc (--db-read) chỉ dùng với PostgreSQL, không dùng với SQLite / a read replica is for PostgreSQL, not SQLite".into(),
         ));
     }
     let path = url

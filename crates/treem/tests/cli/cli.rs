@@ -357,3 +357,38 @@ fn measurements_recompute() {
     let o = treem(&d.0, &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn a_read_replica_is_for_postgres_only() {
+    let d = fresh();
+    // Shown by `config` (its password hidden).
+    let o = treem(
+        &d.0,
+        &["--db-read", "postgres://doc:bi-mat@replica/treem", "config"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("database_read_url = postgres://doc:***@replica/treem"),
+        "{out}"
+    );
+    assert!(!out.contains("bi-mat"));
+    // With the SQLite database of the data folder: refused, nothing opened.
+    let o = treem(
+        &d.0,
+        &[
+            "--db-read",
+            "postgres://doc@replica/treem",
+            "indicators",
+            "--year",
+            "2025",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("chỉ dùng với PostgreSQL, không dùng với SQLite"),
+        "{err}"
+    );
+    assert!(!d.0.join("treem.db").exists(), "a database was made");
+}
