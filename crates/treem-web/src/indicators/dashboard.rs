@@ -106,7 +106,6 @@ async fn dashboard(
     let period = period_of(&q)?;
     let store = state.store.as_ref();
     let seen = state.figures.seen(store).await?;
-    let report = state.figures.report(store, &seen, period).await?;
     let history = &seen.units.history;
     let page = Page::new(&info, Some(&user), info.lang.t("dashboard.title"));
     let own = root(history, &user.account.scope_code, period);
@@ -126,6 +125,10 @@ async fn dashboard(
             Some(unit)
         }
     };
+    // The figures of the unit shown and the units under it, from its
+    // communes alone.
+    let at = root.and_then(|r| history.index_of(r));
+    let report = state.figures.report(store, &seen, period, at).await?;
     let units: Vec<(String, String)> = own
         .map(|own| {
             let mut v: Vec<&Unit> = history

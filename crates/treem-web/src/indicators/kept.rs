@@ -124,15 +124,25 @@ pub async fn report_under(
     let Some(root) = history.resolve(code, period.reference_date()) else {
         return report(store, period).await;
     };
-    let all = history.all();
-    let under = |c: usize| {
-        all.get(c)
-            .is_some_and(|u| history.ancestors(u).iter().any(|a| std::ptr::eq(*a, root)))
-    };
+    let under = under(history, root);
     let (communes, _) = communes_within(store, history, &units.index_of, period, &under).await?;
     let mut report = report_from(store, &units, period, &communes).await?;
     report.units.retain(|u| under(u.unit));
+    drop(under);
     Ok((report, units.history))
+}
+
+/// Whether a unit (by index in the history) is `root` or under it.
+pub fn under<'a>(
+    history: &'a UnitHistory,
+    root: &'a treem_domain::units::Unit,
+) -> impl Fn(usize) -> bool + Sync + 'a {
+    move |c| {
+        history
+            .all()
+            .get(c)
+            .is_some_and(|u| history.ancestors(u).iter().any(|a| std::ptr::eq(*a, root)))
+    }
 }
 
 /// The stored units as the kept figures read them: their history and each

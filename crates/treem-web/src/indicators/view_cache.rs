@@ -28,8 +28,8 @@ pub struct Seen {
 
 type LinkCounts = Vec<(i64, i64, i64, i64)>;
 
-/// The most periods the copy holds at once.
-const ENTRIES: usize = 8;
+/// The most entries (a period, for a unit) the copy holds at once.
+const ENTRIES: usize = 64;
 
 /// The copy: the units of an epoch, and each entry with the epoch and the
 /// marks it is current at.
@@ -149,23 +149,39 @@ impl ViewCache {
         }
     }
 
-    /// Every unit's indicators for a period (as [`kept::report`]).
+    /// The indicators of a period (as [`kept::report`]) of `root` (by
+    /// index in the history) and every unit under it, from its communes
+    /// alone (a province's view neither reads nor computes the others);
+    /// with no root, of every unit. Units above the root are sums of the
+    /// root's communes only: not for showing.
     pub async fn report(
         &self,
         store: &dyn Store,
         seen: &Seen,
         period: Period,
+        root: Option<usize>,
     ) -> Result<Report, StoreError> {
         let code = super::programme::period_code(period);
+        let key = match root {
+            Some(r) => format!("{code}@{r}"),
+            None => code,
+        };
         let periods: Map<Arc<HashMap<usize, Kept>>> = |h| &mut h.periods;
-        let communes = match self.find(seen, periods, &code) {
+        let communes = match self.find(seen, periods, &key) {
             Refresh::Copied(communes) => communes,
             Refresh::Mine(_mine) => {
                 let units = &seen.units;
-                let (communes, at) =
-                    kept::communes(store, &units.history, &units.index_of, period).await?;
+                let history = &units.history;
+                let (communes, at) = match root.and_then(|r| history.all().get(r)) {
+                    Some(root) => {
+                        let under = kept::under(history, root);
+                        kept::communes_within(store, history, &units.index_of, period, &under)
+                            .await?
+                    }
+                    None => kept::communes(store, history, &units.index_of, period).await?,
+                };
                 let communes = Arc::new(communes);
-                self.keep(seen, at, periods, code, communes.clone());
+                self.keep(seen, at, periods, key, communes.clone());
                 communes
             }
         };

@@ -79,4 +79,38 @@ async fn one_unit_computes_its_own(app: TestApp) {
     assert_eq!(rep, whole);
 }
 
-on_both!(one_unit_computes_its_own);
+/// A commune officer's dashboard computes her commune alone, a province
+/// officer's the province's communes; what they show is the engine's.
+async fn a_dashboard_computes_its_own(app: TestApp) {
+    let year = Period {
+        year: 2025,
+        half: false,
+    };
+    let c = app.signed_in("banbo").await;
+    let (status, page) = app.get(&c, "/indicators?year=2025&half=0").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(kept_rows(&app, "2025").await, 1, "only her commune");
+    let engine = engine_under(&app, year, "03424").await;
+    let reg = &engine.units[0].indicators[0].1;
+    assert!(
+        page.contains(&format!("{}/{}", reg.numerator, reg.denominator)),
+        "the engine's birth registration {}/{} not on the page",
+        reg.numerator,
+        reg.denominator
+    );
+    let p = app.signed_in("tinh").await;
+    let (status, page) = app.get(&p, "/indicators?year=2025&half=0").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let engine = engine_under(&app, year, "12").await;
+    let province = engine.units.iter().find(|u| u.code == "12").unwrap();
+    let reg = &province.indicators[0].1;
+    assert!(page.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
+    assert!(kept_rows(&app, "2025").await > 1);
+    // The commune officer's view again: her copy, still right.
+    let (_, again) = app.get(&c, "/indicators?year=2025&half=0").await;
+    let engine = engine_under(&app, year, "03424").await;
+    let reg = &engine.units[0].indicators[0].1;
+    assert!(again.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
+}
+
+on_both!(one_unit_computes_its_own, a_dashboard_computes_its_own);
