@@ -127,8 +127,15 @@ async fn dashboard(
     };
     // The figures of the unit shown and the units under it, from its
     // communes alone.
-    let at = root.and_then(|r| history.index_of(r));
-    let report = state.figures.report(store, &seen, period, at).await?;
+    // No unit in force then: nothing to show, nothing computed.
+    let report = match root.and_then(|r| history.index_of(r)) {
+        Some(at) => state.figures.report(store, &seen, period, Some(at)).await?,
+        None => crate::indicators::figures::Report {
+            period,
+            units: Vec::new(),
+            programme: Vec::new(),
+        },
+    };
     let units: Vec<(String, String)> = own
         .map(|own| {
             let mut v: Vec<&Unit> = history
