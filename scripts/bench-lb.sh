@@ -42,10 +42,10 @@ psql "$TREEM_TEST_POSTGRES" -Atc "SELECT 1 FROM pg_database WHERE datname = 'nat
   psql "$TREEM_TEST_POSTGRES" -qc "CREATE DATABASE nation"
 DB=$DB KEEP_DIR=$WORK/nation bash scripts/bench-nation.sh "$N" 10 100
 export TREEM_DATABASE_URL=$DB
-# The periods the dashboard clients ask for, kept beforehand for every
-# commune (a dashboard view computes every stale commune of the country).
+# The periods the dashboard clients ask for, kept beforehand for the
+# province's communes (what the first officer's view would compute).
 for y in "--year 2024" "--year 2025 --half 1" "--year 2025"; do
-  $BIN --data-dir "$WORK/nation/data" indicators $y --format json >/dev/null
+  $BIN --data-dir "$WORK/nation/data" indicators $y --unit 13 --format json >/dev/null
 done
 READ=()
 if [ -n "${REPLICA:-}" ]; then
