@@ -126,10 +126,10 @@ async fn dashboard(
         }
     };
     // The figures of the unit shown and the units under it, from its
-    // communes alone.
-    // No unit in force then: nothing to show, nothing computed.
+    // communes alone (no unit in force then: nothing to show, nothing
+    // computed).
     let report = match root.and_then(|r| history.index_of(r)) {
-        Some(at) => state.figures.report(store, &seen, period, Some(at)).await?,
+        Some(at) => state.figures.report(store, &seen, period, at).await?,
         None => crate::indicators::figures::Report {
             period,
             units: Vec::new(),

@@ -151,35 +151,29 @@ impl ViewCache {
 
     /// The indicators of a period (as [`kept::report`]) of `root` (by
     /// index in the history) and every unit under it, from its communes
-    /// alone (a province's view neither reads nor computes the others);
-    /// with no root, of every unit. Units above the root are sums of the
-    /// root's communes only: not for showing.
+    /// alone (a province's view neither reads nor computes the others).
+    /// Units above the root are sums of the root's communes only: not for
+    /// showing.
     pub async fn report(
         &self,
         store: &dyn Store,
         seen: &Seen,
         period: Period,
-        root: Option<usize>,
+        root: usize,
     ) -> Result<Report, StoreError> {
-        let code = super::programme::period_code(period);
-        let key = match root {
-            Some(r) => format!("{code}@{r}"),
-            None => code,
-        };
+        let key = format!("{}@{root}", super::programme::period_code(period));
         let periods: Map<Arc<HashMap<usize, Kept>>> = |h| &mut h.periods;
         let communes = match self.find(seen, periods, &key) {
             Refresh::Copied(communes) => communes,
             Refresh::Mine(_mine) => {
                 let units = &seen.units;
                 let history = &units.history;
-                let (communes, at) = match root.and_then(|r| history.all().get(r)) {
-                    Some(root) => {
-                        let under = kept::under(history, root);
-                        kept::communes_within(store, history, &units.index_of, period, &under)
-                            .await?
-                    }
-                    None => kept::communes(store, history, &units.index_of, period).await?,
+                let Some(root) = history.all().get(root) else {
+                    return Err(StoreError::Corrupt(format!("no unit at index {root}")));
                 };
+                let under = kept::under(history, root);
+                let (communes, at) =
+                    kept::communes_within(store, history, &units.index_of, period, &under).await?;
                 let communes = Arc::new(communes);
                 self.keep(seen, at, periods, key, communes.clone());
                 communes
