@@ -5,144 +5,29 @@
 /// statistics once committed (PostgreSQL's `ANALYZE`).
 pub(crate) const LARGE_IMPORT: u64 = 50_000;
 
-/// Below this many stored children an import drops the secondary indexes
-/// and builds them again at the end (where the backend asks for it).
+/// Below this many stored children an import is a bulk load: it sets
+/// aside what grows row by row (see `Bulk`) and puts it back at the end.
 pub(crate) const BULK_BELOW: i64 = 100_000;
+
+/// What a bulk load sets aside. Into a small registry, building secondary
+/// indexes once at the end is much faster than growing them row by row, and
+/// a trigger run once for every row costs more than its work done once for
+/// all of them; in a large registry rebuilding would cost more than it saves.
+/// Everything is dropped and made again inside the import's transaction, as
+/// the database's catalogue holds it (so as the migrations made it): a
+/// failed import rolls the drops back with the rows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bulk {
+    /// A query of the objects set aside: each a `DROP` statement and the
+    /// statement that makes the object again.
+    pub objects: &'static str,
+    /// Run once the objects are back: what the triggers set aside would
+    /// have done, for every row at once.
+    pub after: &'static [&'static str],
+}
 
 /// Children per statement (fact rows: four times as many).
 pub(crate) const BATCH_ROWS: usize = 1000;
-
-/// How rows reach the database: a whole batch as one JSON array of arrays,
-/// unpacked by the database itself. Binding thousands of values one by one
-/// costs more in the driver than the insert costs in the database.
-/// (PostgreSQL; on SQLite, unpacking JSON measured slower than binding.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct JsonRows;
-
-impl JsonRows {
-    /// The source of the rows: the batch is parameter 1.
-    pub(crate) fn from(self) -> &'static str {
-        "jsonb_array_elements($1::jsonb) AS j(value)"
-    }
-
-    /// Field `n` of a row, as a column of this kind.
-    pub(crate) fn field(self, n: usize, kind: crate::Kind) -> String {
-        let cast = match kind {
-            crate::Kind::Text => "",
-            crate::Kind::Int => "::bigint",
-            crate::Kind::Real => "::double precision",
-            crate::Kind::Bool => "::boolean",
-            crate::Kind::Date => "::date",
-        };
-        format!("(j.value ->> {n}){cast}")
-    }
-}
-
-/// `n` plain `?` placeholders (SQLite: numbered names would be looked up
-/// in a list by its driver, quadratic in a statement of thousands).
-pub(crate) fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
-
-/// A batch as the JSON the database unpacks.
-pub(crate) fn json_batch(rows: &[Vec<crate::Value>]) -> String {
-    use crate::Value;
-    let row = |r: &Vec<Value>| {
-        let cells: Vec<serde_json::Value> = r
-            .iter()
-            .map(|v| match v {
-                Value::Text(x) => x
-                    .clone()
-                    .map_or(serde_json::Value::Null, serde_json::Value::String),
-                Value::Int(x) => x.map_or(serde_json::Value::Null, serde_json::Value::from),
-                Value::Real(x) => x.map_or(serde_json::Value::Null, serde_json::Value::from),
-                Value::Bool(x) => x.map_or(serde_json::Value::Null, serde_json::Value::Bool),
-                Value::Date(x) => x.map_or(serde_json::Value::Null, |d| {
-                    serde_json::Value::String(d.format("%Y-%m-%d").to_string())
-                }),
-            })
-            .collect();
-        serde_json::Value::Array(cells)
-    };
-    serde_json::Value::Array(rows.iter().map(row).collect()).to_string()
-}
-
-/// The kind of each value of a row.
-pub(crate) fn kinds(row: &[crate::Value]) -> Vec<crate::Kind> {
-    use crate::{Kind, Value};
-    row.iter()
-        .map(|v| match v {
-            Value::Text(_) => Kind::Text,
-            Value::Int(_) => Kind::Int,
-            Value::Real(_) => Kind::Real,
-            Value::Bool(_) => Kind::Bool,
-            Value::Date(_) => Kind::Date,
-        })
-        .collect()
-}
-
-/// The upsert of a batch into a fact table: new keys inserted, rows whose
-/// values differ updated (the history trigger keeps the old state),
-/// identical rows untouched; `RETURNING` names only the rows written. The
-/// batch is `$1` (see `JsonRows`); the creation time, if any, `$2`.
-///
-/// Without `json` (SQLite, where binding values is cheaper than unpacking
-/// JSON), the rows are `rows` tuples of plain parameters, each row's values
-/// followed by its creation time when the table has one.
-pub(crate) fn upsert_sql(
-    t: &crate::FactTable,
-    kinds: &[crate::Kind],
-    json: Option<JsonRows>,
-    rows: usize,
-) -> String {
-    let cols: Vec<&str> = t.keys.iter().chain(t.values).copied().collect();
-    let mut names = cols.join(", ");
-    if let Some(c) = t.created {
-        names.push_str(", ");
-        names.push_str(c);
-    }
-    let source = match json {
-        Some(json) => {
-            let mut fields: Vec<String> = kinds
-                .iter()
-                .enumerate()
-                .map(|(i, k)| json.field(i, *k))
-                .collect();
-            if t.created.is_some() {
-                fields.push("$2".to_string());
-            }
-            format!(
-                "SELECT {} FROM {} WHERE true",
-                fields.join(", "),
-                json.from()
-            )
-        }
-        None => {
-            let width = kinds.len() + usize::from(t.created.is_some());
-            let tuple = format!("({})", placeholders(width));
-            format!("VALUES {}", vec![tuple; rows].join(", "))
-        }
-    };
-    let set: Vec<String> = t
-        .values
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let differs: Vec<String> = t
-        .values
-        .iter()
-        .map(|c| format!("{0}.{1} IS DISTINCT FROM excluded.{1}", t.table, c))
-        .collect();
-    // `WHERE true` keeps SQLite from reading `ON CONFLICT` as a join's `ON`.
-    format!(
-        "INSERT INTO {table} ({names}) {source}
-         ON CONFLICT ({keys}) DO UPDATE SET {set} WHERE {differs} RETURNING id",
-        table = t.table,
-        keys = t.keys.join(", "),
-        set = set.join(", "),
-        differs = differs.join(" OR "),
-    )
-}
 
 /// Expands into a backend's import transaction type and `begin_import`.
 macro_rules! import_sql {
@@ -155,13 +40,14 @@ macro_rules! import_sql {
         setup: $setup:expr,
         finish: $finish:expr,
         after_large: $after:expr,
-        bulk_indexes: $bulk:expr
+        bulk: $bulk:expr
     ) => {
         /// An import in progress (see `ImportTx`).
         pub struct $tx {
             tx: sqlx::Transaction<'static, $db>,
-            /// Indexes dropped for a bulk load, to build again at the end.
-            rebuild: &'static [(&'static str, &'static str)],
+            /// What a bulk load set aside (`DROP` and making statements),
+            /// to make again at the end.
+            rebuild: Vec<(String, String)>,
             /// Rows written so far (children and facts).
             written: u64,
             /// Where `after_large` runs once committed.
@@ -175,18 +61,18 @@ macro_rules! import_sql {
                 for sql in setup {
                     sqlx::query(sql).execute(&mut *tx).await?;
                 }
-                // Into a small registry, building secondary indexes once at
-                // the end is much faster than growing them row by row; in a
-                // large one, rebuilding them would cost more than it saves.
-                let bulk: &'static [(&'static str, &'static str)] = $bulk;
-                let mut rebuild: &'static [(&'static str, &'static str)] = &[];
-                if !bulk.is_empty() {
-                    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children").fetch_one(&mut *tx).await?;
-                    if stored < $crate::import_sql::BULK_BELOW {
-                        for (name, _) in bulk {
-                            sqlx::query(&format!("DROP INDEX IF EXISTS {name}")).execute(&mut *tx).await?;
-                        }
-                        rebuild = bulk;
+                let bulk: $crate::import_sql::Bulk = $bulk;
+                // (Counted only as far as the limit: a large registry is
+                // not counted through.)
+                let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM children LIMIT $1) AS c")
+                    .bind($crate::import_sql::BULK_BELOW)
+                    .fetch_one(&mut *tx)
+                .await?;
+                let mut rebuild = Vec::new();
+                if stored < $crate::import_sql::BULK_BELOW {
+                    rebuild = sqlx::query_as::<_, (String, String)>(bulk.objects).fetch_all(&mut *tx).await?;
+                    for (drop, _) in &rebuild {
+                        sqlx::query(drop).execute(&mut *tx).await?;
                     }
                 }
                 let pool = self.writer().clone();
@@ -240,10 +126,10 @@ macro_rules! import_sql {
                        ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
                        caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
                        search_text, version, created_at, updated_at";
-                let json: Option<$crate::import_sql::JsonRows> = $json;
+                let json: Option<$crate::import_rows::JsonRows> = $json;
                 let rows_sql = match json {
                     Some(json) => {
-                        let fields: Vec<String> = $crate::import_sql::kinds(first)
+                        let fields: Vec<String> = $crate::import_rows::kinds(first)
                             .iter()
                             .enumerate()
                             .map(|(i, k)| json.field(i, *k))
@@ -251,7 +137,7 @@ macro_rules! import_sql {
                         format!("SELECT {}, 1, $2, $2 FROM {} WHERE true", fields.join(", "), json.from())
                     }
                     None => {
-                        let tuple = format!("({}, 1, ?, ?)", $crate::import_sql::placeholders(21));
+                        let tuple = format!("({}, 1, ?, ?)", $crate::import_rows::placeholders(21));
                         format!("VALUES {}", vec![tuple; values.len()].join(", "))
                     }
                 };
@@ -260,7 +146,7 @@ macro_rules! import_sql {
                 );
                 let mut q = sqlx::query_scalar::<_, String>(&sql);
                 if json.is_some() {
-                    q = q.bind($crate::import_sql::json_batch(&values)).bind(now);
+                    q = q.bind($crate::import_rows::json_batch(&values)).bind(now);
                 } else {
                     for row in &values {
                         for v in row {
@@ -432,12 +318,12 @@ macro_rules! import_sql {
                     if let Some(bad) = chunk.iter().find(|r| r.len() != width) {
                         return Err($crate::StoreError::Corrupt(format!("{} values for {}", bad.len(), table.table)));
                     }
-                    let json: Option<$crate::import_sql::JsonRows> = $json;
-                    let kinds = $crate::import_sql::kinds(&chunk[0]);
-                    let sql = $crate::import_sql::upsert_sql(&table, &kinds, json, chunk.len());
+                    let json: Option<$crate::import_rows::JsonRows> = $json;
+                    let kinds = $crate::import_rows::kinds(&chunk[0]);
+                    let sql = $crate::import_rows::upsert_sql(&table, &kinds, json, chunk.len());
                     let mut q = sqlx::query_scalar::<_, i64>(&sql);
                     if json.is_some() {
-                        q = q.bind($crate::import_sql::json_batch(chunk));
+                        q = q.bind($crate::import_rows::json_batch(chunk));
                         if table.created.is_some() {
                             q = q.bind(now);
                         }
@@ -469,8 +355,14 @@ macro_rules! import_sql {
 
             async fn commit(self: Box<Self>, audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
                 let mut tx = self.tx;
-                for (_, create) in self.rebuild {
-                    sqlx::query(create).execute(&mut *tx).await?;
+                if !self.rebuild.is_empty() {
+                    for (_, create) in &self.rebuild {
+                        sqlx::query(create).execute(&mut *tx).await?;
+                    }
+                    let bulk: $crate::import_sql::Bulk = $bulk;
+                    for sql in bulk.after {
+                        sqlx::query(sql).execute(&mut *tx).await?;
+                    }
                 }
                 let finish: &[&str] = $finish;
                 for sql in finish {

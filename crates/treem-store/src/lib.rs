@@ -28,6 +28,7 @@ mod figures_sql;
 mod held_uploads_sql;
 mod ids_sql;
 mod import_model;
+mod import_rows;
 mod import_sql;
 mod indicators_sql;
 mod measurements_sql;

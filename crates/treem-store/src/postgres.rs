@@ -102,7 +102,30 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_sql::JsonRows), setup: &[], finish: &[], after_large: &["ANALYZE"], bulk_indexes: &[]);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_rows::JsonRows), setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
+
+/// A bulk load into PostgreSQL sets aside the secondary (not unique)
+/// indexes of children and enrolments, and the foreign keys of the tables a
+/// data set fills (each checked by a query for every row; put back, each is
+/// checked by one query over the table). Its triggers run once a statement
+/// already. While the import runs, dropping them holds those tables for it
+/// alone: other sessions reading them wait for its commit (a registry under
+/// `BULK_BELOW` children, so a first load).
+const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
+    objects: "SELECT 'DROP INDEX ' || quote_ident(c.relname), pg_get_indexdef(x.indexrelid)
+              FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+              WHERE t.relname IN ('children', 'enrolments') AND t.relnamespace = current_schema()::regnamespace
+                AND NOT x.indisunique
+              UNION ALL
+              SELECT 'ALTER TABLE ' || quote_ident(t.relname) || ' DROP CONSTRAINT ' || quote_ident(k.conname),
+                     'ALTER TABLE ' || quote_ident(t.relname) || ' ADD CONSTRAINT ' || quote_ident(k.conname)
+                       || ' ' || pg_get_constraintdef(k.oid)
+              FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+              WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+                AND t.relname IN ('children', 'measurements', 'enrolments', 'participation', 'cases')
+              ORDER BY 1",
+    after: &[],
+};
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");
 targets_sql!(PgStore);

@@ -173,19 +173,22 @@ import_sql!(
     ],
     // (SQLite's planner keeps no statistics unless asked to.)
     after_large: &[],
-    // As created by the migrations (0001, 0005, 0007, 0036, 0037).
-    bulk_indexes: &[
-        ("children_unit_name", "CREATE INDEX children_unit_name ON children (unit_id, name_sort)"),
-        (
-            "children_unit_figures",
-            "CREATE INDEX children_unit_figures ON children
-                (unit_id, merged_into, date_of_birth, status, status_date, birth_registered, birth_registration_date)",
-        ),
-        ("children_name_sort", "CREATE INDEX children_name_sort ON children (name_sort)"),
-        ("children_birth", "CREATE INDEX children_birth ON children (date_of_birth)"),
-        ("children_national_id", "CREATE INDEX children_national_id ON children (national_id)"),
-        ("enrolments_school", "CREATE INDEX enrolments_school ON enrolments (school_code, school_year, grade)"),
-    ]
+    // The secondary indexes of children and enrolments; the figure marks'
+    // insert triggers of the tables a data set fills (each looks the child
+    // up and updates her unit's mark, for every row) and the search epoch's.
+    // Once back: every unit's mark and the epoch move on once.
+    bulk: crate::import_sql::Bulk {
+        objects: "SELECT 'DROP ' || upper(type) || ' ' || name, sql FROM sqlite_master
+                  WHERE (type = 'index' AND tbl_name IN ('children', 'enrolments')
+                         AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%')
+                     OR (type = 'trigger' AND name IN ('children_figures_insert', 'measurements_figures_insert',
+                         'enrolments_figures_insert', 'participation_figures_insert', 'cases_figures_insert',
+                         'children_epoch_insert'))",
+        after: &[
+            "UPDATE figure_marks SET token = token + 1",
+            "UPDATE search_epoch SET n = n + 1 WHERE id = 1",
+        ],
+    }
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");

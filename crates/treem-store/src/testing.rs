@@ -125,3 +125,33 @@ async fn fresh_postgres(base: &str, replica: Option<&str>) -> StoreResult<TestDb
         _dir: None,
     })
 }
+
+/// The database's indexes, triggers and foreign keys with their definitions,
+/// sorted: what a bulk import sets aside must come back exactly.
+pub async fn schema_objects(url: &str) -> StoreResult<Vec<String>> {
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await?;
+        // (SQLite keeps a foreign key in its table's definition.)
+        return Ok(sqlx::query_scalar(
+            "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master
+             WHERE type IN ('index', 'trigger', 'table') ORDER BY 1",
+        )
+        .fetch_all(&mut c)
+        .await?);
+    }
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    Ok(sqlx::query_scalar(
+        "SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()
+         UNION ALL
+         SELECT 'constraint ' || t.relname || '.' || k.conname || ': ' || pg_get_constraintdef(k.oid)
+         FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
+         WHERE t.relnamespace = current_schema()::regnamespace
+         UNION ALL
+         SELECT 'trigger ' || tgname || ': ' || pg_get_triggerdef(g.oid) FROM pg_trigger g
+         JOIN pg_class t ON t.oid = g.tgrelid
+         WHERE NOT g.tgisinternal AND t.relnamespace = current_schema()::regnamespace
+         ORDER BY 1",
+    )
+    .fetch_all(&mut c)
+    .await?)
+}

@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 mod contract;
+mod contract_bulk_import;
 mod contract_cases;
 mod contract_figures;
 mod contract_held_uploads;
