@@ -105,10 +105,11 @@ shared_store!(
 import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_rows::JsonRows), setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
 
 /// A bulk load into PostgreSQL sets aside the secondary (not unique)
-/// indexes of children and enrolments, and the foreign keys of the tables a
+/// indexes of children and enrolments, the foreign keys of the tables a
 /// data set fills (each checked by a query for every row; put back, each is
-/// checked by one query over the table). Its triggers run once a statement
-/// already. While the import runs, dropping them holds those tables for it
+/// checked by one query over the table) and their figure marks' insert
+/// triggers (once a statement, each looks up every row's child; once back,
+/// every unit is marked). While the import runs, dropping them holds those tables for it
 /// alone: other sessions reading them wait for its commit (a registry under
 /// `BULK_BELOW` children, so a first load).
 const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
@@ -123,8 +124,15 @@ const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
               FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
               WHERE k.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
                 AND t.relname IN ('children', 'measurements', 'enrolments', 'participation', 'cases')
+              UNION ALL
+              SELECT 'DROP TRIGGER ' || quote_ident(g.tgname) || ' ON ' || quote_ident(t.relname),
+                     pg_get_triggerdef(g.oid)
+              FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
+              WHERE NOT g.tgisinternal AND t.relnamespace = current_schema()::regnamespace
+                AND g.tgname IN ('children_figures_insert', 'measurements_figures_insert',
+                    'enrolments_figures_insert', 'participation_figures_insert', 'cases_figures_insert')
               ORDER BY 1",
-    after: &[],
+    after: &["SELECT figures_mark(ARRAY(SELECT id FROM units))"],
 };
 export_sql!(PgStore, sqlx::Postgres);
 indicators_sql!(PgStore, sqlx::Postgres, agg: "json_agg(json_build_array({}))::text");

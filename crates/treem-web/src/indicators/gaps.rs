@@ -20,8 +20,10 @@ use treem_domain::indicators::{
 };
 use treem_domain::units::Level;
 
+use crate::indicators::figures::Report;
 use crate::indicators::figures::group_label;
-use crate::indicators::kept_groups::report_by;
+use crate::indicators::kept::Units;
+use crate::indicators::kept_groups::report_by_under;
 use crate::indicators::period::{PeriodQuery, period_of, period_query, root, within};
 use crate::shell::page::{Page, encode};
 use crate::shell::request::{CurrentUser, RequestInfo};
@@ -83,20 +85,31 @@ async fn gaps(
         None => Dimension::Sex,
         Some(b) => Dimension::parse(b).ok_or(AppError::BadRequest)?,
     };
-    let (report, history) = report_by(state.store.as_ref(), period, dim).await?;
+    let units = Units::load(state.store.as_ref()).await?;
+    let history = &units.history;
     let reference = period.reference_date();
-    let own = root(&history, &user.account.scope_code, period);
+    let own = root(history, &user.account.scope_code, period);
     let unit = match q.unit.as_deref().filter(|c| !c.is_empty()) {
         None => own,
         Some(code) => {
             let unit = history.resolve(code, reference).ok_or(AppError::NotFound)?;
             let allowed = user.account.role == Role::Admin
-                || own.is_some_and(|own| within(&history, unit, own));
+                || own.is_some_and(|own| within(history, unit, own));
             if !allowed {
                 return Err(AppError::Forbidden);
             }
             Some(unit)
         }
+    };
+    // Only the communes under the unit shown are read (and computed when
+    // stale); with no unit there is nothing to show.
+    let report = match unit {
+        Some(u) => report_by_under(state.store.as_ref(), &units, period, dim, u).await?,
+        None => Report {
+            period,
+            units: Vec::new(),
+            programme: Vec::new(),
+        },
     };
     let lang = info.lang;
     let page = Page::new(&info, Some(&user), lang.t("gaps.title"));
@@ -116,7 +129,7 @@ async fn gaps(
             .iter()
             .filter(|r| {
                 let u = &history.all()[r.unit];
-                u.level == Level::Commune && !std::ptr::eq(u, root) && within(&history, u, root)
+                u.level == Level::Commune && !std::ptr::eq(u, root) && within(history, u, root)
             })
             .collect();
         for (key, f) in own_figures
@@ -233,7 +246,7 @@ async fn gaps(
             let mut v: Vec<_> = history
                 .valid_on(reference)
                 .into_iter()
-                .filter(|u| within(&history, u, own))
+                .filter(|u| within(history, u, own))
                 .collect();
             v.sort_by_cached_key(|u| (u.level != own.level, treem_domain::text::fold(&u.name)));
             v.into_iter()

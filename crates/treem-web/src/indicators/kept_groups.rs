@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use std::collections::HashMap;
 
 use treem_domain::indicators::{self as ind, Count, Dimension, GroupCounts, Period};
-use treem_domain::units::UnitHistory;
+use treem_domain::units::{Unit, UnitHistory};
 use treem_store::{ChildGroups, KeptCommune, Store, StoreError};
 
 use super::figures::{Report, attach};
@@ -96,9 +96,25 @@ pub async fn report_by(
     dim: Dimension,
 ) -> Result<(Report, UnitHistory), StoreError> {
     let units = Units::load(store).await?;
-    let (report, mut splits) = reports_of(store, &units, period, &[dim]).await?;
+    let (report, mut splits) = reports_of(store, &units, period, &[dim], &|_| true).await?;
     let split = splits.pop().map_or(report, |(_, r)| r);
     Ok((split, units.history))
+}
+
+/// [`report_by`] for `root` and the units under it (the others left out):
+/// only the communes under it are read and computed.
+pub async fn report_by_under(
+    store: &dyn Store,
+    units: &Units,
+    period: Period,
+    dim: Dimension,
+    root: &Unit,
+) -> Result<Report, StoreError> {
+    let under = kept::under(&units.history, root);
+    let (report, mut splits) = reports_of(store, units, period, &[dim], &under).await?;
+    let mut split = splits.pop().map_or(report, |(_, r)| r);
+    split.units.retain(|u| under(u.unit));
+    Ok(split)
 }
 
 /// The period's figures and the same split by each dimension in turn (the
@@ -108,20 +124,41 @@ pub async fn splits(
     period: Period,
 ) -> Result<(Report, Units, Vec<(Dimension, Report)>), StoreError> {
     let units = Units::load(store).await?;
-    let (report, splits) = reports_of(store, &units, period, &Dimension::ALL).await?;
+    let (report, splits) = reports_of(store, &units, period, &Dimension::ALL, &|_| true).await?;
     Ok((report, units, splits))
 }
 
+/// [`splits`] for `root` and the units under it (the others left out):
+/// only the communes under it are read and computed.
+pub async fn splits_under(
+    store: &dyn Store,
+    units: &Units,
+    period: Period,
+    root: &Unit,
+) -> Result<(Report, Vec<(Dimension, Report)>), StoreError> {
+    let under = kept::under(&units.history, root);
+    let (mut report, mut splits) =
+        reports_of(store, units, period, &Dimension::ALL, &under).await?;
+    report.units.retain(|u| under(u.unit));
+    for (_, split) in &mut splits {
+        split.units.retain(|u| under(u.unit));
+    }
+    Ok((report, splits))
+}
+
 /// The figures from the kept counts, and a copy split by each dimension
-/// from the kept groups.
+/// from the kept groups, of the communes `within` accepts (by index in the
+/// history; a unit above them sums only those).
 async fn reports_of(
     store: &dyn Store,
     units: &Units,
     period: Period,
     dims: &[Dimension],
+    within: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<(Report, Vec<(Dimension, Report)>), StoreError> {
-    let (communes, _) = kept::communes(store, &units.history, &units.index_of, period).await?;
-    let groups = communes_groups(store, units, period).await?;
+    let (communes, _) =
+        kept::communes_within(store, &units.history, &units.index_of, period, within).await?;
+    let groups = communes_groups(store, units, period, within).await?;
     let report = kept::report_from(store, units, period, &communes).await?;
     let reference = period.reference_date();
     let splits = dims
@@ -139,15 +176,18 @@ async fn reports_of(
 }
 
 /// Each commune valid on the reference date that holds a record with its
-/// kept groups, the stale ones computed again and kept.
+/// kept groups, the stale ones computed again and kept (only those
+/// `within` accepts).
 async fn communes_groups(
     store: &dyn Store,
     units: &Units,
     period: Period,
+    within: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<HashMap<usize, Groups>, StoreError> {
     let (history, index_of) = (&units.history, &units.index_of);
     let code = code(period);
-    let preimages = ind::preimages(history, period.reference_date());
+    let mut preimages = ind::preimages(history, period.reference_date());
+    preimages.retain(|c, _| within(*c));
     let id_of = kept::ids_by_index(history, index_of);
     let plan = Plan {
         preimages: &preimages,

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use treem_domain::clock::vn_today;
 
-use crate::indicators::kept_groups::splits;
+use crate::indicators::kept::Units;
+use crate::indicators::kept_groups::splits_under;
 use crate::indicators::period::{PeriodQuery, period_of, root, within};
 use crate::reports::annex::annex;
 use crate::reports::docx::{ReportDoc, document, drafts_of};
@@ -36,8 +37,8 @@ async fn download(
         _ => return Err(AppError::BadRequest),
     };
     // The figures and their splits from the kept counts (computed again
-    // only where a record changed).
-    let (mut report, units, mut splits) = splits(state.store.as_ref(), period).await?;
+    // only where a record changed), of the unit's communes alone.
+    let units = Units::load(state.store.as_ref()).await?;
     let history = &units.history;
     let own = root(history, &user.account.scope_code, period).ok_or(AppError::NotFound)?;
     let unit = match q.unit.as_deref().filter(|c| !c.is_empty()) {
@@ -47,9 +48,7 @@ async fn download(
             .filter(|u| within(history, u, own))
             .ok_or(AppError::NotFound)?,
     };
-    report
-        .units
-        .retain(|u| within(history, &history.all()[u.unit], unit));
+    let (report, splits) = splits_under(state.store.as_ref(), &units, period, unit).await?;
     let top = report
         .units
         .iter()
@@ -88,10 +87,6 @@ async fn download(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
     } else {
-        for (_, r) in &mut splits {
-            r.units
-                .retain(|u| within(history, &history.all()[u.unit], unit));
-        }
         let today = vn_today();
         let index = state.units();
         let ids =

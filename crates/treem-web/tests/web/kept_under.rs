@@ -2,20 +2,32 @@
 //! computes its own communes, not the country's), on SQLite and
 //! PostgreSQL: `kept::report_under` equals the engine's figures of that
 //! unit and the units under it, computes only the communes under it, and
-//! an unknown code gives every unit.
+//! an unknown code gives every unit; the breakdowns the same
+//! (`kept_groups::report_by_under`, `splits_under`), and the gaps page and
+//! the report's download compute only the communes of the unit they show.
 
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use treem_domain::indicators::Period;
+use treem_domain::indicators::{Dimension, Period};
 use treem_web::indicators::figures::{self, Report};
-use treem_web::indicators::kept;
+use treem_web::indicators::{kept, kept_groups};
 
 use crate::common::{self, TestApp};
 
 /// The engine's report of `code` and the units under it.
 async fn engine_under(app: &TestApp, period: Period, code: &str) -> Report {
-    let (mut rep, history) = figures::report(app.store.as_ref(), period).await.unwrap();
+    let (rep, history) = figures::report(app.store.as_ref(), period).await.unwrap();
+    only_under(rep, &history, period, code)
+}
+
+/// `rep` with only `code` and the units under it.
+fn only_under(
+    mut rep: Report,
+    history: &treem_domain::units::UnitHistory,
+    period: Period,
+    code: &str,
+) -> Report {
     let root = history.resolve(code, period.reference_date()).unwrap();
     rep.units.retain(|u| {
         history
@@ -113,4 +125,76 @@ async fn a_dashboard_computes_its_own(app: TestApp) {
     assert!(again.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
 }
 
-on_both!(one_unit_computes_its_own, a_dashboard_computes_its_own);
+/// The breakdowns of one unit equal the engine's and compute only its
+/// communes; so do the gaps page and the report's download.
+async fn a_breakdown_computes_its_own(app: TestApp) {
+    let store = app.store.as_ref();
+    let year = Period {
+        year: 2025,
+        half: false,
+    };
+    let groups = "2025/groups";
+    // The gaps page of a commune officer: her commune's groups alone.
+    let c = app.signed_in("banbo").await;
+    let (status, _) = app
+        .get(&c, "/indicators/gaps?year=2025&half=0&by=ethnicity")
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(kept_rows(&app, groups).await, 1, "only her commune");
+    // And what it reads is the engine's, for each dimension.
+    let units = kept::Units::load(store).await.unwrap();
+    let root = units
+        .history
+        .resolve("03424", year.reference_date())
+        .unwrap();
+    for dim in Dimension::ALL {
+        let (engine, history) = figures::report_by(store, year, dim).await.unwrap();
+        let kept = kept_groups::report_by_under(store, &units, year, dim, root)
+            .await
+            .unwrap();
+        assert_eq!(kept, only_under(engine, &history, year, "03424"), "{dim:?}");
+    }
+    assert_eq!(kept_rows(&app, groups).await, 1);
+    // Another commune's page is not hers to see: nothing computed for it.
+    let (status, _) = app
+        .get(&c, "/indicators/gaps?year=2025&half=0&unit=03390")
+        .await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(kept_rows(&app, groups).await, 1);
+    // The province officer's report download: the province's communes.
+    let p = app.signed_in("tinh").await;
+    let (status, _) = app
+        .get(&p, "/indicators/report?year=2025&half=0&format=xlsx")
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(
+        kept_rows(&app, groups).await,
+        kept_rows(&app, "2025").await,
+        "the province's communes, their figures and groups"
+    );
+    let root = units.history.resolve("12", year.reference_date()).unwrap();
+    let (report, splits) = kept_groups::splits_under(store, &units, year, root)
+        .await
+        .unwrap();
+    let loaded = figures::load(store, year).await.unwrap();
+    assert_eq!(
+        report,
+        only_under(figures::judge(&loaded, year), &units.history, year, "12")
+    );
+    for ((dim, kept), (_, engine)) in splits
+        .into_iter()
+        .zip(figures::splits(store, &loaded, year).await.unwrap())
+    {
+        assert_eq!(
+            kept,
+            only_under(engine, &units.history, year, "12"),
+            "{dim:?}"
+        );
+    }
+}
+
+on_both!(
+    one_unit_computes_its_own,
+    a_dashboard_computes_its_own,
+    a_breakdown_computes_its_own
+);
