@@ -98,15 +98,9 @@ pub(crate) async fn kept_link_rows(
     let store = state.store.as_ref();
     let counts = state
         .figures
-        .link_counts(store, seen, today, under_16_since(today))
+        .link_counts(store, seen, today, under_16_since(today), ids)
         .await?;
-    let within: std::collections::HashSet<i64> = ids.iter().copied().collect();
-    let counts = counts
-        .iter()
-        .filter(|c| within.contains(&c.0))
-        .copied()
-        .collect();
-    Ok(rows_from(&state.units(), counts, today))
+    Ok(rows_from(&state.units(), counts.to_vec(), today))
 }
 
 /// The rows per commune in force on `today` and their total, from counts

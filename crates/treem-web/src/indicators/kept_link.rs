@@ -14,16 +14,19 @@ use super::kept::{Found, Marks, Plan, Units, ids_by_index};
 /// …)` for the communes with such children. Kept per commune like the
 /// figures (counted today, so kept for today only) and computed again
 /// where a record changed; with the marks they are all current at (as
-/// [`communes`]).
+/// [`communes`]). Only the communes `within` accepts (by index in the
+/// history) are read and computed.
 pub async fn link_counts(
     store: &dyn Store,
     units: &Units,
     today: chrono::NaiveDate,
     born_after: chrono::NaiveDate,
+    within: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<(Vec<(i64, i64, i64, i64)>, Option<Marks>), StoreError> {
     let (history, index_of) = (&units.history, &units.index_of);
     let code = format!("ids-{today}");
-    let preimages = ind::preimages(history, today);
+    let mut preimages = ind::preimages(history, today);
+    preimages.retain(|c, _| within(*c));
     let id_of = ids_by_index(history, index_of);
     let plan = Plan {
         preimages: &preimages,

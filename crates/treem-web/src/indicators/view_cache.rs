@@ -182,27 +182,49 @@ impl ViewCache {
         kept::report_from(store, &seen.units, period, &communes).await
     }
 
-    /// The ID link's counts per commune today (as [`super::kept_link::link_counts`]).
+    /// The ID link's counts per commune today (as
+    /// [`super::kept_link::link_counts`]) of the communes among the stored
+    /// units `ids` (the unit shown and those under it): the others are
+    /// neither read nor computed.
     pub async fn link_counts(
         &self,
         store: &dyn Store,
         seen: &Seen,
         today: chrono::NaiveDate,
         born_after: chrono::NaiveDate,
+        ids: &[i64],
     ) -> Result<Arc<LinkCounts>, StoreError> {
-        let code = format!("{today}/{born_after}");
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        let day = format!("{today}/{born_after}@");
+        let code = format!("{day}{:016x}", fingerprint(&sorted));
         let links: Map<Arc<LinkCounts>> = |h| &mut h.links;
         let _mine = match self.find(seen, links, &code) {
             Refresh::Copied(counts) => return Ok(counts),
             Refresh::Mine(mine) => mine,
         };
-        let (counts, at) =
-            super::kept_link::link_counts(store, &seen.units, today, born_after).await?;
+        let units = &seen.units;
+        let at: std::collections::HashSet<usize> = sorted
+            .iter()
+            .filter_map(|id| units.index_of.get(id).copied())
+            .collect();
+        let within = |c: usize| at.contains(&c);
+        let (counts, marks) =
+            super::kept_link::link_counts(store, units, today, born_after, &within).await?;
         let counts = Arc::new(counts);
-        if at.is_some() {
-            self.held().links.retain(|k, _| *k == code);
+        if marks.is_some() {
+            // Counted today: the copies of earlier days go.
+            self.held().links.retain(|k, _| k.starts_with(&day));
         }
-        self.keep(seen, at, links, code, counts.clone());
+        self.keep(seen, marks, links, code, counts.clone());
         Ok(counts)
     }
+}
+
+/// A fingerprint of a list of unit ids (the key of a copy kept per unit).
+fn fingerprint(ids: &[i64]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ids.hash(&mut h);
+    h.finish()
 }

@@ -358,7 +358,7 @@ async fn link_counts_equal_live(app: TestApp) {
                 .await
                 .unwrap();
         let kept_units = kept::Units::load(store).await.unwrap();
-        let (kept, _) = kept_link::link_counts(store, &kept_units, today, since)
+        let (kept, _) = kept_link::link_counts(store, &kept_units, today, since, &|_| true)
             .await
             .unwrap();
         let mut by_code: Vec<(String, [i64; 3])> = kept

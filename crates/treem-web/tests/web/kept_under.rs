@@ -102,6 +102,17 @@ async fn a_dashboard_computes_its_own(app: TestApp) {
     let (status, page) = app.get(&c, "/indicators?year=2025&half=0").await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(kept_rows(&app, "2025").await, 1, "only her commune");
+    // Her commune's ID link counted alone too (kept for today).
+    let link_rows = || async {
+        common::sql_scalar(
+            &app,
+            "SELECT COUNT(*) FROM commune_figures WHERE period LIKE 'ids-%'",
+            &[],
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(link_rows().await, 1, "the ID link of her commune only");
     let engine = engine_under(&app, year, "03424").await;
     let reg = &engine.units[0].indicators[0].1;
     assert!(
@@ -118,6 +129,7 @@ async fn a_dashboard_computes_its_own(app: TestApp) {
     let reg = &province.indicators[0].1;
     assert!(page.contains(&format!("{}/{}", reg.numerator, reg.denominator)));
     assert!(kept_rows(&app, "2025").await > 1);
+    assert!(link_rows().await > 1, "the province's ID link");
     // The commune officer's view again: her copy, still right.
     let (_, again) = app.get(&c, "/indicators?year=2025&half=0").await;
     let engine = engine_under(&app, year, "03424").await;
