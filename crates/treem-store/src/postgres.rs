@@ -109,9 +109,9 @@ import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_ele
 /// data set fills (each checked by a query for every row; put back, each is
 /// checked by one query over the table) and their figure marks' insert
 /// triggers (once a statement, each looks up every row's child; once back,
-/// every unit is marked). While the import runs, dropping them holds those tables for it
-/// alone: other sessions reading them wait for its commit (a registry under
-/// `BULK_BELOW` children, so a first load).
+/// every unit is marked). While the import runs, dropping them holds those
+/// tables for it alone: other sessions reading them wait for its commit (a
+/// registry under `BULK_BELOW` children, so a first load).
 const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
     objects: "SELECT 'DROP INDEX ' || quote_ident(c.relname), pg_get_indexdef(x.indexrelid)
               FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid

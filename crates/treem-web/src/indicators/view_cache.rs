@@ -197,7 +197,10 @@ impl ViewCache {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
         let day = format!("{today}/{born_after}@");
-        let code = format!("{day}{:016x}", fingerprint(&sorted));
+        // Keyed by the units themselves (a province's few hundred ids):
+        // two sets of units never share a copy.
+        let list: Vec<String> = sorted.iter().map(i64::to_string).collect();
+        let code = format!("{day}{}", list.join(","));
         let links: Map<Arc<LinkCounts>> = |h| &mut h.links;
         let _mine = match self.find(seen, links, &code) {
             Refresh::Copied(counts) => return Ok(counts),
@@ -219,12 +222,4 @@ impl ViewCache {
         self.keep(seen, marks, links, code, counts.clone());
         Ok(counts)
     }
-}
-
-/// A fingerprint of a list of unit ids (the key of a copy kept per unit).
-fn fingerprint(ids: &[i64]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    ids.hash(&mut h);
-    h.finish()
 }
