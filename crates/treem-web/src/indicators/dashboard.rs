@@ -130,11 +130,7 @@ async fn dashboard(
     // computed).
     let report = match root.and_then(|r| history.index_of(r)) {
         Some(at) => state.figures.report(store, &seen, period, at).await?,
-        None => crate::indicators::figures::Report {
-            period,
-            units: Vec::new(),
-            programme: Vec::new(),
-        },
+        None => crate::indicators::figures::Report::empty(period),
     };
     let units: Vec<(String, String)> = own
         .map(|own| {

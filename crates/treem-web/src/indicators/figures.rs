@@ -87,6 +87,17 @@ pub struct Report {
     pub programme: Vec<treem_domain::returns::programme::ProgrammeIndicator>,
 }
 
+impl Report {
+    /// A period's report of no unit (a page with no unit to show).
+    pub fn empty(period: Period) -> Report {
+        Report {
+            period,
+            units: Vec::new(),
+            programme: Vec::new(),
+        }
+    }
+}
+
 /// The history of the stored units and each stored id's index in it.
 pub fn history_of(stored: Vec<StoredUnit>) -> (UnitHistory, HashMap<i64, usize>) {
     let ids: Vec<i64> = stored.iter().map(|s| s.id).collect();

@@ -105,11 +105,7 @@ async fn gaps(
     // stale); with no unit there is nothing to show.
     let report = match unit {
         Some(u) => report_by_under(state.store.as_ref(), &units, period, dim, u).await?,
-        None => Report {
-            period,
-            units: Vec::new(),
-            programme: Vec::new(),
-        },
+        None => Report::empty(period),
     };
     let lang = info.lang;
     let page = Page::new(&info, Some(&user), lang.t("gaps.title"));
