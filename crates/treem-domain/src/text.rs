@@ -6,6 +6,11 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Normalises text to Unicode NFC, the one form treem stores.
 pub fn nfc(s: &str) -> String {
+    // Most text is NFC already (typed text, and every value treem wrote):
+    // the quick check answers that without decomposing it.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 
@@ -35,9 +40,9 @@ pub fn forbidden_char_message(c: char) -> (String, String) {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.nfd() {
+    let mut keep = |c: char| {
         if is_combining_mark(c) {
-            continue;
+            return;
         }
         let c = match c {
             'đ' | 'Đ' => 'd',
@@ -45,13 +50,24 @@ pub fn fold(s: &str) -> String {
         };
         if c.is_whitespace() {
             space = !out.is_empty();
-            continue;
+            return;
         }
         if space {
             out.push(' ');
             space = false;
         }
         out.extend(c.to_lowercase());
+    };
+    // Each character decomposed alone: the same as decomposing the whole
+    // text (NFD), whose only other step — putting runs of combining marks
+    // in canonical order — concerns marks alone (every character of a
+    // non-zero combining class is a mark), and marks are dropped.
+    for c in s.chars() {
+        if c.is_ascii() {
+            keep(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, &mut keep);
+        }
     }
     out
 }
@@ -82,6 +98,35 @@ mod tests {
         let decomposed = "Le\u{0302}\u{0301}"; // L e ^ ´
         assert_eq!(nfc(decomposed), "Lế");
         assert_eq!(nfc(decomposed).chars().count(), 2);
+    }
+
+    /// The folding as first written: the whole text decomposed (NFD).
+    fn fold_by_nfd(s: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in s.nfd().filter(|c| !is_combining_mark(*c)) {
+            let c = if matches!(c, 'đ' | 'Đ') { 'd' } else { c };
+            if c.is_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_and_nfc_agree_with_whole_text_normalisation(
+            s in "([a-zA-ZđĐ ]|[\\u{300}-\\u{36f}\\u{1dc0}-\\u{1dff}]|[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]|\\PC){0,24}"
+        ) {
+            proptest::prop_assert_eq!(fold(&s), fold_by_nfd(&s));
+            proptest::prop_assert_eq!(nfc(&s), s.nfc().collect::<String>());
+        }
     }
 
     #[test]

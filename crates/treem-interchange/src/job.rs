@@ -4,7 +4,7 @@
 //! proceed, and the checked rows on their way to the store.
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -90,36 +90,27 @@ pub enum ImportError {
 }
 
 /// A 128-bit fingerprint, for keys and values seen (5 million keys fit in
-/// a little memory, and a collision is out of reach).
+/// a little memory, and a collision is out of reach). XXH3's 128-bit hash:
+/// several times cheaper than two SipHashes, and it runs for every row.
 pub(crate) fn fingerprint(value: &impl Hash) -> u128 {
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    0u8.hash(&mut a);
-    1u8.hash(&mut b);
-    value.hash(&mut a);
-    value.hash(&mut b);
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    value.hash(&mut h);
+    h.digest128()
 }
 
 /// The fingerprint of a value's `Debug` form, written straight into the
-/// hashers (no string is built: this runs for every row).
+/// hasher (no string is built: this runs for every row).
 pub(crate) fn fingerprint_debug(value: &impl std::fmt::Debug) -> u128 {
-    struct Both(
-        std::collections::hash_map::DefaultHasher,
-        std::collections::hash_map::DefaultHasher,
-    );
-    impl std::fmt::Write for Both {
+    struct Into(xxhash_rust::xxh3::Xxh3);
+    impl std::fmt::Write for Into {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            self.1.write(s.as_bytes());
+            self.0.update(s.as_bytes());
             Ok(())
         }
     }
-    let mut b = Both(Default::default(), Default::default());
-    0u8.hash(&mut b.0);
-    1u8.hash(&mut b.1);
-    let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{value:?}"));
-    (u128::from(b.0.finish()) << 64) | u128::from(b.1.finish())
+    let mut h = Into(xxhash_rust::xxh3::Xxh3::new());
+    let _ = std::fmt::Write::write_fmt(&mut h, format_args!("{value:?}"));
+    h.0.digest128()
 }
 
 /// A checked row of any file (with its unit version where it names one).

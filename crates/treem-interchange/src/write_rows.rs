@@ -4,6 +4,7 @@
 //! its table.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use treem_domain::nutrition::assess;
 use treem_store::{
@@ -192,7 +193,11 @@ pub(crate) struct Done {
 
 /// The writer: owns the import's transaction and stores batches in the
 /// order they come, while the next ones are being read and checked on
-/// another core. Returns the transaction when the batches end.
+/// another core. A batch of a fact file is stored while the one after it
+/// is checked (its references looked up first, then its values — the
+/// z-scores of a measurement — made on a blocking thread), so the
+/// database and the checking work at the same time. Returns the
+/// transaction when the batches end.
 pub(crate) async fn writer(
     mut tx: Box<dyn ImportTx>,
     actor: String,
@@ -200,98 +205,181 @@ pub(crate) async fn writer(
     mut jobs: tokio::sync::mpsc::Receiver<Job>,
     done: tokio::sync::mpsc::UnboundedSender<Result<Done, treem_store::StoreError>>,
 ) -> Box<dyn ImportTx> {
-    while let Some(job) = jobs.recv().await {
-        let result = store_batch(tx.as_mut(), &actor, scope.as_ref(), job).await;
+    let scope = scope.map(Arc::new);
+    let mut checking: Option<Checking> = None;
+    // Hands a batch's result on; false when the import stops there.
+    let tell = |result: Result<Done, treem_store::StoreError>| {
         let failed = result.is_err();
-        if done.send(result).is_err() || failed {
-            break;
+        done.send(result).is_ok() && !failed
+    };
+    while let Some(job) = jobs.recv().await {
+        // A batch of another file waits until the last one is stored: its
+        // rows may name what that one stores (an enrolment, a school).
+        if checking.as_ref().is_some_and(|c| c.file != job.file)
+            && let Some(last) = checking.take()
+            && !tell(store_checked(tx.as_mut(), scope.as_deref(), last).await)
+        {
+            return tx;
         }
+        let Some(table) = table(job.file) else {
+            if !tell(store_children(tx.as_mut(), &actor, scope.as_deref(), job).await) {
+                return tx;
+            }
+            continue;
+        };
+        let next = match check(tx.as_mut(), scope.clone(), table, job).await {
+            Ok(next) => next,
+            Err(e) => {
+                tell(Err(e));
+                return tx;
+            }
+        };
+        if let Some(last) = checking.replace(next)
+            && !tell(store_checked(tx.as_mut(), scope.as_deref(), last).await)
+        {
+            return tx;
+        }
+    }
+    if let Some(last) = checking.take() {
+        tell(store_checked(tx.as_mut(), scope.as_deref(), last).await);
     }
     tx
 }
 
-async fn store_batch(
+/// A batch of the children file: a stored child outside the importer's
+/// unit is refused, the others written.
+async fn store_children(
     tx: &mut dyn ImportTx,
     actor: &str,
     scope: Option<&HashSet<i64>>,
     job: Job,
 ) -> Result<Done, treem_store::StoreError> {
     let mut refused = Vec::new();
-    let upserted = if job.file == File::Children {
-        let stored = match scope {
-            Some(_) => {
-                let codes: Vec<String> = job
-                    .rows
-                    .iter()
-                    .filter_map(|p| match &p.parsed {
-                        Parsed::Child(c) => Some(c.child.child_id.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                let found = tx.child_facts(&codes).await?;
-                found.into_iter().map(|f| (f.child_id.clone(), f)).collect()
-            }
-            None => HashMap::new(),
-        };
-        let mut batch = Vec::with_capacity(job.rows.len());
-        for p in job.rows {
-            let Parsed::Child(c) = p.parsed else { continue };
-            match stored.get(&c.child.child_id) {
-                Some(s) if !in_scope(scope, s.unit_id) => refused.push(Refused {
-                    line: p.line,
-                    raw: p.raw,
-                    error: outside("child_id", &c.child.child_id),
-                }),
-                _ => batch.push(*c),
-            }
+    if job.file != File::Children {
+        return Ok(Done {
+            file: job.file,
+            upserted: Upserted::default(),
+            refused,
+        });
+    }
+    let stored = match scope {
+        Some(_) => {
+            let codes: Vec<String> = job
+                .rows
+                .iter()
+                .filter_map(|p| match &p.parsed {
+                    Parsed::Child(c) => Some(c.child.child_id.clone()),
+                    _ => None,
+                })
+                .collect();
+            let found = tx.child_facts(&codes).await?;
+            found.into_iter().map(|f| (f.child_id.clone(), f)).collect()
         }
-        tx.upsert_children(&batch, actor).await?
-    } else if let Some(table) = table(job.file) {
-        let children = lookup_children(tx, &job.rows).await?;
-        let schools = lookup_schools(tx, &job.rows).await?;
-        let mut checked = Vec::with_capacity(job.rows.len());
+        None => HashMap::new(),
+    };
+    let mut batch = Vec::with_capacity(job.rows.len());
+    for p in job.rows {
+        let Parsed::Child(c) = p.parsed else { continue };
+        match stored.get(&c.child.child_id) {
+            Some(s) if !in_scope(scope, s.unit_id) => refused.push(Refused {
+                line: p.line,
+                raw: p.raw,
+                error: outside("child_id", &c.child.child_id),
+            }),
+            _ => batch.push(*c),
+        }
+    }
+    Ok(Done {
+        file: job.file,
+        upserted: tx.upsert_children(&batch, actor).await?,
+        refused,
+    })
+}
+
+/// A batch of a fact file being checked: its references were looked up in
+/// the transaction, its rows are checked and made values on a blocking
+/// thread.
+struct Checking {
+    file: File,
+    table: FactTable,
+    task: tokio::task::JoinHandle<Checked>,
+}
+
+/// A batch's rows with their values, and those refused.
+struct Checked {
+    rows: Vec<(Pending, Vec<Value>)>,
+    refused: Vec<Refused>,
+}
+
+/// Looks up what a batch's rows name (children, schools) and starts
+/// checking them.
+async fn check(
+    tx: &mut dyn ImportTx,
+    scope: Option<Arc<HashSet<i64>>>,
+    table: FactTable,
+    job: Job,
+) -> Result<Checking, treem_store::StoreError> {
+    let children = lookup_children(tx, &job.rows).await?;
+    let schools = lookup_schools(tx, &job.rows).await?;
+    let file = job.file;
+    let task = tokio::task::spawn_blocking(move || {
+        let mut checked = Checked {
+            rows: Vec::with_capacity(job.rows.len()),
+            refused: Vec::new(),
+        };
         for p in job.rows {
-            match check_row(scope, &p.parsed, &children, &schools) {
-                Ok(v) => checked.push((p, v)),
-                Err(error) => refused.push(Refused {
+            match check_row(scope.as_deref(), &p.parsed, &children, &schools) {
+                Ok(v) => checked.rows.push((p, v)),
+                Err(error) => checked.refused.push(Refused {
                     line: p.line,
                     raw: p.raw,
                     error,
                 }),
             }
         }
-        // A stored row is changed only when it is the importer's too.
-        let owners = match scope {
-            Some(_) => {
-                let keys: Vec<Vec<Value>> = checked
-                    .iter()
-                    .map(|(_, v)| v[..table.keys.len()].to_vec())
-                    .collect();
-                tx.stored_owners(table, &keys).await?
-            }
-            None => vec![None; checked.len()],
-        };
-        let mut batch = Vec::with_capacity(checked.len());
-        for ((p, v), owner) in checked.into_iter().zip(owners) {
-            match owner {
-                Some(unit) if !in_scope(scope, unit) => refused.push(Refused {
-                    line: p.line,
-                    error: {
-                        let (column, value) = p.parsed.key_field();
-                        outside(column, value)
-                    },
-                    raw: p.raw,
-                }),
-                _ => batch.push(v),
-            }
+        checked
+    });
+    Ok(Checking { file, table, task })
+}
+
+/// Stores a checked batch: a stored row is changed only when it is the
+/// importer's too.
+async fn store_checked(
+    tx: &mut dyn ImportTx,
+    scope: Option<&HashSet<i64>>,
+    checking: Checking,
+) -> Result<Done, treem_store::StoreError> {
+    let Checking { file, table, task } = checking;
+    let Checked { rows, mut refused } = task
+        .await
+        .map_err(|e| treem_store::StoreError::Corrupt(format!("checking a batch: {e}")))?;
+    let owners = match scope {
+        Some(_) => {
+            let keys: Vec<Vec<Value>> = rows
+                .iter()
+                .map(|(_, v)| v[..table.keys.len()].to_vec())
+                .collect();
+            tx.stored_owners(table, &keys).await?
         }
-        tx.upsert_facts(table, &batch).await?
-    } else {
-        Upserted::default()
+        None => vec![None; rows.len()],
     };
+    let mut batch = Vec::with_capacity(rows.len());
+    for ((p, v), owner) in rows.into_iter().zip(owners) {
+        match owner {
+            Some(unit) if !in_scope(scope, unit) => refused.push(Refused {
+                line: p.line,
+                error: {
+                    let (column, value) = p.parsed.key_field();
+                    outside(column, value)
+                },
+                raw: p.raw,
+            }),
+            _ => batch.push(v),
+        }
+    }
     Ok(Done {
-        file: job.file,
-        upserted,
+        file,
+        upserted: tx.upsert_facts(table, &batch).await?,
         refused,
     })
 }

@@ -36,7 +36,7 @@ macro_rules! import_sql {
         $db:ty,
         $tx:ident,
         texts_in: $texts:literal,
-        json: $json:expr,
+        rows: $rows:ident,
         setup: $setup:expr,
         finish: $finish:expr,
         after_large: $after:expr,
@@ -81,13 +81,13 @@ macro_rules! import_sql {
         }
 
         impl $tx {
-            /// Inserts the children whose code is new; returns the codes
-            /// inserted (the others are already stored).
+            /// Inserts the children whose code is new, created at `now`;
+            /// returns how many (the others are already stored).
             async fn insert_new_children(
                 &mut self,
                 rows: &[$crate::NewChild],
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<Vec<String>> {
+            ) -> $crate::StoreResult<u64> {
                 use $crate::Value as V;
                 let values: Vec<Vec<V>> = rows
                     .iter()
@@ -120,42 +120,19 @@ macro_rules! import_sql {
                     })
                     .collect();
                 let Some(first) = values.first() else {
-                    return Ok(Vec::new());
+                    return Ok(0);
                 };
                 const COLUMNS: &str = "child_id, national_id, full_name, name_folded, name_sort, sex, date_of_birth,
                        ethnicity, unit_id, village, birth_registered, birth_registration_date, mother_name, father_name,
                        caregiver_name, caregiver_phone, household_poverty, special_circumstances, status, status_date,
-                       search_text, version, created_at, updated_at";
-                let json: Option<$crate::import_rows::JsonRows> = $json;
-                let rows_sql = match json {
-                    Some(json) => {
-                        let fields: Vec<String> = $crate::import_rows::kinds(first)
-                            .iter()
-                            .enumerate()
-                            .map(|(i, k)| json.field(i, *k))
-                            .collect();
-                        format!("SELECT {}, 1, $2, $2 FROM {} WHERE true", fields.join(", "), json.from())
-                    }
-                    None => {
-                        let tuple = format!("({}, 1, ?, ?)", $crate::import_rows::placeholders(21));
-                        format!("VALUES {}", vec![tuple; values.len()].join(", "))
-                    }
-                };
+                       search_text, created_at, updated_at";
+                let kinds = $crate::import_rows::kinds(first);
                 let sql = format!(
-                    "INSERT INTO children ({COLUMNS}) {rows_sql} ON CONFLICT (child_id) DO NOTHING RETURNING child_id"
+                    "INSERT INTO children ({COLUMNS}) {} ON CONFLICT (child_id) DO NOTHING",
+                    $crate::import_rows::$rows::sql(&kinds, values.len(), 2)
                 );
-                let mut q = sqlx::query_scalar::<_, String>(&sql);
-                if json.is_some() {
-                    q = q.bind($crate::import_rows::json_batch(&values)).bind(now);
-                } else {
-                    for row in &values {
-                        for v in row {
-                            q = bind_value!(q, v);
-                        }
-                        q = q.bind(now).bind(now);
-                    }
-                }
-                Ok(q.fetch_all(&mut *self.tx).await?)
+                let q = $crate::import_rows::$rows::bind(sqlx::query(&sql), &values, &[now, now])?;
+                Ok(q.execute(&mut *self.tx).await?.rows_affected())
             }
 
             async fn update_child(
@@ -208,37 +185,37 @@ macro_rules! import_sql {
                 let now = chrono::Utc::now();
                 let mut done = $crate::Upserted::default();
                 for chunk in rows.chunks($crate::import_sql::BATCH_ROWS) {
-                    // New codes go in at once; only the others need reading.
+                    // New codes go in at once; only the others need reading:
+                    // those stored before this statement, which did not
+                    // write them now.
                     let inserted = self.insert_new_children(chunk, now).await?;
-                    done.written += inserted.len() as u64;
-                    if inserted.len() == chunk.len() {
+                    done.written += inserted;
+                    if inserted == chunk.len() as u64 {
                         continue;
                     }
-                    let inserted: std::collections::HashSet<&str> = inserted.iter().map(String::as_str).collect();
-                    let existing: Vec<&$crate::NewChild> =
-                        chunk.iter().filter(|n| !inserted.contains(n.child.child_id.as_str())).collect();
-                    let codes: Vec<&str> = existing.iter().map(|n| n.child.child_id.as_str()).collect();
+                    let codes: Vec<&str> = chunk.iter().map(|n| n.child.child_id.as_str()).collect();
                     let json = serde_json::to_string(&codes).map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
                     let sql = format!(
-                        concat!("SELECT {} FROM children WHERE child_id IN (", $texts, ")"),
+                        concat!("SELECT {} FROM children WHERE child_id IN (", $texts, ") AND created_at <> $2"),
                         $crate::rows::CHILD_DETAIL_COLUMNS
                     );
                     let stored: Vec<$crate::ChildDetail> =
-                        sqlx::query_as(&sql).bind(json).fetch_all(&mut *self.tx).await?;
+                        sqlx::query_as(&sql).bind(json).bind(now).fetch_all(&mut *self.tx).await?;
                     let by_code: std::collections::HashMap<&str, &$crate::ChildDetail> =
                         stored.iter().map(|d| (d.child_id.as_str(), d)).collect();
-                    for n in existing {
+                    let mut updated = 0;
+                    for n in chunk {
                         let Some(current) = by_code.get(n.child.child_id.as_str()) else {
                             continue;
                         };
                         let changed = $crate::rows::child_changes(current, &n.child, n.unit_id);
-                        if changed.is_empty() {
-                            done.unchanged += 1;
-                        } else {
+                        if !changed.is_empty() {
                             self.update_child(current, &n.child, n.unit_id, &changed, actor, now).await?;
-                            done.written += 1;
+                            updated += 1;
                         }
                     }
+                    done.written += updated;
+                    done.unchanged += chunk.len() as u64 - inserted - updated;
                 }
                 self.written += done.written;
                 Ok(done)
@@ -318,26 +295,12 @@ macro_rules! import_sql {
                     if let Some(bad) = chunk.iter().find(|r| r.len() != width) {
                         return Err($crate::StoreError::Corrupt(format!("{} values for {}", bad.len(), table.table)));
                     }
-                    let json: Option<$crate::import_rows::JsonRows> = $json;
                     let kinds = $crate::import_rows::kinds(&chunk[0]);
-                    let sql = $crate::import_rows::upsert_sql(&table, &kinds, json, chunk.len());
-                    let mut q = sqlx::query_scalar::<_, i64>(&sql);
-                    if json.is_some() {
-                        q = q.bind($crate::import_rows::json_batch(chunk));
-                        if table.created.is_some() {
-                            q = q.bind(now);
-                        }
-                    } else {
-                        for row in chunk {
-                            for v in row {
-                                q = bind_value!(q, v);
-                            }
-                            if table.created.is_some() {
-                                q = q.bind(now);
-                            }
-                        }
-                    }
-                    let written = q.fetch_all(&mut *self.tx).await?.len() as u64;
+                    let extra = usize::from(table.created.is_some());
+                    let source = $crate::import_rows::$rows::sql(&kinds, chunk.len(), extra);
+                    let sql = $crate::import_rows::upsert_sql(&table, &source);
+                    let q = $crate::import_rows::$rows::bind(sqlx::query(&sql), chunk, &[now][..extra])?;
+                    let written = q.execute(&mut *self.tx).await?.rows_affected();
                     done.written += written;
                     done.unchanged += chunk.len() as u64 - written;
                 }
@@ -385,18 +348,4 @@ macro_rules! import_sql {
     };
 }
 
-/// Binds one typed value.
-macro_rules! bind_value {
-    ($q:expr, $v:expr) => {
-        match $v {
-            $crate::Value::Text(x) => $q.bind(x.clone()),
-            $crate::Value::Int(x) => $q.bind(*x),
-            $crate::Value::Real(x) => $q.bind(*x),
-            $crate::Value::Bool(x) => $q.bind(*x),
-            $crate::Value::Date(x) => $q.bind(*x),
-        }
-    };
-}
-
-pub(crate) use bind_value;
 pub(crate) use import_sql;

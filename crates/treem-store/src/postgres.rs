@@ -10,7 +10,8 @@ use crate::cases_sql::cases_sql;
 use crate::common::shared_store;
 use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
-use crate::import_sql::{bind_value, import_sql};
+use crate::import_rows::bind_value;
+use crate::import_sql::import_sql;
 use crate::indicators_sql::indicators_sql;
 use crate::seal_sql::seal_sql;
 use crate::search_sql::search_sql;
@@ -102,7 +103,7 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", json: Some(crate::import_rows::JsonRows), setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
 
 /// A bulk load into PostgreSQL sets aside the secondary (not unique)
 /// indexes of children and enrolments, the foreign keys of the tables a

@@ -19,7 +19,8 @@ use crate::cases_sql::cases_sql;
 use crate::common::shared_store;
 use crate::export_sql::export_sql;
 use crate::facts_sql::facts_sql;
-use crate::import_sql::{bind_value, import_sql};
+use crate::import_rows::bind_value;
+use crate::import_sql::import_sql;
 use crate::indicators_sql::indicators_sql;
 use crate::seal_sql::seal_sql;
 use crate::search_sql::search_sql;
@@ -156,7 +157,7 @@ import_sql!(
     sqlx::Sqlite,
     SqliteImport,
     texts_in: "SELECT value FROM json_each($1)",
-    json: None,
+    rows: values,
     // A data set is one transaction: a bigger page cache (about 128 MB)
     // keeps its pages from spilling to the log before the commit; and new
     // children join the search index in one pass at the end (see
