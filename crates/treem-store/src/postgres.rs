@@ -103,7 +103,7 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", agg: "json_agg(json_build_array({}))::text", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
 
 /// A bulk load into PostgreSQL sets aside the secondary (not unique)
 /// indexes of children and enrolments, the foreign keys of the tables a

@@ -157,6 +157,7 @@ import_sql!(
     sqlx::Sqlite,
     SqliteImport,
     texts_in: "SELECT value FROM json_each($1)",
+    agg: "json_group_array(json_array({}))",
     rows: values,
     // A data set is one transaction: a bigger page cache (about 128 MB)
     // keeps its pages from spilling to the log before the commit; and new

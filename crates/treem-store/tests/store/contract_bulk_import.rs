@@ -188,6 +188,13 @@ async fn counted_batches(store: Arc<dyn Store>) {
     let codes: Vec<String> = rows.iter().map(|(c, _)| c.child_id.clone()).collect();
     let facts = tx.child_facts(&codes).await.unwrap();
     assert_eq!(facts.len(), 5, "child 5 was never given");
+    for (c, unit) in &rows[..5] {
+        let f = facts.iter().find(|f| f.child_id == c.child_id).unwrap();
+        assert_eq!(
+            (f.sex.as_str(), f.date_of_birth, f.unit_id),
+            (c.sex.code(), c.date_of_birth, *unit)
+        );
+    }
     let id = |i: usize| facts.iter().find(|f| f.child_id == codes[i]).unwrap().id;
     let stored = tx
         .upsert_facts(MEASUREMENTS, &[measurement(id(0), 11.5)])
