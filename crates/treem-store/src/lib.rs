@@ -53,6 +53,7 @@ pub mod sqlite;
 mod supervisions_sql;
 mod targets_sql;
 pub mod testing;
+mod token_writes_sql;
 mod units_sql;
 mod village_sql;
 
@@ -72,6 +73,7 @@ pub use open::{open, open_with};
 pub use plan_exports::*;
 pub use seal_sql::SealedValue;
 pub use targets_sql::{StoredTarget, TargetChange};
+pub use token_writes_sql::TokenWrites;
 pub use village_sql::{
     NewVillageSession, ReceivedEntry, Recorded, Resolution, VillageChild, VillageEntry,
     VillageSession, VillageStore, VillageWrite,
@@ -92,6 +94,7 @@ pub trait Store:
     + ReturnStore
     + ProgrammeStore
     + ReportDraftStore
+    + TokenWrites
     + Send
     + Sync
 {

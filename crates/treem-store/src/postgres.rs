@@ -147,6 +147,7 @@ impl crate::seal_sql::Backend for PgStore {
 cases_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");
 case_withdrawal_sql!(PgStore, sqlx::Postgres);
 crate::held_uploads_sql::held_uploads_sql!(PgStore);
+crate::token_writes_sql::token_writes_sql!(PgStore);
 crate::plans_sql::plans_sql!(PgStore);
 crate::breakdown_sql::breakdown_sql!(PgStore, each: "{table} WHERE {on} = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint))", agg: "json_agg(json_build_array({}))::text");
 crate::progress_sql::progress_sql!(PgStore, sqlx::Postgres);

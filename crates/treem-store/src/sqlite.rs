@@ -210,6 +210,7 @@ impl crate::seal_sql::Backend for SqliteStore {
 cases_sql!(SqliteStore, sqlx::Sqlite, ids_in: "SELECT value FROM json_each($2)");
 case_withdrawal_sql!(SqliteStore, sqlx::Sqlite);
 crate::held_uploads_sql::held_uploads_sql!(SqliteStore);
+crate::token_writes_sql::token_writes_sql!(SqliteStore);
 crate::plans_sql::plans_sql!(SqliteStore);
 crate::breakdown_sql::breakdown_sql!(SqliteStore, each: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", agg: "json_group_array(json_array({}))");
 crate::progress_sql::progress_sql!(SqliteStore, sqlx::Sqlite);

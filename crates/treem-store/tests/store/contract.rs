@@ -150,6 +150,15 @@ async fn tokens_find_their_account(store: Arc<dyn Store>) {
     };
     assert_eq!(found("tokenhash").await, Some(id));
     assert_eq!(found("other").await, None);
+    // When a token last wrote (read-your-write with a replica): none yet,
+    // then the time noted; a token not stored notes nothing.
+    assert_eq!(store.token_wrote_at("tokenhash").await.unwrap(), None);
+    let wrote = Utc::now();
+    store.note_token_write("tokenhash", wrote).await.unwrap();
+    store.note_token_write("other", wrote).await.unwrap();
+    let at = store.token_wrote_at("tokenhash").await.unwrap().unwrap();
+    assert!((at - wrote).num_milliseconds().abs() < 1, "{at} {wrote}");
+    assert_eq!(store.token_wrote_at("other").await.unwrap(), None);
     // A token past its end is not accepted.
     store
         .create_token(

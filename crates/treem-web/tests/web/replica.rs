@@ -4,7 +4,9 @@
 //! written reads her own write at once (from the primary), a browser that
 //! has not written reads the replica (and does not see it yet), sessions,
 //! writes and the checks before a write use the primary, the audit chain is
-//! whole; once replay resumes the replica shows the write to everyone.
+//! whole; once replay resumes the replica shows the write to everyone. An
+//! API client (a bearer token, no cookies) reads its own write at once too
+//! (the primary keeps when its token wrote), another token does not.
 
 // Tests fail loudly: unwrapping is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -158,6 +160,40 @@ async fn reads_follow_writes() {
     let verified = treem_web::verify_chain(app.store.as_ref()).await.unwrap();
     assert!(verified.is_ok(), "{verified:?}");
 
+    // An API client writes through its token and reads its write back at
+    // once; another token of the same officer reads the replica.
+    let writer = common::token(&app, "banbo").await;
+    let reader = common::token(&app, "banbo").await;
+    let api = reqwest::Client::new();
+    let child = serde_json::json!({
+        "child_id": "BB-REPLICA-API", "full_name": "Lò Văn Qua Khóa", "sex": "M",
+        "date_of_birth": "2022-04-05", "commune_code": "03424", "mother_name": "Lò Thị Mai"
+    });
+    let res = api
+        .post(app.url("/api/v1/children"))
+        .bearer_auth(&writer)
+        .json(&child)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let api_page = res.headers()["location"].to_str().unwrap().to_string();
+    let read = |token: &str| {
+        api.get(app.url(&api_page))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let res = read(&writer).await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "its own write, from the primary"
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["full_name"], "Lò Văn Qua Khóa");
+    let res = read(&reader).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "read from the primary");
+
     // Replay resumed: everyone sees the child.
     replay(&replica, false).await;
     caught_up(&primary, &replica).await;
@@ -165,4 +201,5 @@ async fn reads_follow_writes() {
     let res = other.get(app.url(&page)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(app.store.child(id).await.unwrap().is_some());
+    assert_eq!(read(&reader).await.unwrap().status(), StatusCode::OK);
 }
