@@ -96,10 +96,12 @@ pub trait FigureStore: Send + Sync {
 /// at once, when a reader finds more.
 pub(crate) const FOLD_AFTER: i64 = 5_000;
 
-/// Expands into a backend's `FigureStore`. `units_in` reads the JSON array
-/// of unit ids bound as `$1`; `$agg` aggregates a query's rows into one
-/// JSON array (as `indicators_sql`); `marks` reads each unit's mark with
-/// the rows of its log not folded yet, and `fold` folds the log into the
+/// Expands into a backend's `FigureStore`. `units_in` reads the list of
+/// unit ids bound as `$1` (`$rows::ids`: a JSON array for `json`, an array
+/// of `bigint` for `arrays`); with `json`, `$agg` aggregates a query's rows
+/// into one JSON array (as `indicators_sql`), with `arrays` each column is
+/// aggregated into an array instead (`read_rows`); `marks` reads each
+/// unit's mark with the rows of its log not folded yet, and `fold` folds the log into the
 /// marks (keeping every total) where there is one.
 macro_rules! figures_sql {
     (
@@ -109,6 +111,7 @@ macro_rules! figures_sql {
         each: $each:literal,
         each_few: $each_few:literal,
         agg: $agg:literal,
+        rows: $rows:ident,
         marks: $marks:literal,
         fold: $fold:expr,
         not_indexed: $not_indexed:literal
@@ -190,8 +193,7 @@ macro_rules! figures_sql {
                 units: &[i64],
                 born_after: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
-                let units = serde_json::to_string(units)
-                    .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
+                let units = $crate::read_rows::$rows::ids(units)?;
                 // Found by unit: `$not_indexed` keeps SQLite from the link's
                 // own index, which would read a province's children.
                 Ok(sqlx::query_as(concat!(
@@ -215,8 +217,8 @@ macro_rules! figures_sql {
                 school_year: &str,
             ) -> $crate::StoreResult<$crate::IndicatorRows> {
                 let db = self.reader();
-                let units = serde_json::to_string(units)
-                    .map_err(|e| $crate::StoreError::Corrupt(format!("units: {e}")))?;
+                let unit_list = units;
+                let units = $crate::read_rows::$rows::ids(units)?;
                 let within = concat!("unit_id IN (", $units, ")");
                 // The children's ids found first, the rows of each child table
                 // are then read for a list of ids (one indexed lookup each;
@@ -225,13 +227,14 @@ macro_rules! figures_sql {
                 // use them.
                 let ids_in = |p: &str| $units.replace("$1", p);
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
-                let q = |cols: &str, rest: &str| format!(concat!("SELECT ", $agg, " FROM {}"), cols, rest);
+                let q = |cols: &str, rest: &str| $crate::read_rows::$rows::select($agg, cols, rest);
                 // Grades 5 and 9 count under the school, whoever the pupil:
-                // the schools' grade-5 and grade-9 pupils (and whose records
-                // they are merged into, if so), read where they are, not by
-                // their rows' ids (PostgreSQL read the whole table for that).
+                // the schools' grade-5 and grade-9 enrolments with their
+                // pupils' unit (and whose records they are merged into, if
+                // so), read where they are, not by their rows' ids
+                // (PostgreSQL read the whole table for that).
                 let pupil_rows = q(
-                    "c.id, c.merged_into",
+                    "e.child_id, e.school_code, e.level, e.grade, e.status, c.merged_into, c.unit_id",
                     &format!(
                         "enrolments e JOIN children c ON c.id = e.child_id
                          WHERE e.school_code IN ({codes}) AND e.school_year = $2 AND e.grade IN (5, 9)"
@@ -252,7 +255,8 @@ macro_rules! figures_sql {
                 );
                 // Pupils of the schools here who live elsewhere (or their
                 // survivors; their ids bound as `$1`, the units as `$2`), for
-                // their enrolments to be placed.
+                // their enrolments to be placed (the pupils living here are
+                // among `children` already: not read again).
                 let pupils = q(
                     CHILD,
                     &format!(
@@ -275,19 +279,14 @@ macro_rules! figures_sql {
                         + " AND m.measured_on >= $2 AND m.measured_on <= $3
                            AND m.age_days <= 1826 AND (m.waz IS NOT NULL OR m.haz IS NOT NULL)"),
                 );
-                // Preschool (of the ids: the five-year-olds), and the school
-                // rows.
-                // The two reads' rows themselves, not their ids looked up
-                // again (PostgreSQL read the whole table for that). `UNION`
-                // keeps a row once, as the ids did: one school year's rows
-                // differ in child or level (a unique key).
-                const ENROLMENT: &str = "child_id, school_code, level, grade, status";
+                // Preschool (of the ids: the five-year-olds); the schools'
+                // grade 5 and 9 rows came with `pupil_rows`, and a row read by
+                // both is kept once (`figures_rows::union`).
                 let enrolments = q(
-                    ENROLMENT,
+                    "child_id, school_code, level, grade, status",
                     &format!(
-                        "(SELECT {ENROLMENT} FROM enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'
-                          UNION SELECT {ENROLMENT} FROM enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)) e",
-                        ids_in("$3")
+                        "enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'",
+                        $units
                     ),
                 );
                 let schools = q(
@@ -314,55 +313,63 @@ macro_rules! figures_sql {
                     "k.child_id, k.reported_on, k.intervention_started_on",
                     &(each_few("cases k", "k.child_id") + " AND k.reported_on >= $2 AND k.reported_on <= $3"),
                 );
+                type Ids = $crate::read_rows::$rows::Ids;
                 enum Arg {
                     Text(String),
                     Date(chrono::NaiveDate),
+                    Ids(Ids),
                 }
                 // The rows are parsed on a thread of their own: the reader's
                 // task goes on to the next batch meanwhile.
-                async fn fetch<T: serde::de::DeserializeOwned + Send + 'static>(
+                async fn fetch<T: $crate::read_rows::$rows::Row>(
                     pool: &sqlx::Pool<$db>,
                     sql: &str,
-                    first: &str,
+                    first: &Ids,
                     args: &[Arg],
                 ) -> $crate::StoreResult<Vec<T>> {
-                    let mut q = sqlx::query_scalar::<_, Option<String>>(sql).bind(first.to_string());
+                    let mut q = sqlx::query(sql).bind(first.clone());
                     for a in args {
                         q = match a {
                             Arg::Text(t) => q.bind(t.clone()),
                             Arg::Date(d) => q.bind(*d),
+                            Arg::Ids(i) => q.bind(i.clone()),
                         };
                     }
-                    let json: Option<String> = q.fetch_one(pool).await?;
-                    tokio::task::spawn_blocking(move || $crate::indicators_sql::parse(json))
+                    let row = q.fetch_one(pool).await?;
+                    tokio::task::spawn_blocking(move || $crate::read_rows::$rows::decode(&row))
                         .await
                         .map_err(|e| $crate::StoreError::Corrupt(format!("indicator rows: {e}")))?
                 }
-                let ages = $crate::figures_sql::Ages::of(start, reference);
+                let ages = $crate::figures_rows::Ages::of(start, reference);
                 let sy = [Arg::Text(school_year.to_string())];
                 let (mut c, pupil_rows, x, s, a, d) = tokio::try_join!(
                     fetch(db, &children, &units, &[]),
-                    fetch::<(i64, Option<i64>)>(db, &pupil_rows, &units, &sy),
+                    fetch::<$crate::figures_rows::PupilTuple>(db, &pupil_rows, &units, &sy),
                     fetch(db, &merged, &units, &[]),
                     fetch(db, &schools, &units, &[]),
                     fetch(db, &assessments, &units, &[]),
                     fetch(db, &disasters, &units, &[]),
                 )?;
-                let (pupil_ids, pupils_merged) = $crate::figures_sql::pupils(pupil_rows)?;
-                let x = $crate::figures_sql::merged_into(&c, x, pupils_merged);
-                let lists = ages.lists(&c, &x)?;
+                let $crate::figures_rows::Pupils { ids: pupil_ids, merged: pupils_merged, enrolments: school_rows } =
+                    $crate::figures_rows::pupils(pupil_rows, unit_list);
+                let x = $crate::figures_rows::merged_into(&c, x, pupils_merged);
+                let lists = ages.lists(&c, &x);
+                let ids = $crate::read_rows::$rows::ids;
+                let pupil_ids = ids(&pupil_ids)?;
                 let period = [Arg::Date(start), Arg::Date(reference)];
-                let preschool = [Arg::Text(school_year.to_string()), Arg::Text(lists.preschool)];
+                let preschool = ids(&lists.preschool)?;
                 let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(ages.awareness_from)];
-                let within_units = [Arg::Text(units.clone())];
+                let within_units = [Arg::Ids(units.clone())];
+                let (measured, active_ids, all) = (ids(&lists.measured)?, ids(&lists.active)?, ids(&lists.all)?);
                 let (pupils, m, e, p, k) = tokio::try_join!(
                     fetch(db, &pupils, &pupil_ids, &within_units),
-                    fetch(db, &measurements, &lists.measured, &period),
-                    fetch(db, &enrolments, &units, &preschool),
-                    fetch(db, &participation, &lists.active, &active),
-                    fetch(db, &cases, &lists.all, &period),
+                    fetch(db, &measurements, &measured, &period),
+                    fetch::<$crate::indicators_sql::EnrolmentTuple>(db, &enrolments, &preschool, &sy),
+                    fetch(db, &participation, &active_ids, &active),
+                    fetch(db, &cases, &all, &period),
                 )?;
                 c.extend(pupils);
+                let e = $crate::figures_rows::union(e, school_rows);
                 Ok($crate::indicators_sql::assemble(c, x, m, e, s, a, d, p, k))
             }
         }
@@ -370,110 +377,3 @@ macro_rules! figures_sql {
 }
 
 pub(crate) use figures_sql;
-
-/// The merged records whose records count here: those merged into one of
-/// `children` (`own`, read as merged into any child here, merged or not),
-/// and the pupils' (`pupils`), once each.
-pub(crate) fn merged_into(
-    children: &[crate::indicators_sql::ChildTuple],
-    own: Vec<crate::indicators_sql::MergedTuple>,
-    pupils: Vec<crate::indicators_sql::MergedTuple>,
-) -> Vec<crate::indicators_sql::MergedTuple> {
-    let here: std::collections::HashSet<i64> = children.iter().map(|c| c.0).collect();
-    let mut merged: Vec<_> = own
-        .into_iter()
-        .filter(|(_, into)| here.contains(into))
-        .chain(pupils)
-        .collect();
-    merged.sort_unstable();
-    merged.dedup();
-    merged
-}
-
-/// The ids of the pupils' records to read (each pupil's, or her survivor's)
-/// as a JSON array, and the pupils' records merged into another.
-pub(crate) fn pupils(
-    rows: Vec<(i64, Option<i64>)>,
-) -> StoreResult<(String, Vec<crate::indicators_sql::MergedTuple>)> {
-    let mut ids: Vec<i64> = rows.iter().map(|(id, into)| into.unwrap_or(*id)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let merged = rows
-        .into_iter()
-        .filter_map(|(id, into)| Some((id, into?)))
-        .collect();
-    let ids =
-        serde_json::to_string(&ids).map_err(|e| crate::StoreError::Corrupt(format!("ids: {e}")))?;
-    Ok((ids, merged))
-}
-
-/// The birth dates a commune's children are read within, for a period
-/// (`start..=reference`).
-pub(crate) struct Ages {
-    /// A measurement at 0–59 months in the period: born at most 1,826 days
-    /// before the period's start.
-    under_five_from: NaiveDate,
-    /// Preschool counts for the five-year-olds (born in Y − 6).
-    five_year_olds: (NaiveDate, NaiveDate),
-    /// Participation counts for children of 6 to 15: six at the reference
-    /// date at the latest (born on or before the day six years earlier; a
-    /// 29 February birthday a day on).
-    six_by: NaiveDate,
-    /// Awareness sessions count from 2021.
-    pub(crate) awareness_from: NaiveDate,
-}
-
-/// The ids whose rows are read from each child table, as JSON arrays.
-pub(crate) struct Lists {
-    pub(crate) measured: String,
-    pub(crate) preschool: String,
-    pub(crate) active: String,
-    pub(crate) all: String,
-}
-
-impl Ages {
-    pub(crate) fn of(start: NaiveDate, reference: NaiveDate) -> Ages {
-        use chrono::Datelike;
-        let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(start);
-        let year = reference.year();
-        Ages {
-            under_five_from: start - chrono::Duration::days(1827),
-            five_year_olds: (day(year - 6, 1, 1), day(year - 6, 12, 31)),
-            six_by: day(year - 6, reference.month(), 28) + chrono::Duration::days(3),
-            awareness_from: day(2021, 1, 1),
-        }
-    }
-
-    /// Each list: the children living here (`children`: none merged) born
-    /// within its dates, with the records merged into them (`merged`, whose
-    /// records count for them) by their survivor's birth — except the
-    /// measurements, where a merged record's rows carry their own age.
-    pub(crate) fn lists(
-        &self,
-        children: &[crate::indicators_sql::ChildTuple],
-        merged: &[crate::indicators_sql::MergedTuple],
-    ) -> StoreResult<Lists> {
-        let born: std::collections::HashMap<i64, NaiveDate> =
-            children.iter().map(|c| (c.0, c.2.0)).collect();
-        let list = |own: &dyn Fn(NaiveDate) -> bool, merged_too: &dyn Fn(NaiveDate) -> bool| {
-            let mut ids: Vec<i64> = children
-                .iter()
-                .filter(|c| own(c.2.0))
-                .map(|c| c.0)
-                .chain(merged.iter().filter_map(|(id, into)| {
-                    born.get(into).filter(|b| merged_too(**b)).map(|_| *id)
-                }))
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            serde_json::to_string(&ids).map_err(|e| crate::StoreError::Corrupt(format!("ids: {e}")))
-        };
-        let (from, to) = self.five_year_olds;
-        Ok(Lists {
-            measured: list(&|b| b >= self.under_five_from, &|_| true)?,
-            preschool: list(&|b| b >= from && b <= to, &|b| b >= from && b <= to)?,
-            active: list(&|b| b <= self.six_by, &|b| b <= self.six_by)?,
-            all: list(&|_| true, &|_| true)?,
-        })
-    }
-}

@@ -204,7 +204,7 @@ type MeasurementTuple = (
     Option<f64>,
     Option<Flag>,
 );
-type EnrolmentTuple = (i64, String, String, Option<i64>, String);
+pub(crate) type EnrolmentTuple = (i64, String, String, Option<i64>, String);
 type SchoolTuple = (String, String, i64, i64, Flag, Flag);
 type AssessmentTuple = (i64, i64, Flag, Flag);
 type DisasterTuple = (String, String, i64, Day, i64, i64);

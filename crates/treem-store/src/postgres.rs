@@ -158,10 +158,11 @@ crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
 crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
-crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT jsonb_array_elements_text($1::jsonb)::bigint",
-    each: "{table} WHERE {on} = ANY(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint))",
-    each_few: "{table} WHERE {on} IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)",
+crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unnest($1::bigint[])",
+    each: "{table} WHERE {on} = ANY(ARRAY(SELECT unnest($1::bigint[])))",
+    each_few: "{table} WHERE {on} IN (SELECT unnest($1::bigint[]))",
     agg: "json_agg(json_build_array({}))::text",
+    rows: arrays,
     marks: "SELECT unit_id, SUM(n)::bigint, SUM(logged)::bigint FROM (
                 SELECT unit_id, token AS n, 0 AS logged FROM figure_marks
                 UNION ALL SELECT unit_id, COUNT(*), COUNT(*) FROM figure_mark_log GROUP BY unit_id) t

@@ -1,0 +1,217 @@
+//! What the figures' reads (`figures_sql`) make of the rows between their
+//! queries: the lists of ids the second round reads, the pupils of the
+//! schools here, the merged records that count here. No SQL.
+
+use chrono::NaiveDate;
+
+/// The merged records whose records count here: those merged into one of
+/// `children` (`own`, read as merged into any child here, merged or not),
+/// and the pupils' (`pupils`), once each.
+pub(crate) fn merged_into(
+    children: &[crate::indicators_sql::ChildTuple],
+    own: Vec<crate::indicators_sql::MergedTuple>,
+    pupils: Vec<crate::indicators_sql::MergedTuple>,
+) -> Vec<crate::indicators_sql::MergedTuple> {
+    let here: std::collections::HashSet<i64> = children.iter().map(|c| c.0).collect();
+    let mut merged: Vec<_> = own
+        .into_iter()
+        .filter(|(_, into)| here.contains(into))
+        .chain(pupils)
+        .collect();
+    merged.sort_unstable();
+    merged.dedup();
+    merged
+}
+
+/// A grade 5 or 9 enrolment of a school here (its five columns), with its
+/// pupil's survivor if her record is merged, and her unit.
+pub(crate) type PupilTuple = (i64, String, String, Option<i64>, String, Option<i64>, i64);
+
+/// What the schools' pupils give.
+pub(crate) struct Pupils {
+    /// The records to read (sorted): each pupil's who lives elsewhere, and
+    /// every merged pupil's survivor (wherever she lives: the read keeps
+    /// those elsewhere).
+    pub(crate) ids: Vec<i64>,
+    /// The pupils' records merged into another.
+    pub(crate) merged: Vec<crate::indicators_sql::MergedTuple>,
+    /// The enrolments themselves.
+    pub(crate) enrolments: Vec<crate::indicators_sql::EnrolmentTuple>,
+}
+
+/// Splits the schools' grade 5 and 9 enrolments read with their pupils
+/// (`units`: the units read, whose children are read anyway).
+pub(crate) fn pupils(rows: Vec<PupilTuple>, units: &[i64]) -> Pupils {
+    let here: std::collections::HashSet<i64> = units.iter().copied().collect();
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|(id, _, _, _, _, into, unit)| match into {
+            Some(survivor) => Some(*survivor),
+            None => (!here.contains(unit)).then_some(*id),
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut merged = Vec::new();
+    let enrolments = rows
+        .into_iter()
+        .map(|(id, school, level, grade, status, into, _)| {
+            if let Some(into) = into {
+                merged.push((id, into));
+            }
+            (id, school, level, grade, status)
+        })
+        .collect();
+    merged.sort_unstable();
+    merged.dedup();
+    Pupils {
+        ids,
+        merged,
+        enrolments,
+    }
+}
+
+/// The preschool rows and the schools' rows, a row read by both kept once.
+pub(crate) fn union(
+    mut a: Vec<crate::indicators_sql::EnrolmentTuple>,
+    b: Vec<crate::indicators_sql::EnrolmentTuple>,
+) -> Vec<crate::indicators_sql::EnrolmentTuple> {
+    a.extend(b);
+    a.sort_unstable();
+    a.dedup();
+    a
+}
+
+/// The birth dates a commune's children are read within, for a period
+/// (`start..=reference`).
+pub(crate) struct Ages {
+    /// A measurement at 0–59 months in the period: born at most 1,826 days
+    /// before the period's start.
+    under_five_from: NaiveDate,
+    /// Preschool counts for the five-year-olds (born in Y − 6).
+    five_year_olds: (NaiveDate, NaiveDate),
+    /// Participation counts for children of 6 to 15: six at the reference
+    /// date at the latest (born on or before the day six years earlier; a
+    /// 29 February birthday a day on).
+    six_by: NaiveDate,
+    /// Awareness sessions count from 2021.
+    pub(crate) awareness_from: NaiveDate,
+}
+
+/// The ids whose rows are read from each child table (sorted).
+pub(crate) struct Lists {
+    pub(crate) measured: Vec<i64>,
+    pub(crate) preschool: Vec<i64>,
+    pub(crate) active: Vec<i64>,
+    pub(crate) all: Vec<i64>,
+}
+
+impl Ages {
+    pub(crate) fn of(start: NaiveDate, reference: NaiveDate) -> Ages {
+        use chrono::Datelike;
+        let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(start);
+        let year = reference.year();
+        Ages {
+            under_five_from: start - chrono::Duration::days(1827),
+            five_year_olds: (day(year - 6, 1, 1), day(year - 6, 12, 31)),
+            six_by: day(year - 6, reference.month(), 28) + chrono::Duration::days(3),
+            awareness_from: day(2021, 1, 1),
+        }
+    }
+
+    /// Each list: the children living here (`children`: none merged) born
+    /// within its dates, with the records merged into them (`merged`, whose
+    /// records count for them) by their survivor's birth — except the
+    /// measurements, where a merged record's rows carry their own age.
+    pub(crate) fn lists(
+        &self,
+        children: &[crate::indicators_sql::ChildTuple],
+        merged: &[crate::indicators_sql::MergedTuple],
+    ) -> Lists {
+        let born: std::collections::HashMap<i64, NaiveDate> =
+            children.iter().map(|c| (c.0, c.2.0)).collect();
+        let list = |own: &dyn Fn(NaiveDate) -> bool, merged_too: &dyn Fn(NaiveDate) -> bool| {
+            let mut ids: Vec<i64> = children
+                .iter()
+                .filter(|c| own(c.2.0))
+                .map(|c| c.0)
+                .chain(merged.iter().filter_map(|(id, into)| {
+                    born.get(into).filter(|b| merged_too(**b)).map(|_| *id)
+                }))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let (from, to) = self.five_year_olds;
+        Lists {
+            measured: list(&|b| b >= self.under_five_from, &|_| true),
+            preschool: list(&|b| b >= from && b <= to, &|b| b >= from && b <= to),
+            active: list(&|b| b <= self.six_by, &|b| b <= self.six_by),
+            all: list(&|_| true, &|_| true),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pupils, union};
+
+    fn row(id: i64, school: &str, grade: i64, into: Option<i64>, unit: i64) -> super::PupilTuple {
+        (
+            id,
+            school.into(),
+            "primary".into(),
+            Some(grade),
+            "enrolled".into(),
+            into,
+            unit,
+        )
+    }
+
+    #[test]
+    fn only_pupils_living_elsewhere_or_merged_are_read_again() {
+        // Units 7 and 8 are read; pupil 1 lives here, 2 elsewhere, 3 is
+        // merged into 30 (wherever 30 lives), 4 is merged into 1 (here).
+        let p = pupils(
+            vec![
+                row(1, "S1", 5, None, 7),
+                row(2, "S1", 5, None, 9),
+                row(3, "S2", 9, Some(30), 8),
+                row(4, "S2", 9, Some(1), 9),
+                row(2, "S1", 9, None, 9),
+            ],
+            &[7, 8],
+        );
+        assert_eq!(p.ids, [1, 2, 30]);
+        assert_eq!(p.merged, [(3, 30), (4, 1)]);
+        // Every enrolment is kept, as read.
+        assert_eq!(p.enrolments.len(), 5);
+        assert_eq!(
+            p.enrolments[4],
+            (2, "S1".into(), "primary".into(), Some(9), "enrolled".into())
+        );
+    }
+
+    #[test]
+    fn a_row_read_twice_is_kept_once() {
+        let e = |id: i64, level: &str| {
+            (
+                id,
+                "S1".to_string(),
+                level.to_string(),
+                None,
+                "enrolled".to_string(),
+            )
+        };
+        let both = union(
+            vec![e(5, "preschool"), e(6, "preschool")],
+            vec![e(6, "preschool"), e(7, "primary")],
+        );
+        assert_eq!(
+            both,
+            [e(5, "preschool"), e(6, "preschool"), e(7, "primary")]
+        );
+        assert_eq!(union(Vec::new(), Vec::new()), []);
+    }
+}
