@@ -379,68 +379,6 @@ macro_rules! shared_store {
                 self.target_changes_sql(limit).await
             }
 
-            async fn create_case(
-                &self,
-                new: &$crate::NewCase,
-                audit: treem_domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<(i64, String)> {
-                self.create_case_sql(new, audit).await
-            }
-
-            async fn case_file(&self, id: i64) -> $crate::StoreResult<Option<$crate::CaseFile>> {
-                self.case_file_sql(id).await
-            }
-
-            async fn case_steps(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseStep>> {
-                self.case_steps_sql(id).await
-            }
-
-            async fn case_grants(&self, id: i64) -> $crate::StoreResult<Vec<$crate::CaseGrant>> {
-                self.case_grants_sql(id).await
-            }
-
-            async fn case_summaries(
-                &self,
-                filter: &$crate::CaseFilter,
-            ) -> $crate::StoreResult<Vec<$crate::CaseSummary>> {
-                self.case_summaries_sql(filter).await
-            }
-
-            async fn withdraw_case_step(&self, case: i64, w: &$crate::StepWithdrawal, after: &$crate::CaseRecord,
-                audit: treem_domain::audit::AuditEvent) -> $crate::StoreResult<()> {
-                self.withdraw_case_step_sql(case, w, after, audit).await
-            }
-
-            async fn withdrawn_case_steps(&self, case: i64) -> $crate::StoreResult<Vec<$crate::WithdrawnStep>> {
-                self.withdrawn_case_steps_sql(case).await
-            }
-
-            async fn add_case_step(
-                &self,
-                case: i64,
-                from: &str,
-                step: &$crate::NewStep,
-                audit: treem_domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<()> {
-                self.add_case_step_sql(case, from, step, audit).await
-            }
-
-            async fn grant_case(
-                &self,
-                case: i64,
-                grant: &$crate::NewGrant,
-                audit: treem_domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<()> {
-                self.grant_case_sql(case, grant, audit).await
-            }
-
-            async fn break_glass_grants(
-                &self,
-                since: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<Vec<$crate::CaseGrant>> {
-                self.break_glass_grants_sql(since).await
-            }
-
             async fn enrolments_of(&self, child: i64) -> $crate::StoreResult<Vec<$crate::EnrolmentRow>> {
                 self.enrolments_of_sql(child).await
             }

@@ -18,6 +18,7 @@ mod audit_sql;
 mod binds;
 mod breakdown_sql;
 mod case_handover_sql;
+mod case_store;
 mod case_withdrawal_sql;
 mod cases_sql;
 mod children_sql;
@@ -60,6 +61,7 @@ mod units_sql;
 mod village_sql;
 
 pub use breakdown_sql::{BreakdownStore, ChildGroups, GroupColumn};
+pub use case_store::CaseStore;
 pub use case_withdrawal_sql::{CaseRecord, StepWithdrawal, WithdrawnStep};
 pub use cases_sql::{
     CaseFile, CaseFilter, CaseGrant, CaseStep, CaseSummary, NewCase, NewGrant, NewStep,
@@ -87,6 +89,7 @@ pub trait Store:
     HeldUploads
     + FigureStore
     + CaseHandoverStore
+    + CaseStore
     + IdStore
     + VillageStore
     + PlanStore
@@ -371,44 +374,6 @@ pub trait Store:
     /// The latest changes of milestones, newest first.
     async fn target_changes(&self, limit: i64) -> StoreResult<Vec<TargetChange>>;
 
-    // --- child-protection cases (sealed fields stay sealed here) ---
-
-    /// Opens a case at step `received`, numbered per commune and year, with
-    /// its exchange row and its creator assigned; returns (id, case number).
-    async fn create_case(&self, new: &NewCase, audit: AuditEvent) -> StoreResult<(i64, String)>;
-    /// A case with its child's identity (scope and access are the caller's check).
-    async fn case_file(&self, id: i64) -> StoreResult<Option<CaseFile>>;
-    /// The steps a case took, in order.
-    async fn case_steps(&self, id: i64) -> StoreResult<Vec<CaseStep>>;
-    /// Who stands on a case.
-    async fn case_grants(&self, id: i64) -> StoreResult<Vec<CaseGrant>>;
-    /// Cases for lists and counts, oldest report first.
-    async fn case_summaries(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseSummary>>;
-    /// Records a step if the case is still at step `from`; `Conflict` when
-    /// someone else moved it first. Keeps the exchange row in step.
-    /// Withdraws the case's last standing step (never the report that
-    /// opened it) and gives the case the record `after`; `Conflict` when
-    /// the step is not that one (someone else moved the case first).
-    async fn withdraw_case_step(
-        &self,
-        case: i64,
-        withdrawal: &StepWithdrawal,
-        after: &CaseRecord,
-        audit: AuditEvent,
-    ) -> StoreResult<()>;
-    /// The withdrawn steps of a case, in the order they were recorded.
-    async fn withdrawn_case_steps(&self, case: i64) -> StoreResult<Vec<WithdrawnStep>>;
-    async fn add_case_step(
-        &self,
-        case: i64,
-        from: &str,
-        step: &NewStep,
-        audit: AuditEvent,
-    ) -> StoreResult<()>;
-    /// Gives an account a standing on a case (one approver per case).
-    async fn grant_case(&self, case: i64, grant: &NewGrant, audit: AuditEvent) -> StoreResult<()>;
-    /// Break-glass accesses granted since `since`, newest first.
-    async fn break_glass_grants(&self, since: DateTime<Utc>) -> StoreResult<Vec<CaseGrant>>;
     /// The unmerged record with this child code (the interchange key).
     async fn child_by_code(&self, code: &str) -> StoreResult<Option<ChildDetail>>;
     /// The counter of changes to what the children's search reads.

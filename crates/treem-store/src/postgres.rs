@@ -157,6 +157,7 @@ crate::returns_write_sql::returns_write_sql!(PgStore, sqlx::Postgres);
 crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
+crate::case_store::case_store!(PgStore);
 crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
 crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unnest($1::bigint[])",
     each: "{table} WHERE {on} = ANY(ARRAY(SELECT unnest($1::bigint[])))",
