@@ -411,6 +411,10 @@ macro_rules! shared_store {
                 self.close_sql().await
             }
 
+            async fn health(&self) -> $crate::StoreResult<()> {
+                self.health_sql().await
+            }
+
             async fn key_fingerprint(&self) -> $crate::StoreResult<Option<String>> {
                 self.key_fingerprint_sql().await
             }

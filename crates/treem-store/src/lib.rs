@@ -390,6 +390,11 @@ pub trait Store:
     async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()>;
     /// Closes the connections (before the database file is moved).
     async fn close(&self);
+    /// Whether the database answers, for a load balancer's health check:
+    /// on PostgreSQL through a connection of its own to the primary (and
+    /// one to the replica, if any), so a server whose pool is busy with
+    /// users is not taken for a dead one; on SQLite a read.
+    async fn health(&self) -> StoreResult<()>;
 
     // --- the key that seals case contents ---
 

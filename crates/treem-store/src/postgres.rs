@@ -23,7 +23,13 @@ use crate::targets_sql::targets_sql;
 pub struct PgStore {
     pool: PgPool,
     read: Option<PgPool>,
+    /// One connection each to the primary and the replica for the health
+    /// check alone (made when first asked for).
+    health: Vec<PgPool>,
 }
+
+/// How long a health check waits for its connection.
+const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl PgStore {
     /// Connects and migrates.
@@ -43,7 +49,16 @@ impl PgStore {
             Some(r) => Some(PgPoolOptions::new().max_connections(16).connect(r).await?),
             None => None,
         };
-        let store = PgStore { pool, read };
+        let health = std::iter::once(url)
+            .chain(read_url)
+            .map(|u| {
+                PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(HEALTH_WAIT)
+                    .connect_lazy(u)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let store = PgStore { pool, read, health };
         // Just migrated: the replica may not have the new schema yet.
         crate::replica::on_primary(store.backfill_search_text()).await?;
         Ok(store)
@@ -70,7 +85,17 @@ impl PgStore {
         ))
     }
 
+    pub(crate) async fn health_sql(&self) -> StoreResult<()> {
+        for pool in &self.health {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     pub(crate) async fn close_sql(&self) {
+        for pool in &self.health {
+            pool.close().await;
+        }
         self.pool.close().await;
     }
 

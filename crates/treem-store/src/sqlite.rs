@@ -118,6 +118,11 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub(crate) async fn health_sql(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
     pub(crate) async fn close_sql(&self) {
         self.reader.close().await;
         self.writer.close().await;

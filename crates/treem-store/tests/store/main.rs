@@ -9,6 +9,7 @@ mod contract;
 mod contract_bulk_import;
 mod contract_cases;
 mod contract_figures;
+mod contract_health;
 mod contract_held_uploads;
 mod contract_ids;
 mod contract_measurement_changes;
