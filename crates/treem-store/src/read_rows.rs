@@ -1,10 +1,10 @@
 //! How a large read comes back as one row (`figures_sql`): a million rows
 //! one by one cost the driver seconds, one row costs it nothing. SQLite
 //! aggregates the rows into one JSON array (`json`); PostgreSQL into one
-//! array a column (`arrays`), sent in the binary protocol — making and
-//! parsing the JSON was ~40 % of the database's work for a province's
-//! figures (a province's children: 245 ms as JSON, 145 ms as arrays, from
-//! `COPY … (FORMAT binary)` at a million children).
+//! array a column (`arrays`), sent in the binary protocol — making the
+//! JSON was ~40 % of the database's work for a read of a province's
+//! children (245 ms as JSON, 145 ms as arrays, from `COPY … (FORMAT
+//! binary)` at a million children), and treem no longer parses it.
 
 use crate::StoreError;
 
