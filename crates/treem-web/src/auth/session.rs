@@ -137,9 +137,15 @@ pub async fn bearer(
     let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
-    let Some(token) = value.strip_prefix("Bearer ") else {
+    let Some(hash) = bearer_hash(value) else {
         return Ok(Some(None));
     };
-    let account = store.account_by_token(&digest(token.trim())).await?;
+    let account = store.account_by_token(&hash).await?;
     Ok(Some(account.filter(|a| a.active)))
+}
+
+/// The hash a token is stored under, from an `Authorization` header's
+/// value (none when it is not a bearer token).
+pub fn bearer_hash(value: &str) -> Option<String> {
+    value.strip_prefix("Bearer ").map(|t| digest(t.trim()))
 }

@@ -70,6 +70,5 @@ pub async fn follow_writes(State(state): State<AppState>, req: Request, next: Ne
 
 /// The hash of the request's bearer token, as tokens are stored.
 fn bearer_hash(req: &Request) -> Option<String> {
-    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    Some(session::digest(value.strip_prefix("Bearer ")?.trim()))
+    session::bearer_hash(req.headers().get(AUTHORIZATION)?.to_str().ok()?)
 }
