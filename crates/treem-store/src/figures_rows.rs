@@ -82,6 +82,44 @@ pub(crate) fn union(
     a
 }
 
+/// How far apart two ids of a list may be and still be read in one run
+/// (the few ids between them read too, and dropped by [`listed`]): an
+/// index lookup costs PostgreSQL ~2 µs, a row passed over in a run ~0.3 µs.
+const RUN_GAP: i64 = 8;
+
+/// A list is read in runs only when its runs hold this many ids each on
+/// average: a run costs a little more than one id's lookup (a list of
+/// scattered ids is read id by id, as before).
+const RUN_HOLDS: usize = 4;
+
+/// A sorted list of ids as runs — each run's first ids, then each run's
+/// last ids, in one list (`[lo…, hi…]`) — when most of the list is in runs
+/// (the ids a commune's records got when they were imported together are
+/// consecutive); `None` when the list is better looked up id by id.
+pub(crate) fn runs(ids: &[i64]) -> Option<Vec<i64>> {
+    let (mut lo, mut hi) = (Vec::new(), Vec::<i64>::new());
+    for &id in ids {
+        match hi.last_mut() {
+            Some(last) if id.saturating_sub(*last) <= RUN_GAP => *last = id,
+            _ => {
+                lo.push(id);
+                hi.push(id);
+            }
+        }
+    }
+    if ids.is_empty() || lo.len() * RUN_HOLDS > ids.len() {
+        return None;
+    }
+    lo.extend(hi);
+    Some(lo)
+}
+
+/// Keeps the rows of the children in the sorted list `ids` (a read in runs
+/// also brings the rows of the ids between them).
+pub(crate) fn listed<T>(rows: &mut Vec<T>, ids: &[i64], child: impl Fn(&T) -> i64) {
+    rows.retain(|r| ids.binary_search(&child(r)).is_ok());
+}
+
 /// The birth dates a commune's children are read within, for a period
 /// (`start..=reference`).
 pub(crate) struct Ages {
@@ -213,5 +251,23 @@ mod tests {
             [e(5, "preschool"), e(6, "preschool"), e(7, "primary")]
         );
         assert_eq!(union(Vec::new(), Vec::new()), []);
+    }
+
+    #[test]
+    fn a_list_is_read_in_runs_only_when_most_of_it_is_in_runs() {
+        use super::{listed, runs};
+        // Two runs (gaps of up to 8 read through), each first then each last.
+        let ids: Vec<i64> = (1..=10).chain([18, 20, 100, 101, 102, 103, 104]).collect();
+        assert_eq!(runs(&ids), Some(vec![1, 100, 20, 104]));
+        // Scattered ids: one by one.
+        assert_eq!(runs(&[1, 50, 100, 150, 200]), None);
+        // A run each 3 ids: one by one (fewer than 4 ids a run).
+        assert_eq!(runs(&[1, 2, 3, 100, 101, 102]), None);
+        assert_eq!(runs(&[]), None);
+        assert_eq!(runs(&[7, 8, 9, 10]), Some(vec![7, 10]));
+        // The rows of the ids read through are dropped.
+        let mut rows = vec![(1, 'a'), (5, 'b'), (18, 'c'), (19, 'd'), (104, 'e')];
+        listed(&mut rows, &ids, |r| r.0);
+        assert_eq!(rows, [(1, 'a'), (5, 'b'), (18, 'c'), (104, 'e')]);
     }
 }

@@ -110,6 +110,7 @@ macro_rules! figures_sql {
         units_in: $units:literal,
         each: $each:literal,
         each_few: $each_few:literal,
+        each_run: $each_run:literal,
         agg: $agg:literal,
         rows: $rows:ident,
         marks: $marks:literal,
@@ -272,12 +273,29 @@ macro_rules! figures_sql {
                     "m.id, m.merged_into",
                     &(each("children s CROSS JOIN children m", "s.unit_id") + " AND m.merged_into = s.id"),
                 );
+                // A child table's rows for a list of ids (`each`, or `each_few`
+                // for a small table) and for the same list in runs
+                // (`each_run`: `read_rows::$rows::runs`; the rows of the ids
+                // between are dropped after, `figures_rows::listed`).
+                let by = |cols: &str, table: &str, on: &str, few: bool, rest: &str| {
+                    let list = if few { $each_few } else { $each };
+                    let list = list.replace("{table}", table).replace("{on}", on) + rest;
+                    let alias = table.rsplit(' ').next().unwrap_or(table);
+                    let runs = $each_run
+                        .replace("{table}", table)
+                        .replace("{on}", on)
+                        .replace("{rest}", rest)
+                        .replace("{alias}", alias);
+                    (q(cols, &list), q(cols, &runs))
+                };
                 // A measurement at 0–59 months in the period.
-                let measurements = q(
+                let measurements = by(
                     "m.child_id, m.measured_on, m.age_days, m.waz, m.f_waz, m.haz, m.f_haz",
-                    &(each("measurements m", "m.child_id")
-                        + " AND m.measured_on >= $2 AND m.measured_on <= $3
-                           AND m.age_days <= 1826 AND (m.waz IS NOT NULL OR m.haz IS NOT NULL)"),
+                    "measurements m",
+                    "m.child_id",
+                    false,
+                    " AND m.measured_on >= $2 AND m.measured_on <= $3
+                      AND m.age_days <= 1826 AND (m.waz IS NOT NULL OR m.haz IS NOT NULL)",
                 );
                 // Preschool (of the ids: the five-year-olds); the schools'
                 // grade 5 and 9 rows came with `pupil_rows`, and a row read by
@@ -298,20 +316,25 @@ macro_rules! figures_sql {
                     "event_id, kind, unit_id, occurred_on, children_affected, children_supported_timely",
                     &format!("disasters WHERE {within}"),
                 );
-                let participation = q(
+                let participation = by(
                     "p.child_id, p.date, p.kind",
-                    &(each("participation p", "p.child_id")
-                        + " AND p.date <= $3
-                       AND ((p.kind = 'awareness' AND p.date >= $4) OR (p.kind IN ('forum', 'club', 'council') AND p.date >= $2))"),
+                    "participation p",
+                    "p.child_id",
+                    false,
+                    " AND p.date <= $3
+                      AND ((p.kind = 'awareness' AND p.date >= $4) OR (p.kind IN ('forum', 'club', 'council') AND p.date >= $2))",
                 );
-                // Cases are few (one child in a thousand): PostgreSQL reads
-                // them all against a hash of the ids (7 ms for a batch's
-                // 20,000 ids at 5 M children) rather than looking each id
-                // up (16 ms); SQLite walks the ids as for the others.
-                let each_few = |table: &str, on: &str| $each_few.replace("{table}", table).replace("{on}", on);
-                let cases = q(
+                // Cases are few (one child in a thousand): a list not in
+                // runs, PostgreSQL reads them all against a hash of the ids
+                // (7 ms for a batch's 20,000 ids at 5 M children) rather
+                // than looking each id up (16 ms); SQLite walks the ids as
+                // for the others.
+                let cases = by(
                     "k.child_id, k.reported_on, k.intervention_started_on",
-                    &(each_few("cases k", "k.child_id") + " AND k.reported_on >= $2 AND k.reported_on <= $3"),
+                    "cases k",
+                    "k.child_id",
+                    true,
+                    " AND k.reported_on >= $2 AND k.reported_on <= $3",
                 );
                 type Ids = $crate::read_rows::$rows::Ids;
                 enum Arg {
@@ -360,14 +383,26 @@ macro_rules! figures_sql {
                 let preschool = ids(&lists.preschool)?;
                 let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(ages.awareness_from)];
                 let within_units = [Arg::Ids(units.clone())];
-                let (measured, active_ids, all) = (ids(&lists.measured)?, ids(&lists.active)?, ids(&lists.all)?);
-                let (pupils, m, e, p, k) = tokio::try_join!(
+                // Each list in runs where most of it is, else id by id.
+                let pick = |list: &[i64], (by_list, by_runs): &(String, String)| -> $crate::StoreResult<(Ids, String)> {
+                    Ok(match $crate::read_rows::$rows::runs(list) {
+                        Some(runs) => (runs, by_runs.clone()),
+                        None => (ids(list)?, by_list.clone()),
+                    })
+                };
+                let (measured, m_sql) = pick(&lists.measured, &measurements)?;
+                let (active_ids, p_sql) = pick(&lists.active, &participation)?;
+                let (all, k_sql) = pick(&lists.all, &cases)?;
+                let (pupils, mut m, e, mut p, mut k) = tokio::try_join!(
                     fetch(db, &pupils, &pupil_ids, &within_units),
-                    fetch(db, &measurements, &measured, &period),
+                    fetch::<$crate::indicators_sql::MeasurementTuple>(db, &m_sql, &measured, &period),
                     fetch::<$crate::indicators_sql::EnrolmentTuple>(db, &enrolments, &preschool, &sy),
-                    fetch(db, &participation, &active_ids, &active),
-                    fetch(db, &cases, &all, &period),
+                    fetch::<$crate::indicators_sql::ParticipationTuple>(db, &p_sql, &active_ids, &active),
+                    fetch::<$crate::indicators_sql::CaseTuple>(db, &k_sql, &all, &period),
                 )?;
+                $crate::figures_rows::listed(&mut m, &lists.measured, |r| r.0);
+                $crate::figures_rows::listed(&mut p, &lists.active, |r| r.0);
+                $crate::figures_rows::listed(&mut k, &lists.all, |r| r.0);
                 c.extend(pupils);
                 let e = $crate::figures_rows::union(e, school_rows);
                 Ok($crate::indicators_sql::assemble(c, x, m, e, s, a, d, p, k))

@@ -195,7 +195,7 @@ pub(crate) type ChildTuple = (
     Option<Flag>,
     Option<Day>,
 );
-type MeasurementTuple = (
+pub(crate) type MeasurementTuple = (
     i64,
     Day,
     i64,
@@ -208,8 +208,8 @@ pub(crate) type EnrolmentTuple = (i64, String, String, Option<i64>, String);
 type SchoolTuple = (String, String, i64, i64, Flag, Flag);
 type AssessmentTuple = (i64, i64, Flag, Flag);
 type DisasterTuple = (String, String, i64, Day, i64, i64);
-type ParticipationTuple = (i64, Day, String);
-type CaseTuple = (i64, Day, Option<Day>);
+pub(crate) type ParticipationTuple = (i64, Day, String);
+pub(crate) type CaseTuple = (i64, Day, Option<Day>);
 pub(crate) type MergedTuple = (i64, i64);
 
 /// The rows as parsed from their JSON, into the seam's types.

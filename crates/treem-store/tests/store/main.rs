@@ -8,6 +8,7 @@ mod common;
 mod contract;
 mod contract_bulk_import;
 mod contract_cases;
+mod contract_figure_reads;
 mod contract_figures;
 mod contract_health;
 mod contract_held_uploads;

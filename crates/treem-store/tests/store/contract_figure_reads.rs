@@ -1,0 +1,133 @@
+//! What a batch of communes' figures read (`indicator_rows_within`) at the
+//! storage seam on SQLite and PostgreSQL: the records of the children
+//! living under the units read, and no one else's — whether a unit's
+//! children have consecutive ids (read in runs on PostgreSQL: each run from
+//! its first id to its last, the rows of the ids between dropped) or
+//! scattered ones (read id by id).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use common::*;
+use treem_domain::demo;
+use treem_domain::units::UnitHistory;
+use treem_store::{MeasuredRow, Store, ZRecord};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// 120 children born in 2022, each measured in 2025: in unit `a` where
+/// `in_a` says so (by position, the ids following it), else in `b`.
+/// Returns the stored ids of `a`'s and of `b`'s children.
+async fn children_in(
+    store: &Arc<dyn Store>,
+    a: i64,
+    b: i64,
+    in_a: impl Fn(usize) -> bool,
+) -> (BTreeSet<i64>, BTreeSet<i64>) {
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let rows: Vec<_> = demo::generate(&history, 120, 5)
+        .children
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut child = c.child;
+            child.date_of_birth = day(2022, 3, 1);
+            (child, if in_a(i) { a } else { b })
+        })
+        .collect();
+    let ids = store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    let measured: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let row = MeasuredRow {
+                measured_on: day(2025, 6, 1),
+                weight_kg: Some(12.0),
+                height_cm: Some(88.0),
+                position: Some("standing".into()),
+                oedema: false,
+                head_cm: None,
+            };
+            let z = ZRecord {
+                age_days: 1188,
+                waz: Some(-0.5),
+                f_waz: Some(false),
+                haz: Some(-0.5),
+                f_haz: Some(false),
+                ..Default::default()
+            };
+            (id, row, z)
+        })
+        .collect();
+    store
+        .insert_measurements(&measured, ev("measurements_added"))
+        .await
+        .unwrap();
+    let of = |unit: i64| {
+        ids.iter()
+            .zip(&rows)
+            .filter(|(_, (_, u))| *u == unit)
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    (of(a), of(b))
+}
+
+/// The children and the measured children the read of `unit` brings.
+async fn read(store: &Arc<dyn Store>, unit: i64) -> (BTreeSet<i64>, BTreeSet<i64>) {
+    let rows = store
+        .indicator_rows_within(&[unit], day(2025, 1, 1), day(2025, 12, 31), "2024-2025")
+        .await
+        .unwrap();
+    (
+        rows.children.iter().map(|c| c.id).collect(),
+        rows.measurements.iter().map(|m| m.child_id).collect(),
+    )
+}
+
+async fn two_communes(store: &Arc<dyn Store>) -> (i64, i64) {
+    load_units(store).await;
+    let communes: Vec<i64> = store
+        .units()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.unit.level == treem_domain::units::Level::Commune)
+        .map(|s| s.id)
+        .collect();
+    (communes[0], communes[1])
+}
+
+/// Unit `a`'s children in runs (two of every three ids), with `b`'s
+/// between them: PostgreSQL reads `a`'s rows in runs, which pass over
+/// `b`'s children, whose rows must not come back.
+async fn runs_bring_no_other_units_rows(store: Arc<dyn Store>) {
+    let (a, b) = two_communes(&store).await;
+    let (of_a, of_b) = children_in(&store, a, b, |i| i % 3 != 2).await;
+    assert_eq!(read(&store, a).await, (of_a.clone(), of_a));
+    assert_eq!(read(&store, b).await, (of_b.clone(), of_b));
+}
+
+/// Unit `a`'s children scattered (one id in ten): read id by id.
+async fn scattered_ids_read_one_by_one(store: Arc<dyn Store>) {
+    let (a, b) = two_communes(&store).await;
+    let (of_a, of_b) = children_in(&store, a, b, |i| i % 10 == 0).await;
+    assert_eq!(of_a.len(), 12);
+    assert_eq!(read(&store, a).await, (of_a.clone(), of_a));
+    assert_eq!(read(&store, b).await, (of_b.clone(), of_b));
+}
+
+on_both!(
+    runs_bring_no_other_units_rows,
+    scattered_ids_read_one_by_one
+);
