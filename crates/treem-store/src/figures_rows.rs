@@ -2,72 +2,96 @@
 //! queries: the lists of ids the second round reads, the pupils of the
 //! schools here, the merged records that count here. No SQL.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
-/// The merged records whose records count here: those merged into one of
-/// `children` (`own`, read as merged into any child here, merged or not),
-/// and the pupils' (`pupils`), once each.
+use crate::indicators_sql::{ChildTuple, EnrolmentTuple};
+
+/// The records merged into one of `children` (read as merged into any
+/// child here, merged or not): theirs count for their survivor.
 pub(crate) fn merged_into(
-    children: &[crate::indicators_sql::ChildTuple],
+    children: &[ChildTuple],
     own: Vec<crate::indicators_sql::MergedTuple>,
-    pupils: Vec<crate::indicators_sql::MergedTuple>,
 ) -> Vec<crate::indicators_sql::MergedTuple> {
-    let here: std::collections::HashSet<i64> = children.iter().map(|c| c.0).collect();
+    let here: HashSet<i64> = children.iter().map(|c| c.0).collect();
     let mut merged: Vec<_> = own
         .into_iter()
         .filter(|(_, into)| here.contains(into))
-        .chain(pupils)
         .collect();
     merged.sort_unstable();
     merged.dedup();
     merged
 }
 
-/// A grade 5 or 9 enrolment of a school here (its five columns), with its
-/// pupil's survivor if her record is merged, and her unit.
-pub(crate) type PupilTuple = (i64, String, String, Option<i64>, String, Option<i64>, i64);
-
-/// What the schools' pupils give.
-pub(crate) struct Pupils {
-    /// The records to read (sorted): each pupil's who lives elsewhere, and
-    /// every merged pupil's survivor (wherever she lives: the read keeps
-    /// those elsewhere).
-    pub(crate) ids: Vec<i64>,
-    /// The pupils' records merged into another.
-    pub(crate) merged: Vec<crate::indicators_sql::MergedTuple>,
-    /// The enrolments themselves.
-    pub(crate) enrolments: Vec<crate::indicators_sql::EnrolmentTuple>,
-}
-
-/// Splits the schools' grade 5 and 9 enrolments read with their pupils
-/// (`units`: the units read, whose children are read anyway).
-pub(crate) fn pupils(rows: Vec<PupilTuple>, units: &[i64]) -> Pupils {
-    let here: std::collections::HashSet<i64> = units.iter().copied().collect();
-    let mut ids: Vec<i64> = rows
+/// The pupils of the schools' enrolments who are not among `children`
+/// (sorted, once each): living elsewhere, or merged into another record.
+pub(crate) fn not_among(enrolments: &[EnrolmentTuple], children: &[ChildTuple]) -> Vec<i64> {
+    let here: HashSet<i64> = children.iter().map(|c| c.0).collect();
+    let mut ids: Vec<i64> = enrolments
         .iter()
-        .filter_map(|(id, _, _, _, _, into, unit)| match into {
-            Some(survivor) => Some(*survivor),
-            None => (!here.contains(unit)).then_some(*id),
-        })
+        .map(|e| e.0)
+        .filter(|id| !here.contains(id))
         .collect();
     ids.sort_unstable();
     ids.dedup();
+    ids
+}
+
+/// A pupil's record read because she is not among the children read: her
+/// columns as a child's, then whose record hers is merged into, if so.
+pub(crate) type PupilRecord = (
+    i64,
+    i64,
+    crate::indicators_sql::Day,
+    String,
+    Option<crate::indicators_sql::Day>,
+    Option<crate::indicators_sql::Flag>,
+    Option<crate::indicators_sql::Day>,
+    Option<i64>,
+);
+
+/// What the pupils not among the children read are.
+pub(crate) struct Pupils {
+    /// Those living elsewhere (records not merged).
+    pub(crate) living: Vec<ChildTuple>,
+    /// The merged ones, with their survivors.
+    pub(crate) merged: Vec<crate::indicators_sql::MergedTuple>,
+    /// The survivors to read still (sorted): not among `children` nor
+    /// `living`.
+    pub(crate) survivors: Vec<i64>,
+}
+
+/// Splits the records of the pupils not among `children`.
+pub(crate) fn pupils(records: Vec<PupilRecord>, children: &[ChildTuple]) -> Pupils {
+    let mut living = Vec::new();
     let mut merged = Vec::new();
-    let enrolments = rows
-        .into_iter()
-        .map(|(id, school, level, grade, status, into, _)| {
-            if let Some(into) = into {
-                merged.push((id, into));
-            }
-            (id, school, level, grade, status)
-        })
+    for (id, unit, born, status, status_date, registered, registered_on, into) in records {
+        match into {
+            Some(into) => merged.push((id, into)),
+            None => living.push((
+                id,
+                unit,
+                born,
+                status,
+                status_date,
+                registered,
+                registered_on,
+            )),
+        }
+    }
+    let read: HashSet<i64> = children.iter().chain(&living).map(|c| c.0).collect();
+    let mut survivors: Vec<i64> = merged
+        .iter()
+        .map(|(_, into)| *into)
+        .filter(|into| !read.contains(into))
         .collect();
-    merged.sort_unstable();
-    merged.dedup();
+    survivors.sort_unstable();
+    survivors.dedup();
     Pupils {
-        ids,
+        living,
         merged,
-        enrolments,
+        survivors,
     }
 }
 
@@ -193,42 +217,65 @@ impl Ages {
 
 #[cfg(test)]
 mod tests {
-    use super::{pupils, union};
+    use super::{not_among, pupils, union};
 
-    fn row(id: i64, school: &str, grade: i64, into: Option<i64>, unit: i64) -> super::PupilTuple {
+    fn child(id: i64, unit: i64) -> super::ChildTuple {
+        let born = chrono::NaiveDate::from_ymd_opt(2014, 5, 1).unwrap();
         (
             id,
-            school.into(),
-            "primary".into(),
-            Some(grade),
-            "enrolled".into(),
-            into,
             unit,
+            crate::indicators_sql::Day(born),
+            "active".into(),
+            None,
+            None,
+            None,
         )
     }
 
+    fn record(id: i64, unit: i64, into: Option<i64>) -> super::PupilRecord {
+        let (id, unit, born, status, d, r, rd) = child(id, unit);
+        (id, unit, born, status, d, r, rd, into)
+    }
+
     #[test]
-    fn only_pupils_living_elsewhere_or_merged_are_read_again() {
-        // Units 7 and 8 are read; pupil 1 lives here, 2 elsewhere, 3 is
-        // merged into 30 (wherever 30 lives), 4 is merged into 1 (here).
+    fn only_pupils_not_among_the_children_are_read_again() {
+        let e = |id: i64, grade: i64| {
+            (
+                id,
+                "S1".to_string(),
+                "primary".to_string(),
+                Some(grade),
+                "enrolled".to_string(),
+            )
+        };
+        // Children 1 and 5 are read; pupils 2 and 3 (twice) are not.
+        let here = [child(1, 7), child(5, 8)];
+        let rows = [e(1, 5), e(3, 9), e(2, 5), e(3, 5)];
+        assert_eq!(not_among(&rows, &here), [2, 3]);
+        assert_eq!(not_among(&[], &here), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn pupils_elsewhere_are_kept_and_survivors_not_read_yet_asked_for() {
+        // 2 lives elsewhere; 3 is merged into 30 (not read yet), 4 into 1
+        // (here), 6 into 2 (read with the pupils), 9 into 30 too.
+        let here = [child(1, 7)];
         let p = pupils(
             vec![
-                row(1, "S1", 5, None, 7),
-                row(2, "S1", 5, None, 9),
-                row(3, "S2", 9, Some(30), 8),
-                row(4, "S2", 9, Some(1), 9),
-                row(2, "S1", 9, None, 9),
+                record(2, 9, None),
+                record(3, 8, Some(30)),
+                record(4, 9, Some(1)),
+                record(6, 9, Some(2)),
+                record(9, 9, Some(30)),
             ],
-            &[7, 8],
+            &here,
         );
-        assert_eq!(p.ids, [1, 2, 30]);
-        assert_eq!(p.merged, [(3, 30), (4, 1)]);
-        // Every enrolment is kept, as read.
-        assert_eq!(p.enrolments.len(), 5);
         assert_eq!(
-            p.enrolments[4],
-            (2, "S1".into(), "primary".into(), Some(9), "enrolled".into())
+            p.living.iter().map(|c| (c.0, c.1)).collect::<Vec<_>>(),
+            [(2, 9)]
         );
+        assert_eq!(p.merged, [(3, 30), (4, 1), (6, 2), (9, 30)]);
+        assert_eq!(p.survivors, [30]);
     }
 
     #[test]

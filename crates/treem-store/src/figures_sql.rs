@@ -218,7 +218,6 @@ macro_rules! figures_sql {
                 school_year: &str,
             ) -> $crate::StoreResult<$crate::IndicatorRows> {
                 let db = self.reader();
-                let unit_list = units;
                 let units = $crate::read_rows::$rows::ids(units)?;
                 let within = concat!("unit_id IN (", $units, ")");
                 // The children's ids found first, the rows of each child table
@@ -226,20 +225,16 @@ macro_rules! figures_sql {
                 // an `OR` across two indexes would read every row of the
                 // table instead), a child's rows only where an indicator can
                 // use them.
-                let ids_in = |p: &str| $units.replace("$1", p);
                 let codes = format!("SELECT school_code FROM schools WHERE {within}");
                 let q = |cols: &str, rest: &str| $crate::read_rows::$rows::select($agg, cols, rest);
                 // Grades 5 and 9 count under the school, whoever the pupil:
-                // the schools' grade-5 and grade-9 enrolments with their
-                // pupils' unit (and whose records they are merged into, if
-                // so), read where they are, not by their rows' ids
-                // (PostgreSQL read the whole table for that).
+                // the schools' grade-5 and grade-9 enrolments, read where
+                // they are, not by their rows' ids (PostgreSQL read the whole
+                // table for that). Their pupils are nearly all among the
+                // children read here; the others are read after.
                 let pupil_rows = q(
-                    "e.child_id, e.school_code, e.level, e.grade, e.status, c.merged_into, c.unit_id",
-                    &format!(
-                        "enrolments e JOIN children c ON c.id = e.child_id
-                         WHERE e.school_code IN ({codes}) AND e.school_year = $2 AND e.grade IN (5, 9)"
-                    ),
+                    "child_id, school_code, level, grade, status",
+                    &format!("enrolments WHERE school_code IN ({codes}) AND school_year = $2 AND grade IN (5, 9)"),
                 );
                 const CHILD: &str = "id, unit_id, date_of_birth, status, status_date, birth_registered, birth_registration_date";
                 // A table's rows whose `on` is one of a list's ids (bound as
@@ -254,18 +249,12 @@ macro_rules! figures_sql {
                     "c.id, c.unit_id, c.date_of_birth, c.status, c.status_date, c.birth_registered, c.birth_registration_date",
                     &(each("children c", "c.unit_id") + " AND c.merged_into IS NULL"),
                 );
-                // Pupils of the schools here who live elsewhere (or their
-                // survivors; their ids bound as `$1`, the units as `$2`), for
-                // their enrolments to be placed (the pupils living here are
-                // among `children` already: not read again).
-                let pupils = q(
-                    CHILD,
-                    &format!(
-                        "children WHERE id IN ({}) AND merged_into IS NULL AND NOT unit_id IN ({})",
-                        $units,
-                        ids_in("$2")
-                    ),
-                );
+                // The records of the pupils of the schools here who are not
+                // among `children` (living elsewhere, or merged into another
+                // record), for their enrolments to be placed; then the
+                // survivors of those merged who are not read yet.
+                let pupils = q(&format!("{CHILD}, merged_into"), &format!("children WHERE id IN ({})", $units));
+                let survivors = q(CHILD, &format!("children WHERE id IN ({}) AND merged_into IS NULL", $units));
                 // The records merged into the children here (whose records
                 // count for them: kept where the survivor is one of
                 // `children`), and the pupils' merged records.
@@ -340,7 +329,6 @@ macro_rules! figures_sql {
                 enum Arg {
                     Text(String),
                     Date(chrono::NaiveDate),
-                    Ids(Ids),
                 }
                 // The rows are parsed on a thread of their own: the reader's
                 // task goes on to the next batch meanwhile.
@@ -355,7 +343,6 @@ macro_rules! figures_sql {
                         q = match a {
                             Arg::Text(t) => q.bind(t.clone()),
                             Arg::Date(d) => q.bind(*d),
-                            Arg::Ids(i) => q.bind(i.clone()),
                         };
                     }
                     let row = q.fetch_one(pool).await?;
@@ -367,22 +354,20 @@ macro_rules! figures_sql {
                 let sy = [Arg::Text(school_year.to_string())];
                 let (mut c, pupil_rows, x, s, a, d) = tokio::try_join!(
                     fetch(db, &children, &units, &[]),
-                    fetch::<$crate::figures_rows::PupilTuple>(db, &pupil_rows, &units, &sy),
+                    fetch::<$crate::indicators_sql::EnrolmentTuple>(db, &pupil_rows, &units, &sy),
                     fetch(db, &merged, &units, &[]),
                     fetch(db, &schools, &units, &[]),
                     fetch(db, &assessments, &units, &[]),
                     fetch(db, &disasters, &units, &[]),
                 )?;
-                let $crate::figures_rows::Pupils { ids: pupil_ids, merged: pupils_merged, enrolments: school_rows } =
-                    $crate::figures_rows::pupils(pupil_rows, unit_list);
-                let x = $crate::figures_rows::merged_into(&c, x, pupils_merged);
+                let pupil_ids = $crate::figures_rows::not_among(&pupil_rows, &c);
+                let mut x = $crate::figures_rows::merged_into(&c, x);
                 let lists = ages.lists(&c, &x);
                 let ids = $crate::read_rows::$rows::ids;
                 let pupil_ids = ids(&pupil_ids)?;
                 let period = [Arg::Date(start), Arg::Date(reference)];
                 let preschool = ids(&lists.preschool)?;
                 let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(ages.awareness_from)];
-                let within_units = [Arg::Ids(units.clone())];
                 // Each list in runs where most of it is, else id by id.
                 let pick = |list: &[i64], (by_list, by_runs): &(String, String)| -> $crate::StoreResult<(Ids, String)> {
                     Ok(match $crate::read_rows::$rows::runs(list) {
@@ -394,7 +379,7 @@ macro_rules! figures_sql {
                 let (active_ids, p_sql) = pick(&lists.active, &participation)?;
                 let (all, k_sql) = pick(&lists.all, &cases)?;
                 let (pupils, mut m, e, mut p, mut k) = tokio::try_join!(
-                    fetch(db, &pupils, &pupil_ids, &within_units),
+                    fetch::<$crate::figures_rows::PupilRecord>(db, &pupils, &pupil_ids, &[]),
                     fetch::<$crate::indicators_sql::MeasurementTuple>(db, &m_sql, &measured, &period),
                     fetch::<$crate::indicators_sql::EnrolmentTuple>(db, &enrolments, &preschool, &sy),
                     fetch::<$crate::indicators_sql::ParticipationTuple>(db, &p_sql, &active_ids, &active),
@@ -403,8 +388,15 @@ macro_rules! figures_sql {
                 $crate::figures_rows::listed(&mut m, &lists.measured, |r| r.0);
                 $crate::figures_rows::listed(&mut p, &lists.active, |r| r.0);
                 $crate::figures_rows::listed(&mut k, &lists.all, |r| r.0);
-                c.extend(pupils);
-                let e = $crate::figures_rows::union(e, school_rows);
+                let pupils = $crate::figures_rows::pupils(pupils, &c);
+                c.extend(pupils.living);
+                if !pupils.survivors.is_empty() {
+                    c.extend(fetch::<$crate::indicators_sql::ChildTuple>(db, &survivors, &ids(&pupils.survivors)?, &[]).await?);
+                }
+                x.extend(pupils.merged);
+                x.sort_unstable();
+                x.dedup();
+                let e = $crate::figures_rows::union(e, pupil_rows);
                 Ok($crate::indicators_sql::assemble(c, x, m, e, s, a, d, p, k))
             }
         }

@@ -167,6 +167,7 @@ pub(crate) mod arrays {
     tuple_row!(A a 0, B b 1, C c 2, D d 3, E e 4);
     tuple_row!(A a 0, B b 1, C c 2, D d 3, E e 4, F f 5);
     tuple_row!(A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6);
+    tuple_row!(A a 0, B b 1, C c 2, D d 3, E e 4, F f 5, G g 6, H h 7);
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use common::*;
 use treem_domain::demo;
 use treem_domain::units::UnitHistory;
-use treem_store::{MeasuredRow, Store, ZRecord};
+use treem_store::{ENROLMENTS, MeasuredRow, SCHOOLS, Store, Value, ZRecord};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -95,7 +95,7 @@ async fn read(store: &Arc<dyn Store>, unit: i64) -> (BTreeSet<i64>, BTreeSet<i64
     )
 }
 
-async fn two_communes(store: &Arc<dyn Store>) -> (i64, i64) {
+async fn communes(store: &Arc<dyn Store>) -> Vec<i64> {
     load_units(store).await;
     let communes: Vec<i64> = store
         .units()
@@ -105,14 +105,14 @@ async fn two_communes(store: &Arc<dyn Store>) -> (i64, i64) {
         .filter(|s| s.unit.level == treem_domain::units::Level::Commune)
         .map(|s| s.id)
         .collect();
-    (communes[0], communes[1])
+    communes
 }
 
 /// Unit `a`'s children in runs (two of every three ids), with `b`'s
 /// between them: PostgreSQL reads `a`'s rows in runs, which pass over
 /// `b`'s children, whose rows must not come back.
 async fn runs_bring_no_other_units_rows(store: Arc<dyn Store>) {
-    let (a, b) = two_communes(&store).await;
+    let (a, b) = (communes(&store).await[0], communes(&store).await[1]);
     let (of_a, of_b) = children_in(&store, a, b, |i| i % 3 != 2).await;
     assert_eq!(read(&store, a).await, (of_a.clone(), of_a));
     assert_eq!(read(&store, b).await, (of_b.clone(), of_b));
@@ -120,14 +120,91 @@ async fn runs_bring_no_other_units_rows(store: Arc<dyn Store>) {
 
 /// Unit `a`'s children scattered (one id in ten): read id by id.
 async fn scattered_ids_read_one_by_one(store: Arc<dyn Store>) {
-    let (a, b) = two_communes(&store).await;
+    let (a, b) = (communes(&store).await[0], communes(&store).await[1]);
     let (of_a, of_b) = children_in(&store, a, b, |i| i % 10 == 0).await;
     assert_eq!(of_a.len(), 12);
     assert_eq!(read(&store, a).await, (of_a.clone(), of_a));
     assert_eq!(read(&store, b).await, (of_b.clone(), of_b));
 }
 
+/// A school's grade 5 pupils count under the school wherever they live:
+/// a pupil living elsewhere comes with her record, and a pupil whose
+/// record was merged into another (her enrolment kept, the survivor having
+/// one for that year already) comes as merged, with her survivor's record
+/// even when the survivor lives in a third commune.
+async fn pupils_elsewhere_and_merged_come_with_their_school(store: Arc<dyn Store>) {
+    let units = communes(&store).await;
+    let (a, b, c) = (units[0], units[1], units[2]);
+    let stored = store.units().await.unwrap();
+    let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
+    let rows: Vec<_> = demo::generate(&history, 4, 8)
+        .children
+        .into_iter()
+        .zip([a, b, b, c])
+        .map(|(k, unit)| (k.child, unit))
+        .collect();
+    // R lives in a, P and Q in b, S in c.
+    let ids = store
+        .insert_children(&rows, ev("demo_loaded"))
+        .await
+        .unwrap();
+    let (r, p, q, s) = (ids[0], ids[1], ids[2], ids[3]);
+    let text = |t: &str| Value::Text(Some(t.into()));
+    let school = |code: &str, unit: i64| {
+        vec![
+            text(code),
+            Value::Int(Some(2024)),
+            text("Trường Tiểu học Thử"),
+            text("primary"),
+            Value::Int(Some(unit)),
+            Value::Bool(Some(true)),
+            Value::Bool(Some(false)),
+        ]
+    };
+    let enrolment = |child: i64, code: &str| {
+        vec![
+            Value::Int(Some(child)),
+            text("2024-2025"),
+            text("primary"),
+            text(code),
+            Value::Int(Some(5)),
+            text("enrolled"),
+        ]
+    };
+    let mut tx = store.begin_import().await.unwrap();
+    tx.upsert_facts(SCHOOLS, &[school("TA1", a), school("TC1", c)])
+        .await
+        .unwrap();
+    let enrolments = [
+        enrolment(p, "TA1"),
+        enrolment(q, "TA1"),
+        enrolment(s, "TC1"),
+    ];
+    tx.upsert_facts(ENROLMENTS, &enrolments).await.unwrap();
+    tx.commit(ev("dataset.import")).await.unwrap();
+    store
+        .merge_children(s, p, ev("children_merged"))
+        .await
+        .unwrap();
+
+    let read = store
+        .indicator_rows_within(&[a], day(2025, 1, 1), day(2025, 12, 31), "2024-2025")
+        .await
+        .unwrap();
+    let children: BTreeSet<i64> = read.children.iter().map(|k| k.id).collect();
+    assert_eq!(children, BTreeSet::from([r, q, s]));
+    assert!(read.merged.contains(&(p, s)), "{:?}", read.merged);
+    let pupils: BTreeSet<(i64, &str)> = read
+        .enrolments
+        .iter()
+        .map(|e| (e.child_id, e.school_code.as_str()))
+        .collect();
+    assert!(pupils.contains(&(p, "TA1")), "{pupils:?}");
+    assert!(pupils.contains(&(q, "TA1")), "{pupils:?}");
+}
+
 on_both!(
     runs_bring_no_other_units_rows,
-    scattered_ids_read_one_by_one
+    scattered_ids_read_one_by_one,
+    pupils_elsewhere_and_merged_come_with_their_school
 );
