@@ -1,6 +1,6 @@
 //! What the figures' reads (`figures_sql`) make of the rows between their
-//! queries: the lists of ids the second round reads, the pupils of the
-//! schools here, the merged records that count here. No SQL.
+//! queries: the lists of ids the second round reads (and their runs), the
+//! pupils of the schools here, the merged records that count here. No SQL.
 
 use std::collections::HashSet;
 
