@@ -8,13 +8,19 @@ use chrono::NaiveDate;
 
 use crate::indicators_sql::{ChildTuple, EnrolmentTuple};
 
-/// The records merged into one of `children` (read as merged into any
-/// child here, merged or not): theirs count for their survivor.
+/// The ids of the children read (made once a batch, for the functions
+/// below).
+pub(crate) fn ids_of(children: &[ChildTuple]) -> HashSet<i64> {
+    children.iter().map(|c| c.0).collect()
+}
+
+/// The records merged into one of the children read (`here`; `own`: read
+/// as merged into any child here, merged or not): theirs count for their
+/// survivor.
 pub(crate) fn merged_into(
-    children: &[ChildTuple],
+    here: &HashSet<i64>,
     own: Vec<crate::indicators_sql::MergedTuple>,
 ) -> Vec<crate::indicators_sql::MergedTuple> {
-    let here: HashSet<i64> = children.iter().map(|c| c.0).collect();
     let mut merged: Vec<_> = own
         .into_iter()
         .filter(|(_, into)| here.contains(into))
@@ -24,10 +30,10 @@ pub(crate) fn merged_into(
     merged
 }
 
-/// The pupils of the schools' enrolments who are not among `children`
-/// (sorted, once each): living elsewhere, or merged into another record.
-pub(crate) fn not_among(enrolments: &[EnrolmentTuple], children: &[ChildTuple]) -> Vec<i64> {
-    let here: HashSet<i64> = children.iter().map(|c| c.0).collect();
+/// The pupils of the schools' enrolments who are not among the children
+/// read (`here`; sorted, once each): living elsewhere, or merged into
+/// another record.
+pub(crate) fn not_among(enrolments: &[EnrolmentTuple], here: &HashSet<i64>) -> Vec<i64> {
     let mut ids: Vec<i64> = enrolments
         .iter()
         .map(|e| e.0)
@@ -57,13 +63,13 @@ pub(crate) struct Pupils {
     pub(crate) living: Vec<ChildTuple>,
     /// The merged ones, with their survivors.
     pub(crate) merged: Vec<crate::indicators_sql::MergedTuple>,
-    /// The survivors to read still (sorted): not among `children` nor
-    /// `living`.
+    /// The survivors to read still (sorted): not among the children read
+    /// nor `living`.
     pub(crate) survivors: Vec<i64>,
 }
 
-/// Splits the records of the pupils not among `children`.
-pub(crate) fn pupils(records: Vec<PupilRecord>, children: &[ChildTuple]) -> Pupils {
+/// Splits the records of the pupils not among the children read (`here`).
+pub(crate) fn pupils(records: Vec<PupilRecord>, here: &HashSet<i64>) -> Pupils {
     let mut living = Vec::new();
     let mut merged = Vec::new();
     for (id, unit, born, status, status_date, registered, registered_on, into) in records {
@@ -80,11 +86,11 @@ pub(crate) fn pupils(records: Vec<PupilRecord>, children: &[ChildTuple]) -> Pupi
             )),
         }
     }
-    let read: HashSet<i64> = children.iter().chain(&living).map(|c| c.0).collect();
+    let elsewhere = ids_of(&living);
     let mut survivors: Vec<i64> = merged
         .iter()
         .map(|(_, into)| *into)
-        .filter(|into| !read.contains(into))
+        .filter(|into| !here.contains(into) && !elsewhere.contains(into))
         .collect();
     survivors.sort_unstable();
     survivors.dedup();
@@ -249,7 +255,7 @@ mod tests {
             )
         };
         // Children 1 and 5 are read; pupils 2 and 3 (twice) are not.
-        let here = [child(1, 7), child(5, 8)];
+        let here = super::ids_of(&[child(1, 7), child(5, 8)]);
         let rows = [e(1, 5), e(3, 9), e(2, 5), e(3, 5)];
         assert_eq!(not_among(&rows, &here), [2, 3]);
         assert_eq!(not_among(&[], &here), Vec::<i64>::new());
@@ -259,7 +265,7 @@ mod tests {
     fn pupils_elsewhere_are_kept_and_survivors_not_read_yet_asked_for() {
         // 2 lives elsewhere; 3 is merged into 30 (not read yet), 4 into 1
         // (here), 6 into 2 (read with the pupils), 9 into 30 too.
-        let here = [child(1, 7)];
+        let here = super::ids_of(&[child(1, 7)]);
         let p = pupils(
             vec![
                 record(2, 9, None),

@@ -360,8 +360,9 @@ macro_rules! figures_sql {
                     fetch(db, &assessments, &units, &[]),
                     fetch(db, &disasters, &units, &[]),
                 )?;
-                let pupil_ids = $crate::figures_rows::not_among(&pupil_rows, &c);
-                let mut x = $crate::figures_rows::merged_into(&c, x);
+                let here = $crate::figures_rows::ids_of(&c);
+                let pupil_ids = $crate::figures_rows::not_among(&pupil_rows, &here);
+                let mut x = $crate::figures_rows::merged_into(&here, x);
                 let lists = ages.lists(&c, &x);
                 let ids = $crate::read_rows::$rows::ids;
                 let pupil_ids = ids(&pupil_ids)?;
@@ -388,7 +389,7 @@ macro_rules! figures_sql {
                 $crate::figures_rows::listed(&mut m, &lists.measured, |r| r.0);
                 $crate::figures_rows::listed(&mut p, &lists.active, |r| r.0);
                 $crate::figures_rows::listed(&mut k, &lists.all, |r| r.0);
-                let pupils = $crate::figures_rows::pupils(pupils, &c);
+                let pupils = $crate::figures_rows::pupils(pupils, &here);
                 c.extend(pupils.living);
                 if !pupils.survivors.is_empty() {
                     c.extend(fetch::<$crate::indicators_sql::ChildTuple>(db, &survivors, &ids(&pupils.survivors)?, &[]).await?);
