@@ -36,6 +36,7 @@ macro_rules! shared_store {
             prefilter: $prefilter,
             prefilter_value: $prefilter_value
         );
+        $crate::merges_sql::merges_sql!($store);
         $crate::accounts_sql::accounts_sql!($store, $db);
         $crate::audit_sql::audit_sql!($store, $db, audit_lock: $lock);
         $crate::units_sql::units_sql!($store);

@@ -35,6 +35,7 @@ mod import_rows;
 mod import_sql;
 mod indicators_sql;
 mod measurements_sql;
+mod merges_sql;
 mod model;
 mod open;
 mod plan_exports;

@@ -227,19 +227,13 @@ pub async fn communes_within(
         preimages: &preimages,
         id_of: &id_of,
     };
-    let usable = |k: &KeptCommune| Kept::from_stored(k).is_some();
-    let as_kept = |current: HashMap<usize, KeptCommune>| -> HashMap<usize, Kept> {
-        current
-            .into_iter()
-            .filter_map(|(c, k)| Some((c, Kept::from_stored(&k)?)))
-            .collect()
-    };
-    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
-        Found::Current(current, marks) => return Ok((as_kept(current), marks)),
-        Found::Stale(current, stale, only, marks) => (current, stale, only, marks),
-    };
+    let (mut current, stale, _only, marks) =
+        match plan.begin(store, &code, Kept::from_stored).await? {
+            Found::Current(current, marks) => return Ok((current, marks)),
+            Found::Stale(current, stale, only, marks) => (current, stale, only, marks),
+        };
     let started = std::time::Instant::now();
-    let mut rows: Vec<(usize, KeptCommune)> = Vec::with_capacity(stale.len());
+    let mut rows: Vec<KeptCommune> = Vec::with_capacity(stale.len());
     // A new load starts as soon as one ends (not when a group of them
     // has), so the read connections never wait for the slowest.
     let pending: Vec<_> = stale
@@ -248,18 +242,21 @@ pub async fn communes_within(
         .collect();
     let mut loads = futures_util::stream::iter(pending).buffer_unordered(AT_ONCE);
     while let Some(done) = loads.next().await {
-        rows.extend(done?);
+        for (commune, kept, row) in done? {
+            current.insert(commune, kept);
+            rows.push(row);
+        }
     }
     drop(loads);
-    plan.keep(store, &code, &rows).await?;
+    let computed = rows.len();
+    plan.keep(store, &code, rows).await?;
     // Counts only: no name, no unit (the timing is what `scripts/` reads).
     tracing::debug!(
-        communes = rows.len(),
+        communes = computed,
         ms = started.elapsed().as_secs_f64() * 1000.0,
         "recomputed kept figures"
     );
-    current.extend(rows);
-    Ok((as_kept(current), Some(marks)))
+    Ok((current, Some(marks)))
 }
 
 /// Each unit's stored id, by index in the history.
@@ -285,10 +282,10 @@ pub(super) struct Plan<'a> {
 /// another reader computes the stale ones, their counts as kept before: no
 /// marks), or the stale communes to compute with the process's lock on them
 /// held and the marks they will be current at.
-pub(super) enum Found {
-    Current(HashMap<usize, KeptCommune>, Option<Marks>),
+pub(super) enum Found<T> {
+    Current(HashMap<usize, T>, Option<Marks>),
     Stale(
-        HashMap<usize, KeptCommune>,
+        HashMap<usize, T>,
         Vec<Stale>,
         tokio::sync::OwnedMutexGuard<()>,
         Marks,
@@ -304,14 +301,16 @@ pub(super) struct Stale {
 }
 
 impl Plan<'_> {
-    /// The kept counts of a period (`code`), current or to compute.
-    pub(super) async fn begin(
+    /// The kept counts of a period (`code`), current or to compute; each
+    /// row read as `decode` makes it (`None`: not a row it can use —
+    /// computed again).
+    pub(super) async fn begin<T>(
         &self,
         store: &dyn Store,
         code: &str,
-        usable: fn(&KeptCommune) -> bool,
-    ) -> Result<Found, StoreError> {
-        let (mut current, stale, marks) = self.read(store, code, usable).await?;
+        decode: fn(&KeptCommune) -> Option<T>,
+    ) -> Result<Found<T>, StoreError> {
+        let (mut current, stale, marks) = self.read(store, code, decode).await?;
         if stale.is_empty() {
             return Ok(Found::Current(current, Some(marks)));
         }
@@ -322,25 +321,23 @@ impl Plan<'_> {
             // before is shown as it was kept — a moment behind its last
             // write, as a replica would be — and one never kept is waited
             // for.
-            Err(_)
-                if stale
+            Err(_) => {
+                let before: Option<Vec<(usize, T)>> = stale
                     .iter()
-                    .all(|s| s.previous.as_ref().is_some_and(usable)) =>
-            {
-                current.extend(
-                    stale
-                        .into_iter()
-                        .filter_map(|s| Some((s.commune, s.previous?))),
-                );
-                return Ok(Found::Current(current, None));
+                    .map(|s| Some((s.commune, decode(s.previous.as_ref()?)?)))
+                    .collect();
+                if let Some(before) = before {
+                    current.extend(before);
+                    return Ok(Found::Current(current, None));
+                }
+                lock.lock_owned().await
             }
-            Err(_) => lock.lock_owned().await,
         };
         // Another reader may have computed them meanwhile; the marks read
         // now, before the records, are the ones the new counts are kept with
         // (a write after them makes the counts stale again, never wrongly
         // current).
-        let (current, stale, marks) = self.read(store, code, usable).await?;
+        let (current, stale, marks) = self.read(store, code, decode).await?;
         Ok(Found::Stale(current, stale, only, marks))
     }
 
@@ -349,7 +346,7 @@ impl Plan<'_> {
         &self,
         store: &dyn Store,
         code: &str,
-        rows: &[(usize, KeptCommune)],
+        mut rows: Vec<KeptCommune>,
     ) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
@@ -357,22 +354,22 @@ impl Plan<'_> {
         // Written in the order of their ids whatever order the loads ended
         // in: two servers keeping the same communes at once take their
         // rows' locks in the same order (no deadlock on PostgreSQL).
-        let mut rows: Vec<KeptCommune> = rows.iter().map(|(_, k)| k.clone()).collect();
         rows.sort_unstable_by_key(|k| k.unit_id);
         store.keep_figures(code, &rows).await
     }
 
-    /// The communes whose kept counts are current, and the others.
-    async fn read(
+    /// The communes whose kept counts are current (as `decode` makes
+    /// them), and the others.
+    async fn read<T>(
         &self,
         store: &dyn Store,
         code: &str,
-        usable: fn(&KeptCommune) -> bool,
-    ) -> Result<(HashMap<usize, KeptCommune>, Vec<Stale>, Marks), StoreError> {
+        decode: fn(&KeptCommune) -> Option<T>,
+    ) -> Result<(HashMap<usize, T>, Vec<Stale>, Marks), StoreError> {
         let mut read = store.figure_marks().await?;
         read.sort_unstable();
         let marks: HashMap<i64, i64> = read.iter().copied().collect();
-        let kept: HashMap<i64, KeptCommune> = store
+        let mut kept: HashMap<i64, KeptCommune> = store
             .kept_figures(code)
             .await?
             .into_iter()
@@ -388,15 +385,19 @@ impl Plan<'_> {
                 .map(|id| format!("{id}:{}", marks.get(id).copied().unwrap_or(0)))
                 .collect::<Vec<_>>()
                 .join(";");
-            let id = self.id_of[commune];
-            match kept.get(&id).filter(|k| k.stamp == stamp && usable(k)) {
+            let stored = kept.remove(&self.id_of[commune]);
+            match stored
+                .as_ref()
+                .filter(|k| k.stamp == stamp)
+                .and_then(decode)
+            {
                 Some(k) => {
-                    current.insert(commune, k.clone());
+                    current.insert(commune, k);
                 }
                 None => stale.push(Stale {
                     commune,
                     stamp,
-                    previous: kept.get(&id).cloned(),
+                    previous: stored,
                 }),
             }
         }
@@ -406,7 +407,8 @@ impl Plan<'_> {
     }
 }
 
-/// A batch of communes computed from their own records.
+/// A batch of communes computed from their own records: each one's counts
+/// and the row they are kept as.
 async fn compute(
     store: &dyn Store,
     history: &UnitHistory,
@@ -414,7 +416,7 @@ async fn compute(
     plan: &Plan<'_>,
     period: Period,
     batch: &[Stale],
-) -> Result<Vec<(usize, KeptCommune)>, StoreError> {
+) -> Result<Vec<(usize, Kept, KeptCommune)>, StoreError> {
     let (facts, _) = load_batch(store, index_of, plan, period, batch).await?;
     let communes: Vec<usize> = batch.iter().map(|s| s.commune).collect();
     let counts = ind::commune_counts(history, &facts, period, &communes);
@@ -428,10 +430,8 @@ async fn compute(
                 counts,
                 registry: registry.get(&s.commune).copied(),
             };
-            (
-                s.commune,
-                kept.to_stored(plan.id_of[s.commune], s.stamp.clone()),
-            )
+            let row = kept.to_stored(plan.id_of[s.commune], s.stamp.clone());
+            (s.commune, kept, row)
         })
         .collect())
 }
@@ -475,3 +475,7 @@ pub(super) async fn load_batch(
     }
     Ok((facts, child_ids))
 }
+
+#[cfg(test)]
+#[path = "kept_tests.rs"]
+mod tests;

@@ -193,8 +193,8 @@ async fn communes_groups(
         preimages: &preimages,
         id_of: &id_of,
     };
-    let usable = |k: &KeptCommune| from_stored(k).is_some();
-    let (mut current, stale, _only) = match plan.begin(store, &code, usable).await? {
+    let decode = |k: &KeptCommune| Some((k.holds, from_stored(k)?));
+    let (mut current, stale, _only) = match plan.begin(store, &code, decode).await? {
         Found::Current(current, _) => (current, Vec::new(), None),
         Found::Stale(current, stale, only, _) => (current, stale, Some(only)),
     };
@@ -206,27 +206,32 @@ async fn communes_groups(
     let mut loads = futures_util::stream::iter(pending).buffer_unordered(AT_ONCE);
     let mut rows = Vec::with_capacity(stale.len());
     while let Some(done) = loads.next().await {
-        rows.extend(done?);
+        for (commune, groups, row) in done? {
+            current.insert(commune, groups);
+            rows.push(row);
+        }
     }
     drop(loads);
-    plan.keep(store, &code, &rows).await?;
-    if !rows.is_empty() {
+    let computed = rows.len();
+    plan.keep(store, &code, rows).await?;
+    if computed > 0 {
         // Counts only: no name, no unit (the timing is what `scripts/` reads).
         tracing::debug!(
-            communes = rows.len(),
+            communes = computed,
             ms = started.elapsed().as_secs_f64() * 1000.0,
             "recomputed kept groups"
         );
     }
-    current.extend(rows);
     Ok(current
         .into_iter()
-        .filter(|(_, k)| k.holds)
-        .filter_map(|(c, k)| Some((c, from_stored(&k)?)))
+        .filter(|(_, (holds, _))| *holds)
+        .map(|(c, (_, groups))| (c, groups))
         .collect())
 }
 
-/// A batch of communes' groups computed from their own records.
+/// A batch of communes' groups computed from their own records: each
+/// one's groups (and whether it holds a record) and the row they are kept
+/// as.
 async fn compute(
     store: &dyn Store,
     history: &UnitHistory,
@@ -234,7 +239,7 @@ async fn compute(
     plan: &Plan<'_>,
     period: Period,
     batch: &[Stale],
-) -> Result<Vec<(usize, KeptCommune)>, StoreError> {
+) -> Result<Vec<(usize, (bool, Groups), KeptCommune)>, StoreError> {
     let units = batch_units(plan, batch);
     let (loaded, rows) = tokio::join!(
         load_batch(store, index_of, plan, period, batch),
@@ -250,8 +255,8 @@ async fn compute(
         .zip(counted)
         .map(|(s, (holds, groups))| {
             let groups: Groups = groups.try_into().unwrap_or_default();
-            let id = plan.id_of[s.commune];
-            (s.commune, to_stored(id, s.stamp.clone(), holds, &groups))
+            let row = to_stored(plan.id_of[s.commune], s.stamp.clone(), holds, &groups);
+            (s.commune, (holds, groups), row)
         })
         .collect())
 }

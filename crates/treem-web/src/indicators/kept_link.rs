@@ -32,8 +32,8 @@ pub async fn link_counts(
         preimages: &preimages,
         id_of: &id_of,
     };
-    let usable = |k: &KeptCommune| k.counts.len() == 3;
-    let (mut current, stale, _only, marks) = match plan.begin(store, &code, usable).await? {
+    let decode = |k: &KeptCommune| (k.counts.len() == 3).then(|| k.clone());
+    let (mut current, stale, _only, marks) = match plan.begin(store, &code, decode).await? {
         Found::Current(current, marks) => (current, Vec::new(), None, marks),
         Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
     };
@@ -66,11 +66,11 @@ pub async fn link_counts(
                 counts: sum.to_vec(),
                 groups: Vec::new(),
             };
-            rows.push((s.commune, row));
+            current.insert(s.commune, row.clone());
+            rows.push(row);
         }
     }
-    plan.keep(store, &code, &rows).await?;
-    current.extend(rows);
+    plan.keep(store, &code, rows).await?;
     let mut out: Vec<(i64, i64, i64, i64)> = current
         .into_values()
         .filter(|k| k.holds)
