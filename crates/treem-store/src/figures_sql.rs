@@ -102,7 +102,9 @@ pub(crate) const FOLD_AFTER: i64 = 5_000;
 /// into one JSON array (as `indicators_sql`), with `arrays` each column is
 /// aggregated into an array instead (`read_rows`); `marks` reads each
 /// unit's mark with the rows of its log not folded yet, and `fold` folds the log into the
-/// marks (keeping every total) where there is one.
+/// marks (keeping every total) where there is one; `link_children` is the
+/// `FROM` of the children under the units of `$1` counted by the ID link
+/// (living, under 16: born after `$2`).
 macro_rules! figures_sql {
     (
         $store:ty,
@@ -115,7 +117,7 @@ macro_rules! figures_sql {
         rows: $rows:ident,
         marks: $marks:literal,
         fold: $fold:expr,
-        not_indexed: $not_indexed:literal
+        link_children: $link_children:literal
     ) => {
         #[async_trait::async_trait]
         impl $crate::FigureStore for $store {
@@ -195,13 +197,12 @@ macro_rules! figures_sql {
                 born_after: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
                 let units = $crate::read_rows::$rows::ids(units)?;
-                // Found by unit: `$not_indexed` keeps SQLite from the link's
-                // own index, which would read a province's children.
+                // The children found unit by unit (`$link_children`), not
+                // through the link's own index, which would read the
+                // nation's.
                 Ok(sqlx::query_as(concat!(
                     "SELECT unit_id, ", $crate::ids_sql::link_sums!(), "
-                     FROM children
-                     WHERE unit_id IN (", $units, ") AND merged_into IS NULL
-                       AND ", $not_indexed, "status = 'active' AND ", $not_indexed, "date_of_birth > $2
+                     FROM ", $link_children, "
                      GROUP BY unit_id ORDER BY unit_id"
                 ))
                 .bind(units)

@@ -3,10 +3,15 @@
 
 use std::collections::HashMap;
 
+use futures_util::StreamExt;
 use treem_domain::indicators as ind;
 use treem_store::{KeptCommune, Store, StoreError};
 
-use super::kept::{Found, Marks, Plan, Units, ids_by_index};
+use super::kept::{AT_ONCE, Found, Marks, Plan, Units, ids_by_index};
+
+/// Communes counted by one read: each a few thousand children read in its
+/// own index range.
+const BATCH: usize = 16;
 
 /// How complete the ID link is in each commune in force on `today` (the
 /// children born after `born_after` — under 16 — with a verified number,
@@ -38,15 +43,24 @@ pub async fn link_counts(
         Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
     };
     let mut rows = Vec::with_capacity(stale.len());
-    for batch in stale.chunks(64) {
-        let units: Vec<i64> = batch
-            .iter()
-            .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
-            .map(|u| id_of[*u])
-            .collect();
-        let counts: HashMap<i64, [i64; 3]> = store
-            .link_counts_within(&units, born_after)
-            .await?
+    let (preimages, id_of) = (&preimages, &id_of);
+    let pending: Vec<_> = stale
+        .chunks(BATCH)
+        .map(|batch| async move {
+            let units: Vec<i64> = batch
+                .iter()
+                .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
+                .map(|u| id_of[*u])
+                .collect();
+            let counts = store.link_counts_within(&units, born_after).await?;
+            Ok::<_, StoreError>((batch, counts))
+        })
+        .collect();
+    // A new batch starts as soon as one ends, as the figures' loads.
+    let mut loads = futures_util::stream::iter(pending).buffer_unordered(AT_ONCE);
+    while let Some(done) = loads.next().await {
+        let (batch, counts) = done?;
+        let counts: HashMap<i64, [i64; 3]> = counts
             .into_iter()
             .map(|(u, v, n, none)| (u, [v, n, none]))
             .collect();
