@@ -255,6 +255,8 @@ async fn compute(
         .zip(counted)
         .map(|(s, (holds, groups))| {
             let groups: Groups = groups.try_into().unwrap_or_default();
+            // The row keeps the split indicators only; the groups are used
+            // as computed, and only for those (`figures::attach`).
             let row = to_stored(plan.id_of[s.commune], s.stamp.clone(), holds, &groups);
             (s.commune, (holds, groups), row)
         })
