@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use treem_domain::indicators as ind;
 use treem_store::{KeptCommune, Store, StoreError};
 
-use super::kept::{AT_ONCE, Found, Marks, Plan, Units, ids_by_index};
+use super::kept::{AT_ONCE, Found, Marks, Plan, Units, batch_units, ids_by_index};
 
 /// Communes counted by one read: each a few thousand children read in its
 /// own index range.
@@ -37,21 +37,21 @@ pub async fn link_counts(
         preimages: &preimages,
         id_of: &id_of,
     };
-    let decode = |k: &KeptCommune| (k.counts.len() == 3).then(|| k.clone());
+    // (stored id, holds a child, the three counts)
+    let decode = |k: &KeptCommune| {
+        let counts: [i64; 3] = k.counts.as_slice().try_into().ok()?;
+        Some((k.unit_id, k.holds, counts))
+    };
     let (mut current, stale, _only, marks) = match plan.begin(store, &code, decode).await? {
         Found::Current(current, marks) => (current, Vec::new(), None, marks),
         Found::Stale(current, stale, only, marks) => (current, stale, Some(only), Some(marks)),
     };
     let mut rows = Vec::with_capacity(stale.len());
-    let (preimages, id_of) = (&preimages, &id_of);
+    let (preimages, id_of, plan) = (&preimages, &id_of, &plan);
     let pending: Vec<_> = stale
         .chunks(BATCH)
         .map(|batch| async move {
-            let units: Vec<i64> = batch
-                .iter()
-                .flat_map(|s| preimages.get(&s.commune).into_iter().flatten())
-                .map(|u| id_of[*u])
-                .collect();
+            let units = batch_units(plan, batch);
             let counts = store.link_counts_within(&units, born_after).await?;
             Ok::<_, StoreError>((batch, counts))
         })
@@ -80,15 +80,15 @@ pub async fn link_counts(
                 counts: sum.to_vec(),
                 groups: Vec::new(),
             };
-            current.insert(s.commune, row.clone());
+            current.insert(s.commune, (row.unit_id, row.holds, sum));
             rows.push(row);
         }
     }
     plan.keep(store, &code, rows).await?;
     let mut out: Vec<(i64, i64, i64, i64)> = current
         .into_values()
-        .filter(|k| k.holds)
-        .map(|k| (k.unit_id, k.counts[0], k.counts[1], k.counts[2]))
+        .filter(|(_, holds, _)| *holds)
+        .map(|(id, _, [v, n, none])| (id, v, n, none))
         .collect();
     out.sort_unstable();
     Ok((out, marks))
