@@ -10,7 +10,11 @@
 #      figures current.
 # On SQLite by default; with DB=postgres://… on that (empty) database. The
 # work folder is removed at the end (KEEP_DIR=… keeps it, and its database,
-# for another run).
+# for another run). SHUFFLE=1 shuffles each file's rows before the import
+# (a fixed order, the same each run): a commune's children, measurements,
+# enrolments and participation get ids and pages spread over the whole
+# registry, as in one whose communes entered them interleaved over the
+# years, so their ids are not in runs.
 # Usage: scripts/bench-nation.sh [N] [PROVINCES] [COMMUNES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +26,7 @@ trap '[ -n "${KEEP_DIR:-}" ] || rm -rf "$DIR"' EXIT
 cargo build --release -q -p treem
 cargo build --release -q -p treem-interchange --example gen_dataset
 BIN=target/release/treem
+scripts/machine-reference.sh
 mkdir -p "$DIR/data"
 ARGS=(--data-dir "$DIR/data")
 if [ -n "${DB:-}" ]; then
@@ -38,6 +43,13 @@ if ! loaded; then
   echo "generating $N children in $PROVINCES provinces × $COMMUNES communes…"
   target/release/examples/gen_dataset "$N" "$DIR/set" --nation "$PROVINCES" "$COMMUNES" "$DIR/units.csv" >/dev/null
   "$BIN" "${ARGS[@]}" units load "$DIR/units.csv" >/dev/null
+  if [ -n "${SHUFFLE:-}" ]; then
+    for f in "$DIR"/set/*.csv; do
+      { head -n 1 "$f"; tail -n +2 "$f" | shuf --random-source=<(yes treem); } > "$f.shuffled"
+      mv "$f.shuffled" "$f"
+    done
+    echo "each file's rows shuffled"
+  fi
   rows=$(($(cat "$DIR"/set/*.csv | wc -l) - $(ls "$DIR"/set/*.csv | wc -l)))
   start=$(date +%s.%N)
   /usr/bin/time -f "import: %e s, %M KB" "$BIN" "${ARGS[@]}" import "$DIR/set" >/dev/null
