@@ -8,7 +8,7 @@ macro_rules! children_sql {
     (
         $store:ty,
         $db:ty,
-        ids_in: $ids:literal,
+        in_ids: $in_ids:literal,
         tokens_in: $tokens:literal,
         prefilter: $prefilter:literal,
         prefilter_value: $prefilter_value:path
@@ -61,7 +61,7 @@ macro_rules! children_sql {
             pub(crate) async fn count_children_sql(&self, scope: &$crate::Scope) -> $crate::StoreResult<i64> {
                 let (all, ids) = scope.as_params();
                 let n: i64 = sqlx::query_scalar(concat!(
-                    "SELECT COUNT(*) FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))"
+                    "SELECT COUNT(*) FROM children WHERE merged_into IS NULL AND ($1 OR unit_id", $in_ids, ")"
                 ))
                 .bind(all)
                 .bind(ids)
@@ -83,7 +83,7 @@ macro_rules! children_sql {
                 // Either way every word must occur in the search text.
                 let filter = if narrow.is_empty() {
                     concat!(
-                        " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                        " FROM children WHERE merged_into IS NULL AND ($1 OR unit_id", $in_ids, ")
                           AND $4 = ''", $crate::binds::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
@@ -91,7 +91,7 @@ macro_rules! children_sql {
                 } else {
                     concat!(
                         " FROM children WHERE ", $prefilter, " AND merged_into IS NULL
-                          AND ($1 OR unit_id IN (", $ids, "))", $crate::binds::field_filters!(), "
+                          AND ($1 OR unit_id", $in_ids, ")", $crate::binds::field_filters!(), "
                           AND NOT EXISTS (SELECT 1 FROM (", $tokens, ") tk
                                           WHERE search_text NOT LIKE '%' || tk.t || '%' ESCAPE '\\')"
                     )
@@ -145,11 +145,11 @@ macro_rules! children_sql {
                     .fetch_all(self.reader())
                     .await?);
                 }
-                // `$1` (false) is there so the list is `$2`, as `$ids` says.
+                // `$1` (false) is there so the list is `$2`, as `$in_ids` says.
                 Ok(sqlx::query_scalar(concat!(
                     "SELECT DISTINCT village FROM children
                      WHERE village IS NOT NULL AND merged_into IS NULL AND NOT $1
-                       AND unit_id IN (", $ids, ")
+                       AND unit_id", $in_ids, "
                      ORDER BY village"
                 ))
                 .bind(all)
@@ -184,7 +184,7 @@ macro_rules! children_sql {
                 };
                 let sql = format!(
                     concat!(
-                        "SELECT {} FROM children WHERE merged_into IS NULL AND ($1 OR unit_id IN (", $ids, "))
+                        "SELECT {} FROM children WHERE merged_into IS NULL AND ($1 OR unit_id", $in_ids, ")
                            AND status = 'active' AND {}
                          ORDER BY name_sort, child_id"
                     ),
@@ -273,7 +273,7 @@ macro_rules! children_sql {
                          OR (b.date_of_birth = a.date_of_birth
                              AND (b.unit_id = a.unit_id OR b.village = a.village OR b.mother_name = a.mother_name)))
                      WHERE a.merged_into IS NULL AND b.merged_into IS NULL
-                       AND ($1 OR a.unit_id IN (", $ids, ")) AND ($1 OR b.unit_id IN (", $ids, "))
+                       AND ($1 OR a.unit_id", $in_ids, ") AND ($1 OR b.unit_id", $in_ids, ")
                      ORDER BY a.id, b.id LIMIT $3"
                 ))
                 .bind(all)
@@ -307,7 +307,7 @@ macro_rules! children_sql {
                 let (_, list) = $crate::Scope::Units(ids.to_vec()).as_params();
                 // `$1` is always true; the id list is the `$2` of the shared sub-select.
                 let sql = format!(
-                    concat!("SELECT {} FROM children WHERE $1 AND id IN (", $ids, ")"),
+                    concat!("SELECT {} FROM children WHERE $1 AND id", $in_ids),
                     $crate::rows::CHILD_DETAIL_COLUMNS
                 );
                 Ok(sqlx::query_as(&sql).bind(true).bind(list).fetch_all(self.reader()).await?)

@@ -102,7 +102,7 @@ pub(crate) use link_sums;
 
 /// Expands into a backend's `IdStore` implementation.
 macro_rules! ids_sql {
-    ($store:ty, ids_in: $ids:literal, codes_in: $codes:literal) => {
+    ($store:ty, in_ids: $in_ids:literal, codes_in: $codes:literal) => {
         #[async_trait::async_trait]
         impl $crate::IdStore for $store {
             async fn id_children(
@@ -116,7 +116,7 @@ macro_rules! ids_sql {
                     concat!(
                         "SELECT {} FROM children c
                          WHERE c.merged_into IS NULL AND c.status = 'active' AND c.date_of_birth > $3
-                           AND ($1 OR c.unit_id IN (", $ids, "))
+                           AND ($1 OR c.unit_id", $in_ids, ")
                            AND ($4 IS NULL OR c.village = $4)
                          ORDER BY c.village, c.name_sort, c.id"
                     ),
@@ -141,7 +141,7 @@ macro_rules! ids_sql {
                     "SELECT unit_id, ", $crate::ids_sql::link_sums!(), "
                      FROM children
                      WHERE merged_into IS NULL AND status = 'active' AND date_of_birth > $3
-                       AND ($1 OR unit_id IN (", $ids, "))
+                       AND ($1 OR unit_id", $in_ids, ")
                      GROUP BY unit_id ORDER BY unit_id"
                 ))
                 .bind(all)

@@ -7,7 +7,7 @@ macro_rules! measurements_sql {
     (
         $store:ty,
         $db:ty,
-        ids_in: $ids:literal,
+        in_ids: $in_ids:literal,
         tokens_in: $tokens:literal,
         prefilter: $prefilter:literal,
         prefilter_value: $prefilter_value:path
@@ -234,7 +234,7 @@ macro_rules! measurements_sql {
                      FROM children c
                      LEFT JOIN measurements m ON m.child_id = c.id
                        AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
-                     WHERE c.merged_into IS NULL AND ($1 OR c.unit_id IN (", $ids, ")) AND c.date_of_birth > $3
+                     WHERE c.merged_into IS NULL AND ($1 OR c.unit_id", $in_ids, ") AND c.date_of_birth > $3
                        AND c.status = 'active'
                      ORDER BY c.name_sort, c.child_id"
                 ))

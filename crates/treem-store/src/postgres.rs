@@ -135,7 +135,7 @@ shared_store!(
     sqlx::Postgres,
     // Several servers may append at once; the chain needs one writer at a time.
     audit_lock: Some("SELECT pg_advisory_xact_lock(7370656501)"),
-    ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint",
+    in_ids: " = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))",
     tokens_in: "SELECT jsonb_array_elements_text($3::jsonb) AS t",
     prefilter: "search_text LIKE $4 ESCAPE '\\'",
     prefilter_value: trigram_pattern,
@@ -197,7 +197,7 @@ crate::programme_sql::programme_sql!(PgStore);
 crate::report_drafts_sql::report_drafts_sql!(PgStore);
 crate::case_handover_sql::case_handover_sql!(PgStore);
 crate::case_store::case_store!(PgStore);
-crate::ids_sql::ids_sql!(PgStore, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
+crate::ids_sql::ids_sql!(PgStore, in_ids: " = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))", codes_in: "SELECT jsonb_array_elements_text($1::jsonb)");
 crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unnest($1::bigint[])",
     each: "{table} WHERE {on} = ANY(ARRAY(SELECT unnest($1::bigint[])))",
     each_few: "{table} WHERE {on} IN (SELECT unnest($1::bigint[]))",
@@ -226,4 +226,4 @@ crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unne
                       WHERE unit_id = u.id AND merged_into IS NULL AND status = 'active' AND date_of_birth > $2
                       OFFSET 0) AS c");
 crate::plan_import_sql::plan_import_sql!(PgStore, sqlx::Postgres);
-crate::village_sql::village_sql!(PgStore, sqlx::Postgres, ids_in: "SELECT jsonb_array_elements_text($2::jsonb)::bigint");
+crate::village_sql::village_sql!(PgStore, sqlx::Postgres, in_ids: " = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::bigint))");

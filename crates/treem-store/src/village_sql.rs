@@ -184,7 +184,7 @@ pub trait VillageStore: Send + Sync {
 
 /// Expands into a backend's `VillageStore` implementation.
 macro_rules! village_sql {
-    ($store:ty, $db:ty, ids_in: $ids:literal) => {
+    ($store:ty, $db:ty, in_ids: $in_ids:literal) => {
         impl $store {
             /// Stores what an entry says inside a transaction; returns the
             /// child it concerns.
@@ -285,7 +285,7 @@ macro_rules! village_sql {
                 let (all, ids) = scope.as_params();
                 Ok(sqlx::query_as(concat!(
                     "SELECT id, unit_id, village, kind, held_on, created_by, created_at
-                     FROM village_sessions WHERE ($1 OR unit_id IN (", $ids, "))
+                     FROM village_sessions WHERE ($1 OR unit_id", $in_ids, ")
                      ORDER BY held_on DESC, id DESC LIMIT $3"
                 ))
                 .bind(all)
@@ -309,7 +309,7 @@ macro_rules! village_sql {
                      FROM children c
                      LEFT JOIN measurements m ON m.child_id = c.id
                        AND m.measured_on = (SELECT MAX(measured_on) FROM measurements WHERE child_id = c.id)
-                     WHERE ($1 OR c.unit_id IN (", $ids, ")) AND c.village = $3 AND c.merged_into IS NULL
+                     WHERE ($1 OR c.unit_id", $in_ids, ") AND c.village = $3 AND c.merged_into IS NULL
                        AND c.status = 'active' AND c.date_of_birth > $4 AND c.date_of_birth <= $5
                      ORDER BY c.name_sort, c.child_id"
                 ))
