@@ -2,10 +2,10 @@
 # How fast this machine's cores are today, to read a size test's figures
 # against another day's: `treem zscore` on 1,000,000 generated
 # measurements (one core, no database, no disk to speak of), best of
-# three. The machine the goals of issue 22 were first met on took
-# 1.63-1.71 s (2026-11-29, docs/performance.md «WHO z-scores»); a figure
-# twice that means every timing of the run is to be read against a core
-# half as fast. Called by the size tests; runs alone too.
+# three. It took 1.63-1.71 s on 2026-11-29 (docs/performance.md «WHO
+# z-scores»); a figure twice that means every timing of the run is to be
+# read against a core half as fast. Called by the size tests; runs alone
+# too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p treem -p treem-domain --example gen_measurements
