@@ -197,9 +197,8 @@ macro_rules! figures_sql {
                 born_after: chrono::NaiveDate,
             ) -> $crate::StoreResult<Vec<(i64, i64, i64, i64)>> {
                 let units = $crate::read_rows::$rows::ids(units)?;
-                // The children found unit by unit (`$link_children`), not
-                // through the link's own index, which would read the
-                // nation's.
+                // The children found unit by unit (`$link_children`), each
+                // unit one index range, never an index over the nation's.
                 Ok(sqlx::query_as(concat!(
                     "SELECT unit_id, ", $crate::ids_sql::link_sums!(), "
                      FROM ", $link_children, "
