@@ -150,6 +150,15 @@ pub(crate) fn listed<T>(rows: &mut Vec<T>, ids: &[i64], child: impl Fn(&T) -> i6
     rows.retain(|r| ids.binary_search(&child(r)).is_ok());
 }
 
+/// A sorted list split for a read by unit (PostgreSQL, where the rows of
+/// measurements, enrolments and participation carry their child's unit:
+/// migration 0042): the ids of the children living under the units read,
+/// whose rows that read brings, and the records merged into them (`merged`),
+/// who may live elsewhere and are read by id. Both sorted.
+pub(crate) fn split_merged(list: &[i64], merged: &HashSet<i64>) -> (Vec<i64>, Vec<i64>) {
+    list.iter().partition(|id| !merged.contains(id))
+}
+
 /// The birth dates a commune's children are read within, for a period
 /// (`start..=reference`).
 pub(crate) struct Ages {
@@ -223,7 +232,7 @@ impl Ages {
 
 #[cfg(test)]
 mod tests {
-    use super::{not_among, pupils, union};
+    use super::{not_among, pupils, split_merged, union};
 
     fn child(id: i64, unit: i64) -> super::ChildTuple {
         let born = chrono::NaiveDate::from_ymd_opt(2014, 5, 1).unwrap();
@@ -322,5 +331,16 @@ mod tests {
         let mut rows = vec![(1, 'a'), (5, 'b'), (18, 'c'), (19, 'd'), (104, 'e')];
         listed(&mut rows, &ids, |r| r.0);
         assert_eq!(rows, [(1, 'a'), (5, 'b'), (18, 'c'), (104, 'e')]);
+    }
+
+    #[test]
+    fn a_list_read_by_unit_leaves_the_merged_records_to_be_read_by_id() {
+        let merged = [4, 9].into_iter().collect();
+        assert_eq!(
+            split_merged(&[1, 4, 7, 9, 12], &merged),
+            (vec![1, 7, 12], vec![4, 9])
+        );
+        assert_eq!(split_merged(&[1, 2], &merged), (vec![1, 2], vec![]));
+        assert_eq!(split_merged(&[], &merged), (vec![], vec![]));
     }
 }

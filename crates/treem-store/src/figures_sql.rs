@@ -104,7 +104,10 @@ pub(crate) const FOLD_AFTER: i64 = 5_000;
 /// unit's mark with the rows of its log not folded yet, and `fold` folds the log into the
 /// marks (keeping every total) where there is one; `link_children` is the
 /// `FROM` of the children under the units of `$1` counted by the ID link
-/// (living, under 16: born after `$2`).
+/// (living, under 16: born after `$2`). `by_unit` (`Some` where the rows of
+/// measurements, enrolments and participation carry their child's unit)
+/// reads a child table's rows under the units of `$1` (`{cols}`, `{table}`,
+/// `{alias}`, `{rest}` as `each_run`).
 macro_rules! figures_sql {
     (
         $store:ty,
@@ -113,6 +116,7 @@ macro_rules! figures_sql {
         each: $each:literal,
         each_few: $each_few:literal,
         each_run: $each_run:literal,
+        by_unit: $by_unit:expr,
         agg: $agg:literal,
         rows: $rows:ident,
         marks: $marks:literal,
@@ -266,6 +270,9 @@ macro_rules! figures_sql {
                 // for a small table) and for the same list in runs
                 // (`each_run`: `read_rows::$rows::runs`; the rows of the ids
                 // between are dropped after, `figures_rows::listed`).
+                // Where the backend keeps the child's unit on the rows
+                // (`$by_unit`), also the table's rows under the units.
+                let by_unit: Option<&str> = $by_unit;
                 let by = |cols: &str, table: &str, on: &str, few: bool, rest: &str| {
                     let list = if few { $each_few } else { $each };
                     let list = list.replace("{table}", table).replace("{on}", on) + rest;
@@ -275,7 +282,11 @@ macro_rules! figures_sql {
                         .replace("{on}", on)
                         .replace("{rest}", rest)
                         .replace("{alias}", alias);
-                    (q(cols, &list), q(cols, &runs))
+                    let under = by_unit.map(|t| {
+                        let t = t.replace("{cols}", cols).replace("{table}", table);
+                        q(cols, &t.replace("{rest}", rest).replace("{alias}", alias))
+                    });
+                    (q(cols, &list), q(cols, &runs), under)
                 };
                 // A measurement at 0–59 months in the period.
                 let measurements = by(
@@ -295,6 +306,14 @@ macro_rules! figures_sql {
                         "enrolments WHERE child_id IN ({}) AND school_year = $2 AND level = 'preschool'",
                         $units
                     ),
+                );
+                // (Read in runs, or by unit, as the others where it can.)
+                let (_, enrolments_runs, enrolments_under) = by(
+                    "e.child_id, e.school_code, e.level, e.grade, e.status",
+                    "enrolments e",
+                    "e.child_id",
+                    false,
+                    " AND e.school_year = $2 AND e.level = 'preschool'",
                 );
                 let schools = q(
                     "school_code, name, year, unit_id, sanitation_standard, psych_support",
@@ -350,6 +369,24 @@ macro_rules! figures_sql {
                         .await
                         .map_err(|e| $crate::StoreError::Corrupt(format!("indicator rows: {e}")))?
                 }
+                // A list's read: the ids bound, the query, the ids whose rows
+                // are kept (a read in runs or by unit brings others).
+                type Part = (Ids, String, Vec<i64>);
+                async fn fetch_parts<T: $crate::read_rows::$rows::Row>(
+                    pool: &sqlx::Pool<$db>,
+                    (first, then): (Part, Option<Part>),
+                    args: &[Arg],
+                    child: fn(&T) -> i64,
+                ) -> $crate::StoreResult<Vec<T>> {
+                    let mut rows: Vec<T> = fetch(pool, &first.1, &first.0, args).await?;
+                    $crate::figures_rows::listed(&mut rows, &first.2, child);
+                    if let Some((ids, sql, keep)) = then {
+                        let mut more: Vec<T> = fetch(pool, &sql, &ids, args).await?;
+                        $crate::figures_rows::listed(&mut more, &keep, child);
+                        rows.extend(more);
+                    }
+                    Ok(rows)
+                }
                 let ages = $crate::figures_rows::Ages::of(start, reference);
                 let sy = [Arg::Text(school_year.to_string())];
                 let (mut c, pupil_rows, x, s, a, d) = tokio::try_join!(
@@ -367,28 +404,39 @@ macro_rules! figures_sql {
                 let ids = $crate::read_rows::$rows::ids;
                 let pupil_ids = ids(&pupil_ids)?;
                 let period = [Arg::Date(start), Arg::Date(reference)];
-                let preschool = ids(&lists.preschool)?;
                 let active = [Arg::Date(start), Arg::Date(reference), Arg::Date(ages.awareness_from)];
                 // Each list in runs where most of it is, else id by id.
-                let pick = |list: &[i64], (by_list, by_runs): &(String, String)| -> $crate::StoreResult<(Ids, String)> {
+                let pick = |list: &[i64], by_list: &str, by_runs: &str| -> $crate::StoreResult<Part> {
                     Ok(match $crate::read_rows::$rows::runs(list) {
-                        Some(runs) => (runs, by_runs.clone()),
-                        None => (ids(list)?, by_list.clone()),
+                        Some(runs) => (runs, by_runs.to_string(), list.to_vec()),
+                        None => (ids(list)?, by_list.to_string(), list.to_vec()),
                     })
                 };
-                let (measured, m_sql) = pick(&lists.measured, &measurements)?;
-                let (active_ids, p_sql) = pick(&lists.active, &participation)?;
-                let (all, k_sql) = pick(&lists.all, &cases)?;
-                let (pupils, mut m, e, mut p, mut k) = tokio::try_join!(
+                // A list read by unit where the backend can: the rows under
+                // the batch's units, of the children living there; then the
+                // records merged into them (who may live elsewhere) by id.
+                let merged_ids: std::collections::HashSet<i64> = x.iter().map(|r| r.0).collect();
+                let parts = |list: &[i64], (by_list, by_runs, under): &(String, String, Option<String>)| {
+                    $crate::StoreResult::Ok(match under {
+                        None => (pick(list, by_list, by_runs)?, None),
+                        Some(under) => {
+                            let (own, theirs) = $crate::figures_rows::split_merged(list, &merged_ids);
+                            let theirs = if theirs.is_empty() { None } else { Some(pick(&theirs, by_list, by_runs)?) };
+                            ((units.clone(), under.clone(), own), theirs)
+                        }
+                    })
+                };
+                let m_parts = parts(&lists.measured, &measurements)?;
+                let p_parts = parts(&lists.active, &participation)?;
+                let e_parts = parts(&lists.preschool, &(enrolments, enrolments_runs, enrolments_under))?;
+                let k_part = pick(&lists.all, &cases.0, &cases.1)?;
+                let (pupils, m, e, p, k) = tokio::try_join!(
                     fetch::<$crate::figures_rows::PupilRecord>(db, &pupils, &pupil_ids, &[]),
-                    fetch::<$crate::indicators_sql::MeasurementTuple>(db, &m_sql, &measured, &period),
-                    fetch::<$crate::indicators_sql::EnrolmentTuple>(db, &enrolments, &preschool, &sy),
-                    fetch::<$crate::indicators_sql::ParticipationTuple>(db, &p_sql, &active_ids, &active),
-                    fetch::<$crate::indicators_sql::CaseTuple>(db, &k_sql, &all, &period),
+                    fetch_parts::<$crate::indicators_sql::MeasurementTuple>(db, m_parts, &period, |r| r.0),
+                    fetch_parts::<$crate::indicators_sql::EnrolmentTuple>(db, e_parts, &sy, |r| r.0),
+                    fetch_parts::<$crate::indicators_sql::ParticipationTuple>(db, p_parts, &active, |r| r.0),
+                    fetch_parts::<$crate::indicators_sql::CaseTuple>(db, (k_part, None), &period, |r| r.0),
                 )?;
-                $crate::figures_rows::listed(&mut m, &lists.measured, |r| r.0);
-                $crate::figures_rows::listed(&mut p, &lists.active, |r| r.0);
-                $crate::figures_rows::listed(&mut k, &lists.all, |r| r.0);
                 let pupils = $crate::figures_rows::pupils(pupils, &here);
                 c.extend(pupils.living);
                 if !pupils.survivors.is_empty() {

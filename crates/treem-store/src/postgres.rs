@@ -145,7 +145,8 @@ shared_store!(
 import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", agg: "json_agg(json_build_array({}))::text", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
 
 /// A bulk load into PostgreSQL sets aside the secondary (not unique)
-/// indexes of children and enrolments, the foreign keys of the tables a
+/// indexes of children and of the tables of their records (measurements,
+/// enrolments, participation: their indexes by unit, migration 0042), the foreign keys of the tables a
 /// data set fills (each checked by a query for every row; put back, each is
 /// checked by one query over the table) and their figure marks' insert
 /// triggers (once a statement, each looks up every row's child; once back,
@@ -155,7 +156,7 @@ import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_ele
 const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
     objects: "SELECT 'DROP INDEX ' || quote_ident(c.relname), pg_get_indexdef(x.indexrelid)
               FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-              WHERE t.relname IN ('children', 'enrolments') AND t.relnamespace = current_schema()::regnamespace
+              WHERE t.relname IN ('children', 'measurements', 'enrolments', 'participation') AND t.relnamespace = current_schema()::regnamespace
                 AND NOT x.indisunique
               UNION ALL
               SELECT 'ALTER TABLE ' || quote_ident(t.relname) || ' DROP CONSTRAINT ' || quote_ident(k.conname),
@@ -207,6 +208,10 @@ crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unne
     // a batch instead of 12 ms).
     each_run: "unnest(($1::bigint[])[:cardinality($1::bigint[]) / 2], ($1::bigint[])[cardinality($1::bigint[]) / 2 + 1:]) AS r(lo, hi)
                CROSS JOIN LATERAL (SELECT * FROM {table} WHERE {on} BETWEEN r.lo AND r.hi{rest} OFFSET 0) {alias}",
+    // Each unit's rows one range of the table's index led by the unit
+    // (migration 0042), holding every column read: the table not visited.
+    by_unit: Some("unnest($1::bigint[]) AS u(id)
+                   CROSS JOIN LATERAL (SELECT {cols} FROM {table} WHERE {alias}.unit_id = u.id{rest} OFFSET 0) {alias}"),
     agg: "json_agg(json_build_array({}))::text",
     rows: arrays,
     marks: "SELECT unit_id, SUM(n)::bigint, SUM(logged)::bigint FROM (

@@ -227,7 +227,7 @@ crate::report_drafts_sql::report_drafts_sql!(SqliteStore);
 crate::case_handover_sql::case_handover_sql!(SqliteStore);
 crate::case_store::case_store!(SqliteStore);
 crate::ids_sql::ids_sql!(SqliteStore, in_ids: " IN (SELECT value FROM json_each($2))", codes_in: "SELECT value FROM json_each($1)");
-crate::figures_sql::figures_sql!(SqliteStore, sqlx::Sqlite, units_in: "SELECT value FROM json_each($1)", each: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", each_few: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", each_run: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value{rest}", agg: "json_group_array(json_array({}))", rows: json, marks: "SELECT unit_id, token, 0 FROM figure_marks", fold: None,
+crate::figures_sql::figures_sql!(SqliteStore, sqlx::Sqlite, units_in: "SELECT value FROM json_each($1)", each: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", each_few: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value", each_run: "json_each($1) AS ids CROSS JOIN {table} WHERE {on} = ids.value{rest}", by_unit: None, agg: "json_group_array(json_array({}))", rows: json, marks: "SELECT unit_id, token, 0 FROM figure_marks", fold: None,
     // `+` keeps SQLite from the ID link's index (led by status and birth
     // date), which would read a province's children.
     link_children: "children WHERE unit_id IN (SELECT value FROM json_each($1)) AND merged_into IS NULL

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use common::*;
+use treem_domain::child::Child;
 use treem_domain::demo;
 use treem_domain::units::UnitHistory;
 use treem_store::{ENROLMENTS, MeasuredRow, SCHOOLS, Store, Value, ZRecord};
@@ -31,6 +32,25 @@ async fn children_in(
     b: i64,
     in_a: impl Fn(usize) -> bool,
 ) -> (BTreeSet<i64>, BTreeSet<i64>) {
+    let (rows, ids) = measured_children(store, a, b, in_a).await;
+    let of = |unit: i64| {
+        ids.iter()
+            .zip(&rows)
+            .filter(|(_, (_, u))| *u == unit)
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    (of(a), of(b))
+}
+
+/// The children of [`children_in`], stored and measured: each record with
+/// its unit, and the stored ids in the same order.
+async fn measured_children(
+    store: &Arc<dyn Store>,
+    a: i64,
+    b: i64,
+    in_a: impl Fn(usize) -> bool,
+) -> (Vec<(Child, i64)>, Vec<i64>) {
     let stored = store.units().await.unwrap();
     let history = UnitHistory::new(stored.iter().map(|s| s.unit.clone()).collect());
     let rows: Vec<_> = demo::generate(&history, 120, 5)
@@ -73,14 +93,7 @@ async fn children_in(
         .insert_measurements(&measured, ev("measurements_added"))
         .await
         .unwrap();
-    let of = |unit: i64| {
-        ids.iter()
-            .zip(&rows)
-            .filter(|(_, (_, u))| *u == unit)
-            .map(|(id, _)| *id)
-            .collect()
-    };
-    (of(a), of(b))
+    (rows, ids)
 }
 
 /// The children and the measured children the read of `unit` brings.
@@ -203,7 +216,88 @@ async fn pupils_elsewhere_and_merged_come_with_their_school(store: Arc<dyn Store
     assert!(pupils.contains(&(q, "TA1")), "{pupils:?}");
 }
 
+/// A child's records go where she goes (on PostgreSQL a child's rows carry
+/// her unit and are read by it: migration 0042): moved to another commune,
+/// her measurements count there and no longer here; a record merged into a
+/// child of another commune brings that child the measurements it kept
+/// (the survivor had one that day) and those it gave her.
+async fn a_childs_records_follow_her(store: Arc<dyn Store>) {
+    let (a, b) = (communes(&store).await[0], communes(&store).await[1]);
+    let (rows, ids) = measured_children(&store, a, b, |i| i < 3).await;
+    let (k, s) = (ids[0], ids[1]);
+    let of_a: BTreeSet<i64> = ids[..3].iter().copied().collect();
+    let of_b: BTreeSet<i64> = ids[3..].iter().copied().collect();
+    let moved = |set: &BTreeSet<i64>, add: bool| {
+        let mut set = set.clone();
+        if add {
+            set.insert(k)
+        } else {
+            set.remove(&k)
+        };
+        set
+    };
+    let fields = vec!["unit_id".to_string()];
+    store
+        .update_child(k, 1, &rows[0].0, b, &fields, ev("child_updated"))
+        .await
+        .unwrap();
+    let (a_now, b_now) = (moved(&of_a, false), moved(&of_b, true));
+    assert_eq!(read(&store, a).await, (a_now.clone(), a_now));
+    assert_eq!(read(&store, b).await, (b_now.clone(), b_now));
+    store
+        .update_child(k, 2, &rows[0].0, a, &fields, ev("child_updated"))
+        .await
+        .unwrap();
+    assert_eq!(read(&store, a).await, (of_a.clone(), of_a.clone()));
+    assert_eq!(read(&store, b).await, (of_b.clone(), of_b.clone()));
+
+    // P (in b) measured on 1 June, as S (in a), and on 1 July: merged into
+    // S, the July measurement moves to S, the June one stays P's and counts
+    // for S through the merge.
+    let p = ids[3];
+    let july = MeasuredRow {
+        measured_on: day(2025, 7, 1),
+        weight_kg: Some(12.2),
+        height_cm: Some(88.5),
+        position: Some("standing".into()),
+        oedema: false,
+        head_cm: None,
+    };
+    let z = ZRecord {
+        age_days: 1218,
+        waz: Some(-0.4),
+        f_waz: Some(false),
+        ..Default::default()
+    };
+    store
+        .insert_measurements(&[(p, july, z)], ev("measurements_added"))
+        .await
+        .unwrap();
+    store
+        .merge_children(s, p, ev("children_merged"))
+        .await
+        .unwrap();
+    let rows = store
+        .indicator_rows_within(&[a], day(2025, 1, 1), day(2025, 12, 31), "2024-2025")
+        .await
+        .unwrap();
+    let mut measured: Vec<(i64, NaiveDate)> = rows
+        .measurements
+        .iter()
+        .map(|m| (m.child_id, m.measured_on))
+        .collect();
+    measured.sort_unstable();
+    let june = day(2025, 6, 1);
+    let mut want: Vec<(i64, NaiveDate)> = of_a.iter().map(|&c| (c, june)).collect();
+    want.extend([(s, day(2025, 7, 1)), (p, june)]);
+    want.sort_unstable();
+    assert_eq!(measured, want);
+    let (_, measured_b) = read(&store, b).await;
+    assert!(!measured_b.contains(&p), "{measured_b:?}");
+}
+
 on_both!(
+    a_childs_records_follow_her,
     runs_bring_no_other_units_rows,
     scattered_ids_read_one_by_one,
     pupils_elsewhere_and_merged_come_with_their_school

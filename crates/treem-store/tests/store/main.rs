@@ -18,3 +18,4 @@ mod contract_plans;
 mod contract_returns;
 mod contract_village_sessions;
 mod contract_villages;
+mod pg_fact_units;
