@@ -129,6 +129,14 @@ pub const CASES: FactTable = FactTable {
     owner: CHILD_OWNER,
 };
 
+/// Whether the rows of a table carry their child's unit on PostgreSQL
+/// (migration 0042: measurements, enrolments, participation; the child's
+/// id their first key).
+pub(crate) fn carries_child_unit(t: &FactTable) -> bool {
+    matches!(t.table, "measurements" | "enrolments" | "participation")
+        && t.keys.first() == Some(&"child_id")
+}
+
 /// How many rows of a batch were written (new or changed) and how many were
 /// already stored exactly so.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

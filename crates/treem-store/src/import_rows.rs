@@ -180,12 +180,17 @@ pub(crate) fn kinds(row: &[crate::Value]) -> Vec<crate::Kind> {
 /// row its `WHERE` left as it was).
 /// `source` is the batch's rows (`values::sql` or `arrays::sql`), each
 /// row's values followed by its creation time when the table has one.
-pub(crate) fn upsert_sql(t: &crate::FactTable, source: &str) -> String {
+/// With `unit`, each source row ends with its child's unit, written to
+/// `unit_id`.
+pub(crate) fn upsert_sql(t: &crate::FactTable, source: &str, unit: bool) -> String {
     let cols: Vec<&str> = t.keys.iter().chain(t.values).copied().collect();
     let mut names = cols.join(", ");
     if let Some(c) = t.created {
         names.push_str(", ");
         names.push_str(c);
+    }
+    if unit {
+        names.push_str(", unit_id");
     }
     let set: Vec<String> = t
         .values

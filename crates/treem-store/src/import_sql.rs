@@ -41,7 +41,8 @@ macro_rules! import_sql {
         setup: $setup:expr,
         finish: $finish:expr,
         after_large: $after:expr,
-        bulk: $bulk:expr
+        bulk: $bulk:expr,
+        child_unit: $child_unit:expr
     ) => {
         /// An import in progress (see `ImportTx`).
         pub struct $tx {
@@ -303,7 +304,16 @@ macro_rules! import_sql {
                     let kinds = $crate::import_rows::kinds(&chunk[0]);
                     let extra = usize::from(table.created.is_some());
                     let source = $crate::import_rows::$rows::sql(&kinds, chunk.len(), extra);
-                    let sql = $crate::import_rows::upsert_sql(&table, &source);
+                    // The child's unit of a row that carries it (PostgreSQL:
+                    // migration 0042), found for the batch by the statement.
+                    let child_unit: Option<&str> = $child_unit;
+                    let (source, unit) = match child_unit {
+                        Some(with) if $crate::import_model::carries_child_unit(&table) => {
+                            (with.replace("{source}", &source), true)
+                        }
+                        _ => (source, false),
+                    };
+                    let sql = $crate::import_rows::upsert_sql(&table, &source, unit);
                     let q = $crate::import_rows::$rows::bind(sqlx::query(&sql), chunk, &[now][..extra])?;
                     let written = q.execute(&mut *self.tx).await?.rows_affected();
                     done.written += written;

@@ -142,17 +142,25 @@ shared_store!(
     backend: "postgres"
 );
 
-import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", agg: "json_agg(json_build_array({}))::text", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK);
+import_sql!(PgStore, sqlx::Postgres, PgImport, texts_in: "SELECT jsonb_array_elements_text($1::jsonb)", agg: "json_agg(json_build_array({}))::text", rows: arrays, setup: &[], finish: &[], after_large: &["ANALYZE"], bulk: BULK,
+    // A batch's rows with their child's unit (the first column, `c0`, is
+    // the child's id): one statement for the batch, where the row trigger
+    // of migration 0042 looks each child up in a query of its own — set
+    // aside by a bulk load, which holds the children for itself.
+    child_unit: Some("SELECT s.*, (SELECT c.unit_id FROM children c WHERE c.id = s.c0) FROM ({source}) AS s"));
 
 /// A bulk load into PostgreSQL sets aside the secondary (not unique)
 /// indexes of children and of the tables of their records (measurements,
-/// enrolments, participation: their indexes by unit, migration 0042), the foreign keys of the tables a
-/// data set fills (each checked by a query for every row; put back, each is
-/// checked by one query over the table) and their figure marks' insert
-/// triggers (once a statement, each looks up every row's child; once back,
-/// every unit is marked). While the import runs, dropping them holds those
-/// tables for it alone: other sessions reading them wait for its commit (a
-/// registry under `BULK_BELOW` children, so a first load).
+/// enrolments, participation: their indexes by unit, migration 0043), the
+/// foreign keys of the tables a data set fills (each checked by a query
+/// for every row; put back, each is checked by one query over the table),
+/// their figure marks' insert triggers (once a statement, each looks up
+/// every row's child; once back, every unit is marked) and the row
+/// triggers that give a child's rows her unit (a query for every row; the
+/// import's statements set it, `child_unit`). While the import runs,
+/// dropping them holds those tables for it alone: other sessions reading
+/// them wait for its commit (a registry under `BULK_BELOW` children, so a
+/// first load).
 const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
     objects: "SELECT 'DROP INDEX ' || quote_ident(c.relname), pg_get_indexdef(x.indexrelid)
               FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -171,7 +179,8 @@ const BULK: crate::import_sql::Bulk = crate::import_sql::Bulk {
               FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid
               WHERE NOT g.tgisinternal AND t.relnamespace = current_schema()::regnamespace
                 AND g.tgname IN ('children_figures_insert', 'measurements_figures_insert',
-                    'enrolments_figures_insert', 'participation_figures_insert', 'cases_figures_insert')
+                    'enrolments_figures_insert', 'participation_figures_insert', 'cases_figures_insert',
+                    'measurements_unit', 'enrolments_unit', 'participation_unit')
               ORDER BY 1",
     after: &["SELECT figures_mark(ARRAY(SELECT id FROM units))"],
 };

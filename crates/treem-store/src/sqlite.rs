@@ -201,7 +201,9 @@ import_sql!(
             "UPDATE figure_marks SET token = token + 1",
             "UPDATE search_epoch SET n = n + 1 WHERE id = 1",
         ],
-    }
+    },
+    // (No unit on a child's rows: SQLite holds one commune.)
+    child_unit: None
 );
 export_sql!(SqliteStore, sqlx::Sqlite);
 indicators_sql!(SqliteStore, sqlx::Sqlite, agg: "json_group_array(json_array({}))");

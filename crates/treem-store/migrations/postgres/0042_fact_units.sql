@@ -4,9 +4,9 @@
 -- commune's rows lie on nearly every page of those tables and each id is
 -- looked up from the index's root (a province from nothing at 5 M: 5.2–6.3 s
 -- warm, 15 s cold, against 2.6 s for one entered commune by commune). Each
--- such row now carries its child's unit, and an index led by the unit holds
--- every column the figures read: a commune's rows are one range of it,
--- read without the table.
+-- such row now carries its child's unit, and an index led by the unit
+-- (migration 0043) holds every column the figures read: a commune's rows
+-- are one range of it, read without the table.
 --
 -- The unit is the child's own (`children.unit_id` of `child_id`), kept by
 -- the database whatever the path (forms, API, imports, sync, merges):
@@ -77,11 +77,3 @@ CREATE TRIGGER enrolments_history AFTER UPDATE OF child_id, school_year, level, 
 DROP TRIGGER participation_history ON participation;
 CREATE TRIGGER participation_history AFTER UPDATE OF child_id, date, kind, note
     ON participation FOR EACH ROW EXECUTE FUNCTION keep_record_history();
-
--- A commune's rows as one range, holding what the figures read of them.
-CREATE INDEX measurements_unit_figures ON measurements (unit_id, measured_on)
-    INCLUDE (child_id, age_days, waz, f_waz, haz, f_haz);
-CREATE INDEX enrolments_unit_figures ON enrolments (unit_id, school_year, level)
-    INCLUDE (child_id, school_code, grade, status);
-CREATE INDEX participation_unit_figures ON participation (unit_id, date)
-    INCLUDE (child_id, kind);
