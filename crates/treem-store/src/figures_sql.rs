@@ -283,8 +283,12 @@ macro_rules! figures_sql {
                         .replace("{rest}", rest)
                         .replace("{alias}", alias);
                     let under = by_unit.map(|t| {
-                        let t = t.replace("{cols}", cols).replace("{table}", table);
-                        q(cols, &t.replace("{rest}", rest).replace("{alias}", alias))
+                        let under = t
+                            .replace("{cols}", cols)
+                            .replace("{table}", table)
+                            .replace("{rest}", rest)
+                            .replace("{alias}", alias);
+                        q(cols, &under)
                     });
                     (q(cols, &list), q(cols, &runs), under)
                 };

@@ -218,7 +218,8 @@ crate::figures_sql::figures_sql!(PgStore, sqlx::Postgres, units_in: "SELECT unne
     each_run: "unnest(($1::bigint[])[:cardinality($1::bigint[]) / 2], ($1::bigint[])[cardinality($1::bigint[]) / 2 + 1:]) AS r(lo, hi)
                CROSS JOIN LATERAL (SELECT * FROM {table} WHERE {on} BETWEEN r.lo AND r.hi{rest} OFFSET 0) {alias}",
     // Each unit's rows one range of the table's index led by the unit
-    // (migration 0042), holding every column read: the table not visited.
+    // (migration 0043; the unit on the rows since 0042), holding every
+    // column read: the table not visited.
     by_unit: Some("unnest($1::bigint[]) AS u(id)
                    CROSS JOIN LATERAL (SELECT {cols} FROM {table} WHERE {alias}.unit_id = u.id{rest} OFFSET 0) {alias}"),
     agg: "json_agg(json_build_array({}))::text",
