@@ -5,7 +5,9 @@
 # `treem indicators` for a province and the nation), then three `treem
 # serve` behind HAProxy (deploy/haproxy.cfg) and CLIENTS signed-in officers
 # of the first province (N/10 children) opening searches, children's pages
-# and the dashboard; p50/p95/p99 for each, then each server's RSS.
+# and the dashboard, then CLIENTS commune officers, one in each of the
+# province's first communes, opening their children's list, growth list and
+# ID page; p50/p95/p99 for each, then each server's RSS.
 # REPLICA=1 makes a streaming replica (.ci/pg-replica.sh) and starts the
 # servers with --db-read. Everything on 127.0.0.1, in a throwaway cluster
 # (needs root, as .ci/run); KEEP_DIR=… keeps the cluster and the database
@@ -57,6 +59,15 @@ export TREEM_TRUSTED_PROXIES=127.0.0.1
 PASSWORD=mat-khau-do-hieu-nang
 psql "$DB" -Atc "SELECT 1 FROM accounts WHERE username = 'tinh13'" | grep -q 1 ||
   echo "$PASSWORD" | $BIN --data-dir "$WORK/nation/data" user add tinh13 --role province --unit 13 --password-stdin >/dev/null
+# One commune officer in each of the province's first CLIENTS communes
+# (xa0, xa1, …).
+COMMUNES=($(psql "$DB" -Atc "SELECT code FROM units WHERE parent_code = '13' AND level = 'commune'
+  AND valid_to IS NULL ORDER BY code LIMIT $CLIENTS"))
+[ "${#COMMUNES[@]}" -eq "$CLIENTS" ] || { echo "the province has ${#COMMUNES[@]} communes, not $CLIENTS" >&2; exit 1; }
+for i in "${!COMMUNES[@]}"; do
+  psql "$DB" -Atc "SELECT 1 FROM accounts WHERE username = 'xa$i'" | grep -q 1 ||
+    echo "$PASSWORD" | $BIN --data-dir "$WORK/nation/data" user add "xa$i" --role commune --unit "${COMMUNES[$i]}" --password-stdin >/dev/null
+done
 up() { until curl -fs "http://$1/healthz" >/dev/null 2>&1; do sleep 0.2; done; }
 PIDS=()
 for i in 1 2 3; do
@@ -83,3 +94,7 @@ target/release/examples/bench_http http://127.0.0.1:18280 tinh13 "$PASSWORD" "$C
 echo "RSS after searches and children's pages:$(rss)"
 target/release/examples/bench_http http://127.0.0.1:18280 tinh13 "$PASSWORD" "$CLIENTS" "$EACH" $((N / 10)) dashboard
 echo "RSS after the dashboards:$(rss)"
+for kind in children nutrition ids; do
+  target/release/examples/bench_http http://127.0.0.1:18280 'xa{n}' "$PASSWORD" "$CLIENTS" "$EACH" $((N / 10)) $kind
+done
+echo "RSS after the communes' lists:$(rss)"

@@ -6,8 +6,14 @@
 //!
 //! With `PAGES`, only one kind of page: `search`, `profile`, `dashboard`
 //! (the indicators dashboard, `/indicators` for the periods 2024, H1 2025,
-//! 2025) or `gaps` (`/indicators/gaps` for those periods, by sex, ethnicity
-//! or poverty).
+//! 2025), `gaps` (`/indicators/gaps` for those periods, by sex, ethnicity
+//! or poverty), or a commune officer's lists: `children` (`/children`),
+//! `nutrition` (the growth list) and `ids` (the ID page).
+//!
+//! A `{n}` in USER is replaced by the client's number (0, 1, …): each
+//! client signs in as its own account (e.g. `xa{n}`, one officer of each
+//! of 32 communes). A sign-in refused, or a page answered with the login
+//! page, stops the run: a redirected request is not a measured page.
 
 use std::time::{Duration, Instant};
 
@@ -39,9 +45,16 @@ fn query(rng: &mut StdRng) -> String {
 #[path = "shared/mod.rs"]
 mod shared;
 
-async fn client(base: &str, user: &str, password: &str) -> Result<reqwest::Client, reqwest::Error> {
+async fn client(
+    base: &str,
+    user: &str,
+    password: &str,
+) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
     let c = reqwest::Client::builder().cookie_store(true).build()?;
-    shared::sign_in(&c, base, user, password).await?;
+    let answer = shared::sign_in(&c, base, user, password).await?;
+    if !answer.status().is_success() || answer.url().path() == "/login" {
+        return Err(format!("{user}: sign-in refused ({})", answer.status()).into());
+    }
     Ok(c)
 }
 
@@ -82,8 +95,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let mut sessions = Vec::new();
-    for _ in 0..clients {
-        sessions.push(client(&base, &user, &password).await?);
+    for n in 0..clients {
+        let name = user.replace("{n}", &n.to_string());
+        sessions.push(client(&base, &name, &password).await?);
     }
     println!("{clients} clients signed in");
     let all_kinds = [
@@ -91,6 +105,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("profile", "child page (/children/{id})"),
         ("dashboard", "indicators dashboard (/indicators)"),
         ("gaps", "gaps between groups (/indicators/gaps)"),
+        ("children", "children's list (/children)"),
+        ("nutrition", "growth list (/nutrition)"),
+        ("ids", "ID page (/ids)"),
     ];
     let kinds: Vec<(&str, &str)> = match args.get(7).map(String::as_str) {
         Some(only) => all_kinds.into_iter().filter(|k| k.0 == only).collect(),
@@ -104,6 +121,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tasks.push(tokio::spawn(async move {
                 let mut rng = StdRng::seed_from_u64(n as u64);
                 let mut times = Vec::with_capacity(each);
+                let mut failed = 0usize;
                 for _ in 0..each {
                     let period = ["year=2024&half=0", "year=2025&half=1", "year=2025&half=0"]
                         .choose(&mut rng)
@@ -117,6 +135,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                             .copied()
                             .unwrap_or("sex");
                         format!("{base}/indicators/gaps?{period}&by={by}")
+                    } else if ["children", "nutrition", "ids"].contains(&kind) {
+                        format!("{base}/{kind}")
                     } else if kind == "search" {
                         format!("{base}/children?q={}", query(&mut rng).replace(' ', "+"))
                     } else {
@@ -124,21 +144,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     };
                     let t = Instant::now();
                     let ok = match c.get(&url).send().await {
+                        Ok(r) if r.url().path() == "/login" => {
+                            return Err(format!("{url}: answered with the login page"));
+                        }
                         Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
                         Err(_) => false,
                     };
                     if ok {
                         times.push(t.elapsed());
+                    } else {
+                        failed += 1;
                     }
                 }
-                times
+                Ok((times, failed))
             }));
         }
         let mut all = Vec::new();
+        let mut failed = 0;
         for t in tasks {
-            all.extend(t.await?);
+            let (times, f) = t.await??;
+            all.extend(times);
+            failed += f;
         }
         report(label, all, started.elapsed());
+        if failed > 0 {
+            println!("  {failed} requests failed (not counted above)");
+        }
     }
     Ok(())
 }
