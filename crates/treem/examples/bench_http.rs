@@ -2,7 +2,7 @@
 //! search (the children's list with `q`) and open children's pages, and the
 //! latency percentiles are printed. Used by `scripts/bench-registry.sh`.
 //!
-//! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID] [PAGES]`
+//! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID|@IDS_FILE] [PAGES]`
 //!
 //! With `PAGES`, only one kind of page: `search`, `profile`, `dashboard`
 //! (the indicators dashboard, `/indicators` for the periods 2024, H1 2025,
@@ -79,6 +79,23 @@ fn report(name: &str, mut v: Vec<Duration>, wall: Duration) {
     );
 }
 
+/// The children whose pages are asked for: `1..=MAX_ID`, or with `@FILE`
+/// the ids in FILE, one a line (the children of a scope whose ids are not
+/// in one run, as in a registry entered interleaved).
+fn children_asked_for(arg: Option<&str>) -> Result<Vec<i64>, Box<dyn std::error::Error>> {
+    let ids: Vec<i64> = match arg {
+        Some(file) if file.starts_with('@') => std::fs::read_to_string(&file[1..])?
+            .lines()
+            .map(|l| l.trim().parse::<i64>())
+            .collect::<Result<_, _>>()?,
+        other => (1..=other.and_then(|s| s.parse().ok()).unwrap_or(1_000_000)).collect(),
+    };
+    if ids.is_empty() {
+        return Err("no child to ask for".into());
+    }
+    Ok(ids)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -90,10 +107,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let password = args.get(3).cloned().unwrap_or_default();
     let clients: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(32);
     let each: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(100);
-    let max_id: i64 = args
-        .get(6)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
+    let ids = std::sync::Arc::new(children_asked_for(args.get(6).map(String::as_str))?);
     let mut sessions = Vec::new();
     for n in 0..clients {
         let name = user.replace("{n}", &n.to_string());
@@ -118,6 +132,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut tasks = Vec::new();
         for (n, c) in sessions.iter().cloned().enumerate() {
             let base = base.clone();
+            let ids = ids.clone();
             tasks.push(tokio::spawn(async move {
                 let mut rng = StdRng::seed_from_u64(n as u64);
                 let mut times = Vec::with_capacity(each);
@@ -140,7 +155,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     } else if kind == "search" {
                         format!("{base}/children?q={}", query(&mut rng).replace(' ', "+"))
                     } else {
-                        format!("{base}/children/{}", rng.random_range(1..=max_id))
+                        format!(
+                            "{base}/children/{}",
+                            ids.choose(&mut rng).copied().unwrap_or(1)
+                        )
                     };
                     let t = Instant::now();
                     let ok = match c.get(&url).send().await {
