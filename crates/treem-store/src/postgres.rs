@@ -110,13 +110,27 @@ impl PgStore {
     }
 }
 
-/// How treem connects: as the URL says, with JIT compilation off. treem's
-/// queries each read a batch of rows, and PostgreSQL 15 compiled a read
-/// whose estimate passed `jit_above_cost` — tens of milliseconds for a
-/// query that runs in a few (2,368 ids read as runs of one, each run
-/// estimated as a range of unknown bounds: 58 ms compiled, 7 ms not).
+/// How treem connects: as the URL says, with JIT compilation off and
+/// every statement planned for its values.
+///
+/// JIT: treem's queries each read a batch of rows, and PostgreSQL 15
+/// compiled a read whose estimate passed `jit_above_cost` — tens of
+/// milliseconds for a query that runs in a few (2,368 ids read as runs of
+/// one, each run estimated as a range of unknown bounds: 58 ms compiled,
+/// 7 ms not).
+///
+/// Custom plans: a scope is `($1 OR unit_id = ANY(…))`, an index range
+/// only once `$1` is known to be false. After five executions of a
+/// prepared statement PostgreSQL may keep a generic plan, made without
+/// the values, when its estimate is lower than the custom plans' — for a
+/// commune's ID page at 5 M children a parallel read of the whole
+/// children table (generic estimate 340,842 against 519,000: the custom
+/// plan counts the unit list as 100 values), 20–60 s a page under load
+/// where the custom plan takes 72 ms (`docs/decisions.md`).
 fn options(url: &str) -> StoreResult<PgConnectOptions> {
-    Ok(url.parse::<PgConnectOptions>()?.options([("jit", "off")]))
+    Ok(url
+        .parse::<PgConnectOptions>()?
+        .options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]))
 }
 
 /// A `LIKE` pattern the trigram index can answer: the longest word of the

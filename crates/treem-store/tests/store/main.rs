@@ -18,4 +18,5 @@ mod contract_plans;
 mod contract_returns;
 mod contract_village_sessions;
 mod contract_villages;
+mod pg_connections;
 mod pg_fact_units;
