@@ -1,6 +1,7 @@
 //! Load benchmark of the registry pages: N concurrent signed-in clients
 //! search (the children's list with `q`) and open children's pages, and the
-//! latency percentiles are printed. Used by `scripts/bench-registry.sh`.
+//! latency percentiles are printed. Used by `scripts/bench-registry.sh`
+//! and `scripts/bench-lb.sh`.
 //!
 //! `cargo run --release -p treem --example bench_http -- URL USER PASSWORD [CLIENTS] [REQUESTS_EACH] [MAX_ID|@IDS_FILE] [PAGES]`
 //!

@@ -2,7 +2,8 @@
 //! off, and every statement planned for its values. A generic plan of a
 //! scope `($1 OR unit_id = ANY(…))` read the whole children table for one
 //! commune's page (`docs/decisions.md`, «Every statement planned for its
-//! values»); the setting must hold on every connection of both pools.
+//! values»); the setting must hold on every connection of the pool (the
+//! replica's pool and the health check's connect by the same function).
 
 use treem_store::postgres::PgStore;
 
